@@ -1,0 +1,41 @@
+//! Report settings, read from the config JSON (CLI `--config FILE`, the page's settings).
+//! Every field has a default, so `{}` is a valid config; later sections add their own keys.
+
+use serde::{Deserialize, Serialize};
+
+/// Settings for reading and reporting.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// IANA zone (or fixed offset like `+08:00`) for exports written in local time and for
+    /// dates in the report. Default `Asia/Shanghai`.
+    pub timezone: String,
+    /// A member is active if they spoke within this many days before `as_of`. Default 30.
+    pub active_days: u32,
+    /// The "as of" date (`YYYY-MM-DD`, end of that day in `timezone`) for activity and
+    /// silence. Default: the time of the last message in the data, never the wall clock.
+    pub as_of: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { timezone: crate::time::DEFAULT_TIMEZONE.to_string(), active_days: 30, as_of: None }
+    }
+}
+
+impl Config {
+    /// Parses a config JSON; errors name the offending field.
+    ///
+    /// ```
+    /// let c = qunlens::Config::from_json(r#"{"active_days": 14}"#).unwrap();
+    /// assert_eq!((c.active_days, c.timezone.as_str()), (14, "Asia/Shanghai"));
+    /// assert!(qunlens::Config::from_json(r#"{"active_days": "x"}"#).is_err());
+    /// ```
+    pub fn from_json(json: &str) -> Result<Config, String> {
+        let json = json.trim_start_matches('\u{FEFF}');
+        if json.trim().is_empty() {
+            return Ok(Config::default());
+        }
+        serde_json::from_str(json).map_err(|e| format!("config: {e}"))
+    }
+}

@@ -1,0 +1,386 @@
+//! Reading export files: encoding and format detection, then one streaming parser per format.
+//!
+//! A file arrives as byte chunks of any size ([`FileIngest::push`]). The first bytes are held
+//! back until the encoding and the format can be told from content (never from the file name
+//! alone); after that every chunk is decoded to UTF-8 and handed to the format's parser, which
+//! writes into the shared [`ModelBuilder`]. A bad row is skipped and recorded with its line
+//! number; a file that is not a chat export gets one plain-language error and the other files
+//! still load.
+
+mod split;
+pub(crate) mod wechat_sys;
+pub(crate) mod wechat_types;
+
+pub mod pywxdump_csv;
+pub mod qq_nt_json;
+pub mod qq_txt;
+pub mod wechatmsg_csv;
+pub mod wecom_archive;
+pub mod wecom_members;
+
+pub use split::{CsvRecord, CsvSplitter, LineSplitter};
+
+use crate::decode::{sniff_encoding, StreamDecoder, TextEncoding};
+use crate::model::ModelBuilder;
+use crate::time::Zone;
+
+/// How many skipped rows are listed with their reason per file (all are counted).
+pub const MAX_LISTED_SKIPS: usize = 50;
+
+/// Bytes held back to detect encoding and format.
+const SNIFF_BYTES: usize = 64 * 1024;
+/// If the first 64 KiB are pure ASCII, keep looking (a GBK file may start with ASCII rows).
+const SNIFF_BYTES_MAX: usize = 1024 * 1024;
+
+/// The export formats qunlens reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Format {
+    /// WeChatMsg / MemoTrace (留痕) CSV, every generation, per chat or "export all".
+    #[serde(rename = "wechatmsg-csv")]
+    WeChatMsgCsv,
+    /// PyWxDump CSV, v3.1+ (`msg`,`src`) and ≤ v3.0 (JSON `content`) layouts.
+    #[serde(rename = "pywxdump-csv")]
+    PyWxDumpCsv,
+    /// WeCom 会话存档 records: a JSON array, JSON lines, or a `{"chatdata":[…]}` envelope.
+    #[serde(rename = "wecom-archive")]
+    WeComArchive,
+    /// WeCom customer-group details (`groupchat/get` responses): members, join time/scene, inviter.
+    #[serde(rename = "wecom-group-members")]
+    WeComGroupMembers,
+    /// Classic PC QQ 消息管理器 `.txt` export.
+    #[serde(rename = "qq-txt")]
+    QqTxt,
+    /// QQ NT qq-chat-exporter (QCE) JSON.
+    #[serde(rename = "qq-nt-json")]
+    QqNtJson,
+}
+
+impl Format {
+    /// Stable name used in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::WeChatMsgCsv => "wechatmsg-csv",
+            Format::PyWxDumpCsv => "pywxdump-csv",
+            Format::WeComArchive => "wecom-archive",
+            Format::WeComGroupMembers => "wecom-group-members",
+            Format::QqTxt => "qq-txt",
+            Format::QqNtJson => "qq-nt-json",
+        }
+    }
+}
+
+/// What a parser needs besides its input: where to write, the zone for local times, and
+/// counters for the report.
+pub struct Context<'a> {
+    pub builder: &'a mut ModelBuilder,
+    pub zone: &'a mut Zone,
+    pub stats: &'a mut FileStats,
+    /// The file's name, for formats whose group name is only in the file name.
+    pub file_name: &'a str,
+}
+
+impl Context<'_> {
+    /// Counts one row (record, message, line group) read successfully.
+    pub fn row(&mut self) {
+        self.stats.rows += 1;
+    }
+
+    /// Counts one skipped row and lists the first [`MAX_LISTED_SKIPS`] reasons.
+    pub fn skip(&mut self, line: u64, reason: impl Into<String>) {
+        self.stats.skipped_count += 1;
+        if self.stats.skipped.len() < MAX_LISTED_SKIPS {
+            self.stats.skipped.push(Skip { line, reason: reason.into() });
+        }
+    }
+}
+
+/// One skipped row: where and why.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Skip {
+    /// 1-based line in the decoded file where the row starts (0 when not line-based).
+    pub line: u64,
+    pub reason: String,
+}
+
+/// Per-file counters.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FileStats {
+    pub rows: u64,
+    pub skipped_count: u64,
+    pub skipped: Vec<Skip>,
+}
+
+/// A format's streaming parser. `feed` receives decoded text in arbitrary pieces (always
+/// whole characters); `finish` is called once after the last piece.
+pub trait FormatParser {
+    fn feed(&mut self, text: &str, cx: &mut Context<'_>);
+    fn finish(&mut self, cx: &mut Context<'_>);
+}
+
+/// One entry of the format registry: a content sniffer and a parser constructor.
+struct FormatEntry {
+    format: Format,
+    /// Looks at the start of the decoded text (BOM removed) and the file name.
+    sniff: fn(head: &str, file_name: &str) -> bool,
+    make: fn(head: &str, file_name: &str) -> Box<dyn FormatParser>,
+}
+
+/// Formats in detection order (most specific signature first).
+const FORMATS: &[FormatEntry] = &[
+    FormatEntry { format: Format::WeChatMsgCsv, sniff: wechatmsg_csv::sniff, make: wechatmsg_csv::parser },
+    FormatEntry { format: Format::PyWxDumpCsv, sniff: pywxdump_csv::sniff, make: pywxdump_csv::parser },
+    FormatEntry { format: Format::QqTxt, sniff: qq_txt::sniff, make: qq_txt::parser },
+    FormatEntry { format: Format::QqNtJson, sniff: qq_nt_json::sniff, make: qq_nt_json::parser },
+    FormatEntry {
+        format: Format::WeComGroupMembers,
+        sniff: wecom_members::sniff,
+        make: wecom_members::parser,
+    },
+    FormatEntry { format: Format::WeComArchive, sniff: wecom_archive::sniff, make: wecom_archive::parser },
+];
+
+/// Detects the format of a file from the start of its decoded text.
+pub fn detect_format(head: &str, file_name: &str) -> Option<Format> {
+    FORMATS.iter().find(|f| (f.sniff)(head, file_name)).map(|f| f.format)
+}
+
+/// What the report says about one input file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputOutcome {
+    pub file: String,
+    pub format: Option<Format>,
+    pub encoding: Option<TextEncoding>,
+    pub bytes: u64,
+    pub stats: FileStats,
+    /// Messages this file added to the model.
+    pub messages: u64,
+    /// Set when the whole file could not be read (not a chat export, empty, ...).
+    pub error: Option<String>,
+    /// Bytes that were not valid in the detected encoding (replaced with U+FFFD).
+    pub malformed_bytes: u64,
+}
+
+enum State {
+    Sniffing { head: Vec<u8> },
+    Parsing { decoder: StreamDecoder, parser: Box<dyn FormatParser>, format: Format },
+    Rejected,
+}
+
+/// One file being read, fed chunk by chunk.
+pub struct FileIngest {
+    name: String,
+    state: State,
+    bytes: u64,
+    stats: FileStats,
+    messages_before: usize,
+    error: Option<String>,
+    encoding: Option<TextEncoding>,
+    text: String,
+}
+
+impl FileIngest {
+    /// Starts reading a file called `name` (its name is shown in the report and, for some
+    /// formats, gives the group name).
+    pub fn new(name: &str, builder: &ModelBuilder) -> Self {
+        FileIngest {
+            name: name.to_string(),
+            state: State::Sniffing { head: Vec::new() },
+            bytes: 0,
+            stats: FileStats::default(),
+            messages_before: builder.message_count(),
+            error: None,
+            encoding: None,
+            text: String::new(),
+        }
+    }
+
+    /// Feeds the next chunk of the file.
+    pub fn push(&mut self, chunk: &[u8], builder: &mut ModelBuilder, zone: &mut Zone) {
+        self.bytes += chunk.len() as u64;
+        match &mut self.state {
+            State::Sniffing { head } => {
+                head.extend_from_slice(chunk);
+                if sniff_is_decisive(head) {
+                    let head = std::mem::take(head);
+                    self.start(&head, false, builder, zone);
+                }
+            }
+            State::Parsing { .. } => self.decode_and_feed(chunk, false, builder, zone),
+            State::Rejected => {}
+        }
+    }
+
+    /// Ends the file and returns what the report says about it.
+    pub fn finish(mut self, builder: &mut ModelBuilder, zone: &mut Zone) -> InputOutcome {
+        match &mut self.state {
+            State::Sniffing { head } => {
+                let head = std::mem::take(head);
+                self.start(&head, true, builder, zone);
+            }
+            State::Parsing { .. } => self.decode_and_feed(&[], true, builder, zone),
+            State::Rejected => {}
+        }
+        let (format, malformed) = match &mut self.state {
+            State::Parsing { parser, format, decoder } => {
+                let mut cx = Context {
+                    builder,
+                    zone,
+                    stats: &mut self.stats,
+                    file_name: &self.name,
+                };
+                parser.finish(&mut cx);
+                (Some(*format), decoder.malformed)
+            }
+            _ => (None, 0),
+        };
+        let messages = (builder.message_count() - self.messages_before) as u64;
+        if format.is_some() && self.error.is_none() && self.stats.rows == 0 && messages == 0 {
+            self.error = Some(if self.stats.skipped_count > 0 {
+                "no row of this file could be read; see the skipped rows".to_string()
+            } else {
+                "the file has a header but no messages".to_string()
+            });
+        }
+        InputOutcome {
+            file: self.name,
+            format,
+            encoding: self.encoding,
+            bytes: self.bytes,
+            stats: self.stats,
+            messages,
+            error: self.error,
+            malformed_bytes: malformed,
+        }
+    }
+
+    fn start(&mut self, head: &[u8], complete: bool, builder: &mut ModelBuilder, zone: &mut Zone) {
+        if head.iter().all(|b| b.is_ascii_whitespace()) {
+            self.error = Some("the file is empty".to_string());
+            self.state = State::Rejected;
+            return;
+        }
+        if let Some(kind) = binary_kind(head) {
+            self.error = Some(format!(
+                "this is {kind}, not a chat export; export the chat as CSV, TXT or JSON and drop that file"
+            ));
+            self.state = State::Rejected;
+            return;
+        }
+        let encoding = sniff_encoding(head, complete);
+        self.encoding = Some(encoding);
+        let mut decoder = StreamDecoder::new(encoding);
+        let mut text = String::new();
+        decoder.decode(head, &mut text, complete);
+        let sniff_text = prefix_chars(&text, SNIFF_BYTES);
+        let entry = match FORMATS.iter().find(|f| (f.sniff)(sniff_text, &self.name)) {
+            Some(entry) => entry,
+            None => {
+                self.error = Some(not_a_chat_export(sniff_text));
+                self.state = State::Rejected;
+                return;
+            }
+        };
+        let mut parser = (entry.make)(sniff_text, &self.name);
+        let mut cx = Context { builder, zone, stats: &mut self.stats, file_name: &self.name };
+        parser.feed(&text, &mut cx);
+        self.state = State::Parsing { decoder, parser, format: entry.format };
+    }
+
+    fn decode_and_feed(&mut self, chunk: &[u8], last: bool, builder: &mut ModelBuilder, zone: &mut Zone) {
+        if let State::Parsing { decoder, parser, .. } = &mut self.state {
+            self.text.clear();
+            decoder.decode(chunk, &mut self.text, last);
+            if !self.text.is_empty() {
+                let mut cx = Context { builder, zone, stats: &mut self.stats, file_name: &self.name };
+                parser.feed(&self.text, &mut cx);
+            }
+        }
+    }
+}
+
+/// Enough bytes to decide: 64 KiB containing a non-ASCII byte, or 1 MiB.
+fn sniff_is_decisive(head: &[u8]) -> bool {
+    head.len() >= SNIFF_BYTES_MAX || (head.len() >= SNIFF_BYTES && !head.is_ascii())
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn prefix_chars(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Recognises common non-text files people drop by mistake.
+fn binary_kind(head: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (b"PK\x03\x04", "a zip archive (or an .xlsx/.docx file)"),
+        (b"\xD0\xCF\x11\xE0", "an old Office document (.xls/.doc)"),
+        (b"SQLite format 3\0", "an SQLite database (decrypt and export it with a chat export tool first)"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"Rar!", "a RAR archive"),
+        (b"7z\xBC\xAF", "a 7-Zip archive"),
+    ];
+    if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
+        return Some(kind);
+    }
+    // NULs outside a UTF-16 pattern mean binary data.
+    let sample = &head[..head.len().min(4096)];
+    let nuls = sample.iter().filter(|&&b| b == 0).count();
+    let utf16 = sample.starts_with(b"\xFF\xFE") || sample.starts_with(b"\xFE\xFF") || nuls * 3 >= sample.len();
+    (nuls > 0 && !utf16).then_some("a binary file")
+}
+
+/// A plain-language rejection that shows what the file starts with.
+fn not_a_chat_export(head: &str) -> String {
+    let first_line: String = head
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .chars()
+        .take(80)
+        .collect();
+    format!(
+        "not a recognised chat export (line 1: {first_line:?}); expected a WeChatMsg/MemoTrace or PyWxDump \
+         CSV, a WeCom archive or group member JSON, a QQ 消息管理器 .txt or a QQ NT exporter JSON"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_images_and_unknown_text_plainly() {
+        let mut b = ModelBuilder::new();
+        let mut z = Zone::new("Asia/Shanghai").unwrap();
+        let mut f = FileIngest::new("photo.csv", &b);
+        f.push(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", &mut b, &mut z);
+        let out = f.finish(&mut b, &mut z);
+        assert!(out.error.unwrap().contains("PNG"));
+
+        let mut f = FileIngest::new("notes.txt", &b);
+        f.push("购物清单\n鸡蛋\n".as_bytes(), &mut b, &mut z);
+        let out = f.finish(&mut b, &mut z);
+        let err = out.error.unwrap();
+        assert!(err.contains("not a recognised chat export") && err.contains("购物清单"), "{err}");
+
+        let f = FileIngest::new("empty.csv", &b);
+        assert_eq!(f.finish(&mut b, &mut z).error.as_deref(), Some("the file is empty"));
+    }
+
+    #[test]
+    fn prefix_respects_char_boundaries() {
+        assert_eq!(prefix_chars("群聊", 4), "群");
+        assert_eq!(prefix_chars("ab", 4), "ab");
+    }
+}

@@ -1,0 +1,118 @@
+//! qunlens (群 + lens): community analytics over chat-group exports, computed where the data
+//! is — in the browser via WebAssembly, or natively by the `qunlens` CLI. Both produce the
+//! same [`report::Report`].
+//!
+//! The core is pure Rust: [`ingest`] reads exports (WeChat, WeCom, QQ, …) in any of the
+//! encodings people really have, into the normalized [`model`]; [`report`] computes the
+//! report sections from it. The `#[wasm_bindgen]` boundary lives in one module, `wasm`.
+//!
+//! ```
+//! use qunlens::{Analyzer, Config};
+//!
+//! let csv = "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n\
+//!            1,11,文本,0,wxid_a,123@chatroom,大家好,,2024-03-01 10:00:00\n";
+//! let mut analyzer = Analyzer::new(Config::default()).unwrap();
+//! analyzer.add_file("123@chatroom_0_5000.csv", csv.as_bytes());
+//! let report = analyzer.report();
+//! assert_eq!(report.inputs[0].format.as_deref(), Some("pywxdump-csv"));
+//! ```
+
+pub mod config;
+pub mod decode;
+pub mod ingest;
+pub mod model;
+pub mod report;
+pub mod sample;
+pub mod time;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use config::Config;
+
+use ingest::{FileIngest, InputOutcome};
+use model::ModelBuilder;
+use time::Zone;
+
+/// Loads files (whole or chunk by chunk) and computes reports. Changing the configuration's
+/// report settings does not need the files again: call [`Analyzer::set_config`] and
+/// [`Analyzer::report`].
+pub struct Analyzer {
+    config: Config,
+    zone: Zone,
+    builder: ModelBuilder,
+    inputs: Vec<InputOutcome>,
+    current: Option<FileIngest>,
+}
+
+impl Analyzer {
+    /// A new analyzer; fails only for an invalid configuration (e.g. an unknown time zone).
+    pub fn new(config: Config) -> Result<Analyzer, String> {
+        let zone = Zone::new(&config.timezone)?;
+        Ok(Analyzer { config, zone, builder: ModelBuilder::new(), inputs: Vec::new(), current: None })
+    }
+
+    /// Replaces the configuration used by the next [`Analyzer::report`]. The time zone used to
+    /// read local times of files already loaded stays as it was.
+    pub fn set_config(&mut self, config: Config) -> Result<(), String> {
+        self.zone = Zone::new(&config.timezone)?;
+        self.config = config;
+        Ok(())
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Reads a whole file.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) {
+        self.begin_file(name);
+        for chunk in bytes.chunks(1 << 20) {
+            self.push(chunk);
+        }
+        self.end_file();
+    }
+
+    /// Starts a file that will arrive in chunks (ends any file still open).
+    pub fn begin_file(&mut self, name: &str) {
+        self.end_file();
+        self.current = Some(FileIngest::new(name, &self.builder));
+    }
+
+    /// Feeds the next chunk of the current file.
+    pub fn push(&mut self, chunk: &[u8]) {
+        if let Some(f) = self.current.as_mut() {
+            f.push(chunk, &mut self.builder, &mut self.zone);
+        }
+    }
+
+    /// Ends the current file.
+    pub fn end_file(&mut self) {
+        if let Some(f) = self.current.take() {
+            let outcome = f.finish(&mut self.builder, &mut self.zone);
+            self.inputs.push(outcome);
+        }
+    }
+
+    /// Messages loaded so far.
+    pub fn message_count(&self) -> usize {
+        self.builder.message_count()
+    }
+
+    /// Computes the report over everything loaded so far.
+    pub fn report(&mut self) -> report::Report {
+        self.end_file();
+        let model = self.builder.model();
+        report::build(model, &self.inputs, &self.config, &self.zone)
+    }
+}
+
+/// One-shot analysis of in-memory files: `(name, bytes)` pairs.
+pub fn analyze(files: &[(&str, &[u8])], config: Config) -> Result<report::Report, String> {
+    let mut a = Analyzer::new(config)?;
+    for (name, bytes) in files {
+        a.add_file(name, bytes);
+    }
+    Ok(a.report())
+}

@@ -1,0 +1,533 @@
+//! The normalized model every input format maps to.
+//!
+//! Storage is columnar and interned (one `u32` per group/member reference, one arena for
+//! message text) because a year of a large operator's groups is millions of messages and all
+//! of it lives in the browser tab.
+//!
+//! Parsers never build these types directly: they call [`ModelBuilder`], which interns
+//! groups and members and resolves name-only references (system messages name people by
+//! nickname) once all files are loaded.
+
+use std::collections::HashMap;
+
+/// Index into [`Model::groups`].
+pub type GroupId = u32;
+/// Index into [`Model::members`].
+pub type MemberId = u32;
+
+/// Sender of system messages (joins, recalls, tips): not a member.
+pub const SYSTEM: MemberId = MemberId::MAX;
+
+/// Where a chat came from; part of every identity key so ids from two platforms never merge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    WeChat,
+    WeCom,
+    QQ,
+    WhatsApp,
+    Telegram,
+    Discord,
+    Slack,
+    Other,
+}
+
+/// What a message is. System messages carry membership events separately.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum MessageKind {
+    Text = 0,
+    Image,
+    File,
+    Link,
+    Voice,
+    Video,
+    Sticker,
+    RedPacket,
+    Transfer,
+    Pat,
+    Recall,
+    System,
+    Location,
+    Card,
+    Call,
+    MiniProgram,
+    Forward,
+    Other,
+}
+
+impl MessageKind {
+    /// All kinds, in `repr` order (for per-kind tallies).
+    pub const ALL: [MessageKind; 18] = [
+        MessageKind::Text,
+        MessageKind::Image,
+        MessageKind::File,
+        MessageKind::Link,
+        MessageKind::Voice,
+        MessageKind::Video,
+        MessageKind::Sticker,
+        MessageKind::RedPacket,
+        MessageKind::Transfer,
+        MessageKind::Pat,
+        MessageKind::Recall,
+        MessageKind::System,
+        MessageKind::Location,
+        MessageKind::Card,
+        MessageKind::Call,
+        MessageKind::MiniProgram,
+        MessageKind::Forward,
+        MessageKind::Other,
+    ];
+
+    /// Does this message count as a member "speaking" (activity, last active)?
+    pub fn is_member_activity(self) -> bool {
+        !matches!(self, MessageKind::System | MessageKind::Recall | MessageKind::Pat)
+    }
+}
+
+/// How someone entered a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinMethod {
+    /// Invited directly by a member (`"A"邀请"B"加入了群聊`, WeCom join_scene 1).
+    Invite,
+    /// Scanned a QR code someone shared (`通过扫描"A"分享的二维码加入群聊`, WeCom join_scene 3).
+    QrCode,
+    /// Followed an invite link (WeCom join_scene 2).
+    Link,
+    /// Joined with no method stated (`X加入本群`).
+    Unknown,
+}
+
+/// Membership change kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipKind {
+    Join,
+    /// Left on their own.
+    Leave,
+    /// Removed by an owner/admin.
+    Removed,
+}
+
+/// A person as a parser sees them: a stable platform id when the export has one, otherwise
+/// only a display name (resolved against names seen in the same group when the model is built).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PersonRef {
+    /// wxid, QQ number, WeCom userid / external_userid, ...
+    Id(String),
+    /// Only a display name is known (plain-text system messages, name-only exports).
+    Name(String),
+    /// The account that made the export ("我", "你", IsSender=1) when its id is not in the file.
+    SelfAccount,
+    /// The platform itself (system / grey-tip messages); never becomes a member.
+    System,
+}
+
+/// One membership change, as parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MembershipEvent {
+    pub time: i64,
+    pub group: GroupId,
+    pub member: PersonRef,
+    pub kind: MembershipKind,
+    pub method: Option<JoinMethod>,
+    /// Who invited (join) or removed (removed) them, when stated.
+    pub actor: Option<PersonRef>,
+}
+
+/// A group chat (or a one-to-one chat when a format mixes them in).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Group {
+    pub platform: Platform,
+    /// Stable key within the platform (chatroom id, roomid, group name when no id exists).
+    pub key: String,
+    /// Best display name seen.
+    pub name: String,
+}
+
+/// A person, merged across groups by platform id (name-only people stay per group).
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub platform: Platform,
+    /// `Some(id)` for id-keyed members; `None` for name-only ones.
+    pub platform_id: Option<String>,
+    /// Display names in the order first seen, with first/last time seen.
+    pub names: Vec<NameSeen>,
+    /// True for the exporting account.
+    pub is_self: bool,
+}
+
+/// A display name and when it was used.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NameSeen {
+    pub name: String,
+    pub first_seen: i64,
+    pub last_seen: i64,
+}
+
+/// A quoted/replied-to message reference as an export gives it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Quote {
+    /// Server id of the quoted message, when known.
+    pub message_id: Option<String>,
+    pub sender: Option<PersonRef>,
+    pub text: Option<String>,
+}
+
+/// One message as a parser hands it over.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewMessage<'a> {
+    /// Seconds since the Unix epoch (UTC).
+    pub time: i64,
+    pub group: GroupId,
+    pub sender: PersonRef,
+    /// Display name of the sender at this moment, if the export gives one beside the id.
+    pub sender_name: Option<&'a str>,
+    pub kind: MessageKind,
+    pub text: &'a str,
+    pub quote: Option<Quote>,
+    /// Display names mentioned with `@name`.
+    pub mentions: Vec<String>,
+}
+
+/// Columnar message storage. Row `i` of each column is message `i`.
+#[derive(Clone, Debug, Default)]
+pub struct Messages {
+    pub time: Vec<i64>,
+    pub group: Vec<GroupId>,
+    pub sender: Vec<MemberId>,
+    pub kind: Vec<MessageKind>,
+    /// Byte range of the text in `text_arena`.
+    pub text_span: Vec<(u32, u32)>,
+    pub text_arena: String,
+    /// Sparse extras, keyed by message index.
+    pub quotes: HashMap<u32, Quote>,
+    pub mentions: HashMap<u32, Vec<String>>,
+}
+
+impl Messages {
+    /// Number of messages.
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    /// True when there are no messages.
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    /// Text of message `i` (empty for media without a caption).
+    pub fn text(&self, i: usize) -> &str {
+        let (start, len) = self.text_span[i];
+        let start = start as usize;
+        self.text_arena.get(start..start + len as usize).unwrap_or("")
+    }
+}
+
+/// A membership change with people resolved to members.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Membership {
+    pub time: i64,
+    pub group: GroupId,
+    pub member: MemberId,
+    pub kind: MembershipKind,
+    pub method: Option<JoinMethod>,
+    pub actor: Option<MemberId>,
+}
+
+/// The loaded data: what every report is computed from.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub groups: Vec<Group>,
+    pub members: Vec<Member>,
+    pub messages: Messages,
+    pub memberships: Vec<Membership>,
+    /// Members listed in a group by a member-list file (WeCom group member list) even if silent.
+    pub listed: Vec<(GroupId, MemberId)>,
+}
+
+/// Identity key of a member inside the builder.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum MemberKey {
+    Id(Platform, String),
+    /// Name-only people are scoped to their group: two "小王" in two groups are not merged.
+    Name(Platform, GroupId, String),
+    SelfAccount(Platform),
+}
+
+/// Builds a [`Model`]; the only way parsers write data.
+#[derive(Debug, Default)]
+pub struct ModelBuilder {
+    model: Model,
+    group_index: HashMap<(Platform, String), GroupId>,
+    member_index: HashMap<MemberKey, MemberId>,
+    /// Per group: display name -> member seen with that name (first wins), for resolving
+    /// name-only references in system messages.
+    names_in_group: HashMap<(GroupId, String), MemberId>,
+    pending_events: Vec<MembershipEvent>,
+    pending_listed: Vec<(GroupId, PersonRef, Option<String>, i64)>,
+    /// Message senders given only by name, resolved at `finish`.
+    pending_name_senders: Vec<(u32, GroupId, String)>,
+}
+
+impl ModelBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Interns a group by `(platform, key)`; a later non-empty `name` replaces an id-like one.
+    pub fn group(&mut self, platform: Platform, key: &str, name: Option<&str>) -> GroupId {
+        if let Some(&id) = self.group_index.get(&(platform, key.to_string())) {
+            if let Some(name) = name.filter(|n| !n.is_empty()) {
+                let g = &mut self.model.groups[id as usize];
+                if g.name == g.key {
+                    g.name = name.to_string();
+                }
+            }
+            return id;
+        }
+        let id = self.model.groups.len() as GroupId;
+        let name = name.filter(|n| !n.is_empty()).unwrap_or(key).to_string();
+        self.model.groups.push(Group { platform, key: key.to_string(), name });
+        self.group_index.insert((platform, key.to_string()), id);
+        id
+    }
+
+    /// Renames a group (a `修改群名为` system message, a member-list file's group name).
+    pub fn rename_group(&mut self, group: GroupId, name: &str) {
+        if let Some(g) = self.model.groups.get_mut(group as usize) {
+            if !name.is_empty() {
+                g.name = name.to_string();
+            }
+        }
+    }
+
+    /// Number of messages added so far.
+    pub fn message_count(&self) -> usize {
+        self.model.messages.len()
+    }
+
+    fn member_for(
+        &mut self,
+        group: GroupId,
+        person: &PersonRef,
+        name: Option<&str>,
+        time: i64,
+    ) -> MemberId {
+        let platform = self.platform_of(group);
+        let key = match person {
+            PersonRef::Id(id) => MemberKey::Id(platform, id.clone()),
+            PersonRef::Name(n) => MemberKey::Name(platform, group, n.clone()),
+            PersonRef::SelfAccount => MemberKey::SelfAccount(platform),
+            PersonRef::System => return SYSTEM,
+        };
+        let id = match self.member_index.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = self.model.members.len() as MemberId;
+                self.model.members.push(Member {
+                    platform,
+                    platform_id: match person {
+                        PersonRef::Id(s) => Some(s.clone()),
+                        _ => None,
+                    },
+                    names: Vec::new(),
+                    is_self: matches!(person, PersonRef::SelfAccount),
+                });
+                self.member_index.insert(key, id);
+                id
+            }
+        };
+        let display = name.or(match person {
+            PersonRef::Name(n) => Some(n.as_str()),
+            _ => None,
+        });
+        if let Some(display) = display.map(str::trim).filter(|n| !n.is_empty()) {
+            self.note_name(id, display, time);
+            self.names_in_group.entry((group, display.to_string())).or_insert(id);
+        }
+        id
+    }
+
+    fn note_name(&mut self, id: MemberId, name: &str, time: i64) {
+        if id == SYSTEM {
+            return;
+        }
+        let names = &mut self.model.members[id as usize].names;
+        match names.iter_mut().find(|n| n.name == name) {
+            Some(seen) => {
+                seen.first_seen = seen.first_seen.min(time);
+                seen.last_seen = seen.last_seen.max(time);
+            }
+            None => names.push(NameSeen { name: name.to_string(), first_seen: time, last_seen: time }),
+        }
+    }
+
+    fn platform_of(&self, group: GroupId) -> Platform {
+        self.model.groups.get(group as usize).map(|g| g.platform).unwrap_or(Platform::Other)
+    }
+
+    /// Adds one message.
+    pub fn message(&mut self, msg: NewMessage<'_>) {
+        let index = self.model.messages.len() as u32;
+        let sender = match &msg.sender {
+            PersonRef::System => SYSTEM,
+            // A name-only sender may turn out to be an id-keyed member seen elsewhere in the
+            // group; resolve after every file is in.
+            PersonRef::Name(n) => {
+                self.pending_name_senders.push((index, msg.group, n.clone()));
+                SYSTEM
+            }
+            other => self.member_for(msg.group, other, msg.sender_name, msg.time),
+        };
+        let m = &mut self.model.messages;
+        m.time.push(msg.time);
+        m.group.push(msg.group);
+        m.sender.push(sender);
+        m.kind.push(msg.kind);
+        let start = m.text_arena.len();
+        m.text_arena.push_str(msg.text);
+        m.text_span.push((start as u32, msg.text.len() as u32));
+        if let Some(q) = msg.quote {
+            m.quotes.insert(index, q);
+        }
+        if !msg.mentions.is_empty() {
+            m.mentions.insert(index, msg.mentions);
+        }
+    }
+
+    /// Records a join / leave / removal; names are resolved when the model is finished.
+    pub fn membership(&mut self, event: MembershipEvent) {
+        self.pending_events.push(event);
+    }
+
+    /// Records that a member-list file lists `person` in `group` (joined at `time`, or 0).
+    pub fn listed_member(&mut self, group: GroupId, person: PersonRef, name: Option<String>, time: i64) {
+        self.pending_listed.push((group, person, name, time));
+    }
+
+    /// Resolves name-only references made so far and returns the model. More files can be
+    /// added afterwards; the next call resolves their references too.
+    pub fn model(&mut self) -> &Model {
+        let listed = std::mem::take(&mut self.pending_listed);
+        for (group, person, name, time) in listed {
+            let id = self.member_for(group, &person, name.as_deref(), time);
+            self.model.listed.push((group, id));
+        }
+        let senders = std::mem::take(&mut self.pending_name_senders);
+        for (index, group, name) in senders {
+            let time = self.model.messages.time[index as usize];
+            let id = self.resolve_name(group, &name, time);
+            self.model.messages.sender[index as usize] = id;
+        }
+        let events = std::mem::take(&mut self.pending_events);
+        let added = !events.is_empty();
+        for e in events {
+            let member = self.resolve(e.group, &e.member, e.time);
+            let actor = e.actor.as_ref().map(|a| self.resolve(e.group, a, e.time));
+            self.model.memberships.push(Membership {
+                time: e.time,
+                group: e.group,
+                member,
+                kind: e.kind,
+                method: e.method,
+                actor,
+            });
+        }
+        if added {
+            self.model.memberships.sort_by_key(|m| (m.time, m.group, m.member));
+        }
+        self.model.listed.sort_unstable();
+        self.model.listed.dedup();
+        &self.model
+    }
+
+    /// Resolves everything and returns the model by value.
+    pub fn finish(mut self) -> Model {
+        self.model();
+        self.model
+    }
+
+    fn resolve(&mut self, group: GroupId, person: &PersonRef, time: i64) -> MemberId {
+        match person {
+            PersonRef::Name(n) => self.resolve_name(group, n, time),
+            other => self.member_for(group, other, None, time),
+        }
+    }
+
+    fn resolve_name(&mut self, group: GroupId, name: &str, time: i64) -> MemberId {
+        let name = name.trim();
+        if let Some(&id) = self.names_in_group.get(&(group, name.to_string())) {
+            self.note_name(id, name, time);
+            return id;
+        }
+        self.member_for(group, &PersonRef::Name(name.to_string()), None, time)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_msg(group: GroupId, sender: PersonRef, name: Option<&str>, time: i64) -> NewMessage<'_> {
+        NewMessage {
+            time,
+            group,
+            sender,
+            sender_name: name,
+            kind: MessageKind::Text,
+            text: "hi",
+            quote: None,
+            mentions: vec![],
+        }
+    }
+
+    #[test]
+    fn name_only_references_resolve_to_id_members_in_the_same_group() {
+        let mut b = ModelBuilder::new();
+        let g = b.group(Platform::WeChat, "1@chatroom", Some("群一"));
+        b.message(text_msg(g, PersonRef::Id("wxid_a".into()), Some("小王"), 10));
+        b.membership(MembershipEvent {
+            time: 20,
+            group: g,
+            member: PersonRef::Name("新人".into()),
+            kind: MembershipKind::Join,
+            method: Some(JoinMethod::Invite),
+            actor: Some(PersonRef::Name("小王".into())),
+        });
+        let m = b.finish();
+        assert_eq!(m.members.len(), 2);
+        assert_eq!(m.memberships[0].actor, Some(0), "inviter resolved to wxid_a");
+        assert_eq!(m.members[1].platform_id, None);
+        assert_eq!(m.members[1].names[0].name, "新人");
+    }
+
+    #[test]
+    fn name_only_people_in_different_groups_stay_apart() {
+        let mut b = ModelBuilder::new();
+        let g1 = b.group(Platform::QQ, "g1", None);
+        let g2 = b.group(Platform::QQ, "g2", None);
+        b.message(text_msg(g1, PersonRef::Name("小王".into()), None, 1));
+        b.message(text_msg(g2, PersonRef::Name("小王".into()), None, 2));
+        let m = b.finish();
+        assert_eq!(m.members.len(), 2);
+        assert_ne!(m.messages.sender[0], m.messages.sender[1]);
+    }
+
+    #[test]
+    fn names_are_tracked_over_time() {
+        let mut b = ModelBuilder::new();
+        let g = b.group(Platform::QQ, "g", None);
+        b.message(text_msg(g, PersonRef::Id("10001".into()), Some("旧名"), 5));
+        b.message(text_msg(g, PersonRef::Id("10001".into()), Some("新名"), 9));
+        b.message(text_msg(g, PersonRef::Id("10001".into()), Some("旧名"), 3));
+        let m = b.finish();
+        let names = &m.members[0].names;
+        assert_eq!(names.len(), 2);
+        assert_eq!((names[0].first_seen, names[0].last_seen), (3, 5));
+        assert_eq!(names[1].name, "新名");
+    }
+}

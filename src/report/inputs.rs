@@ -1,0 +1,46 @@
+//! Report section `inputs`: what was read from each file and what was not.
+
+use serde::Serialize;
+
+use crate::ingest::{InputOutcome, Skip};
+
+/// One input file.
+#[derive(Clone, Debug, Serialize)]
+pub struct InputReport {
+    pub file: String,
+    /// Detected format (`wechatmsg-csv`, `pywxdump-csv`, `wecom-archive`,
+    /// `wecom-group-members`, `qq-txt`, `qq-nt-json`), or null if not recognised.
+    pub format: Option<String>,
+    /// Detected encoding (`utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be`, `gb18030`).
+    pub encoding: Option<String>,
+    pub bytes: u64,
+    /// Rows (records, messages, member entries) read.
+    pub rows: u64,
+    /// Messages added to the model from this file.
+    pub messages: u64,
+    /// The first skipped rows with the reason, in file order.
+    pub skipped: Vec<Skip>,
+    /// All skipped rows.
+    pub skipped_count: u64,
+    /// Bytes invalid in the detected encoding, shown as U+FFFD.
+    pub malformed_bytes: u64,
+    /// Why the file could not be read at all, in plain language.
+    pub error: Option<String>,
+}
+
+impl From<&InputOutcome> for InputReport {
+    fn from(o: &InputOutcome) -> Self {
+        InputReport {
+            file: o.file.clone(),
+            format: o.format.map(|f| f.label().to_string()),
+            encoding: o.encoding.map(|e| e.label().to_string()),
+            bytes: o.bytes,
+            rows: o.stats.rows,
+            messages: o.messages,
+            skipped: o.stats.skipped.clone(),
+            skipped_count: o.stats.skipped_count,
+            malformed_bytes: o.malformed_bytes,
+            error: o.error.clone(),
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Report section `members`: one row per person, merged across groups by platform id.
+
+use serde::Serialize;
+
+use crate::model::{JoinMethod, MembershipKind, Model, SYSTEM};
+use crate::time::Zone;
+
+/// One person.
+#[derive(Clone, Debug, Serialize)]
+pub struct MemberReport {
+    /// `platform:id`; `platform:self` for the exporting account; name-only people get
+    /// `platform:name:<group key>:<name>`.
+    pub id: String,
+    /// The most recently used display name.
+    pub name: String,
+    /// Every display name seen, in order of first use.
+    pub names: Vec<MemberName>,
+    pub platform: crate::model::Platform,
+    /// wxid / QQ number / WeCom userid, when the export has one.
+    pub platform_id: Option<String>,
+    /// True for the account that made the export.
+    pub is_self: bool,
+    /// Ids of the groups the person was seen in.
+    pub groups: Vec<String>,
+    /// Messages sent (system tips, recalls and pats excluded).
+    pub messages: u64,
+    pub first_active: Option<String>,
+    pub last_active: Option<String>,
+    /// Who brought them in, from their first join that names one.
+    pub inviter: Option<PersonLink>,
+    /// How they joined, from their first join event.
+    pub join_method: Option<JoinMethod>,
+    /// Every join event, oldest first.
+    pub joins: Vec<MemberJoin>,
+}
+
+/// A display name and when it was used.
+#[derive(Clone, Debug, Serialize)]
+pub struct MemberName {
+    pub name: String,
+    pub first_seen: String,
+    pub last_seen: String,
+}
+
+/// A reference to another member.
+#[derive(Clone, Debug, Serialize)]
+pub struct PersonLink {
+    pub id: String,
+    pub name: String,
+}
+
+/// One join of a member into a group.
+#[derive(Clone, Debug, Serialize)]
+pub struct MemberJoin {
+    pub group: String,
+    pub time: String,
+    pub method: Option<JoinMethod>,
+    pub inviter: Option<PersonLink>,
+}
+
+#[derive(Default, Clone)]
+struct Tally {
+    groups: Vec<u32>,
+    messages: u64,
+    first: Option<i64>,
+    last: Option<i64>,
+}
+
+pub(super) fn build(model: &Model, zone: &Zone) -> Vec<MemberReport> {
+    let mut t = vec![Tally::default(); model.members.len()];
+    let m = &model.messages;
+    for i in 0..m.len() {
+        let sender = m.sender[i];
+        if sender == SYSTEM {
+            continue;
+        }
+        let s = &mut t[sender as usize];
+        s.groups.push(m.group[i]);
+        if m.kind[i].is_member_activity() {
+            let time = m.time[i];
+            s.messages += 1;
+            s.first = Some(s.first.map_or(time, |f| f.min(time)));
+            s.last = Some(s.last.map_or(time, |l| l.max(time)));
+        }
+    }
+    for e in &model.memberships {
+        for id in std::iter::once(e.member).chain(e.actor) {
+            if let Some(s) = t.get_mut(id as usize) {
+                s.groups.push(e.group);
+            }
+        }
+    }
+    for &(g, member) in &model.listed {
+        if let Some(s) = t.get_mut(member as usize) {
+            s.groups.push(g);
+        }
+    }
+    for s in &mut t {
+        s.groups.sort_unstable();
+        s.groups.dedup();
+    }
+    let ids: Vec<String> = model
+        .members
+        .iter()
+        .zip(&t)
+        .map(|(member, s)| super::member_id(model, member, s.groups.first().copied()))
+        .collect();
+    let link = |id: u32| -> Option<PersonLink> {
+        let member = model.members.get(id as usize)?;
+        Some(PersonLink { id: ids[id as usize].clone(), name: latest_name(member) })
+    };
+    let mut joins: Vec<Vec<MemberJoin>> = vec![Vec::new(); model.members.len()];
+    let mut first_join: Vec<Option<(Option<JoinMethod>, Option<u32>)>> = vec![None; model.members.len()];
+    for e in model.memberships.iter().filter(|e| e.kind == MembershipKind::Join) {
+        let Some(list) = joins.get_mut(e.member as usize) else { continue };
+        list.push(MemberJoin {
+            group: super::group_id(&model.groups[e.group as usize]),
+            time: zone.format(e.time),
+            method: e.method,
+            inviter: e.actor.and_then(link),
+        });
+        let first = &mut first_join[e.member as usize];
+        match first {
+            None => *first = Some((e.method, e.actor)),
+            Some((_, actor @ None)) if e.actor.is_some() => *actor = e.actor,
+            _ => {}
+        }
+    }
+    let mut rows: Vec<MemberReport> = model
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, member)| {
+            let s = &t[i];
+            let (join_method, inviter) = first_join[i].unwrap_or((None, None));
+            MemberReport {
+                id: ids[i].clone(),
+                name: latest_name(member),
+                names: member
+                    .names
+                    .iter()
+                    .map(|n| MemberName {
+                        name: n.name.clone(),
+                        first_seen: zone.format(n.first_seen),
+                        last_seen: zone.format(n.last_seen),
+                    })
+                    .collect(),
+                platform: member.platform,
+                platform_id: member.platform_id.clone(),
+                is_self: member.is_self,
+                groups: s.groups.iter().map(|&g| super::group_id(&model.groups[g as usize])).collect(),
+                messages: s.messages,
+                first_active: s.first.map(|t| zone.format(t)),
+                last_active: s.last.map(|t| zone.format(t)),
+                inviter: inviter.and_then(link),
+                join_method,
+                joins: std::mem::take(&mut joins[i]),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| b.messages.cmp(&a.messages).then_with(|| a.id.cmp(&b.id)));
+    rows
+}
+
+/// The display name used last (ties: the one first seen later).
+fn latest_name(m: &crate::model::Member) -> String {
+    m.names
+        .iter()
+        .max_by_key(|n| (n.last_seen, n.first_seen))
+        .map(|n| n.name.clone())
+        .or_else(|| m.platform_id.clone())
+        .unwrap_or_default()
+}

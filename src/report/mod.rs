@@ -1,0 +1,124 @@
+//! The report: one JSON document produced identically by the page, the widgets and the CLI.
+//!
+//! Section and field names are public API (documented in `www/qunlens-report.d.ts` and the
+//! README): add fields, never rename them. Times are RFC 3339 strings in the configured zone;
+//! ids are strings (`platform:id`) so 64-bit ids survive JavaScript.
+
+mod activity;
+mod groups;
+mod inputs;
+mod members;
+
+pub use activity::{Activity, DailySeries, GroupActivity};
+pub use groups::GroupReport;
+pub use inputs::InputReport;
+pub use members::{MemberJoin, MemberName, MemberReport, PersonLink};
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::ingest::InputOutcome;
+use crate::model::{Group, Member, Model};
+use crate::time::Zone;
+
+/// Version of the report schema; bumped only for incompatible changes (there are none yet).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    /// `qunlens <version>`.
+    pub generator: String,
+    /// The zone every time in the report is written in.
+    pub timezone: String,
+    /// The instant "active" and "silent" are measured against (the end of the data unless
+    /// configured), or null when there are no messages.
+    pub as_of: Option<String>,
+    /// Days of silence after which a member no longer counts as active.
+    pub active_days: u32,
+    pub inputs: Vec<InputReport>,
+    pub groups: Vec<GroupReport>,
+    pub members: Vec<MemberReport>,
+    pub activity: Activity,
+}
+
+impl Report {
+    /// The report as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+    }
+
+    /// The report as indented JSON (CLI output).
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+    }
+}
+
+/// Computes every section from the model.
+pub fn build(model: &Model, inputs: &[InputOutcome], config: &Config, zone: &Zone) -> Report {
+    let as_of = as_of(model, config, zone);
+    let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
+    let groups = groups::build(model, zone, active_since);
+    let order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+    Report {
+        schema_version: SCHEMA_VERSION,
+        generator: format!("qunlens {}", env!("CARGO_PKG_VERSION")),
+        timezone: zone.name().to_string(),
+        as_of: as_of.map(|t| zone.format(t)),
+        active_days: config.active_days,
+        inputs: inputs.iter().map(InputReport::from).collect(),
+        activity: activity::build(model, zone, &order),
+        groups,
+        members: members::build(model, zone),
+    }
+}
+
+/// The configured as-of instant (end of that local day), else the last message time.
+fn as_of(model: &Model, config: &Config, zone: &Zone) -> Option<i64> {
+    if let Some(day) = config.as_of.as_deref() {
+        if let Some(c) = crate::time::parse_local(day) {
+            let mut z = zone.clone();
+            let end = crate::time::Civil { hour: 23, minute: 59, second: 59, ..c };
+            if let Some(t) = z.to_epoch(end) {
+                return Some(t);
+            }
+        }
+    }
+    model.messages.time.iter().copied().max()
+}
+
+/// `platform:key` id of a group.
+pub fn group_id(g: &Group) -> String {
+    format!("{}:{}", platform_label(g.platform), g.key)
+}
+
+/// `platform:id`, `platform:self`, or `platform:name:<group key>:<name>` for name-only members.
+pub fn member_id(model: &Model, m: &Member, first_group: Option<u32>) -> String {
+    let p = platform_label(m.platform);
+    if m.is_self {
+        return format!("{p}:self");
+    }
+    match &m.platform_id {
+        Some(id) => format!("{p}:{id}"),
+        None => {
+            let group = first_group.and_then(|g| model.groups.get(g as usize)).map(|g| g.key.as_str());
+            let name = m.names.first().map(|n| n.name.as_str()).unwrap_or("");
+            format!("{p}:name:{}:{name}", group.unwrap_or(""))
+        }
+    }
+}
+
+fn platform_label(p: crate::model::Platform) -> &'static str {
+    use crate::model::Platform::*;
+    match p {
+        WeChat => "wechat",
+        WeCom => "wecom",
+        QQ => "qq",
+        WhatsApp => "whatsapp",
+        Telegram => "telegram",
+        Discord => "discord",
+        Slack => "slack",
+        Other => "other",
+    }
+}

@@ -1,0 +1,1 @@
+//! TODO: deterministic sample-data generator.
