@@ -1,1 +1,152 @@
-fn main() {}
+//! `qunlens`: the native command line. Prints the same report JSON as the page.
+//!
+//! ```text
+//! qunlens analyze [--config FILE] [--compact] FILE_OR_DIR...   > report.json
+//! qunlens sample --out DIR [--messages N] [--benchmark]
+//! ```
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use qunlens::sample::{self, SampleSpec};
+use qunlens::{Analyzer, Config};
+
+const USAGE: &str = "usage:
+  qunlens analyze [--config FILE] [--compact] FILE_OR_DIR...   print the report JSON
+  qunlens sample --out DIR [--messages N] [--benchmark]       write the sample exports
+
+A directory is read recursively. Per-file problems are reported in the report's
+`inputs` section (and summarised on stderr); they do not stop the other files.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("analyze") => analyze(&args[1..]),
+        Some("sample") => write_sample(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("qunlens: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn analyze(args: &[String]) -> Result<(), String> {
+    let mut config = Config::default();
+    let mut compact = false;
+    let mut paths = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--config" => {
+                let file = it.next().ok_or("--config needs a file")?;
+                let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+                config = Config::from_json(&text).map_err(|e| format!("{file}: {e}"))?;
+            }
+            "--compact" => compact = true,
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
+            path => collect(Path::new(path), &mut paths)?,
+        }
+    }
+    if paths.is_empty() {
+        return Err(format!("no input files\n{USAGE}"));
+    }
+    let mut analyzer = Analyzer::new(config)?;
+    let mut buf = vec![0u8; 1 << 20];
+    for path in &paths {
+        let name = path.to_string_lossy();
+        analyzer.begin_file(&name);
+        let mut file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+        loop {
+            let n = file.read(&mut buf).map_err(|e| format!("{name}: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            analyzer.push(&buf[..n]);
+        }
+        analyzer.end_file();
+    }
+    let report = analyzer.report();
+    for input in &report.inputs {
+        match &input.error {
+            Some(err) => eprintln!("{}: {err}", input.file),
+            None => eprintln!(
+                "{}: {} {}, {} rows, {} messages, {} skipped",
+                input.file,
+                input.format.as_deref().unwrap_or("?"),
+                input.encoding.as_deref().unwrap_or("?"),
+                input.rows,
+                input.messages,
+                input.skipped_count
+            ),
+        }
+    }
+    let json = if compact { report.to_json() } else { report.to_json_pretty() };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{json}").map_err(|e| e.to_string())
+}
+
+/// Files under `path` (recursively, sorted, hidden files skipped).
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !meta.is_dir() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        collect(&entry, out)?;
+    }
+    Ok(())
+}
+
+fn write_sample(args: &[String]) -> Result<(), String> {
+    let mut out_dir = None;
+    let mut messages = None;
+    let mut benchmark = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--out" => out_dir = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
+            "--messages" => {
+                let n = it.next().ok_or("--messages needs a number")?;
+                messages = Some(n.parse::<usize>().map_err(|_| format!("--messages: not a number: {n}"))?);
+            }
+            "--benchmark" => benchmark = true,
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    let dir = out_dir.ok_or_else(|| format!("--out DIR is required\n{USAGE}"))?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let files = if benchmark {
+        let spec = SampleSpec::benchmark(messages.unwrap_or(1_000_000));
+        let mut bytes = Vec::new();
+        sample::write_benchmark_csv(&spec, &mut bytes);
+        vec![sample::SampleFile { name: format!("benchmark_{}_utf8.csv", spec.messages), bytes }]
+    } else {
+        let mut spec = SampleSpec::default();
+        if let Some(n) = messages {
+            spec.messages = n;
+        }
+        sample::generate(&spec)
+    };
+    for f in files {
+        let path = dir.join(&f.name);
+        std::fs::write(&path, &f.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("wrote {} ({} bytes)", path.display(), f.bytes.len());
+    }
+    Ok(())
+}
