@@ -248,13 +248,16 @@ pub struct Model {
     pub listed: Vec<(GroupId, MemberId)>,
 }
 
-/// Identity key of a member inside the builder.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum MemberKey {
-    Id(Platform, String),
-    /// Name-only people are scoped to their group: two "小王" in two groups are not merged.
-    Name(Platform, GroupId, String),
-    SelfAccount(Platform),
+/// Member lookup tables, split so lookups borrow `&str` (no allocation per message).
+#[derive(Debug, Default)]
+struct MemberIndex {
+    /// Per platform: platform id -> member.
+    by_id: HashMap<Platform, HashMap<String, MemberId>>,
+    /// Per group: name -> name-only member (name-only people are scoped to their group: two
+    /// "小王" in two groups are not merged).
+    by_name: Vec<HashMap<String, MemberId>>,
+    /// Per platform: the exporting account.
+    self_account: HashMap<Platform, MemberId>,
 }
 
 /// Builds a [`Model`]; the only way parsers write data.
@@ -262,10 +265,10 @@ enum MemberKey {
 pub struct ModelBuilder {
     model: Model,
     group_index: HashMap<(Platform, String), GroupId>,
-    member_index: HashMap<MemberKey, MemberId>,
+    members: MemberIndex,
     /// Per group: display name -> member seen with that name (first wins), for resolving
     /// name-only references in system messages.
-    names_in_group: HashMap<(GroupId, String), MemberId>,
+    names_in_group: Vec<HashMap<String, MemberId>>,
     pending_events: Vec<MembershipEvent>,
     pending_listed: Vec<(GroupId, PersonRef, Option<String>, i64)>,
     /// Message senders given only by name, resolved at `finish`.
@@ -318,28 +321,31 @@ impl ModelBuilder {
         time: i64,
     ) -> MemberId {
         let platform = self.platform_of(group);
-        let key = match person {
-            PersonRef::Id(id) => MemberKey::Id(platform, id.clone()),
-            PersonRef::Name(n) => MemberKey::Name(platform, group, n.clone()),
-            PersonRef::SelfAccount => MemberKey::SelfAccount(platform),
+        let id = match person {
             PersonRef::System => return SYSTEM,
-        };
-        let id = match self.member_index.get(&key) {
-            Some(&id) => id,
-            None => {
-                let id = self.model.members.len() as MemberId;
-                self.model.members.push(Member {
-                    platform,
-                    platform_id: match person {
-                        PersonRef::Id(s) => Some(s.clone()),
-                        _ => None,
-                    },
-                    names: Vec::new(),
-                    is_self: matches!(person, PersonRef::SelfAccount),
-                });
-                self.member_index.insert(key, id);
-                id
+            PersonRef::Id(key) => self.id_member(platform, key),
+            PersonRef::Name(n) => {
+                let g = group as usize;
+                if self.members.by_name.len() <= g {
+                    self.members.by_name.resize_with(g + 1, HashMap::new);
+                }
+                match self.members.by_name[g].get(n.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.new_member(platform, None, false);
+                        self.members.by_name[g].insert(n.clone(), id);
+                        id
+                    }
+                }
             }
+            PersonRef::SelfAccount => match self.members.self_account.get(&platform) {
+                Some(&id) => id,
+                None => {
+                    let id = self.new_member(platform, None, true);
+                    self.members.self_account.insert(platform, id);
+                    id
+                }
+            },
         };
         let display = name.or(match person {
             PersonRef::Name(n) => Some(n.as_str()),
@@ -347,8 +353,29 @@ impl ModelBuilder {
         });
         if let Some(display) = display.map(str::trim).filter(|n| !n.is_empty()) {
             self.note_name(id, display, time);
-            self.names_in_group.entry((group, display.to_string())).or_insert(id);
+            let g = group as usize;
+            if self.names_in_group.len() <= g {
+                self.names_in_group.resize_with(g + 1, HashMap::new);
+            }
+            if !self.names_in_group[g].contains_key(display) {
+                self.names_in_group[g].insert(display.to_string(), id);
+            }
         }
+        id
+    }
+
+    fn id_member(&mut self, platform: Platform, key: &str) -> MemberId {
+        if let Some(&id) = self.members.by_id.get(&platform).and_then(|m| m.get(key)) {
+            return id;
+        }
+        let id = self.new_member(platform, Some(key.to_string()), false);
+        self.members.by_id.entry(platform).or_default().insert(key.to_string(), id);
+        id
+    }
+
+    fn new_member(&mut self, platform: Platform, platform_id: Option<String>, is_self: bool) -> MemberId {
+        let id = self.model.members.len() as MemberId;
+        self.model.members.push(Member { platform, platform_id, names: Vec::new(), is_self });
         id
     }
 
@@ -460,7 +487,7 @@ impl ModelBuilder {
 
     fn resolve_name(&mut self, group: GroupId, name: &str, time: i64) -> MemberId {
         let name = name.trim();
-        if let Some(&id) = self.names_in_group.get(&(group, name.to_string())) {
+        if let Some(&id) = self.names_in_group.get(group as usize).and_then(|m| m.get(name)) {
             self.note_name(id, name, time);
             return id;
         }
