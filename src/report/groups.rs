@@ -54,7 +54,12 @@ pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Ve
         g.first = Some(g.first.map_or(time, |f| f.min(time)));
         g.last = Some(g.last.map_or(time, |l| l.max(time)));
         let sender = m.sender[i];
-        if sender == SYSTEM || !m.kind[i].is_member_activity() {
+        if sender == SYSTEM {
+            continue;
+        }
+        // Anyone who sent anything (a pat, a recall) is present; only real messages speak.
+        g.members.push(sender);
+        if !m.kind[i].is_member_activity() {
             continue;
         }
         g.speakers.push(sender);
@@ -83,7 +88,6 @@ pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Ve
         .iter()
         .zip(t)
         .map(|(group, mut g)| {
-            g.members.extend_from_slice(&g.speakers);
             GroupReport {
                 id: super::group_id(group),
                 name: group.name.clone(),
