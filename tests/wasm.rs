@@ -1,0 +1,71 @@
+//! The wasm boundary in a real browser (headless Chromium via wasm-bindgen-test): bytes in,
+//! report JSON out, errors thrown as JS errors. Everything else is tested natively.
+#![cfg(target_arch = "wasm32")]
+
+use qunlens::wasm::{analyze, sample_files, Analyzer};
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A PyWxDump group CSV re-saved by Excel: GBK, dates without seconds.
+fn gbk_csv() -> Vec<u8> {
+    let text = "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n\
+                1,1,文本,0,wxid_a,123@chatroom,大家好,,2024/3/1 10:00\r\n\
+                2,2,文本,0,wxid_b,123@chatroom,你好呀,,2024/3/1 10:05\r\n\
+                3,3,系统通知,0,系统,123@chatroom,\"\"\"小王\"\"邀请\"\"小李\"\"加入了群聊\",,2024/3/2 9:00\r\n";
+    encoding_rs::GBK.encode(text).0.into_owned()
+}
+
+fn report(json: &str) -> Value {
+    serde_json::from_str(json).expect("the report is JSON")
+}
+
+#[wasm_bindgen_test]
+fn chunked_gbk_file_becomes_a_report() {
+    let mut a = Analyzer::new("{}").expect("default config");
+    a.begin_file("123@chatroom_0_5000.csv");
+    for chunk in gbk_csv().chunks(5) {
+        a.push(chunk);
+    }
+    a.end_file();
+    let r = report(&a.report_json());
+    let input = &r["inputs"][0];
+    assert_eq!(input["format"], "pywxdump-csv");
+    assert_eq!(input["encoding"], "gb18030");
+    assert_eq!(input["messages"], 3);
+    assert_eq!(r["groups"][0]["joins"], 1);
+}
+
+#[wasm_bindgen_test]
+fn a_bad_config_throws_a_readable_error() {
+    let err = Analyzer::new(r#"{"timezone": "Mars/Olympus"}"#).err().expect("rejected");
+    let text = js_sys::Error::from(err).message().as_string().unwrap_or_default();
+    assert!(text.contains("Mars/Olympus"), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn analyze_keeps_good_files_when_one_is_not_an_export() {
+    let files = js_sys::Array::new();
+    for (name, bytes) in [("photo.csv", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()), ("g.csv", gbk_csv())] {
+        let file = js_sys::Object::new();
+        js_sys::Reflect::set(&file, &"name".into(), &name.into()).unwrap();
+        js_sys::Reflect::set(&file, &"bytes".into(), &js_sys::Uint8Array::from(&bytes[..]).into()).unwrap();
+        files.push(&file);
+    }
+    let r = report(&analyze(files, "{}").expect("analyze"));
+    assert!(r["inputs"][0]["error"].as_str().unwrap().contains("PNG"));
+    assert_eq!(r["inputs"][1]["messages"], 3);
+}
+
+#[wasm_bindgen_test]
+fn sample_files_are_named_byte_arrays() {
+    let files = sample_files();
+    assert_eq!(files.length(), 8);
+    let first = files.get(0);
+    let name = js_sys::Reflect::get(&first, &JsValue::from_str("name")).unwrap();
+    assert!(name.as_string().unwrap().ends_with(".csv"));
+    let bytes = js_sys::Reflect::get(&first, &JsValue::from_str("bytes")).unwrap();
+    assert!(js_sys::Uint8Array::from(bytes).length() > 10_000);
+}
