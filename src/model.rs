@@ -436,6 +436,40 @@ impl ModelBuilder {
         self.pending_listed.push((group, person, name, time));
     }
 
+    /// Records a display name for an id-keyed person without adding a message. A WeChat XML
+    /// join names each new member by wxid *and* nickname while [`MembershipEvent`] carries only
+    /// the [`PersonRef`]; the hint gives the member a name in the report and lets plain-text
+    /// system messages that name them resolve to the same member. Name-only and system
+    /// references are ignored (they resolve when the model is built).
+    pub fn name_hint(&mut self, group: GroupId, person: &PersonRef, name: &str, time: i64) {
+        if matches!(person, PersonRef::Id(_) | PersonRef::SelfAccount) {
+            self.member_for(group, person, Some(name), time);
+        }
+    }
+
+    /// Tells the builder the exporting account's platform id (WeChat exports name it on its
+    /// own rows but say "你"/"我" in system messages), so [`PersonRef::SelfAccount`] and
+    /// `PersonRef::Id(id)` become one member, marked as self. The first id given per platform
+    /// wins: exports of a second account keep their own id-keyed member. When both members
+    /// already exist separately they are left apart (merging would rewrite stored messages).
+    pub fn identify_self(&mut self, group: GroupId, id: &str) {
+        let platform = self.platform_of(group);
+        let by_self = self.members.self_account.get(&platform).copied();
+        let by_id = self.members.by_id.get(&platform).and_then(|m| m.get(id)).copied();
+        let member = match (by_self, by_id) {
+            (Some(_), Some(_)) => return,
+            (Some(s), None) if self.model.members[s as usize].platform_id.is_some() => return,
+            (Some(s), None) => s,
+            (None, Some(i)) => i,
+            (None, None) => self.new_member(platform, None, true),
+        };
+        let m = &mut self.model.members[member as usize];
+        m.platform_id = Some(id.to_string());
+        m.is_self = true;
+        self.members.by_id.entry(platform).or_default().insert(id.to_string(), member);
+        self.members.self_account.insert(platform, member);
+    }
+
     /// Resolves name-only references made so far and returns the model. More files can be
     /// added afterwards; the next call resolves their references too.
     pub fn model(&mut self) -> &Model {

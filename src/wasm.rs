@@ -1,0 +1,148 @@
+//! The JavaScript boundary: the only `#[wasm_bindgen]` code in the crate, kept thin.
+//!
+//! Everything here converts and delegates to the core ([`crate::Analyzer`], [`crate::analyze`],
+//! [`crate::sample::generate`]). The report crosses as one JSON string, which the page hands
+//! to `JSON.parse` (faster in Chromium than building the objects from wasm); its schema is
+//! `www/qunlens-report.d.ts`. Errors (a bad config, a malformed argument) are thrown as JS
+//! `Error`s with a readable message; a bad *file* is never an error but a report entry.
+//!
+//! ```js
+//! import init, { Analyzer } from "./pkg/qunlens.js";
+//! await init();
+//! const a = new Analyzer("{}");
+//! a.begin_file(file.name);
+//! for await (const chunk of file.stream()) a.push(chunk);
+//! a.end_file();
+//! const report = JSON.parse(a.report_json());
+//! ```
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A named file's bytes: the input of `analyze()` and the output of `sample_files()`. */
+export interface InputFile {
+  name: string;
+  bytes: Uint8Array;
+}
+"#;
+
+/// Bytes handed to the core per call when a whole buffer arrives at once (keeps the copy into
+/// wasm memory small and lets V8 tier the hot loop up between calls).
+const CHUNK: u32 = 1 << 20;
+
+/// Installs the panic hook (a panic then logs its message before the abort). Cheap after the
+/// first call; every entry point calls it because a library has no single `main`.
+fn init() {
+    console_error_panic_hook::set_once();
+}
+
+fn js_error(message: &str) -> JsValue {
+    js_sys::Error::new(message).into()
+}
+
+fn config(json: &str) -> Result<crate::Config, JsValue> {
+    crate::Config::from_json(json).map_err(|e| js_error(&e))
+}
+
+/// Reads files incrementally and computes the report: `begin_file`, `push` chunks,
+/// `end_file`, repeat, then `report_json()`.
+#[wasm_bindgen]
+pub struct Analyzer {
+    inner: crate::Analyzer,
+}
+
+#[wasm_bindgen]
+impl Analyzer {
+    /// A new analyzer. `config_json` is the config JSON (`"{}"` or `""` for the defaults);
+    /// throws an `Error` naming the bad field or time zone.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_json: &str) -> Result<Analyzer, JsValue> {
+        init();
+        let inner = crate::Analyzer::new(config(config_json)?).map_err(|e| js_error(&e))?;
+        Ok(Analyzer { inner })
+    }
+
+    /// Replaces the configuration for the next `report_json()` (files need not be re-read).
+    pub fn set_config(&mut self, config_json: &str) -> Result<(), JsValue> {
+        self.inner.set_config(config(config_json)?).map_err(|e| js_error(&e))
+    }
+
+    /// Starts a file (ending any file still open). The name appears in the report.
+    pub fn begin_file(&mut self, name: &str) {
+        self.inner.begin_file(name);
+    }
+
+    /// Feeds the next chunk of the current file; chunks may split rows and characters anywhere.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.inner.push(bytes);
+    }
+
+    /// Ends the current file.
+    pub fn end_file(&mut self) {
+        self.inner.end_file();
+    }
+
+    /// Messages loaded so far.
+    pub fn message_count(&self) -> usize {
+        self.inner.message_count()
+    }
+
+    /// The report over everything loaded so far, as JSON (`Report` in `qunlens-report.d.ts`).
+    pub fn report_json(&mut self) -> String {
+        self.inner.report().to_json()
+    }
+}
+
+/// One-shot: reads `files` (`{name, bytes: Uint8Array}` objects) and returns the report JSON.
+/// Throws on a bad config or a malformed file object; unreadable files are reported, not thrown.
+#[wasm_bindgen]
+pub fn analyze(
+    #[wasm_bindgen(unchecked_param_type = "InputFile[]")] files: js_sys::Array,
+    config_json: &str,
+) -> Result<String, JsValue> {
+    init();
+    let mut analyzer = crate::Analyzer::new(config(config_json)?).map_err(|e| js_error(&e))?;
+    for (i, file) in files.iter().enumerate() {
+        let name = js_sys::Reflect::get(&file, &JsValue::from_str("name"))
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(|| js_error(&format!("files[{i}].name must be a string")))?;
+        let bytes = js_sys::Reflect::get(&file, &JsValue::from_str("bytes"))
+            .ok()
+            .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
+            .ok_or_else(|| js_error(&format!("files[{i}].bytes must be a Uint8Array")))?;
+        analyzer.begin_file(&name);
+        // Copy chunk by chunk so wasm memory holds one chunk, not a second copy of the file.
+        let mut buf = Vec::new();
+        let len = bytes.length();
+        let mut start = 0;
+        while start < len {
+            let end = len.min(start + CHUNK);
+            buf.resize((end - start) as usize, 0);
+            bytes.subarray(start, end).copy_to(&mut buf);
+            analyzer.push(&buf);
+            start = end;
+        }
+        analyzer.end_file();
+    }
+    Ok(analyzer.report().to_json())
+}
+
+/// The built-in sample data set (`qunlens::sample`, default spec) as `{name, bytes}` objects,
+/// for the page's "load sample data" button.
+#[wasm_bindgen(unchecked_return_type = "InputFile[]")]
+pub fn sample_files() -> js_sys::Array {
+    init();
+    let out = js_sys::Array::new();
+    for file in crate::sample::generate(&Default::default()) {
+        let entry = js_sys::Object::new();
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&entry, &JsValue::from_str("name"), &JsValue::from_str(&file.name));
+        let bytes = js_sys::Uint8Array::from(&file.bytes[..]);
+        let _ = js_sys::Reflect::set(&entry, &JsValue::from_str("bytes"), &bytes);
+        out.push(&entry);
+    }
+    out
+}

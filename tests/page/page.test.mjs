@@ -1,0 +1,269 @@
+// Page tests: drive the real page (www/, built by scripts/build.sh) in headless Chromium.
+//   node --test            (from tests/page, after `npm ci`)
+// Checks: the sample loads through the worker and the tables show the report's numbers;
+// uploaded files show the hand-known numbers, skipped rows and plain errors; the language
+// switch; no request leaves the page's origin. Screenshots go to tests/page/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, access } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve, WWW } from './server.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const FIXTURES = path.join(HERE, 'fixtures');
+const SHOTS = path.join(HERE, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const PYWXDUMP = path.join(FIXTURES, '45678901234@chatroom_0_5000.csv');
+const PNG = path.join(FIXTURES, 'photo.csv');
+
+let server;
+let browser;
+
+before(async () => {
+  await access(path.join(WWW, 'pkg', 'qunlens_bg.wasm')).catch(() => {
+    throw new Error('www/pkg is missing: run scripts/build.sh first');
+  });
+  await mkdir(SHOTS, { recursive: true });
+  server = await serve();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page on the served www/, with every request and page error recorded. */
+async function openPage(locale = 'en-US') {
+  const context = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
+  const requests = [];
+  const errors = [];
+  context.on('request', (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(server.url + '/');
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 });
+  return {
+    page,
+    context,
+    /** (d) every request stays on the page's origin (and nothing failed on the page). */
+    async finish() {
+      const outside = requests.filter((u) => !u.startsWith(server.url + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+      assert.deepEqual(outside, [], 'requests outside the page origin');
+      assert.ok(requests.length > 0);
+      assert.deepEqual(errors, [], 'page errors');
+      await context.close();
+    },
+  };
+}
+
+/** Waits until the worker has answered and the page shows the new report. */
+async function waitForReport(page) {
+  await page.waitForFunction(() => document.body.dataset.busy === 'false' && window.__qunlensReport, null, { timeout: 120_000 });
+  return page.evaluate(() => window.__qunlensReport);
+}
+
+const num = (s) => Number(String(s).replace(/[,\s]/g, ''));
+const minute = (s) => (s ? s.slice(0, 16).replace('T', ' ') : '—');
+
+async function groupRows(page) {
+  return page.$$eval('#groups-table tbody tr', (trs) => trs.map((tr) => ({
+    id: tr.dataset.groupId,
+    cells: Object.fromEntries([...tr.cells].map((td) => [td.dataset.col, td.textContent.trim()])),
+  })));
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+}
+
+test('(a) the sample loads in the worker and every table shows the report numbers', async () => {
+  const { page, finish } = await openPage();
+  assert.equal(await page.locator('#empty').isVisible(), true, 'empty state before data');
+  await shot(page, '0-empty.png');
+
+  // Watch the progress text and the main thread's responsiveness while the worker runs.
+  await page.evaluate(() => {
+    window.__progressTexts = [];
+    new MutationObserver(() => window.__progressTexts.push(document.getElementById('progress-bytes').textContent))
+      .observe(document.getElementById('progress-bytes'), { childList: true, characterData: true, subtree: true });
+    window.__gaps = [];
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      window.__gaps.push(now - last);
+      last = now;
+      if (!window.__stopTicks) setTimeout(tick, 10);
+    };
+    setTimeout(tick, 10);
+  });
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  assert.equal(await page.locator('#progress').isVisible(), true, 'progress shows at once');
+  const report = await waitForReport(page);
+  const { texts, maxGap } = await page.evaluate(() => {
+    window.__stopTicks = true;
+    return { texts: window.__progressTexts, maxGap: Math.max(...window.__gaps) };
+  });
+  assert.ok(texts.some((s) => /\d+(\.\d+)? (KB|MB) of .*\d+%/.test(s)), `progress shows bytes and percent: ${texts.slice(0, 5)}`);
+  console.log(`# sample: ${report.inputs.length} files, ${report.groups.length} groups, ${report.members.length} members; longest main-thread gap ${maxGap.toFixed(0)} ms`);
+  assert.ok(maxGap < 2000, `main thread stayed responsive (longest gap ${maxGap} ms)`);
+
+  // Hand-known facts of the default SampleSpec: 4 WeChatMsg groups + PyWxDump GBK + QQ TXT + WeCom
+  // archive (+ its member list, same group) = 8 files, 7 groups, thousands of people.
+  assert.equal(report.inputs.length, 8);
+  for (const input of report.inputs) {
+    assert.equal(input.error, null, `${input.file}: ${input.error}`);
+    assert.ok(input.format, `${input.file} recognised`);
+  }
+  assert.equal(report.groups.length, 7);
+  assert.ok(report.members.length >= 1000, `thousands of members (${report.members.length})`);
+  assert.ok(report.groups.every((g) => g.messages > 0 && g.joins > 0));
+
+  // Groups: one row per group, in the report's order, with the report's numbers.
+  await page.locator('#tab-groups').click();
+  const rows = await groupRows(page);
+  assert.deepEqual(rows.map((r) => r.id), report.groups.map((g) => g.id));
+  for (const [i, g] of report.groups.entries()) {
+    const c = rows[i].cells;
+    assert.equal(c.name, g.name);
+    for (const k of ['members', 'speakers', 'active_members', 'messages', 'joins', 'leaves']) {
+      assert.equal(num(c[k]), g[k], `${g.name}.${k}`);
+    }
+    assert.equal(c.first_message, minute(g.first_message));
+    assert.equal(c.last_message, minute(g.last_message));
+  }
+  // Summary cards and tab counts come straight from the report.
+  assert.equal(num(await page.locator('#tab-members .count').textContent()), report.members.length);
+  await shot(page, 'a1-sample-groups.png');
+
+  // Sorting by clicking headers: name ascending, then members ascending/descending.
+  await page.locator('#groups-table th[data-col="name"] button').click();
+  const byName = (await groupRows(page)).map((r) => r.cells.name);
+  assert.deepEqual(byName, [...byName].sort(new Intl.Collator('en-US', { numeric: true }).compare));
+  await page.locator('#groups-table th[data-col="members"] button').click();
+  let members = (await groupRows(page)).map((r) => num(r.cells.members));
+  assert.deepEqual(members, [...members].sort((a, b) => b - a));
+  await page.locator('#groups-table th[data-col="members"] button').click();
+  members = (await groupRows(page)).map((r) => num(r.cells.members));
+  assert.deepEqual(members, [...members].sort((a, b) => a - b));
+
+  // Members: paginated (never more than 100 rows), searchable, numbers from the report.
+  await page.locator('#tab-members').click();
+  const memberRows = page.locator('#members-table tbody tr');
+  assert.equal(await memberRows.count(), Math.min(100, report.members.length));
+  assert.equal(await memberRows.first().getAttribute('data-member-id'), report.members[0].id);
+  assert.equal(num(await memberRows.first().locator('[data-col="messages"]').textContent()), report.members[0].messages);
+  assert.match(await page.locator('#member-count').textContent(), new RegExp(`of ${report.members.length.toLocaleString('en-US')}$`));
+  await shot(page, 'a2-sample-members.png');
+  await page.locator('#page-next').click();
+  assert.equal(await memberRows.first().getAttribute('data-member-id'), report.members[100].id);
+  const target = report.members.find((m) => m.platform_id && m.messages > 0 && m.inviter) || report.members[7];
+  await page.locator('#member-search').fill(target.platform_id || target.name);
+  await page.waitForFunction((id) => document.querySelector('#members-table tbody tr')?.dataset.memberId === id, target.id);
+  const found = memberRows.first();
+  assert.equal(num(await found.locator('[data-col="messages"]').textContent()), target.messages);
+  assert.equal(await found.locator('[data-col="last_active"]').textContent(), minute(target.last_active));
+  if (target.inviter) assert.match(await found.locator('[data-col="inviter"]').textContent(), new RegExp(escape(target.inviter.name)));
+  await page.locator('#member-search').fill('no such member xyzzy');
+  await page.waitForFunction(() => document.querySelector('#members-table tbody tr td.empty-line'));
+  await page.locator('#member-search').fill('');
+
+  // Activity: both charts render; the group filter switches to one group's series.
+  await page.locator('#tab-activity').click();
+  await page.waitForFunction(() => document.querySelectorAll('#chart-daily canvas, #chart-heatmap canvas').length >= 2);
+  await page.waitForTimeout(300);
+  await shot(page, 'a3-sample-activity.png');
+  await page.locator('#activity-group').selectOption(report.groups[1].id);
+  await page.waitForTimeout(300);
+  await shot(page, 'a4-sample-activity-group.png');
+  await finish();
+});
+
+function escape(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+test('(b) uploaded files: hand-known numbers, skipped rows and a plain error for a non-export', async () => {
+  const { page, finish } = await openPage();
+  await page.setInputFiles('#file-input', [PYWXDUMP, PNG]);
+  const report = await waitForReport(page);
+  await page.locator('#tab-inputs').click();
+  await shot(page, 'b1-upload-inputs.png');
+
+  assert.equal(report.inputs.length, 2);
+  const csvRow = page.locator('#inputs-table tr.input-row', { hasText: '45678901234@chatroom_0_5000.csv' });
+  const pngRow = page.locator('#inputs-table tr.input-row', { hasText: 'photo.csv' });
+  // The CSV: 7 data rows; row 6 (file line 7) has no valid time and is skipped.
+  assert.equal(await csvRow.locator('td').nth(1).textContent(), 'pywxdump-csv');
+  assert.equal(await csvRow.locator('td').nth(2).textContent(), 'utf-8');
+  assert.equal(num(await csvRow.locator('[data-col="rows"]').textContent()), 6);
+  assert.equal(num(await csvRow.locator('[data-col="messages"]').textContent()), 6);
+  assert.equal(num(await csvRow.locator('[data-col="skipped"]').textContent()), 1);
+  const skip = page.locator('#inputs-table tr.input-details .skips li').first();
+  assert.match(await skip.locator('.skip-where').textContent(), /45678901234@chatroom_0_5000\.csv, line 7$/);
+  assert.ok((await skip.locator('.skip-reason').textContent()).length > 0, 'the reason is shown');
+  // The PNG: not read, with a plain-language reason; the CSV still loaded.
+  assert.equal(await pngRow.locator('.badge').textContent(), 'Not read');
+  assert.match(await page.locator('#inputs-table .input-error').textContent(), /PNG image, not a chat export/);
+  assert.equal(await page.locator('.notice.warn').isVisible(), true, 'problems are announced');
+
+  // Groups: one group — 3 speakers (wxid_alice, wxid_bob, wxid_carol), 6 messages including the
+  // join tip, 1 join; members = 3 speakers + inviter "Alice" + invitee "小李" (names only in the
+  // tip; PyWxDump has no display names to merge them with a wxid).
+  await page.locator('#tab-groups').click();
+  const rows = await groupRows(page);
+  assert.equal(rows.length, 1);
+  const c = rows[0].cells;
+  assert.equal(c.name, report.groups[0].name);
+  assert.deepEqual(
+    { members: num(c.members), speakers: num(c.speakers), active: num(c.active_members), messages: num(c.messages), joins: num(c.joins), leaves: num(c.leaves) },
+    { members: 5, speakers: 3, active: 3, messages: 6, joins: 1, leaves: 0 },
+  );
+  assert.equal(c.first_message, '2024-05-01 09:00');
+  assert.equal(c.last_message, '2024-05-03 20:15');
+  await shot(page, 'b2-upload-groups.png');
+
+  await page.locator('#tab-members').click();
+  assert.equal(await page.locator('#members-table tbody tr').count(), 5);
+  const bob = page.locator('#members-table tr[data-member-id="wechat:wxid_bob"]');
+  assert.equal(num(await bob.locator('[data-col="messages"]').textContent()), 2, 'bob: text + image (the undated row is skipped)');
+  const invitee = page.locator('#members-table tbody tr', { hasText: '小李' });
+  assert.match(await invitee.locator('[data-col="inviter"]').textContent(), /Alice/);
+  await shot(page, 'b3-upload-members.png');
+
+  // The same file again is not counted twice.
+  await page.setInputFiles('#file-input', [PYWXDUMP]);
+  await page.waitForSelector('.notice.info');
+  assert.match(await page.locator('.notice.info').textContent(), /Already loaded/);
+  assert.equal((await page.evaluate(() => window.__qunlensReport)).inputs.length, 2);
+  await finish();
+});
+
+test('(c) the language follows the browser and the switch is remembered', async () => {
+  const zh = await openPage('zh-CN');
+  assert.equal(await zh.page.locator('#sample-button').textContent(), '加载示例数据');
+  await zh.finish();
+
+  const { page, finish } = await openPage('en-US');
+  await page.setInputFiles('#file-input', [PYWXDUMP]);
+  await waitForReport(page);
+  await page.locator('#tab-groups').click();
+  assert.equal(await page.locator('#groups-table th[data-col="name"]').textContent(), 'Group');
+  await page.locator('#lang-select').selectOption('zh');
+  assert.equal(await page.locator('#groups-table th[data-col="name"]').textContent(), '群名称');
+  assert.equal(await page.locator('#tab-groups [data-i18n]').textContent(), '群概览');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  await shot(page, 'c1-zh-groups.png');
+  await page.locator('#tab-inputs').click();
+  await shot(page, 'c2-zh-inputs.png');
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  assert.equal(await page.locator('#sample-button').textContent(), '加载示例数据', 'choice persisted');
+  await finish();
+});

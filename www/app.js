@@ -1,0 +1,653 @@
+// The page: file input and drop zone, progress, and the report rendered as tables and charts.
+// No analytics here — every number shown comes from the report JSON the worker produces
+// (schema: qunlens-report.d.ts). Data is only ever put into the page as text (textContent).
+import * as echarts from './vendor/echarts.js';
+import { t, getLang, setLang, locale, translateDom, LANGS } from './i18n.js';
+
+const PAGE_SIZE = 100;
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  worker: null,
+  ready: false,
+  pending: 0,
+  report: null,
+  source: 'empty', // 'empty' | 'files' | 'sample'
+  loadedKeys: new Set(),
+  tab: 'groups',
+  groupSort: null, // {key, dir}
+  memberSort: null,
+  memberQuery: '',
+  memberGroup: '',
+  memberPage: 0,
+  memberHay: [], // lower-cased search text per member, same order as report.members
+  groupNames: new Map(),
+  activityGroup: '',
+  charts: {},
+  notices: [],
+  progress: null,
+};
+
+// ---------------------------------------------------------------- small DOM helpers
+
+/** Creates an element; `text` is set with textContent, other props as attributes. */
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v == null || v === false) continue;
+    if (k === 'text') node.textContent = v;
+    else if (k === 'class') node.className = v;
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c != null) node.append(c);
+  return node;
+}
+
+const fmtNum = (n) => (n == null ? t('dash') : Number(n).toLocaleString(locale()));
+/** Report times are RFC 3339 in the report's zone; show them in that zone, to the minute. */
+const fmtTime = (s) => (s ? s.slice(0, 16).replace('T', ' ') : t('dash'));
+const fmtDay = (s) => (s ? s.slice(0, 10) : t('dash'));
+function fmtBytes(b) {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let i = 0;
+  let v = b;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${v.toLocaleString(locale(), { maximumFractionDigits: i === 0 ? 0 : 1 })} ${units[i]}`;
+}
+const pct = (done, total) => (total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0);
+
+// ---------------------------------------------------------------- worker
+
+function startWorker() {
+  state.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  state.ready = false;
+  state.pending = 0;
+  state.worker.onmessage = ({ data }) => onWorkerMessage(data);
+  state.worker.onerror = (e) => {
+    if (state.ready) fatal(e.message || 'worker error');
+    else notify('error', 'notice.wasm', { message: e.message || 'worker error' });
+  };
+}
+
+function onWorkerMessage(msg) {
+  switch (msg.type) {
+    case 'ready':
+      state.ready = true;
+      $('sample-button').disabled = false;
+      document.body.dataset.ready = 'true';
+      break;
+    case 'progress':
+      state.progress = msg;
+      renderProgress();
+      break;
+    case 'report':
+      state.pending = Math.max(0, state.pending - 1);
+      if (state.pending === 0) state.progress = null;
+      state.source = msg.source;
+      setReport(msg.source === 'empty' ? null : JSON.parse(msg.json));
+      break;
+    case 'cancelled':
+      break;
+    case 'error':
+      if (state.ready) fatal(msg.message);
+      else notify('error', 'notice.wasm', { message: msg.message }); // no retry loop
+      break;
+  }
+}
+
+/** The worker's wasm instance is gone (trap, out of memory): start over with a fresh one. */
+function fatal(message) {
+  if (state.worker) state.worker.terminate();
+  notify('error', 'notice.fatal', { message });
+  state.loadedKeys.clear();
+  state.progress = null;
+  state.source = 'empty';
+  setReport(null);
+  renderProgress();
+  startWorker();
+}
+
+function send(msg) {
+  state.pending++;
+  state.progress = { phase: 'start' };
+  renderProgress();
+  state.worker.postMessage(msg);
+}
+
+function loadFiles(fileList) {
+  const files = [];
+  const dups = [];
+  if (state.source === 'sample') state.loadedKeys.clear();
+  for (const f of fileList) {
+    const key = `${f.name}\u0000${f.size}\u0000${f.lastModified}`;
+    if (state.loadedKeys.has(key)) dups.push(f.name);
+    else {
+      state.loadedKeys.add(key);
+      files.push(f);
+    }
+  }
+  if (dups.length) notify('info', 'notice.duplicate', { files: dups.join(', ') });
+  if (!files.length) return;
+  clearNotices('notice.sample');
+  state.newData = true;
+  // File objects are passed by reference (no byte copy); the worker streams them.
+  send({ type: 'files', files, replace: state.source === 'sample' });
+}
+
+function loadSample() {
+  state.loadedKeys.clear();
+  state.newData = true;
+  clearNotices();
+  send({ type: 'sample' });
+}
+
+function clearAll() {
+  state.loadedKeys.clear();
+  clearNotices();
+  send({ type: 'clear' });
+}
+
+// ---------------------------------------------------------------- notices and progress
+
+/** Shows a notice; `key` and `params` are kept so a language switch re-translates it. */
+function notify(kind, key, params = {}, tag = key) {
+  state.notices = state.notices.filter((n) => n.tag !== tag);
+  state.notices.push({ kind, key, params, tag });
+  renderNotices();
+}
+
+function clearNotices(tag) {
+  state.notices = tag ? state.notices.filter((n) => n.tag !== tag) : [];
+  renderNotices();
+}
+
+function renderNotices() {
+  const box = $('notices');
+  box.replaceChildren(
+    ...state.notices.map((n, i) =>
+      el('div', { class: `notice ${n.kind}`, role: n.kind === 'error' ? 'alert' : 'status', dataset: { tag: n.tag } },
+        el('span', { text: t(n.key, n.params) }),
+        el('button', {
+          type: 'button', class: 'close', 'aria-label': '×', text: '×',
+          onclick: () => { state.notices.splice(i, 1); renderNotices(); },
+        }))),
+  );
+}
+
+function renderProgress() {
+  const p = state.progress;
+  const busy = state.pending > 0;
+  $('progress').hidden = !busy;
+  document.body.dataset.busy = busy ? 'true' : 'false';
+  $('clear-button').hidden = busy || state.source === 'empty';
+  if (!busy || !p) return;
+  const label = $('progress-label');
+  const bytes = $('progress-bytes');
+  const bar = $('progress-bar');
+  if (p.phase === 'read') {
+    label.textContent = t('progress.file', { file: p.file, index: p.fileIndex + 1, count: p.fileCount });
+    bytes.textContent = `${t('progress.bytes', { done: fmtBytes(p.allDone), total: fmtBytes(p.allTotal) })} · ${pct(p.allDone, p.allTotal)}%`;
+    bar.max = Math.max(1, p.allTotal);
+    bar.value = p.allDone;
+  } else {
+    const key = { report: 'progress.report', restoring: 'progress.restoring', sample: 'progress.sample' }[p.phase] || 'load.starting';
+    label.textContent = t(key);
+    bytes.textContent = '';
+    if (p.phase === 'report') bar.value = bar.max;
+    else bar.removeAttribute('value'); // indeterminate
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+function setReport(report) {
+  state.report = report;
+  window.__qunlensReport = report;
+  state.groupNames = new Map((report?.groups || []).map((g) => [g.id, g.name]));
+  state.memberHay = (report?.members || []).map((m) =>
+    [m.name, ...m.names.map((n) => n.name), m.platform_id || '', m.id, ...m.groups.map((g) => state.groupNames.get(g) || g)]
+      .join('\n').toLowerCase());
+  state.memberPage = 0;
+  if (report && !report.groups.some((g) => g.id === state.activityGroup)) state.activityGroup = '';
+  if (report && !report.groups.some((g) => g.id === state.memberGroup)) state.memberGroup = '';
+  if (report && state.newData) {
+    state.newData = false;
+    const problems = report.inputs.filter((i) => i.error || i.skipped_count > 0).length;
+    clearNotices('notice.problems');
+    if (problems) notify('warn', 'notice.problems', { count: problems });
+    if (state.source === 'sample') notify('info', 'notice.sample');
+    state.tab = report.groups.length ? 'groups' : 'inputs';
+  }
+  renderAll();
+  document.body.dataset.report = report ? 'ready' : 'none';
+  document.dispatchEvent(new CustomEvent('qunlens:report', { detail: report }));
+}
+
+function renderAll() {
+  translateDom();
+  renderLangSelect();
+  const r = state.report;
+  $('empty').hidden = !!r;
+  $('results').hidden = !r;
+  $('clear-button').hidden = state.pending > 0 || !r;
+  $('generator').textContent = r ? `· ${r.generator}` : '';
+  renderProgress();
+  if (!r) {
+    disposeCharts();
+    return;
+  }
+  renderSummary(r);
+  renderTabs(r);
+  renderInputs(r);
+  renderGroups(r);
+  renderMembersControls(r);
+  renderMembers();
+  renderActivityControls(r);
+  if (state.tab === 'activity') renderActivity();
+}
+
+function renderSummary(r) {
+  const card = (label, value, extra) =>
+    el('div', { class: 'stat' }, el('div', { class: 'stat-label', text: label }), el('div', { class: 'stat-value', text: value }),
+      extra ? el('div', { class: 'stat-extra', text: extra }) : null);
+  $('summary').replaceChildren(
+    card(t('summary.files'), fmtNum(r.inputs.length)),
+    card(t('summary.groups'), fmtNum(r.groups.length)),
+    card(t('summary.members'), fmtNum(r.members.length)),
+    card(t('summary.asof'), fmtDay(r.as_of), t('summary.zone', { zone: r.timezone })),
+  );
+}
+
+function renderTabs(r) {
+  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null };
+  for (const btn of document.querySelectorAll('.tab')) {
+    const name = btn.dataset.tab;
+    const active = name === state.tab;
+    btn.classList.toggle('active', active);
+    btn.setAttribute('aria-selected', active ? 'true' : 'false');
+    btn.querySelector('.count').textContent = counts[name] == null ? '' : fmtNum(counts[name]);
+    $(`panel-${name}`).hidden = !active;
+  }
+}
+
+function showTab(name) {
+  state.tab = name;
+  renderTabs(state.report);
+  if (name === 'activity') renderActivity();
+}
+
+// ---------------------------------------------------------------- inputs
+
+function renderInputs(r) {
+  const body = $('inputs-table').tBodies[0];
+  if (!r.inputs.length) {
+    body.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'empty-line', text: t('inputs.empty') })));
+    return;
+  }
+  const rows = [];
+  for (const input of r.inputs) {
+    const status = input.error ? 'error' : input.skipped_count > 0 ? 'partial' : 'ok';
+    rows.push(el('tr', { class: `input-row ${status}`, dataset: { file: input.file } },
+      el('td', { class: 'file', text: input.file }),
+      el('td', { class: input.format ? 'mono' : 'muted', text: input.format || t('inputs.unknown') }),
+      el('td', { class: 'mono', text: input.encoding || t('dash') }),
+      el('td', { class: 'num', text: fmtBytes(input.bytes) }),
+      el('td', { class: 'num', dataset: { col: 'rows' }, text: fmtNum(input.rows) }),
+      el('td', { class: 'num', dataset: { col: 'messages' }, text: fmtNum(input.messages) }),
+      el('td', { class: 'num', dataset: { col: 'skipped' }, text: fmtNum(input.skipped_count) }),
+      el('td', {}, el('span', { class: `badge ${status}`, text: t(`inputs.${status}`) }))));
+    const details = [];
+    if (input.error) details.push(el('p', { class: 'input-error', text: input.error }));
+    if (input.skipped.length) {
+      const list = el('ul', { class: 'skips' },
+        ...input.skipped.map((s) => el('li', {},
+          el('span', { class: 'skip-where', text: `${input.file}, ${t('inputs.line', { line: fmtNum(s.line) })}` }),
+          el('span', { class: 'skip-reason', text: s.reason }))));
+      details.push(list);
+      const more = input.skipped_count - input.skipped.length;
+      if (more > 0) details.push(el('p', { class: 'muted', text: t('inputs.more_skipped', { count: fmtNum(more) }) }));
+    }
+    if (input.malformed_bytes > 0) {
+      details.push(el('p', { class: 'muted', text: t('inputs.malformed', { count: fmtNum(input.malformed_bytes), encoding: input.encoding || '' }) }));
+    }
+    if (details.length) rows.push(el('tr', { class: `input-details ${status}` }, el('td', { colspan: 8 }, ...details)));
+  }
+  body.replaceChildren(...rows);
+}
+
+// ---------------------------------------------------------------- sorting
+
+function compareBy(key, type, dir) {
+  const sign = dir === 'asc' ? 1 : -1;
+  const collator = new Intl.Collator(locale(), { numeric: true });
+  return (a, b) => {
+    const x = a[key];
+    const y = b[key];
+    if (x == null && y == null) return 0;
+    if (x == null) return 1; // missing values last either way
+    if (y == null) return -1;
+    if (type === 'num') return sign * (x - y);
+    return sign * (type === 'text' ? collator.compare(x, y) : x < y ? -1 : x > y ? 1 : 0);
+  };
+}
+
+/** Header cells that sort `sortState` on click. */
+function sortableHeader(cols, sortState, onSort) {
+  return cols.map((c) => {
+    const sorted = sortState && sortState.key === c.key ? sortState.dir : null;
+    const th = el('th', {
+      class: [c.type === 'num' ? 'num' : '', c.sortable === false ? '' : 'sortable-th'].join(' ').trim(),
+      dataset: { col: c.key },
+      'aria-sort': sorted ? (sorted === 'asc' ? 'ascending' : 'descending') : null,
+    });
+    if (c.sortable === false) {
+      th.textContent = c.label();
+      return th;
+    }
+    const btn = el('button', { type: 'button', class: 'th-button' },
+      el('span', { text: c.label() }), el('span', { class: 'sort-mark', text: sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '' }));
+    btn.addEventListener('click', () => {
+      const first = c.type === 'text' ? 'asc' : 'desc';
+      const dir = sorted ? (sorted === 'asc' ? 'desc' : 'asc') : first;
+      onSort({ key: c.key, type: c.type, dir });
+    });
+    th.append(btn);
+    return th;
+  });
+}
+
+// ---------------------------------------------------------------- groups
+
+const GROUP_COLS = [
+  { key: 'name', type: 'text', label: () => t('groups.name') },
+  { key: 'platform', type: 'text', label: () => t('groups.platform') },
+  { key: 'members', type: 'num', label: () => t('groups.members') },
+  { key: 'speakers', type: 'num', label: () => t('groups.speakers') },
+  { key: 'active_members', type: 'num', label: () => t('groups.active', { days: state.report?.active_days ?? 30 }) },
+  { key: 'messages', type: 'num', label: () => t('groups.messages') },
+  { key: 'joins', type: 'num', label: () => t('groups.joins') },
+  { key: 'leaves', type: 'num', label: () => t('groups.leaves') },
+  { key: 'first_message', type: 'time', label: () => t('groups.first') },
+  { key: 'last_message', type: 'time', label: () => t('groups.last') },
+];
+
+function renderGroups(r) {
+  const table = $('groups-table');
+  table.tHead.rows[0].replaceChildren(...sortableHeader(GROUP_COLS, state.groupSort, (s) => {
+    state.groupSort = s;
+    renderGroups(state.report);
+  }));
+  const body = table.tBodies[0];
+  if (!r.groups.length) {
+    body.replaceChildren(el('tr', {}, el('td', { colspan: GROUP_COLS.length, class: 'empty-line', text: t('groups.empty') })));
+    return;
+  }
+  const groups = r.groups.slice();
+  if (state.groupSort) groups.sort(compareBy(state.groupSort.key, state.groupSort.type, state.groupSort.dir));
+  body.replaceChildren(...groups.map((g) => el('tr', { dataset: { groupId: g.id } },
+    el('td', { class: 'group-name', dataset: { col: 'name' } },
+      el('button', { type: 'button', class: 'link', text: g.name || g.id, title: g.id, onclick: () => { state.activityGroup = g.id; renderActivityControls(state.report); showTab('activity'); } })),
+    el('td', { dataset: { col: 'platform' }, text: t(`platform.${g.platform}`) }),
+    ...['members', 'speakers', 'active_members', 'messages', 'joins', 'leaves'].map((k) =>
+      el('td', { class: 'num', dataset: { col: k }, text: fmtNum(g[k]) })),
+    el('td', { class: 'time', dataset: { col: 'first_message' }, text: fmtTime(g.first_message) }),
+    el('td', { class: 'time', dataset: { col: 'last_message' }, text: fmtTime(g.last_message) }),
+  )));
+}
+
+// ---------------------------------------------------------------- members
+
+const MEMBER_COLS = [
+  { key: 'name', type: 'text', label: () => t('members.name') },
+  { key: 'platform_id', type: 'text', label: () => t('members.id') },
+  { key: 'groups', type: 'text', sortable: false, label: () => t('members.groups') },
+  { key: 'messages', type: 'num', label: () => t('members.messages') },
+  { key: 'last_active', type: 'time', label: () => t('members.lastActive') },
+  { key: 'inviter', type: 'text', sortable: false, label: () => t('members.inviter') },
+];
+
+function renderMembersControls(r) {
+  const select = $('member-group');
+  select.replaceChildren(el('option', { value: '', text: t('members.allGroups') }),
+    ...r.groups.map((g) => el('option', { value: g.id, text: g.name || g.id })));
+  select.value = state.memberGroup;
+  $('member-search').value = state.memberQuery;
+}
+
+/** Indices of report.members that pass the search and group filter, in display order. */
+function filteredMembers() {
+  const r = state.report;
+  const q = state.memberQuery.trim().toLowerCase();
+  const terms = q ? q.split(/\s+/) : [];
+  const out = [];
+  for (let i = 0; i < r.members.length; i++) {
+    if (state.memberGroup && !r.members[i].groups.includes(state.memberGroup)) continue;
+    if (terms.length && !terms.every((term) => state.memberHay[i].includes(term))) continue;
+    out.push(i);
+  }
+  if (state.memberSort) {
+    const cmp = compareBy(state.memberSort.key, state.memberSort.type, state.memberSort.dir);
+    out.sort((a, b) => cmp(r.members[a], r.members[b]) || a - b);
+  }
+  return out;
+}
+
+function renderMembers() {
+  const r = state.report;
+  if (!r) return;
+  const table = $('members-table');
+  table.tHead.rows[0].replaceChildren(...sortableHeader(MEMBER_COLS, state.memberSort, (s) => {
+    state.memberSort = s;
+    state.memberPage = 0;
+    renderMembers();
+  }));
+  const body = table.tBodies[0];
+  const idx = filteredMembers();
+  const pages = Math.max(1, Math.ceil(idx.length / PAGE_SIZE));
+  state.memberPage = Math.min(state.memberPage, pages - 1);
+  const from = state.memberPage * PAGE_SIZE;
+  const shown = idx.slice(from, from + PAGE_SIZE);
+  $('member-count').textContent = idx.length
+    ? t('members.showing', { from: fmtNum(from + 1), to: fmtNum(from + shown.length), total: fmtNum(idx.length) })
+    : '';
+  $('page-info').textContent = t('members.page', { page: fmtNum(state.memberPage + 1), pages: fmtNum(pages) });
+  $('page-prev').disabled = state.memberPage === 0;
+  $('page-next').disabled = state.memberPage >= pages - 1;
+  if (!shown.length) {
+    const text = r.members.length ? t('members.none') : t('members.empty');
+    body.replaceChildren(el('tr', {}, el('td', { colspan: MEMBER_COLS.length, class: 'empty-line', text })));
+    return;
+  }
+  body.replaceChildren(...shown.map((i) => memberRow(r.members[i])));
+}
+
+function memberRow(m) {
+  const nameCell = el('td', { class: 'member-name', dataset: { col: 'name' } },
+    el('span', { class: 'name', text: m.name || t('dash') }),
+    m.is_self ? el('span', { class: 'badge self', text: t('members.self') }) : null);
+  const earlier = m.names.filter((n) => n.name !== m.name);
+  if (earlier.length) {
+    nameCell.append(el('div', { class: 'names-history' },
+      el('span', { class: 'muted', text: `${t('members.formerly')}: ` }),
+      ...earlier.map((n, k) => el('span', { class: 'old-name', title: `${fmtTime(n.first_seen)} – ${fmtTime(n.last_seen)}` },
+        el('span', { text: n.name }),
+        el('span', { class: 'muted', text: ` (${fmtDay(n.first_seen)} – ${fmtDay(n.last_seen)})${k < earlier.length - 1 ? ', ' : ''}` })))));
+  }
+  const names = m.groups.map((g) => state.groupNames.get(g) || g);
+  const groupsText = names.length > 3 ? `${names.slice(0, 3).join('、')} ${t('members.more', { count: names.length - 3 })}` : names.join('、');
+  let inviter = t('dash');
+  if (m.inviter) inviter = m.inviter.name || m.inviter.id;
+  const method = m.join_method ? t(`join.${m.join_method}`) : '';
+  return el('tr', { dataset: { memberId: m.id } },
+    nameCell,
+    el('td', { class: 'mono small', dataset: { col: 'platform_id' }, text: m.platform_id || t('dash') }),
+    el('td', { class: 'groups-cell', dataset: { col: 'groups' }, title: names.join('\n'), text: groupsText || t('dash') }),
+    el('td', { class: 'num', dataset: { col: 'messages' }, text: fmtNum(m.messages) }),
+    el('td', { class: 'time', dataset: { col: 'last_active' }, text: fmtTime(m.last_active) }),
+    el('td', { dataset: { col: 'inviter' } },
+      el('span', { text: inviter }),
+      method ? el('span', { class: 'badge method', text: method }) : null));
+}
+
+// ---------------------------------------------------------------- activity
+
+function renderActivityControls(r) {
+  const select = $('activity-group');
+  select.replaceChildren(el('option', { value: '', text: t('activity.all') }),
+    ...r.groups.map((g) => el('option', { value: g.id, text: g.name || g.id })));
+  select.value = state.activityGroup;
+  $('activity-note').textContent = t('activity.note', { zone: r.timezone });
+}
+
+function chart(id) {
+  const node = $(id);
+  let c = state.charts[id];
+  if (!c || c.isDisposed()) {
+    c = echarts.init(node, null, { renderer: 'canvas' });
+    state.charts[id] = c;
+    new ResizeObserver(() => c.resize()).observe(node);
+  }
+  return c;
+}
+
+function disposeCharts() {
+  for (const c of Object.values(state.charts)) c.dispose();
+  state.charts = {};
+}
+
+/** Dates `start + i` for a dense daily series (calendar arithmetic only, in UTC). */
+function dayLabels(start, n) {
+  const [y, m, d] = start.split('-').map(Number);
+  const base = Date.UTC(y, m - 1, d);
+  return Array.from({ length: n }, (_, i) => new Date(base + i * 86400000).toISOString().slice(0, 10));
+}
+
+function renderActivity() {
+  const r = state.report;
+  if (!r) return;
+  const a = state.activityGroup ? r.activity.by_group.find((g) => g.group === state.activityGroup) : r.activity;
+  const daily = a?.daily || { start: null, messages: [] };
+  const heat = a?.heatmap || [];
+  const empty = !daily.start || !daily.messages.length;
+  $('activity-empty').hidden = !empty;
+  $('chart-daily').hidden = empty;
+  $('chart-heatmap').hidden = empty;
+  if (empty) return;
+  const font = { fontFamily: getComputedStyle(document.body).fontFamily };
+  const days = dayLabels(daily.start, daily.messages.length);
+  chart('chart-daily').setOption({
+    textStyle: font,
+    animation: false,
+    grid: { left: 56, right: 24, top: 16, bottom: days.length > 31 ? 72 : 40 },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => fmtNum(v) },
+    xAxis: { type: 'category', data: days, boundaryGap: false, axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v) => fmtNum(v) } },
+    dataZoom: days.length > 31 ? [{ type: 'inside' }, { type: 'slider', height: 22, bottom: 12 }] : [],
+    series: [{
+      type: 'line', name: t('activity.messages'), data: daily.messages, showSymbol: false, smooth: false,
+      lineStyle: { width: 1.5, color: '#2563eb' }, itemStyle: { color: '#2563eb' }, areaStyle: { color: 'rgba(37,99,235,0.12)' },
+    }],
+  }, true);
+  const weekdays = t('weekdays');
+  const cells = [];
+  let max = 0;
+  heat.forEach((row, wd) => row.forEach((v, h) => { cells.push([h, wd, v]); if (v > max) max = v; }));
+  chart('chart-heatmap').setOption({
+    textStyle: font,
+    animation: false,
+    grid: { left: 56, right: 24, top: 8, bottom: 64 },
+    tooltip: {
+      formatter: (p) => `${weekdays[p.value[1]]} ${String(p.value[0]).padStart(2, '0')}:00 · ${fmtNum(p.value[2])}`,
+    },
+    xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')), splitArea: { show: true } },
+    yAxis: { type: 'category', data: weekdays, inverse: true, splitArea: { show: true } },
+    visualMap: {
+      min: 0, max: Math.max(1, max), calculable: true, orient: 'horizontal', left: 'center', bottom: 4, itemHeight: 160,
+      inRange: { color: ['#f1f5f9', '#bfdbfe', '#60a5fa', '#2563eb', '#1e3a8a'] }, formatter: (v) => fmtNum(Math.round(v)),
+    },
+    series: [{ type: 'heatmap', data: cells, emphasis: { itemStyle: { borderColor: '#111827', borderWidth: 1 } } }],
+  }, true);
+}
+
+// ---------------------------------------------------------------- language
+
+function renderLangSelect() {
+  const select = $('lang-select');
+  if (!select.options.length) {
+    for (const [code, name] of Object.entries(LANGS)) select.append(el('option', { value: code, text: name }));
+  }
+  select.value = getLang();
+}
+
+// ---------------------------------------------------------------- drag and drop (files and folders)
+
+async function filesFromDrop(dt) {
+  const entries = [...(dt.items || [])].map((it) => (it.webkitGetAsEntry ? it.webkitGetAsEntry() : null));
+  if (!entries.length || entries.some((e) => !e)) return [...dt.files];
+  const out = [];
+  const walk = async (entry) => {
+    if (entry.isFile) {
+      if (!entry.name.startsWith('.')) out.push(await new Promise((res, rej) => entry.file(res, rej)));
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((res, rej) => reader.readEntries(res, rej));
+        if (!batch.length) break;
+        for (const e of batch) await walk(e);
+      }
+    }
+  };
+  for (const e of entries) await walk(e);
+  return out;
+}
+
+function wireDropZone() {
+  const zone = $('drop-zone');
+  let depth = 0;
+  document.addEventListener('dragenter', (e) => { e.preventDefault(); depth++; zone.classList.add('dragging'); });
+  document.addEventListener('dragleave', () => { depth = Math.max(0, depth - 1); if (!depth) zone.classList.remove('dragging'); });
+  document.addEventListener('dragover', (e) => { e.preventDefault(); if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'; });
+  document.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    depth = 0;
+    zone.classList.remove('dragging');
+    if (!e.dataTransfer) return;
+    const files = await filesFromDrop(e.dataTransfer);
+    if (files.length) loadFiles(files);
+  });
+}
+
+// ---------------------------------------------------------------- wiring
+
+function wire() {
+  $('file-input').addEventListener('change', (e) => {
+    const files = [...e.target.files];
+    e.target.value = '';
+    if (files.length) loadFiles(files);
+  });
+  $('sample-button').addEventListener('click', loadSample);
+  $('clear-button').addEventListener('click', clearAll);
+  $('cancel-button').addEventListener('click', () => state.worker.postMessage({ type: 'cancel' }));
+  $('lang-select').addEventListener('change', (e) => {
+    setLang(e.target.value);
+    renderNotices();
+    renderAll();
+  });
+  for (const btn of document.querySelectorAll('.tab')) btn.addEventListener('click', () => showTab(btn.dataset.tab));
+  let timer = 0;
+  $('member-search').addEventListener('input', (e) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { state.memberQuery = e.target.value; state.memberPage = 0; renderMembers(); }, 120);
+  });
+  $('member-group').addEventListener('change', (e) => { state.memberGroup = e.target.value; state.memberPage = 0; renderMembers(); });
+  $('page-prev').addEventListener('click', () => { state.memberPage--; renderMembers(); });
+  $('page-next').addEventListener('click', () => { state.memberPage++; renderMembers(); });
+  $('activity-group').addEventListener('change', (e) => { state.activityGroup = e.target.value; renderActivity(); });
+  wireDropZone();
+}
+
+wire();
+renderAll();
+startWorker();

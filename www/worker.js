@@ -1,0 +1,170 @@
+// The analysis worker: runs the wasm core off the main thread, reads File objects chunk by
+// chunk with file.stream(), reports progress and posts the report JSON.
+//
+// Messages in:  {type:'files', files: File[], replace: boolean}   read files (after clearing if replace)
+//               {type:'sample'}                                   clear, then load the built-in sample
+//               {type:'clear'}                                    forget everything
+//               {type:'cancel'}                                   stop the current load; keep earlier files
+// Messages out: {type:'ready'}
+//               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
+//               {type:'report', json, source}                     source: 'files' | 'sample' | 'empty'
+//               {type:'cancelled'}
+//               {type:'error', message, fatal}                    fatal: the wasm instance is unusable
+import init, { Analyzer, sample_files } from './pkg/qunlens.js';
+
+const PROGRESS_EVERY_MS = 50;
+const SAMPLE_CHUNK = 1 << 20;
+const CANCELLED = Symbol('cancelled');
+
+let analyzer = null;
+/** What the analyzer holds, to rebuild it after a cancel: File objects, or 'sample'. */
+let committed = [];
+let cancelRequested = false;
+let dead = false;
+
+const ready = init().then(
+  () => {
+    analyzer = new Analyzer('{}');
+    self.postMessage({ type: 'ready' });
+  },
+  (e) => {
+    dead = true;
+    self.postMessage({ type: 'error', fatal: true, message: String(e && e.message || e) });
+  },
+);
+
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => {
+  if (data.type === 'cancel') {
+    cancelRequested = true;
+    return;
+  }
+  queue = queue.then(() => handle(data));
+};
+
+async function handle(msg) {
+  await ready;
+  if (dead) return;
+  cancelRequested = false;
+  try {
+    if (msg.type === 'clear') {
+      reset();
+      post(reportMessage('empty'));
+    } else if (msg.type === 'sample') {
+      reset();
+      await load(['sample']);
+      committed = ['sample'];
+      finish('sample');
+    } else if (msg.type === 'files') {
+      if (msg.replace || committed.includes('sample')) reset();
+      await load(msg.files);
+      committed.push(...msg.files);
+      finish('files');
+    }
+  } catch (e) {
+    if (e === CANCELLED) {
+      await restore();
+      return;
+    }
+    // A trap (out of memory, a bug) leaves the wasm instance unusable: the page restarts us.
+    dead = true;
+    post({ type: 'error', fatal: true, message: String(e && e.message || e) });
+  }
+}
+
+function reset() {
+  if (analyzer) analyzer.free();
+  analyzer = new Analyzer('{}');
+  committed = [];
+}
+
+function finish(source) {
+  post({ type: 'progress', phase: 'report' });
+  post(reportMessage(source));
+}
+
+function reportMessage(source) {
+  return { type: 'report', source, json: analyzer.report_json() };
+}
+
+/** After a cancel: rebuild the analyzer from the files loaded before the cancelled batch. */
+async function restore() {
+  const previous = committed;
+  reset();
+  if (previous.length) {
+    post({ type: 'progress', phase: 'restoring' });
+    await load(previous, true);
+    committed = previous;
+  }
+  post({ type: 'cancelled' });
+  post(reportMessage(previous.includes('sample') ? 'sample' : previous.length ? 'files' : 'empty'));
+}
+
+/** Reads every source (File or 'sample') into the analyzer, posting throttled progress. */
+async function load(sources, uncancellable = false) {
+  let files = [];
+  for (const s of sources) {
+    if (s === 'sample') {
+      post({ type: 'progress', phase: 'sample' });
+      for (const f of sample_files()) files.push({ name: f.name, size: f.bytes.byteLength, bytes: f.bytes });
+    } else {
+      files.push({ name: s.name, size: s.size, file: s });
+    }
+  }
+  const allTotal = files.reduce((n, f) => n + f.size, 0);
+  let allDone = 0;
+  let last = 0;
+  const progress = (i, bytesDone, force) => {
+    const now = performance.now();
+    if (!force && now - last < PROGRESS_EVERY_MS) return false;
+    last = now;
+    post({
+      type: 'progress', phase: 'read', file: files[i].name, fileIndex: i, fileCount: files.length,
+      bytesDone, bytesTotal: files[i].size, allDone: allDone + bytesDone, allTotal,
+    });
+    return true;
+  };
+  const check = () => {
+    if (cancelRequested && !uncancellable) throw CANCELLED;
+  };
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    progress(i, 0, true);
+    analyzer.begin_file(f.name);
+    let done = 0;
+    if (f.bytes) {
+      for (let start = 0; start < f.bytes.byteLength; start += SAMPLE_CHUNK) {
+        const chunk = f.bytes.subarray(start, start + SAMPLE_CHUNK);
+        analyzer.push(chunk);
+        done += chunk.byteLength;
+        // Yield a task now and then so a cancel message can arrive.
+        if (progress(i, done, false)) await new Promise((r) => setTimeout(r, 0));
+        check();
+      }
+    } else {
+      const reader = f.file.stream().getReader();
+      try {
+        for (;;) {
+          const { value, done: end } = await reader.read();
+          if (end) break;
+          check();
+          analyzer.push(value);
+          done += value.byteLength;
+          progress(i, done, false);
+        }
+      } catch (e) {
+        reader.cancel().catch(() => {});
+        if (e === CANCELLED || e instanceof WebAssembly.RuntimeError) throw e;
+        // The browser could not read the file (deleted, permission): report it as that file's error.
+        throw new Error(`${f.name}: ${e && e.message || e}`);
+      }
+    }
+    analyzer.end_file();
+    allDone += f.size;
+    progress(i, f.size, true);
+  }
+}
+
+function post(msg) {
+  self.postMessage(msg);
+}
