@@ -169,7 +169,7 @@ fn readable(text: &str) -> Cow<'_, str> {
     if !text.contains('<') && !text.contains("]]>") {
         return Cow::Borrowed(text);
     }
-    const TAGS: &[&str] = &["img", "_wc_custom_link_", "a ", "a>", "revokemsg", "revoke", "![CDATA["];
+    const TAGS: &[&str] = &["img", "_wc_custom_link_", "a ", "a>", "revoke"];
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(lt) = rest.find('<') {

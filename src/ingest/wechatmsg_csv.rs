@@ -294,7 +294,11 @@ fn sender_columns<'r>(rec: &CsvRecord<'r>, columns: usize) -> SenderCols<'r> {
     if rec.len() <= REMARK {
         return SenderCols::Ragged;
     }
-    SenderCols::Named { id: rec.field(SENDER).trim_ascii(), remark: rec.field(REMARK), nick: rec.field(NICK_NAME) }
+    SenderCols::Named {
+        id: rec.field(SENDER).trim_ascii(),
+        remark: rec.field(REMARK),
+        nick: rec.field(NICK_NAME),
+    }
 }
 
 fn is_bytes_repr(s: &str) -> bool {
