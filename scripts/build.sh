@@ -7,23 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-  echo "build: adding the wasm32-unknown-unknown target" >&2
-  rustup target add wasm32-unknown-unknown >&2
-fi
-
-want=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
-if [ -z "$want" ]; then
-  echo "build: Cargo.toml must pin wasm-bindgen exactly (wasm-bindgen = \"=X.Y.Z\")" >&2
-  exit 1
-fi
-have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
-if [ "$have" != "$want" ]; then
-  echo "build: installing wasm-bindgen-cli $want (found '${have:-none}'; takes a few minutes)" >&2
-  # --locked first; if the registry lacks a locked transitive version, resolve afresh.
-  cargo install wasm-bindgen-cli --version "$want" --locked >&2 \
-    || cargo install wasm-bindgen-cli --version "$want" >&2
-fi
+bash scripts/setup.sh
 
 echo "build: compiling the wasm module" >&2
 cargo build --release --target wasm32-unknown-unknown --lib >&2

@@ -8,7 +8,9 @@
 //! groups and members and resolves name-only references (system messages name people by
 //! nickname) once all files are loaded.
 
-use std::collections::HashMap;
+/// Interning maps are looked up once or twice per message: foldhash is several times faster
+/// than the default SipHash there, and still seeded per process.
+pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Index into [`Model::groups`].
 pub type GroupId = u32;
@@ -327,7 +329,7 @@ impl ModelBuilder {
             PersonRef::Name(n) => {
                 let g = group as usize;
                 if self.members.by_name.len() <= g {
-                    self.members.by_name.resize_with(g + 1, HashMap::new);
+                    self.members.by_name.resize_with(g + 1, HashMap::default);
                 }
                 match self.members.by_name[g].get(n.as_str()) {
                     Some(&id) => id,
@@ -355,7 +357,7 @@ impl ModelBuilder {
             self.note_name(id, display, time);
             let g = group as usize;
             if self.names_in_group.len() <= g {
-                self.names_in_group.resize_with(g + 1, HashMap::new);
+                self.names_in_group.resize_with(g + 1, HashMap::default);
             }
             if !self.names_in_group[g].contains_key(display) {
                 self.names_in_group[g].insert(display.to_string(), id);

@@ -276,10 +276,13 @@ fn simulate(rng: &mut Rng, spec: &SampleSpec, people: &[Person], group: usize, m
         acc += w;
         cumulative.push(acc);
     }
-    // Activity declines over time in some groups (a dying group), stays flat in others.
-    let decline = if group % 3 == 2 { 2.2 } else { 1.0 };
+    // Activity declines over time in some groups (a dying group: density falling linearly to
+    // zero), stays flat in others.
+    let declining = group % 3 == 2;
     for _ in 0..messages {
-        let t = start + (rng.unit().powf(decline) * span as f64) as i64;
+        let u = rng.unit();
+        let x = if declining { 1.0 - (1.0 - u).sqrt() } else { u };
+        let t = start + (x * span as f64) as i64;
         let t = with_hour(rng, t);
         let mut who = assistant;
         for _ in 0..8 {
@@ -316,9 +319,9 @@ fn simulate(rng: &mut Rng, spec: &SampleSpec, people: &[Person], group: usize, m
 fn with_hour(rng: &mut Rng, t: i64) -> i64 {
     const HOURS: &[u8] = &[0, 1, 7, 8, 9, 9, 9, 10, 10, 10, 11, 11, 12, 13, 14, 14, 15, 15, 16, 16, 17, 18, 19, 20, 20, 21, 21, 21, 22, 22, 23];
     let local_day = (t + UTC8).div_euclid(86400);
-    // Weekends are quieter: move a share of weekend messages to the next Monday.
+    // Weekends are quieter: move half of weekend messages to a weekday of the same week.
     let weekday = (local_day + 3).rem_euclid(7);
-    let local_day = if weekday >= 5 && rng.chance(0.45) { local_day + (7 - weekday) } else { local_day };
+    let local_day = if weekday >= 5 && rng.chance(0.5) { local_day - weekday + rng.below(5) as i64 } else { local_day };
     let h = *rng.pick(HOURS) as i64;
     local_day * 86400 - UTC8 + h * 3600 + rng.below(3600) as i64
 }

@@ -11,6 +11,8 @@ const state = {
   worker: null,
   ready: false,
   pending: 0,
+  /** Requests sent and not yet answered, oldest first: the loadedKeys each one added. */
+  requests: [],
   report: null,
   source: 'empty', // 'empty' | 'files' | 'sample'
   loadedKeys: new Set(),
@@ -64,6 +66,7 @@ function startWorker() {
   state.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   state.ready = false;
   state.pending = 0;
+  state.requests = [];
   state.worker.onmessage = ({ data }) => onWorkerMessage(data);
   state.worker.onerror = (e) => {
     if (state.ready) fatal(e.message || 'worker error');
@@ -83,12 +86,16 @@ function onWorkerMessage(msg) {
       renderProgress();
       break;
     case 'report':
+      state.requests.shift();
       state.pending = Math.max(0, state.pending - 1);
       if (state.pending === 0) state.progress = null;
       state.source = msg.source;
       setReport(msg.source === 'empty' ? null : JSON.parse(msg.json));
       break;
     case 'cancelled':
+      // The batch being read was dropped: its files may be loaded again.
+      for (const key of state.requests[0] || []) state.loadedKeys.delete(key);
+      notify('info', 'notice.cancelled');
       break;
     case 'error':
       if (state.ready) fatal(msg.message);
@@ -109,8 +116,9 @@ function fatal(message) {
   startWorker();
 }
 
-function send(msg) {
+function send(msg, keys = []) {
   state.pending++;
+  state.requests.push(keys);
   state.progress = { phase: 'start' };
   renderProgress();
   state.worker.postMessage(msg);
@@ -118,6 +126,7 @@ function send(msg) {
 
 function loadFiles(fileList) {
   const files = [];
+  const keys = [];
   const dups = [];
   if (state.source === 'sample') state.loadedKeys.clear();
   for (const f of fileList) {
@@ -125,6 +134,7 @@ function loadFiles(fileList) {
     if (state.loadedKeys.has(key)) dups.push(f.name);
     else {
       state.loadedKeys.add(key);
+      keys.push(key);
       files.push(f);
     }
   }
@@ -133,7 +143,7 @@ function loadFiles(fileList) {
   clearNotices('notice.sample');
   state.newData = true;
   // File objects are passed by reference (no byte copy); the worker streams them.
-  send({ type: 'files', files, replace: state.source === 'sample' });
+  send({ type: 'files', files, replace: state.source === 'sample' }, keys);
 }
 
 function loadSample() {
@@ -303,7 +313,7 @@ function renderInputs(r) {
     if (input.skipped.length) {
       const list = el('ul', { class: 'skips' },
         ...input.skipped.map((s) => el('li', {},
-          el('span', { class: 'skip-where', text: `${input.file}, ${t('inputs.line', { line: fmtNum(s.line) })}` }),
+          el('span', { class: 'skip-where', text: t('inputs.where', { file: input.file, line: fmtNum(s.line) }) }),
           el('span', { class: 'skip-reason', text: s.reason }))));
       details.push(list);
       const more = input.skipped_count - input.skipped.length;
@@ -470,7 +480,7 @@ function memberRow(m) {
   const earlier = m.names.filter((n) => n.name !== m.name);
   if (earlier.length) {
     nameCell.append(el('div', { class: 'names-history' },
-      el('span', { class: 'muted', text: `${t('members.formerly')}: ` }),
+      el('span', { class: 'muted', text: t('members.formerly') }),
       ...earlier.map((n, k) => el('span', { class: 'old-name', title: `${fmtTime(n.first_seen)} – ${fmtTime(n.last_seen)}` },
         el('span', { text: n.name }),
         el('span', { class: 'muted', text: ` (${fmtDay(n.first_seen)} – ${fmtDay(n.last_seen)})${k < earlier.length - 1 ? ', ' : ''}` })))));
@@ -557,14 +567,14 @@ function renderActivity() {
   chart('chart-heatmap').setOption({
     textStyle: font,
     animation: false,
-    grid: { left: 56, right: 24, top: 8, bottom: 64 },
+    grid: { left: 56, right: 96, top: 8, bottom: 28 },
     tooltip: {
       formatter: (p) => `${weekdays[p.value[1]]} ${String(p.value[0]).padStart(2, '0')}:00 · ${fmtNum(p.value[2])}`,
     },
     xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')), splitArea: { show: true } },
     yAxis: { type: 'category', data: weekdays, inverse: true, splitArea: { show: true } },
     visualMap: {
-      min: 0, max: Math.max(1, max), calculable: true, orient: 'horizontal', left: 'center', bottom: 4, itemHeight: 160,
+      min: 0, max: Math.max(1, max), calculable: true, orient: 'vertical', right: 8, top: 'middle', itemHeight: 200,
       inRange: { color: ['#f1f5f9', '#bfdbfe', '#60a5fa', '#2563eb', '#1e3a8a'] }, formatter: (v) => fmtNum(Math.round(v)),
     },
     series: [{ type: 'heatmap', data: cells, emphasis: { itemStyle: { borderColor: '#111827', borderWidth: 1 } } }],

@@ -114,6 +114,7 @@ async function load(sources, uncancellable = false) {
   const allTotal = files.reduce((n, f) => n + f.size, 0);
   let allDone = 0;
   let last = 0;
+  /** Posts progress at most every PROGRESS_EVERY_MS; true when it did (time to yield). */
   const progress = (i, bytesDone, force) => {
     const now = performance.now();
     if (!force && now - last < PROGRESS_EVERY_MS) return false;
@@ -124,6 +125,9 @@ async function load(sources, uncancellable = false) {
     });
     return true;
   };
+  // Stream reads often resolve as microtasks (data already buffered), which never lets
+  // onmessage run: yield a real task now and then so a 'cancel' message gets through.
+  const yieldTask = () => new Promise((r) => setTimeout(r, 0));
   const check = () => {
     if (cancelRequested && !uncancellable) throw CANCELLED;
   };
@@ -138,7 +142,7 @@ async function load(sources, uncancellable = false) {
         analyzer.push(chunk);
         done += chunk.byteLength;
         // Yield a task now and then so a cancel message can arrive.
-        if (progress(i, done, false)) await new Promise((r) => setTimeout(r, 0));
+        if (progress(i, done, false)) await yieldTask();
         check();
       }
     } else {
@@ -150,7 +154,7 @@ async function load(sources, uncancellable = false) {
           check();
           analyzer.push(value);
           done += value.byteLength;
-          progress(i, done, false);
+          if (progress(i, done, false)) await yieldTask();
         }
       } catch (e) {
         reader.cancel().catch(() => {});

@@ -5,7 +5,9 @@
 // switch; no request leaves the page's origin. Screenshots go to tests/page/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, access } from 'node:fs/promises';
+import { mkdir, access, mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -114,17 +116,6 @@ test('(a) the sample loads in the worker and every table shows the report number
   console.log(`# sample: ${report.inputs.length} files, ${report.groups.length} groups, ${report.members.length} members; longest main-thread gap ${maxGap.toFixed(0)} ms`);
   assert.ok(maxGap < 2000, `main thread stayed responsive (longest gap ${maxGap} ms)`);
 
-  // Hand-known facts of the default SampleSpec: 4 WeChatMsg groups + PyWxDump GBK + QQ TXT + WeCom
-  // archive (+ its member list, same group) = 8 files, 7 groups, thousands of people.
-  assert.equal(report.inputs.length, 8);
-  for (const input of report.inputs) {
-    assert.equal(input.error, null, `${input.file}: ${input.error}`);
-    assert.ok(input.format, `${input.file} recognised`);
-  }
-  assert.equal(report.groups.length, 7);
-  assert.ok(report.members.length >= 1000, `thousands of members (${report.members.length})`);
-  assert.ok(report.groups.every((g) => g.messages > 0 && g.joins > 0));
-
   // Groups: one row per group, in the report's order, with the report's numbers.
   await page.locator('#tab-groups').click();
   const rows = await groupRows(page);
@@ -182,6 +173,17 @@ test('(a) the sample loads in the worker and every table shows the report number
   await page.locator('#activity-group').selectOption(report.groups[1].id);
   await page.waitForTimeout(300);
   await shot(page, 'a4-sample-activity-group.png');
+
+  // Hand-known facts of the default SampleSpec: 4 WeChatMsg groups + PyWxDump GBK + QQ TXT + WeCom
+  // archive (+ its member list, same group) = 8 files, 7 groups, thousands of people.
+  assert.equal(report.inputs.length, 8);
+  for (const input of report.inputs) {
+    assert.equal(input.error, null, `${input.file}: ${input.error}`);
+    assert.ok(input.format, `${input.file} recognised`);
+  }
+  assert.equal(report.groups.length, 7);
+  assert.ok(report.members.length >= 1000, `thousands of members (${report.members.length})`);
+  assert.ok(report.groups.every((g) => g.messages > 0 && g.joins > 0));
   await finish();
 });
 
@@ -265,5 +267,67 @@ test('(c) the language follows the browser and the switch is remembered', async 
   await page.reload();
   await page.waitForFunction(() => document.body.dataset.ready === 'true');
   assert.equal(await page.locator('#sample-button').textContent(), '加载示例数据', 'choice persisted');
+  await finish();
+});
+
+/** A PyWxDump CSV of about `mb` megabytes (one group, 20 speakers), written to a temp dir. */
+async function bigCsv(dir, mb) {
+  const file = path.join(dir, '99999999999@chatroom_0_9999999.csv');
+  const out = createWriteStream(file);
+  out.write('id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n');
+  let written = 0;
+  const chunk = [];
+  for (let i = 1; written < mb * 1e6; i++) {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    const row = `${i},${1e9 + i},文本,0,wxid_user${i % 20},99999999999@chatroom,今天的课程资料已经发到群文件了，大家记得查收 ${i},,2024-02-${day} 10:00:00\r\n`;
+    chunk.push(row);
+    written += Buffer.byteLength(row);
+    if (chunk.length === 10_000) {
+      if (!out.write(chunk.join(''))) await new Promise((r) => out.once('drain', r));
+      chunk.length = 0;
+    }
+  }
+  out.write(chunk.join(''));
+  await new Promise((r) => out.end(r));
+  return file;
+}
+
+test('(e) a long load shows progress and can be cancelled, keeping the files loaded before', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-page-'));
+  try {
+    const big = await bigCsv(dir, 150);
+    const { page, finish } = await openPage();
+    await page.setInputFiles('#file-input', [PYWXDUMP]);
+    await waitForReport(page);
+    await page.setInputFiles('#file-input', [big]);
+    await page.waitForFunction(() => /\d+%$/.test(document.getElementById('progress-bytes').textContent));
+    assert.match(await page.locator('#progress-label').textContent(), /99999999999@chatroom_0_9999999\.csv \(1 of 1\)/);
+    await shot(page, 'e1-progress.png');
+    await page.locator('#cancel-button').click();
+    const report = await waitForReport(page);
+    assert.deepEqual(report.inputs.map((i) => i.file), ['45678901234@chatroom_0_5000.csv'], 'only the earlier file is kept');
+    assert.match(await page.locator('.notice.info').textContent(), /cancelled/);
+    assert.equal(await page.locator('#progress').isVisible(), false);
+    await finish();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('(f) members: display names over time, inviter resolved by name, search', async () => {
+  const { page, finish } = await openPage('zh-CN');
+  await page.setInputFiles('#file-input', [path.join(FIXTURES, '改名测试群_utf8.csv')]);
+  const report = await waitForReport(page);
+  assert.equal(report.inputs[0].format, 'wechatmsg-csv');
+  await page.locator('#tab-members').click();
+  const wang = page.locator('#members-table tr[data-member-id="wechat:wxid_wang"]');
+  assert.equal(await wang.locator('.name').textContent(), '小王-上海', 'the latest name first');
+  assert.equal(await wang.locator('.names-history').textContent(), '曾用名：小王 (2024-05-01 – 2024-05-01)');
+  assert.equal(await wang.locator('[data-col="groups"]').textContent(), '改名测试群');
+  const zhao = page.locator('#members-table tbody tr', { hasText: '小赵' });
+  assert.equal(await zhao.locator('[data-col="inviter"]').textContent(), '老李邀请');
+  await page.locator('#member-search').fill('小王');
+  await page.waitForFunction(() => document.querySelectorAll('#members-table tbody tr').length === 1);
+  await shot(page, 'f1-zh-members-names.png');
   await finish();
 });
