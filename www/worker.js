@@ -148,9 +148,12 @@ async function load(sources, uncancellable = false) {
     } else {
       const reader = f.file.stream().getReader();
       try {
+        // Ask for the next chunk before parsing this one, so reading overlaps parsing.
+        let pending = reader.read();
         for (;;) {
-          const { value, done: end } = await reader.read();
+          const { value, done: end } = await pending;
           if (end) break;
+          pending = reader.read();
           check();
           analyzer.push(value);
           done += value.byteLength;
