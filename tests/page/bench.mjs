@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
+import { installStallProbe } from './probes.mjs';
 
 const args = process.argv.slice(2);
 let runs = 3;
@@ -32,16 +33,8 @@ try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     await page.goto(server.url + '/');
     await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
+    await page.evaluate(installStallProbe);
     await page.evaluate(() => {
-      window.__gaps = [];
-      let last = performance.now();
-      const tick = () => {
-        const now = performance.now();
-        window.__gaps.push(now - last);
-        last = now;
-        if (!window.__stop) setTimeout(tick, 10);
-      };
-      setTimeout(tick, 10);
       window.__firstProgress = 0;
       new MutationObserver(() => { window.__firstProgress ||= performance.now(); })
         .observe(document.getElementById('progress-bytes'), { childList: true, characterData: true, subtree: true });
@@ -50,7 +43,7 @@ try {
     await page.setInputFiles('#file-input', files);
     await page.waitForFunction(() => document.body.dataset.busy === 'false' && window.__qunlensReport, null, { timeout: 600_000, polling: 50 });
     const r = await page.evaluate((start) => {
-      window.__stop = true;
+      window.__stopTicks = true;
       const rep = window.__qunlensReport;
       return {
         ms: performance.now() - start,

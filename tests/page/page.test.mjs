@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve, WWW } from './server.mjs';
+import { installStallProbe } from './probes.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.join(HERE, 'fixtures');
@@ -95,16 +96,8 @@ test('(a) the sample loads in the worker and every table shows the report number
     window.__progressTexts = [];
     new MutationObserver(() => window.__progressTexts.push(document.getElementById('progress-bytes').textContent))
       .observe(document.getElementById('progress-bytes'), { childList: true, characterData: true, subtree: true });
-    window.__gaps = [];
-    let last = performance.now();
-    const tick = () => {
-      const now = performance.now();
-      window.__gaps.push(now - last);
-      last = now;
-      if (!window.__stopTicks) setTimeout(tick, 10);
-    };
-    setTimeout(tick, 10);
   });
+  await page.evaluate(installStallProbe);
   await page.getByRole('button', { name: 'Load sample data' }).click();
   assert.equal(await page.locator('#progress').isVisible(), true, 'progress shows at once');
   const report = await waitForReport(page);

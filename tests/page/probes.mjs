@@ -1,0 +1,15 @@
+// In-page probes shared by the page tests and the page benchmark (run via page.evaluate).
+
+/** Records the gaps between 10 ms timer ticks in `window.__gaps` (a long gap = the main
+ *  thread was blocked) until `window.__stopTicks` is set. */
+export function installStallProbe() {
+  window.__gaps = [];
+  let last = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    window.__gaps.push(now - last);
+    last = now;
+    if (!window.__stopTicks) setTimeout(tick, 10);
+  };
+  setTimeout(tick, 10);
+}
