@@ -117,6 +117,8 @@ function fatal(message) {
 }
 
 function send(msg, keys = []) {
+  // User Timing marks: "qunlens:load" spans request -> report on screen (benchmarks read it).
+  performance.mark('qunlens:load-start');
   state.pending++;
   state.requests.push(keys);
   state.progress = { phase: 'start' };
@@ -231,6 +233,9 @@ function setReport(report) {
     state.tab = report.groups.length ? 'groups' : 'inputs';
   }
   renderAll();
+  if (report && performance.getEntriesByName('qunlens:load-start').length) {
+    performance.measure('qunlens:load', 'qunlens:load-start');
+  }
   document.body.dataset.report = report ? 'ready' : 'none';
   document.dispatchEvent(new CustomEvent('qunlens:report', { detail: report }));
 }
