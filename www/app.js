@@ -314,7 +314,13 @@ function renderInputs(r) {
       el('td', { class: 'num', dataset: { col: 'skipped' }, text: fmtNum(input.skipped_count) }),
       el('td', {}, el('span', { class: `badge ${status}`, text: t(`inputs.${status}`) }))));
     const details = [];
-    if (input.error) details.push(el('p', { class: 'input-error', text: input.error }));
+    if (input.error) {
+      // The core's message is English; show the translated sentence for its code first.
+      const key = `error.${input.error_code}`;
+      const translated = getLang() === 'en' || !input.error_code ? null : t(key);
+      const text = translated && translated !== key ? `${translated}（${input.error}）` : input.error;
+      details.push(el('p', { class: 'input-error', text }));
+    }
     if (input.skipped.length) {
       const list = el('ul', { class: 'skips' },
         ...input.skipped.map((s) => el('li', {},

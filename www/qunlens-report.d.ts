@@ -54,8 +54,10 @@ export interface InputReport {
   skipped_count: number;
   /** Bytes invalid in the detected encoding (shown as U+FFFD). */
   malformed_bytes: number;
-  /** Why the whole file could not be read, in plain language; null when it was read. */
+  /** Why the whole file could not be read, in plain language (English); null when it was read. */
   error: string | null;
+  /** Stable code of `error`, for showing it in another language. */
+  error_code: "empty" | "binary" | "unknown_format" | "no_messages" | "no_readable_rows" | null;
 }
 
 export interface Skip {

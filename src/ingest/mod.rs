@@ -156,6 +156,9 @@ pub struct InputOutcome {
     pub messages: u64,
     /// Set when the whole file could not be read (not a chat export, empty, ...).
     pub error: Option<String>,
+    /// Stable code of `error`, for translated messages: `empty`, `binary`, `unknown_format`,
+    /// `no_messages` (a header only), `no_readable_rows` (every row skipped).
+    pub error_code: Option<&'static str>,
     /// Bytes that were not valid in the detected encoding (replaced with U+FFFD).
     pub malformed_bytes: u64,
 }
@@ -174,6 +177,7 @@ pub struct FileIngest {
     stats: FileStats,
     messages_before: usize,
     error: Option<String>,
+    error_code: Option<&'static str>,
     encoding: Option<TextEncoding>,
     text: String,
 }
@@ -189,6 +193,7 @@ impl FileIngest {
             stats: FileStats::default(),
             messages_before: builder.message_count(),
             error: None,
+            error_code: None,
             encoding: None,
             text: String::new(),
         }
@@ -235,11 +240,11 @@ impl FileIngest {
         };
         let messages = (builder.message_count() - self.messages_before) as u64;
         if format.is_some() && self.error.is_none() && self.stats.rows == 0 && messages == 0 {
-            self.error = Some(if self.stats.skipped_count > 0 {
-                "no row of this file could be read; see the skipped rows".to_string()
+            if self.stats.skipped_count > 0 {
+                self.fail("no_readable_rows", "no row of this file could be read; see the skipped rows".to_string());
             } else {
-                "the file has a header but no messages".to_string()
-            });
+                self.fail("no_messages", "the file has a header but no messages".to_string());
+            }
         }
         InputOutcome {
             file: self.name,
@@ -249,22 +254,20 @@ impl FileIngest {
             stats: self.stats,
             messages,
             error: self.error,
+            error_code: self.error_code,
             malformed_bytes: malformed,
         }
     }
 
     fn start(&mut self, head: &[u8], complete: bool, builder: &mut ModelBuilder, zone: &mut Zone) {
         if head.iter().all(|b| b.is_ascii_whitespace()) {
-            self.error = Some("the file is empty".to_string());
-            self.state = State::Rejected;
-            return;
+            return self.fail("empty", "the file is empty".to_string());
         }
         if let Some(kind) = binary_kind(head) {
-            self.error = Some(format!(
-                "this is {kind}, not a chat export; export the chat as CSV, TXT or JSON and drop that file"
-            ));
-            self.state = State::Rejected;
-            return;
+            return self.fail(
+                "binary",
+                format!("this is {kind}, not a chat export; export the chat as CSV, TXT or JSON and drop that file"),
+            );
         }
         let encoding = sniff_encoding(head, complete);
         self.encoding = Some(encoding);
@@ -274,16 +277,21 @@ impl FileIngest {
         let sniff_text = prefix_chars(&text, SNIFF_BYTES);
         let entry = match FORMATS.iter().find(|f| (f.sniff)(sniff_text, &self.name)) {
             Some(entry) => entry,
-            None => {
-                self.error = Some(not_a_chat_export(sniff_text));
-                self.state = State::Rejected;
-                return;
-            }
+            None => return self.fail("unknown_format", not_a_chat_export(sniff_text)),
         };
         let mut parser = (entry.make)(sniff_text, &self.name);
         let mut cx = Context { builder, zone, stats: &mut self.stats, file_name: &self.name };
         parser.feed(&text, &mut cx);
         self.state = State::Parsing { decoder, parser, format: entry.format };
+    }
+
+    /// Rejects the whole file with a plain-language reason and its stable code.
+    fn fail(&mut self, code: &'static str, message: String) {
+        self.error = Some(message);
+        self.error_code = Some(code);
+        if !matches!(self.state, State::Parsing { .. }) {
+            self.state = State::Rejected;
+        }
     }
 
     fn decode_and_feed(&mut self, chunk: &[u8], last: bool, builder: &mut ModelBuilder, zone: &mut Zone) {
@@ -366,16 +374,23 @@ mod tests {
         let mut f = FileIngest::new("photo.csv", &b);
         f.push(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", &mut b, &mut z);
         let out = f.finish(&mut b, &mut z);
+        assert_eq!(out.error_code, Some("binary"));
         assert!(out.error.unwrap().contains("PNG"));
 
         let mut f = FileIngest::new("notes.txt", &b);
         f.push("购物清单\n鸡蛋\n".as_bytes(), &mut b, &mut z);
         let out = f.finish(&mut b, &mut z);
+        assert_eq!(out.error_code, Some("unknown_format"));
         let err = out.error.unwrap();
         assert!(err.contains("not a recognised chat export") && err.contains("购物清单"), "{err}");
 
         let f = FileIngest::new("empty.csv", &b);
-        assert_eq!(f.finish(&mut b, &mut z).error.as_deref(), Some("the file is empty"));
+        let out = f.finish(&mut b, &mut z);
+        assert_eq!((out.error.as_deref(), out.error_code), (Some("the file is empty"), Some("empty")));
+
+        let mut f = FileIngest::new("header.csv", &b);
+        f.push(b"id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n", &mut b, &mut z);
+        assert_eq!(f.finish(&mut b, &mut z).error_code, Some("no_messages"));
     }
 
     #[test]

@@ -24,8 +24,11 @@ pub struct InputReport {
     pub skipped_count: u64,
     /// Bytes invalid in the detected encoding, shown as U+FFFD.
     pub malformed_bytes: u64,
-    /// Why the file could not be read at all, in plain language.
+    /// Why the file could not be read at all, in plain language (English).
     pub error: Option<String>,
+    /// Stable code of `error` for translations: `empty`, `binary`, `unknown_format`,
+    /// `no_messages`, `no_readable_rows`.
+    pub error_code: Option<String>,
 }
 
 impl From<&InputOutcome> for InputReport {
@@ -41,6 +44,7 @@ impl From<&InputOutcome> for InputReport {
             skipped_count: o.stats.skipped_count,
             malformed_bytes: o.malformed_bytes,
             error: o.error.clone(),
+            error_code: o.error_code.map(str::to_string),
         }
     }
 }
