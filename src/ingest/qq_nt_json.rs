@@ -1,20 +1,522 @@
-//! TODO: parser for this format (see ../shared/formats/chinese-chat-exports.md).
+//! QQ NT chats exported by qq-chat-exporter ("QCE", a NapCat plugin; format notes §9.3):
+//! one JSON document `{metadata:{name:"QQChatExporter V5 …"}, chatInfo:{name,type,selfUin…},
+//! statistics, messages:[…], exportOptions}`.
+//!
+//! Each message has `timestamp` in ms (the `time` string is local in some versions and UTC
+//! in others, so it is never read), `sender {uid, uin, name, nickname, groupCard}`,
+//! `content {text, elements[], mentions[]}`, `recalled`, `system` (V4 files: `isRecalled`,
+//! `isSystemMessage`, ISO `timestamp`). People are keyed by QQ number (`uin`) when the
+//! export has it, else by the opaque NT `uid`. The group is keyed by `chatInfo.name` (QCE
+//! writes no group number; a `groupCode`/`groupId` is used if present), platform QQ, so a
+//! classic TXT export of the same group name merges with it.
+//!
+//! The text is buffered and walked once in `finish`: the `messages` array is streamed
+//! element by element (never one tree of the whole file), each element read into borrowed,
+//! all-optional structs, so a malformed message is skipped alone (its 1-based index is the
+//! reported "line") and a cut-off file keeps what came before the cut.
+//!
+//! Not read: the chunked export (`manifest.json` + `chunks/*.jsonl`), the multi-chunk
+//! `{chunks:[…]}` layout, QCE TXT/HTML/Excel, forwarded messages' inner messages.
 
+use std::borrow::Cow;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::qq_txt::{file_stem, system_message};
+use super::wechat_types::shown;
+use super::wecom_archive::for_each_json_record;
 use super::{Context, FormatParser};
+use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
+use crate::time::{epoch_to_seconds, parse_local, parse_rfc3339};
 
-/// Does the decoded head of a file look like this format?
-pub fn sniff(_head: &str, _file_name: &str) -> bool {
-    false
+/// Does the head look like a QCE JSON export?
+pub fn sniff(head: &str, _file_name: &str) -> bool {
+    head.trim_start().starts_with('{')
+        && (head.contains("\"QQChatExporter") || (head.contains("\"chatInfo\"") && head.contains("\"metadata\"")))
 }
 
-/// A fresh parser for one file.
+/// A parser for one file (buffered; parsed in `finish`).
 pub fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    Box::new(Parser)
+    Box::new(Parser { buffer: String::new() })
 }
 
-struct Parser;
+struct Parser {
+    buffer: String,
+}
 
 impl FormatParser for Parser {
-    fn feed(&mut self, _text: &str, _cx: &mut Context<'_>) {}
-    fn finish(&mut self, _cx: &mut Context<'_>) {}
+    fn feed(&mut self, text: &str, _cx: &mut Context<'_>) {
+        self.buffer.push_str(text);
+    }
+
+    fn finish(&mut self, cx: &mut Context<'_>) {
+        let text = std::mem::take(&mut self.buffer);
+        let mut group = None;
+        let mut each = |index: u64, v: &Value, envelope: &Map<String, Value>, cx: &mut Context<'_>| {
+            // A document without a `messages` array arrives whole: nothing to read.
+            if envelope.is_empty() && (v.get("chatInfo").is_some() || v.get("metadata").is_some()) {
+                return;
+            }
+            let g = *group.get_or_insert_with(|| chat_group(envelope, cx));
+            message(index, v, g, cx);
+        };
+        for_each_json_record(&text, &["messages"], cx, &mut each);
+    }
+}
+
+/// The group from `chatInfo` (read before `messages` in every QCE version), else the file
+/// name; also tells the builder which QQ number is the exporting account.
+fn chat_group(envelope: &Map<String, Value>, cx: &mut Context<'_>) -> GroupId {
+    let info = envelope.get("chatInfo");
+    let field = |k: &str| info.and_then(|i| i.get(k)).and_then(scalar_text).filter(|s| !s.trim().is_empty());
+    let name = field("name");
+    let key = field("groupCode").or_else(|| field("groupId")).or_else(|| name.clone());
+    let key = key.unwrap_or_else(|| Cow::Owned(file_stem(cx.file_name).to_string()));
+    let group = cx.builder.group(Platform::QQ, key.trim(), name.as_deref().map(str::trim));
+    if let Some(uin) = field("selfUin").filter(|u| u != "0") {
+        cx.builder.identify_self(group, uin.trim());
+    }
+    group
+}
+
+/// A JSON string or number as text.
+fn scalar_text(v: &Value) -> Option<Cow<'_, str>> {
+    match v {
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        _ => None,
+    }
+}
+
+/// Reads one element of `messages`.
+fn message(index: u64, v: &Value, group: GroupId, cx: &mut Context<'_>) {
+    let m = match Message::deserialize(v) {
+        Ok(m) => m,
+        Err(e) => return cx.skip(index, format!("message #{index} does not have the exporter's shape: {e}")),
+    };
+    let Some(time) = m.time(cx) else {
+        let raw = m.timestamp.as_ref().map_or("(missing)", |t| t.as_str());
+        return cx.skip(index, format!("message #{index} has no usable timestamp {}", shown(raw)));
+    };
+    let content = m.content.unwrap_or_default();
+    let sender = m.sender.unwrap_or_default();
+    if m.system.or(m.is_system_message).unwrap_or(false) || sender.is_system() {
+        cx.row();
+        return system_message(cx, group, time, content.system_text().trim());
+    }
+    let Some(person) = sender.person() else {
+        return cx.skip(index, format!("message #{index} has no sender uin, uid or name"));
+    };
+    cx.row();
+    let recalled = m.recalled.or(m.is_recalled).unwrap_or(false);
+    let text = content.own_text();
+    let kind = if recalled { MessageKind::Recall } else { content.kind(text, m.kind.as_ref()) };
+    let name = match person {
+        PersonRef::Name(_) => None,
+        _ => sender.display(),
+    };
+    cx.builder.message(NewMessage {
+        time,
+        group,
+        sender: person,
+        sender_name: name,
+        kind,
+        text,
+        quote: content.quote(),
+        mentions: content.mentions(),
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// The exporter's message shape. Every field is optional: versions differ, and a missing
+// field must not cost the whole message.
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Message<'a> {
+    #[serde(borrow)]
+    timestamp: Option<Text<'a>>,
+    #[serde(borrow)]
+    sender: Option<Sender<'a>>,
+    #[serde(borrow, rename = "type")]
+    kind: Option<Text<'a>>,
+    #[serde(borrow)]
+    content: Option<Content<'a>>,
+    recalled: Option<bool>,
+    is_recalled: Option<bool>,
+    system: Option<bool>,
+    is_system_message: Option<bool>,
+}
+
+impl Message<'_> {
+    /// `timestamp`: ms (or s) as a number or numeric string; ISO 8601 in V4 files.
+    fn time(&self, cx: &mut Context<'_>) -> Option<i64> {
+        let raw = self.timestamp.as_ref()?.as_str().trim();
+        if let Ok(n) = raw.parse::<f64>() {
+            let n = n as i64;
+            return (n > 0).then(|| epoch_to_seconds(n));
+        }
+        parse_rfc3339(raw).or_else(|| parse_local(raw).and_then(|c| cx.zone.to_epoch(c)))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Sender<'a> {
+    #[serde(borrow)]
+    uid: Option<Text<'a>>,
+    #[serde(borrow)]
+    uin: Option<Text<'a>>,
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
+    #[serde(borrow)]
+    nickname: Option<Text<'a>>,
+    #[serde(borrow)]
+    group_card: Option<Text<'a>>,
+    #[serde(borrow)]
+    remark: Option<Text<'a>>,
+}
+
+impl Sender<'_> {
+    fn uin(&self) -> Option<&str> {
+        present(&self.uin).filter(|u| *u != "0")
+    }
+
+    /// The NT uid; the exporter writes `未知` when it has none.
+    fn uid(&self) -> Option<&str> {
+        present(&self.uid).filter(|u| *u != "未知")
+    }
+
+    /// QQ number, else NT uid, else the name alone.
+    fn person(&self) -> Option<PersonRef> {
+        if let Some(id) = self.uin().or_else(|| self.uid()) {
+            return Some(PersonRef::Id(id.to_string()));
+        }
+        self.display().map(|n| PersonRef::Name(n.to_string()))
+    }
+
+    /// The name shown in the group (the exporter falls back to the uid; that is no name).
+    fn display(&self) -> Option<&str> {
+        [&self.name, &self.group_card, &self.nickname, &self.remark]
+            .into_iter()
+            .filter_map(present)
+            .find(|n| Some(*n) != self.uid() && Some(*n) != self.uin())
+    }
+
+    /// Anonymous grey tips: `{"uid":"未知","name":"系统消息"}`.
+    fn is_system(&self) -> bool {
+        self.uin().is_none() && self.uid().is_none() && present(&self.name) == Some("系统消息")
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Content<'a> {
+    #[serde(borrow)]
+    text: Option<Text<'a>>,
+    #[serde(borrow)]
+    elements: Option<Vec<Element<'a>>>,
+    #[serde(borrow)]
+    mentions: Option<Vec<Mention<'a>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Element<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Option<Text<'a>>,
+    #[serde(borrow)]
+    data: Option<ElementData<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct ElementData<'a> {
+    #[serde(borrow)]
+    text: Option<Text<'a>>,
+    #[serde(borrow)]
+    summary: Option<Text<'a>>,
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
+    #[serde(borrow)]
+    uid: Option<Text<'a>>,
+    #[serde(borrow)]
+    content: Option<Text<'a>>,
+    #[serde(borrow)]
+    message_id: Option<Text<'a>>,
+    #[serde(borrow)]
+    referenced_message_id: Option<Text<'a>>,
+    #[serde(borrow)]
+    sender_uin: Option<Text<'a>>,
+    #[serde(borrow)]
+    sender_name: Option<Text<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Mention<'a> {
+    #[serde(borrow)]
+    uid: Option<Text<'a>>,
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
+    #[serde(borrow, rename = "type")]
+    kind: Option<Text<'a>>,
+}
+
+impl<'a> Content<'a> {
+    fn elements(&self) -> &[Element<'a>] {
+        self.elements.as_deref().unwrap_or(&[])
+    }
+
+    fn element_data<'s>(&'s self, kind: &'s str) -> impl Iterator<Item = &'s ElementData<'a>> + 's {
+        self.elements().iter().filter(move |e| present(&e.kind) == Some(kind)).filter_map(|e| e.data.as_ref())
+    }
+
+    /// The message's own words: `content.text` without the `[回复 …]` line a reply starts with.
+    fn own_text(&self) -> &str {
+        let text = present(&self.text).unwrap_or("");
+        if self.element_data("reply").next().is_none() || !text.starts_with("[回复") {
+            return text;
+        }
+        let cut = text.find("]\n").map(|i| i + 2).or_else(|| text.find(']').map(|i| i + 1)).unwrap_or(0);
+        text.get(cut..).unwrap_or("").trim_start()
+    }
+
+    /// The sentence of a grey tip: `content.text`, else the system element's text.
+    fn system_text(&self) -> &str {
+        present(&self.text)
+            .or_else(|| self.element_data("system").find_map(|d| present(&d.text).or(present(&d.summary))))
+            .unwrap_or("")
+    }
+
+    /// Text when the message has words of its own (placeholders such as `[图片: a.png]`
+    /// or `[表情178]` are not words); otherwise the kind of its first media element.
+    fn kind(&self, text: &str, type_name: Option<&Text<'_>>) -> MessageKind {
+        let media = self.elements().iter().find_map(|e| present(&e.kind).and_then(element_kind));
+        match media {
+            Some(kind) if !has_words(text) => kind,
+            Some(_) => MessageKind::Text,
+            None if !text.trim().is_empty() => MessageKind::Text,
+            None => type_name.map_or(MessageKind::Other, |t| kind_from_type(t.as_str())),
+        }
+    }
+
+    /// The replied-to message, from the `reply` element.
+    fn quote(&self) -> Option<Quote> {
+        let d = self.element_data("reply").next()?;
+        let message_id = present(&d.referenced_message_id).or(present(&d.message_id)).map(str::to_string);
+        let sender = match (present(&d.sender_uin).filter(|u| *u != "0"), present(&d.sender_name)) {
+            (Some(uin), _) => Some(PersonRef::Id(uin.to_string())),
+            (None, Some(name)) => Some(PersonRef::Name(name.to_string())),
+            (None, None) => None,
+        };
+        let text = present(&d.content).map(str::to_string);
+        Some(Quote { message_id, sender, text })
+    }
+
+    /// Names of the people @-mentioned (`@全体成员` is not a person).
+    fn mentions(&self) -> Vec<String> {
+        let listed: Vec<(Option<&str>, Option<&str>, Option<&str>)> = match &self.mentions {
+            Some(m) if !m.is_empty() => {
+                m.iter().map(|m| (present(&m.uid), present(&m.name), present(&m.kind))).collect()
+            }
+            _ => self.element_data("at").map(|d| (present(&d.uid), present(&d.name), None)).collect(),
+        };
+        listed
+            .into_iter()
+            .filter(|(uid, _, kind)| *uid != Some("all") && *kind != Some("all"))
+            .filter_map(|(_, name, _)| name.map(|n| n.trim_start_matches('@').trim()))
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// The kind a non-text element gives a message; `None` for text-like ones (text, at, reply…).
+fn element_kind(kind: &str) -> Option<MessageKind> {
+    use MessageKind::*;
+    Some(match kind {
+        "image" => Image,
+        "video" => Video,
+        "audio" | "ptt" => Voice,
+        "file" => File,
+        "face" | "market_face" | "face_bubble" | "giphy" => Sticker,
+        "forward" => Forward,
+        "json" => Link,
+        "location" => Location,
+        "wallet" | "red_packet" | "redpacket" => RedPacket,
+        "av_record" => Call,
+        _ => return None,
+    })
+}
+
+/// The message `type` when there are no elements: the Rust exporter's names. TS `type_N`
+/// numbers mean different things in different versions, so they only say "some message".
+fn kind_from_type(t: &str) -> MessageKind {
+    match t {
+        "text" | "reply" => MessageKind::Text,
+        "file" => MessageKind::File,
+        "video" => MessageKind::Video,
+        "audio" => MessageKind::Voice,
+        "forward" => MessageKind::Forward,
+        "json" => MessageKind::Link,
+        _ => MessageKind::Other,
+    }
+}
+
+/// Are there characters outside `[…]` placeholders (nested `[[微笑]]` included)?
+fn has_words(text: &str) -> bool {
+    let mut depth = 0u32;
+    text.chars().any(|c| match c {
+        '[' => {
+            depth += 1;
+            false
+        }
+        ']' => {
+            depth = depth.saturating_sub(1);
+            false
+        }
+        c => depth == 0 && !c.is_whitespace(),
+    })
+}
+
+/// A non-empty, trimmed text field.
+fn present<'s>(t: &'s Option<Text<'_>>) -> Option<&'s str> {
+    t.as_ref().map(|t| t.as_str().trim()).filter(|s| !s.is_empty())
+}
+
+/// A scalar read as text, borrowed from the document when possible. Numbers become their
+/// digits (uins and ids are strings in one version, numbers in another); arrays and objects
+/// where a scalar was expected are ignored rather than failing the message.
+#[derive(Debug, Default)]
+struct Text<'a>(Cow<'a, str>);
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string or a number")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Borrowed(if v { "true" } else { "false" })))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Text<'de>, E> {
+        Ok(Text::default())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Text<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Text::default())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Text::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::qq_txt::run_parser;
+
+    #[test]
+    fn the_golden_file_message_by_message() {
+        let text = include_str!("../../tests/fixtures/qq/qce_group.json");
+        let (m, stats) = run_parser(parser(text, "qce_group.json"), text, "qce_group.json");
+        assert_eq!((stats.rows, stats.skipped_count), (10, 2));
+        use MessageKind::*;
+        assert_eq!(m.messages.kind, [Text, Image, Text, Text, File, Recall, System, System, Text, Text]);
+        assert_eq!(m.messages.text(2), "谢谢群主", "the reply line is not the message's own text");
+        let quote = m.messages.quotes.get(&2).unwrap();
+        assert_eq!(quote.message_id.as_deref(), Some("m_1"));
+        assert_eq!(quote.sender, Some(PersonRef::Id("10001".into())));
+        assert_eq!(quote.text.as_deref(), Some("欢迎大家"));
+        assert_eq!(m.messages.mentions.get(&3), Some(&vec!["小美(运营)".to_string()]));
+        assert_eq!(m.messages.text(6), "小明通过小美(运营)分享的二维码加入了群聊");
+    }
+
+    fn content(json: &str) -> Value {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn placeholders_are_not_words() {
+        assert!(!has_words("[图片: screenshot.png]"));
+        assert!(!has_words(" [[微笑]] [表情178]"));
+        assert!(has_words("Looking now [[微笑]]"));
+        assert!(has_words("@Alice"));
+    }
+
+    #[test]
+    fn media_with_placeholder_text_keeps_its_kind() {
+        let v = content(
+            r#"{"text":"[图片: a.png]","elements":[{"type":"text","data":{"text":"[图片: a.png]"}},{"type":"image","data":{"filename":"a.png"}}]}"#,
+        );
+        let c = Content::deserialize(&v).unwrap();
+        assert_eq!(c.kind(c.own_text(), None), MessageKind::Image);
+        let v = content(r#"{"text":"看这个 [图片: a.png]","elements":[{"type":"image","data":{}}]}"#);
+        let c = Content::deserialize(&v).unwrap();
+        assert_eq!(c.kind(c.own_text(), None), MessageKind::Text);
+    }
+
+    #[test]
+    fn replies_lose_their_quote_line_and_become_quotes() {
+        let v = content(
+            r#"{"text":"[回复 : a]b]\nthanks","elements":[{"type":"reply","data":{"referencedMessageId":"m_1","senderUin":11111,"content":"a]b"}}]}"#,
+        );
+        let c = Content::deserialize(&v).unwrap();
+        assert_eq!(c.own_text(), "thanks");
+        let q = c.quote().unwrap();
+        assert_eq!(q.message_id.as_deref(), Some("m_1"));
+        assert_eq!(q.sender, Some(PersonRef::Id("11111".into())));
+    }
+
+    #[test]
+    fn odd_field_types_do_not_fail_the_message() {
+        let v =
+            content(r#"{"timestamp":"2024-01-01T00:01:40.000Z","sender":{"uin":12345,"name":{"x":1}},"content":null}"#);
+        let m = Message::deserialize(&v).unwrap();
+        let s = m.sender.unwrap();
+        assert_eq!(s.person(), Some(PersonRef::Id("12345".into())));
+        assert_eq!(s.display(), None);
+    }
+
+    #[test]
+    fn sniffs_exporter_documents() {
+        assert!(sniff(r#"{"metadata":{"name":"QQChatExporter V5 / https://x"},"chatInfo":{}}"#, "a.json"));
+        assert!(!sniff(r#"{"msgid":"1","msgtime":1}"#, "a.json"));
+    }
 }

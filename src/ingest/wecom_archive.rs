@@ -3,7 +3,11 @@
 //! Accepted shapes, as customers dump them:
 //! - JSON Lines, one record per line (streamed line by line: archives reach gigabytes);
 //! - a JSON array of records, concatenated objects, or an envelope object whose `chatdata`,
-//!   `msgs`, `messages` or `data` array holds them (buffered, parsed at the end).
+//!   `msgs`, `messages` or `data` array holds them (buffered, then streamed one record at a
+//!   time, so a cut-off file keeps the records before the cut);
+//! - envelope items that wrap the decrypted record as `{"seq":…,"msgid":…,"decrypted":{…}}`
+//!   (also `message` / `msg`). Still-encrypted items (`encrypt_chat_msg` only) have no
+//!   sender and are skipped with that reason.
 //!
 //! A record is `{msgid, action, from, tolist, roomid, msgtime (ms), msgtype, <body>}`; the body
 //! key is the msgtype except `docmsg`→`doc`, `markdown`/`news`→`info`,
@@ -11,8 +15,10 @@
 //! An empty `roomid` is a one-to-one chat, kept as a "group" keyed by its two participants.
 //! The archive has no joins, no names and no reply structure; names and joins come from the
 //! customer-group member list (`wecom_members`), which shares the `roomid` key.
+//! Not read: the newer 数据与智能专区 `fetch_msg` shape (`sender{type,id}`, numeric msgtype).
 
-use serde_json::Value;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
 
 use super::wechat_types::shown;
 use super::{Context, FormatParser, LineSplitter};
@@ -23,8 +29,8 @@ use crate::time::epoch_to_seconds;
 pub fn sniff(head: &str, _file_name: &str) -> bool {
     let t = head.trim_start();
     (t.starts_with('{') || t.starts_with('['))
-        && head.contains("\"msgid\"")
-        && (head.contains("\"msgtime\"") || head.contains("\"action\""))
+        && ((head.contains("\"msgid\"") && (head.contains("\"msgtime\"") || head.contains("\"action\"")))
+            || head.contains("\"chatdata\""))
 }
 
 /// A parser for one file: JSON Lines when the first line is a whole record, else buffered.
@@ -55,7 +61,8 @@ impl FormatParser for Parser {
             Some(lines) => lines.feed("", true, |n, line| record_line(n, line, cx)),
             None => {
                 let text = std::mem::take(&mut self.buffer);
-                for_each_json_record(&text, &["chatdata", "msgs", "messages", "data"], cx, record);
+                let mut each = |line: u64, v: &Value, _: &Map<String, Value>, cx: &mut Context<'_>| record(line, v, cx);
+                for_each_json_record(&text, &["chatdata", "msgs", "messages", "data"], cx, &mut each);
             }
         }
     }
@@ -72,39 +79,171 @@ fn record_line(line: u64, text: &str, cx: &mut Context<'_>) {
     }
 }
 
-/// Calls `each(position, record)` for every record of a buffered JSON text: top-level
-/// objects (one or concatenated), arrays of them, or envelopes holding them under one of
-/// `envelope_keys`. Positions are 1-based lines of the value, or its index in an array.
-pub(crate) fn for_each_json_record(
-    text: &str,
-    envelope_keys: &[&str],
-    cx: &mut Context<'_>,
-    mut each: impl FnMut(u64, &Value, &mut Context<'_>),
-) {
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
-    let (mut counted_to, mut line) = (0, 1u64);
-    loop {
-        let start = stream.byte_offset();
-        let value = match stream.next() {
-            None => break,
-            Some(Ok(v)) => v,
-            Some(Err(e)) => {
-                cx.skip(e.line() as u64, format!("not valid JSON: {e}"));
-                break;
+// ---------------------------------------------------------------------------------------
+// Buffered JSON, shared by the JSON formats (WeCom archive and member lists, QQ NT exporter).
+
+/// Called once per record: its position (1-based line of a top-level object, or 1-based
+/// index in its array), the record, and the fields of the enclosing envelope read so far
+/// (empty when there is none).
+pub(crate) type OnRecord<'f> = dyn FnMut(u64, &Value, &Map<String, Value>, &mut Context<'_>) + 'f;
+
+/// Calls `each` for every record of a buffered JSON text: a top-level array of records, an
+/// envelope object holding them under one of `envelope_keys` (its other fields are passed
+/// along, e.g. the QQ exporter's `chatInfo`), a bare object (itself a record), or several
+/// such values one after another (JSON lines, concatenated dumps).
+///
+/// Arrays are streamed: each element becomes a [`Value`] only while `each` runs, so a file
+/// of a million messages never exists as one tree, and a file cut off mid-way keeps every
+/// record before the cut (the cut itself is reported as one skip at its line).
+pub(crate) fn for_each_json_record(text: &str, envelope_keys: &[&str], cx: &mut Context<'_>, each: &mut OnRecord<'_>) {
+    let leading = &text[..text.len() - text.trim_start().len()];
+    let first_line = 1 + memchr::memchr_iter(b'\n', leading.as_bytes()).count() as u64;
+    let mut walk = Walk { keys: envelope_keys, cx, each, line: first_line };
+    let mut de = serde_json::Deserializer::from_str(text);
+    match (&mut walk).deserialize(&mut de) {
+        Ok(()) if de.end().is_ok() => {}
+        Ok(()) => walk.rest(text),
+        Err(e) => walk.broken(&e),
+    }
+}
+
+/// The state of one [`for_each_json_record`] walk; also the serde visitor of its values.
+struct Walk<'w, 'c, 'f> {
+    keys: &'w [&'w str],
+    cx: &'w mut Context<'c>,
+    each: &'w mut OnRecord<'f>,
+    /// Line where the current top-level value starts.
+    line: u64,
+}
+
+impl Walk<'_, '_, '_> {
+    /// Values after the first (already read) one of a concatenated text, each at its line.
+    fn rest(&mut self, text: &str) {
+        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+        let _first = stream.next();
+        let (mut counted_to, mut line) = (0, 1u64);
+        loop {
+            let start = stream.byte_offset();
+            let value = match stream.next() {
+                None => break,
+                Some(Ok(v)) => v,
+                Some(Err(e)) => return self.broken(&e),
+            };
+            // `byte_offset` is where the previous value ended; the value starts after blanks.
+            let start = start.min(text.len());
+            let blanks = text[start..].len() - text[start..].trim_start().len();
+            let start = start + blanks;
+            line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..start]).count() as u64;
+            counted_to = start;
+            self.line = line;
+            if let Err(e) = (&mut *self).deserialize(&value) {
+                self.broken(&e);
             }
-        };
-        let start = start.min(text.len());
-        line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..start]).count() as u64;
-        counted_to = start;
-        let inner = envelope_keys.iter().find_map(|k| value.get(*k)).and_then(Value::as_array);
-        match (&value, inner) {
-            (_, Some(items)) | (Value::Array(items), None) => {
-                for (i, item) in items.iter().enumerate() {
-                    each(i as u64 + 1, item, cx);
-                }
-            }
-            _ => each(line, &value, cx),
         }
+    }
+
+    fn broken(&mut self, e: &serde_json::Error) {
+        let reason = if e.is_eof() {
+            format!("the JSON ends early (file cut off?): {e}; the records before this point were read")
+        } else {
+            format!("not valid JSON: {e}; nothing after this point is read")
+        };
+        self.cx.skip(e.line() as u64, reason);
+    }
+
+    /// Streams the elements of an array of records.
+    fn elements<'de, A: SeqAccess<'de>>(&mut self, mut seq: A, fields: &Map<String, Value>) -> Result<(), A::Error> {
+        let mut index = 0u64;
+        while let Some(v) = seq.next_element::<Value>()? {
+            index += 1;
+            (self.each)(index, &v, fields, self.cx);
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for &mut Walk<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for &mut Walk<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object or an array of objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.elements(seq, &Map::new())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut fields = Map::new();
+        let mut enveloped = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if !enveloped && self.keys.contains(&key.as_str()) {
+                match map.next_value_seed(Envelope { walk: &mut *self, fields: &fields })? {
+                    None => enveloped = true,
+                    Some(other) => drop(fields.insert(key, other)),
+                }
+            } else {
+                let v = map.next_value::<Value>()?;
+                fields.insert(key, v);
+            }
+        }
+        if !enveloped {
+            (self.each)(self.line, &Value::Object(fields), &Map::new(), self.cx);
+        }
+        Ok(())
+    }
+}
+
+/// The value under an envelope key: streamed when it is an array (returns `None`), kept as
+/// an ordinary field otherwise (`"data": null`, `"data": {…}`).
+struct Envelope<'a, 'w, 'c, 'f> {
+    walk: &'a mut Walk<'w, 'c, 'f>,
+    fields: &'a Map<String, Value>,
+}
+
+impl<'de> DeserializeSeed<'de> for Envelope<'_, '_, '_, '_> {
+    type Value = Option<Value>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Envelope<'_, '_, '_, '_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of records")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<Value>, A::Error> {
+        self.walk.elements(seq, self.fields).map(|()| None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Value>, A::Error> {
+        serde::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Null))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<Value>, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<Value>, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<Value>, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<Value>, E> {
+        Ok(Some(Value::from(v)))
     }
 }
 
@@ -115,12 +254,19 @@ fn record(line: u64, v: &Value, cx: &mut Context<'_>) {
         return cx.skip(line, format!("expected an archive record object, found {}", shown(&v.to_string())));
     }
     let action = str_field(v, "action");
-    if action == "switch" {
+    // `switch` (the user changed corp) and `agree`/`disagree` (an external contact's consent
+    // to archiving) are records of the archive, not things anyone said in a chat.
+    if action == "switch" || matches!(str_field(v, "msgtype"), "agree" | "disagree") {
         return cx.row();
     }
     let from = str_field(v, "from");
     if from.is_empty() {
-        return cx.skip(line, "record has no \"from\" (sender)");
+        let reason = if v.get("encrypt_chat_msg").is_some() {
+            "record is still encrypted (encrypt_chat_msg): decrypt it with the WeCom Finance SDK first"
+        } else {
+            "record has no \"from\" (sender)"
+        };
+        return cx.skip(line, reason);
     }
     let Some(time) = msgtime(v) else {
         let reason = match v.get("msgtime") {
@@ -131,9 +277,14 @@ fn record(line: u64, v: &Value, cx: &mut Context<'_>) {
         return cx.skip(line, reason);
     };
     let msgtype = str_field(v, "msgtype");
-    let kind = if action == "recall" { MessageKind::Recall } else { kind_of(msgtype) };
     let body = v.get(body_key(msgtype));
     let text = body.map(|b| text_of(msgtype, b)).unwrap_or_default();
+    let kind = match (action, msgtype) {
+        ("recall", _) => MessageKind::Recall,
+        // A mixed message without words counts as its first item (images only → image).
+        ("mixed", _) if text.is_empty() => body.and_then(first_item_type).map_or(MessageKind::Other, kind_of),
+        _ => kind_of(msgtype),
+    };
     cx.row();
     let group = group_of(v, from, cx);
     let mentions = if kind == MessageKind::Text { mentions(&text) } else { Vec::new() };
@@ -185,7 +336,7 @@ fn kind_of(msgtype: &str) -> MessageKind {
     match msgtype {
         "text" | "markdown" | "mixed" => Text,
         "image" => Image,
-        "voice" | "meeting_voice_call" => Voice,
+        "voice" => Voice,
         "video" | "sphfeed" => Video,
         "file" | "docmsg" | "voip_doc_share" => File,
         "link" | "news" => Link,
@@ -196,9 +347,14 @@ fn kind_of(msgtype: &str) -> MessageKind {
         "chatrecord" => Forward,
         "redpacket" | "external_redpacket" => RedPacket,
         "revoke" => Recall,
-        "voiptext" => Call,
+        "voiptext" | "meeting_voice_call" => Call,
         _ => Other,
     }
+}
+
+/// The `type` of the first item of a `mixed` body.
+fn first_item_type(body: &Value) -> Option<&str> {
+    body.get("item")?.as_array()?.first()?.get("type")?.as_str()
 }
 
 /// Readable text of a body: the message for text-like types, the title for cards.
@@ -208,7 +364,11 @@ fn text_of(msgtype: &str, body: &Value) -> String {
         "text" | "markdown" => s("content"),
         "link" | "weapp" | "chatrecord" | "location" => {
             let t = s("title");
-            if t.is_empty() { s("address") } else { t }
+            if t.is_empty() {
+                s("address")
+            } else {
+                t
+            }
         }
         "file" => s("filename"),
         "docmsg" => s("title"),
@@ -237,12 +397,12 @@ fn text_of(msgtype: &str, body: &Value) -> String {
     }
 }
 
-/// `@name` mentions, ended by a space (WeCom) or U+2005 (WeChat clients); `a@b.com` is not one.
+/// `@name` mentions, ended by a space (WeCom, QQ) or U+2005 (WeChat clients); `a@b.com` is
+/// not one. Shared with the QQ TXT parser.
 pub(crate) fn mentions(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut prev: Option<char> = None;
-    let mut chars = text.char_indices();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in text.char_indices() {
         if c == '@' && !prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
             let rest = &text[i + 1..];
             let end = rest.find(|c: char| c.is_whitespace() || c == '\u{2005}' || c == '@').unwrap_or(rest.len());

@@ -6,8 +6,14 @@
 //! or of bare `group_chat` objects, concatenated objects or JSON lines of them (operators dump
 //! one per group). Groups are keyed by `chat_id`, the same id as the archive's `roomid`, so the
 //! two files merge. The API lists current members only: leavers are not visible here.
+//!
+//! Not read (yet): `owner` and `admin_list` — the model has no roles, and the owner is also a
+//! listed member, so nothing is lost for counts; a role field on the model would be the place
+//! to add them. The `change_external_chat` callback XML (add/del member events) and the
+//! internal-group `msgaudit/groupchat/get` shape (`roomname`, `members[{memberid,jointime}]`)
+//! are not accepted.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::wecom_archive::for_each_json_record;
 use super::{Context, FormatParser};
@@ -17,7 +23,8 @@ use crate::model::{JoinMethod, MembershipEvent, MembershipKind, PersonRef, Platf
 pub fn sniff(head: &str, _file_name: &str) -> bool {
     let t = head.trim_start();
     (t.starts_with('{') || t.starts_with('['))
-        && (head.contains("\"group_chat\"") || (head.contains("\"member_list\"") && head.contains("\"chat_id\"")))
+        && (head.contains("\"group_chat\"")
+            || (head.contains("\"member_list\"") && (head.contains("\"chat_id\"") || head.contains("\"join_scene\""))))
 }
 
 /// A parser for one file (buffered: member lists are small).
@@ -36,7 +43,9 @@ impl FormatParser for Parser {
 
     fn finish(&mut self, cx: &mut Context<'_>) {
         let text = std::mem::take(&mut self.buffer);
-        for_each_json_record(&text, &["group_chat_list", "items"], cx, response);
+        let mut each =
+            |position: u64, v: &Value, _: &Map<String, Value>, cx: &mut Context<'_>| response(position, v, cx);
+        for_each_json_record(&text, &["group_chat_list", "items"], cx, &mut each);
     }
 }
 
