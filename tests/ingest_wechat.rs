@@ -3,6 +3,8 @@
 //! `tests/fixtures/wechat/` (written by `make_fixtures.py` there; the comments below say which
 //! rows produce each number).
 
+mod common;
+
 use qunlens::ingest::FileIngest;
 use qunlens::model::{JoinMethod, MessageKind, Model, ModelBuilder, PersonRef, Platform, Quote, SYSTEM};
 use qunlens::report::{GroupReport, MemberReport, Report};
@@ -328,16 +330,6 @@ fn repeated(bytes: &[u8], times: usize) -> Vec<u8> {
     out
 }
 
-fn report_in_chunks(name: &str, bytes: &[u8], chunk: usize) -> Report {
-    let mut a = Analyzer::new(Config::default()).unwrap();
-    a.begin_file(name);
-    for piece in bytes.chunks(chunk) {
-        a.push(piece);
-    }
-    a.end_file();
-    a.report()
-}
-
 #[test]
 fn chunked_feeding_gives_identical_reports() {
     let cases = [
@@ -351,11 +343,11 @@ fn chunked_feeding_gives_identical_reports() {
     ];
     for (name, bytes, rows) in cases {
         assert!(bytes.len() > 150_000, "{name}: {} bytes", bytes.len());
-        let whole = report_in_chunks(name, &bytes, bytes.len());
+        let whole = common::report_in_chunks(name, &bytes, bytes.len());
         assert_eq!(whole.inputs[0].rows, rows as u64, "{name}");
         let json = whole.to_json();
         for chunk in [1, 7, 4096] {
-            assert_eq!(report_in_chunks(name, &bytes, chunk).to_json(), json, "{name}, chunks of {chunk}");
+            assert_eq!(common::report_in_chunks(name, &bytes, chunk).to_json(), json, "{name}, chunks of {chunk}");
         }
     }
 }

@@ -20,6 +20,8 @@
 //! `fixtures/qq/qce_group.json`: 12 messages in 产品交流群, the exporting account 10001;
 //! #10 (timestamp 0) and #11 (sender is a string) are skipped.
 
+mod common;
+
 use qunlens::model::JoinMethod;
 use qunlens::report::{MemberReport, Report};
 use qunlens::{Analyzer, Config};
@@ -46,22 +48,11 @@ fn member<'r>(r: &'r Report, id: &str) -> &'r MemberReport {
     r.members.iter().find(|m| m.id == id).unwrap_or_else(|| panic!("no member {id}"))
 }
 
-/// The report of `bytes` fed in `chunk`-byte pieces.
-fn load_chunked(name: &str, bytes: &[u8], chunk: usize) -> Report {
-    let mut a = Analyzer::new(Config::default()).unwrap();
-    a.begin_file(name);
-    for piece in bytes.chunks(chunk) {
-        a.push(piece);
-    }
-    a.end_file();
-    a.report()
-}
-
 fn assert_chunking_is_invisible(path: &str) {
     let bytes = fixture(path);
     let whole = load(&[path]).to_json();
     for chunk in [1, 7, 4096] {
-        assert_eq!(load_chunked(path, &bytes, chunk).to_json(), whole, "{path} in {chunk}-byte pieces");
+        assert_eq!(common::report_in_chunks(path, &bytes, chunk).to_json(), whole, "{path} in {chunk}-byte pieces");
     }
 }
 
