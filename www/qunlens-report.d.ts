@@ -31,7 +31,13 @@ export type Format =
   | "wecom-archive"
   | "wecom-group-members"
   | "qq-txt"
-  | "qq-nt-json";
+  | "qq-nt-json"
+  | "weflow-json"
+  | "chatlog"
+  | "chatlab"
+  | "whatsapp-txt"
+  | "telegram-json"
+  | "discord";
 
 export type Encoding = "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "gb18030";
 

@@ -11,9 +11,15 @@ mod split;
 pub(crate) mod wechat_sys;
 pub(crate) mod wechat_types;
 
+pub mod chatlab;
+pub mod chatlog;
+pub mod discord;
 pub mod pywxdump_csv;
 pub mod qq_nt_json;
 pub mod qq_txt;
+pub mod telegram_json;
+pub mod weflow_json;
+pub mod whatsapp_txt;
 pub mod wechatmsg_csv;
 pub mod wecom_archive;
 pub mod wecom_members;
@@ -53,6 +59,24 @@ pub enum Format {
     /// QQ NT qq-chat-exporter (QCE) JSON.
     #[serde(rename = "qq-nt-json")]
     QqNtJson,
+    /// WeChat 4.x desktop exporters WeFlow / EchoTrace JSON (`session` + `messages`).
+    #[serde(rename = "weflow-json")]
+    WeFlowJson,
+    /// chatlog (sjzar/chatlog) CSV or JSON output.
+    #[serde(rename = "chatlog")]
+    Chatlog,
+    /// ChatLab exchange format, JSON or JSON Lines.
+    #[serde(rename = "chatlab")]
+    ChatLab,
+    /// WhatsApp "Export chat" `.txt` (Android and iOS, any locale).
+    #[serde(rename = "whatsapp-txt")]
+    WhatsAppTxt,
+    /// Telegram Desktop `result.json` (single chat or full account).
+    #[serde(rename = "telegram-json")]
+    TelegramJson,
+    /// DiscordChatExporter JSON or CSV.
+    #[serde(rename = "discord")]
+    Discord,
 }
 
 impl Format {
@@ -65,6 +89,12 @@ impl Format {
             Format::WeComGroupMembers => "wecom-group-members",
             Format::QqTxt => "qq-txt",
             Format::QqNtJson => "qq-nt-json",
+            Format::WeFlowJson => "weflow-json",
+            Format::Chatlog => "chatlog",
+            Format::ChatLab => "chatlab",
+            Format::WhatsAppTxt => "whatsapp-txt",
+            Format::TelegramJson => "telegram-json",
+            Format::Discord => "discord",
         }
     }
 }
@@ -137,6 +167,12 @@ const FORMATS: &[FormatEntry] = &[
         make: wecom_members::parser,
     },
     FormatEntry { format: Format::WeComArchive, sniff: wecom_archive::sniff, make: wecom_archive::parser },
+    FormatEntry { format: Format::WeFlowJson, sniff: weflow_json::sniff, make: weflow_json::parser },
+    FormatEntry { format: Format::ChatLab, sniff: chatlab::sniff, make: chatlab::parser },
+    FormatEntry { format: Format::Chatlog, sniff: chatlog::sniff, make: chatlog::parser },
+    FormatEntry { format: Format::TelegramJson, sniff: telegram_json::sniff, make: telegram_json::parser },
+    FormatEntry { format: Format::Discord, sniff: discord::sniff, make: discord::parser },
+    FormatEntry { format: Format::WhatsAppTxt, sniff: whatsapp_txt::sniff, make: whatsapp_txt::parser },
 ];
 
 /// Detects the format of a file from the start of its decoded text.
