@@ -163,6 +163,8 @@ const STRINGS = {
     'error.unknown_format': '无法识别的格式：需要留痕/WeChatMsg 或 PyWxDump 的 CSV、企业微信会话存档或客户群成员 JSON、QQ 消息管理器 TXT 或 QQ NT 导出的 JSON',
     'error.no_messages': '文件只有表头，没有消息',
     'error.no_readable_rows': '所有行都无法读取，见下方跳过的行',
+    'error.bad_archive': 'zip 压缩包已损坏或不完整',
+    'error.archive_limits': 'zip 压缩包超出安全限制（文件过多、过大或疑似压缩炸弹），未读取',
     'groups.name': '群名称',
     'groups.platform': '平台',
     'groups.members': '出现过的成员',

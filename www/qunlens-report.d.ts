@@ -37,7 +37,8 @@ export type Format =
   | "chatlab"
   | "whatsapp-txt"
   | "telegram-json"
-  | "discord";
+  | "discord"
+  | "slack-zip";
 
 export type Encoding = "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "gb18030";
 
@@ -63,7 +64,15 @@ export interface InputReport {
   /** Why the whole file could not be read, in plain language (English); null when it was read. */
   error: string | null;
   /** Stable code of `error`, for showing it in another language. */
-  error_code: "empty" | "binary" | "unknown_format" | "no_messages" | "no_readable_rows" | null;
+  error_code:
+    | "empty"
+    | "binary"
+    | "unknown_format"
+    | "no_messages"
+    | "no_readable_rows"
+    | "bad_archive"
+    | "archive_limits"
+    | null;
 }
 
 export interface Skip {

@@ -7,6 +7,8 @@
 //! number; a file that is not a chat export gets one plain-language error and the other files
 //! still load.
 
+mod archive;
+mod slack;
 mod split;
 pub(crate) mod wechat_sys;
 pub(crate) mod wechat_types;
@@ -77,6 +79,9 @@ pub enum Format {
     /// DiscordChatExporter JSON or CSV.
     #[serde(rename = "discord")]
     Discord,
+    /// Slack workspace export `.zip`.
+    #[serde(rename = "slack-zip")]
+    Slack,
 }
 
 impl Format {
@@ -95,6 +100,7 @@ impl Format {
             Format::WhatsAppTxt => "whatsapp-txt",
             Format::TelegramJson => "telegram-json",
             Format::Discord => "discord",
+            Format::Slack => "slack-zip",
         }
     }
 }
@@ -193,7 +199,8 @@ pub struct InputOutcome {
     /// Set when the whole file could not be read (not a chat export, empty, ...).
     pub error: Option<String>,
     /// Stable code of `error`, for translated messages: `empty`, `binary`, `unknown_format`,
-    /// `no_messages` (a header only), `no_readable_rows` (every row skipped).
+    /// `no_messages` (a header only), `no_readable_rows` (every row skipped), `bad_archive`
+    /// (a damaged zip), `archive_limits` (a zip over the entry/size/ratio limits).
     pub error_code: Option<&'static str>,
     /// Bytes that were not valid in the detected encoding (replaced with U+FFFD).
     pub malformed_bytes: u64,
@@ -201,6 +208,8 @@ pub struct InputOutcome {
 
 enum State {
     Sniffing { head: Vec<u8> },
+    /// A zip: held whole (its directory is at the end), expanded when the file ends.
+    Archive { bytes: Vec<u8> },
     Parsing { decoder: StreamDecoder, parser: Box<dyn FormatParser>, format: Format },
     Rejected,
 }
@@ -247,6 +256,7 @@ impl FileIngest {
                 }
             }
             State::Parsing { .. } => self.decode_and_feed(chunk, false, builder, zone),
+            State::Archive { bytes } => bytes.extend_from_slice(chunk),
             State::Rejected => {}
         }
     }
@@ -259,7 +269,11 @@ impl FileIngest {
                 self.start(&head, true, builder, zone);
             }
             State::Parsing { .. } => self.decode_and_feed(&[], true, builder, zone),
-            State::Rejected => {}
+            State::Archive { .. } | State::Rejected => {}
+        }
+        if let State::Archive { bytes } = &mut self.state {
+            let bytes = std::mem::take(bytes);
+            return self.finish_archive(&bytes, builder, zone);
         }
         let (format, malformed) = match &mut self.state {
             State::Parsing { parser, format, decoder } => {
@@ -274,6 +288,23 @@ impl FileIngest {
             }
             _ => (None, 0),
         };
+        self.outcome(format, malformed, builder)
+    }
+
+    fn finish_archive(mut self, bytes: &[u8], builder: &mut ModelBuilder, zone: &mut Zone) -> InputOutcome {
+        match archive::ingest(bytes, &self.name, builder, zone, &mut self.stats) {
+            Ok(got) => {
+                self.encoding = got.encoding;
+                self.outcome(got.format, got.malformed, builder)
+            }
+            Err(e) => {
+                self.fail(e.code, e.message);
+                self.outcome(None, 0, builder)
+            }
+        }
+    }
+
+    fn outcome(mut self, format: Option<Format>, malformed: u64, builder: &ModelBuilder) -> InputOutcome {
         let messages = (builder.message_count() - self.messages_before) as u64;
         if format.is_some() && self.error.is_none() && self.stats.rows == 0 && messages == 0 {
             if self.stats.skipped_count > 0 {
@@ -298,6 +329,17 @@ impl FileIngest {
     fn start(&mut self, head: &[u8], complete: bool, builder: &mut ModelBuilder, zone: &mut Zone) {
         if head.iter().all(|b| b.is_ascii_whitespace()) {
             return self.fail("empty", "the file is empty".to_string());
+        }
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+            if is_office_document(head) {
+                return self.fail(
+                    "binary",
+                    "this is an Excel/Office document (.xlsx/.docx); save the sheet as CSV (UTF-8 or GBK) and drop that file"
+                        .to_string(),
+                );
+            }
+            self.state = State::Archive { bytes: head.to_vec() };
+            return;
         }
         if let Some(kind) = binary_kind(head) {
             return self.fail(
@@ -359,6 +401,14 @@ fn prefix_chars(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// An Office Open XML file is a zip whose first entry is `[Content_Types].xml` (or `_rels/`).
+fn is_office_document(head: &[u8]) -> bool {
+    let name_start = 30;
+    head.get(name_start..name_start + 19).is_some_and(|n| n == b"[Content_Types].xml")
+        || head.get(name_start..name_start + 6).is_some_and(|n| n == b"_rels/")
+        || memchr::memmem::find(&head[..head.len().min(4096)], b"xl/workbook.xml").is_some()
+}
+
 /// Recognises common non-text files people drop by mistake.
 fn binary_kind(head: &[u8]) -> Option<&'static str> {
     const MAGIC: &[(&[u8], &str)] = &[
@@ -366,7 +416,6 @@ fn binary_kind(head: &[u8]) -> Option<&'static str> {
         (b"\xFF\xD8\xFF", "a JPEG image"),
         (b"GIF8", "a GIF image"),
         (b"%PDF", "a PDF document"),
-        (b"PK\x03\x04", "a zip archive (or an .xlsx/.docx file)"),
         (b"\xD0\xCF\x11\xE0", "an old Office document (.xls/.doc)"),
         (b"SQLite format 3\0", "an SQLite database (decrypt and export it with a chat export tool first)"),
         (b"\x1F\x8B", "a gzip archive"),

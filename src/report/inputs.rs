@@ -27,7 +27,7 @@ pub struct InputReport {
     /// Why the file could not be read at all, in plain language (English).
     pub error: Option<String>,
     /// Stable code of `error` for translations: `empty`, `binary`, `unknown_format`,
-    /// `no_messages`, `no_readable_rows`.
+    /// `no_messages`, `no_readable_rows`, `bad_archive`, `archive_limits`.
     pub error_code: Option<String>,
 }
 
