@@ -15,11 +15,18 @@ pub struct Config {
     /// The "as of" date (`YYYY-MM-DD`, end of that day in `timezone`) for activity and
     /// silence. Default: the time of the last message in the data, never the wall clock.
     pub as_of: Option<String>,
+    /// Column mappings for CSVs no known format matches (see `ingest::mapped_csv`).
+    pub column_maps: Vec<crate::ingest::mapped_csv::ColumnMap>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { timezone: crate::time::DEFAULT_TIMEZONE.to_string(), active_days: 30, as_of: None }
+        Config {
+            timezone: crate::time::DEFAULT_TIMEZONE.to_string(),
+            active_days: 30,
+            as_of: None,
+            column_maps: Vec::new(),
+        }
     }
 }
 

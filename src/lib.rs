@@ -77,7 +77,7 @@ impl Analyzer {
     /// Starts a file that will arrive in chunks (ends any file still open).
     pub fn begin_file(&mut self, name: &str) {
         self.end_file();
-        self.current = Some(FileIngest::new(name, &self.builder));
+        self.current = Some(FileIngest::new(name, &self.builder).with_column_maps(&self.config.column_maps));
     }
 
     /// Feeds the next chunk of the current file.

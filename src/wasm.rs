@@ -146,3 +146,11 @@ pub fn sample_files() -> js_sys::Array {
     }
     out
 }
+
+/// Header and first rows of a CSV no known format matched (`{encoding, columns, rows}` as
+/// JSON), for the page's column-mapping dialog; `undefined` if it is not a CSV.
+#[wasm_bindgen]
+pub fn preview_csv(bytes: &[u8]) -> Option<String> {
+    init();
+    crate::ingest::mapped_csv::preview(bytes).and_then(|p| serde_json::to_string(&p).ok())
+}

@@ -47,6 +47,7 @@ pub(crate) fn ingest(
     builder: &mut ModelBuilder,
     zone: &mut Zone,
     stats: &mut FileStats,
+    column_maps: &[super::mapped_csv::ColumnMap],
 ) -> Result<ArchiveOutcome, ArchiveError> {
     let mut archive = ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| fail("bad_archive", format!("the zip archive is damaged or incomplete: {e}")))?;
@@ -73,7 +74,7 @@ pub(crate) fn ingest(
     for name in sorted.iter().filter(|n| is_text_entry(n)) {
         let data = budget.read(&mut archive, name)?;
         let inner_name = format!("{zip_name}/{name}");
-        let mut inner = FileIngest::new(&inner_name, builder);
+        let mut inner = FileIngest::new(&inner_name, builder).with_column_maps(column_maps);
         inner.push(&data, builder, zone);
         let got = inner.finish(builder, zone);
         match got.format {
@@ -168,7 +169,7 @@ pub(crate) mod tests {
         let mut b = ModelBuilder::new();
         let mut z = Zone::new("Asia/Shanghai").unwrap();
         let mut stats = FileStats::default();
-        let r = ingest(bytes, "x.zip", &mut b, &mut z, &mut stats);
+        let r = ingest(bytes, "x.zip", &mut b, &mut z, &mut stats, &[]);
         let n = b.message_count();
         (r, stats, n)
     }

@@ -16,6 +16,7 @@ pub(crate) mod wechat_types;
 pub mod chatlab;
 pub mod chatlog;
 pub mod discord;
+pub mod mapped_csv;
 pub mod pywxdump_csv;
 pub mod qq_nt_json;
 pub mod qq_txt;
@@ -82,6 +83,9 @@ pub enum Format {
     /// Slack workspace export `.zip`.
     #[serde(rename = "slack-zip")]
     Slack,
+    /// Any other CSV, read through a user's column mapping (config `column_maps`).
+    #[serde(rename = "mapped-csv")]
+    MappedCsv,
 }
 
 impl Format {
@@ -101,6 +105,7 @@ impl Format {
             Format::TelegramJson => "telegram-json",
             Format::Discord => "discord",
             Format::Slack => "slack-zip",
+            Format::MappedCsv => "mapped-csv",
         }
     }
 }
@@ -225,6 +230,8 @@ pub struct FileIngest {
     error_code: Option<&'static str>,
     encoding: Option<TextEncoding>,
     text: String,
+    /// The user's mappings for CSVs no known format matches.
+    column_maps: Vec<mapped_csv::ColumnMap>,
 }
 
 impl FileIngest {
@@ -241,7 +248,14 @@ impl FileIngest {
             error_code: None,
             encoding: None,
             text: String::new(),
+            column_maps: Vec::new(),
         }
+    }
+
+    /// Lets the file be read through one of these mappings if no known format matches.
+    pub fn with_column_maps(mut self, maps: &[mapped_csv::ColumnMap]) -> Self {
+        self.column_maps = maps.to_vec();
+        self
     }
 
     /// Feeds the next chunk of the file.
@@ -292,7 +306,7 @@ impl FileIngest {
     }
 
     fn finish_archive(mut self, bytes: &[u8], builder: &mut ModelBuilder, zone: &mut Zone) -> InputOutcome {
-        match archive::ingest(bytes, &self.name, builder, zone, &mut self.stats) {
+        match archive::ingest(bytes, &self.name, builder, zone, &mut self.stats, &self.column_maps) {
             Ok(got) => {
                 self.encoding = got.encoding;
                 self.outcome(got.format, got.malformed, builder)
@@ -353,14 +367,16 @@ impl FileIngest {
         let mut text = String::new();
         decoder.decode(head, &mut text, complete);
         let sniff_text = prefix_chars(&text, SNIFF_BYTES);
-        let entry = match FORMATS.iter().find(|f| (f.sniff)(sniff_text, &self.name)) {
-            Some(entry) => entry,
-            None => return self.fail("unknown_format", not_a_chat_export(sniff_text)),
+        let (format, mut parser) = match FORMATS.iter().find(|f| (f.sniff)(sniff_text, &self.name)) {
+            Some(entry) => (entry.format, (entry.make)(sniff_text, &self.name)),
+            None => match mapped_csv::find_map(sniff_text, &self.column_maps) {
+                Some(map) => (Format::MappedCsv, mapped_csv::parser(map.clone(), &self.name)),
+                None => return self.fail("unknown_format", not_a_chat_export(sniff_text)),
+            },
         };
-        let mut parser = (entry.make)(sniff_text, &self.name);
         let mut cx = Context { builder, zone, stats: &mut self.stats, file_name: &self.name };
         parser.feed(&text, &mut cx);
-        self.state = State::Parsing { decoder, parser, format: entry.format };
+        self.state = State::Parsing { decoder, parser, format };
     }
 
     /// Rejects the whole file with a plain-language reason and its stable code.
@@ -432,7 +448,8 @@ fn binary_kind(head: &[u8]) -> Option<&'static str> {
     (nuls > 0 && !utf16).then_some("a binary file")
 }
 
-/// A plain-language rejection that shows what the file starts with.
+/// A plain-language rejection that shows what the file starts with (and, for a CSV, its
+/// columns, which the page offers to map).
 fn not_a_chat_export(head: &str) -> String {
     let first_line: String = head
         .lines()
@@ -442,9 +459,16 @@ fn not_a_chat_export(head: &str) -> String {
         .chars()
         .take(80)
         .collect();
+    let csv_hint = match mapped_csv::header_of(head) {
+        Some(columns) => format!(
+            "; it looks like a CSV with columns {}: map its time, sender and text columns to read it",
+            columns.join(", ")
+        ),
+        None => String::new(),
+    };
     format!(
-        "not a recognised chat export (line 1: {first_line:?}); expected a WeChatMsg/MemoTrace or PyWxDump \
-         CSV, a WeCom archive or group member JSON, a QQ 消息管理器 .txt or a QQ NT exporter JSON"
+        "not a recognised chat export (line 1: {first_line:?}){csv_hint}; qunlens reads WeChat (WeChatMsg, \
+         PyWxDump, WeFlow, chatlog, ChatLab), WeCom, QQ, WhatsApp, Telegram, Discord and Slack exports"
     )
 }
 
