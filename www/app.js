@@ -79,7 +79,12 @@ function onWorkerMessage(msg) {
     case 'ready':
       state.ready = true;
       $('sample-button').disabled = false;
+      if (savedMaps().length) send({ type: 'config', config: { column_maps: savedMaps() } });
       document.body.dataset.ready = 'true';
+      break;
+    case 'preview':
+      if (msg.json) openMapDialog(msg.file, JSON.parse(msg.json));
+      else notify('error', 'map.not_csv', { file: msg.file });
       break;
     case 'progress':
       state.progress = msg;
@@ -320,6 +325,12 @@ function renderInputs(r) {
       const translated = getLang() === 'en' || !input.error_code ? null : t(key);
       const text = translated && translated !== key ? `${translated}（${input.error}）` : input.error;
       details.push(el('p', { class: 'input-error', text }));
+      if (input.error_code === 'unknown_format' && /\.(csv|txt)$/i.test(input.file) && state.source === 'files') {
+        details.push(el('button', {
+          type: 'button', class: 'button map-button', dataset: { file: input.file }, text: t('map.button'),
+          onclick: () => state.worker.postMessage({ type: 'preview', file: input.file }),
+        }));
+      }
     }
     if (input.skipped.length) {
       const list = el('ul', { class: 'skips' },
@@ -638,6 +649,74 @@ function wireDropZone() {
     const files = await filesFromDrop(e.dataTransfer);
     if (files.length) loadFiles(files);
   });
+}
+
+// ---------------------------------------------------------------- column mappings
+
+const MAPS_KEY = 'qunlens.columnMaps';
+const MAP_FIELDS = [
+  ['time', true], ['sender', true], ['text', true], ['group', false], ['sender_id', false], ['reply_to', false],
+];
+
+/** Mappings saved in this browser (config `column_maps`, see qunlens-report.d.ts `Config`). */
+function savedMaps() {
+  try {
+    const maps = JSON.parse(localStorage.getItem(MAPS_KEY) || '[]');
+    return Array.isArray(maps) ? maps : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Shows an unrecognised CSV's first rows and lets the user name its columns. */
+function openMapDialog(file, preview) {
+  const dialog = $('map-dialog');
+  const columnSelect = (field, required) => el('select', { id: `map-${field}`, name: field },
+    required ? null : el('option', { value: '', text: t('map.none') }),
+    ...preview.columns.map((c) => el('option', { value: c, text: c })));
+  const head = el('tr', {}, ...preview.columns.map((c) => el('th', { text: c })));
+  const rows = preview.rows.map((r) => el('tr', {}, ...preview.columns.map((_, i) => el('td', { text: r[i] ?? '' }))));
+  dialog.replaceChildren(el('form', { method: 'dialog', class: 'map-form' },
+    el('h2', { text: t('map.title', { file }) }),
+    el('p', { class: 'muted', text: t('map.help', { encoding: preview.encoding }) }),
+    el('div', { class: 'table-wrap' }, el('table', { class: 'data preview' }, el('thead', {}, head), el('tbody', {}, ...rows))),
+    el('div', { class: 'map-fields' },
+      ...MAP_FIELDS.map(([field, required]) => el('label', {},
+        el('span', { text: t(`map.${field}`) + (required ? ' *' : '') }), columnSelect(field, required))),
+      el('label', {}, el('span', { text: t('map.date_order') }),
+        el('select', { id: 'map-date_order' }, ...['ymd', 'dmy', 'mdy'].map((o) => el('option', { value: o, text: t(`map.order.${o}`) }))))),
+    el('div', { class: 'map-actions' },
+      el('button', { type: 'button', class: 'button primary', id: 'map-save', text: t('map.save'), onclick: () => saveMap(dialog, file) }),
+      el('button', { type: 'button', class: 'button', id: 'map-export', text: t('map.export'), onclick: exportMaps }),
+      el('button', { type: 'button', class: 'button subtle', text: t('map.cancel'), onclick: () => dialog.close() }))));
+  // Preselect likely columns by name.
+  const guess = { time: /time|date|时间|日期/i, sender: /sender|author|from|name|发送|昵称|用户/i, text: /text|content|message|内容|消息/i };
+  for (const [field, re] of Object.entries(guess)) {
+    const hit = preview.columns.find((c) => re.test(c));
+    if (hit) $(`map-${field}`).value = hit;
+  }
+  dialog.showModal();
+}
+
+function saveMap(dialog, file) {
+  const map = { name: file, date_order: $('map-date_order').value };
+  for (const [field, required] of MAP_FIELDS) {
+    const v = $(`map-${field}`).value;
+    if (v) map[field] = v;
+    else if (required) return;
+  }
+  const maps = [map, ...savedMaps().filter((m) => m.name !== file)];
+  localStorage.setItem(MAPS_KEY, JSON.stringify(maps));
+  dialog.close();
+  send({ type: 'config', config: { column_maps: maps } });
+}
+
+/** Downloads the saved mappings as a config file the CLI accepts (`--config`). */
+function exportMaps() {
+  const blob = new Blob([JSON.stringify({ column_maps: savedMaps() }, null, 2)], { type: 'application/json' });
+  const a = el('a', { href: URL.createObjectURL(blob), download: 'qunlens-config.json' });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 // ---------------------------------------------------------------- wiring

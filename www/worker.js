@@ -5,12 +5,15 @@
 //               {type:'sample'}                                   clear, then load the built-in sample
 //               {type:'clear'}                                    forget everything
 //               {type:'cancel'}                                   stop the current load; keep earlier files
+//               {type:'config', config}                           use this config JSON; re-read loaded files
+//               {type:'preview', file}                            header + first rows of a loaded file
 // Messages out: {type:'ready'}
 //               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
 //               {type:'report', json, source}                     source: 'files' | 'sample' | 'empty'
 //               {type:'cancelled'}
 //               {type:'error', message, fatal}                    fatal: the wasm instance is unusable
-import init, { Analyzer, sample_files } from './pkg/qunlens.js';
+//               {type:'preview', file, json}                      json: {encoding, columns, rows} or null
+import init, { Analyzer, sample_files, preview_csv } from './pkg/qunlens.js';
 
 const PROGRESS_EVERY_MS = 50;
 const SAMPLE_CHUNK = 1 << 20;
@@ -21,10 +24,12 @@ let analyzer = null;
 let committed = [];
 let cancelRequested = false;
 let dead = false;
+/** The config JSON (column mappings come from the page's localStorage, which workers lack). */
+let configJson = '{}';
 
 const ready = init().then(
   () => {
-    analyzer = new Analyzer('{}');
+    analyzer = new Analyzer(configJson);
     self.postMessage({ type: 'ready' });
   },
   (e) => {
@@ -55,6 +60,21 @@ async function handle(msg) {
       await load(['sample']);
       committed = ['sample'];
       finish('sample');
+    } else if (msg.type === 'config') {
+      configJson = JSON.stringify(msg.config || {});
+      const previous = committed;
+      reset();
+      if (previous.length) {
+        await load(previous, true);
+        committed = previous;
+        finish(previous.includes('sample') ? 'sample' : 'files');
+      } else {
+        post(reportMessage('empty'));
+      }
+    } else if (msg.type === 'preview') {
+      const file = committed.find((f) => f !== 'sample' && f.name === msg.file);
+      const bytes = file ? new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer()) : null;
+      post({ type: 'preview', file: msg.file, json: bytes ? preview_csv(bytes) ?? null : null });
     } else if (msg.type === 'files') {
       if (msg.replace || committed.includes('sample')) reset();
       await load(msg.files);
@@ -74,7 +94,7 @@ async function handle(msg) {
 
 function reset() {
   if (analyzer) analyzer.free();
-  analyzer = new Analyzer('{}');
+  analyzer = new Analyzer(configJson);
   committed = [];
 }
 

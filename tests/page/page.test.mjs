@@ -324,3 +324,39 @@ test('(f) members: display names over time, inviter resolved by name, search', a
   await shot(page, 'f1-zh-members-names.png');
   await finish();
 });
+
+test('(g) an unknown CSV is read after mapping its columns, and the mapping is remembered', async () => {
+  const { page, finish } = await openPage();
+  const CRM = path.join(FIXTURES, 'crm_chat_log.csv');
+  await page.setInputFiles('#file-input', [CRM]);
+  await waitForReport(page);
+  await page.locator('#tab-inputs').click();
+  assert.match(await page.locator('#inputs-table .input-error').textContent(), /columns 时间, 群, 发送人, 内容/);
+  await page.locator('.map-button').click();
+  await page.waitForSelector('#map-dialog[open]');
+  // The preview shows the file's own rows; time/sender/text are guessed from the headers.
+  assert.equal(await page.locator('#map-dialog table.preview tbody tr').count(), 4);
+  assert.equal(await page.locator('#map-time').inputValue(), '时间');
+  assert.equal(await page.locator('#map-sender').inputValue(), '发送人');
+  assert.equal(await page.locator('#map-text').inputValue(), '内容');
+  await page.selectOption('#map-group', '群');
+  await page.selectOption('#map-date_order', 'dmy');
+  await shot(page, 'g1-map-dialog.png');
+  await page.locator('#map-save').click();
+  await page.waitForFunction(() => window.__qunlensReport?.inputs[0]?.format === 'mapped-csv', null, { timeout: 30_000 });
+  await page.locator('#tab-groups').click();
+  const rows = await groupRows(page);
+  const east = rows.find((r) => r.cells.name === '华东客户群').cells;
+  // 3 messages from 小王 and Amy; 13/03 proves day-first dates.
+  assert.deepEqual({ messages: num(east.messages), speakers: num(east.speakers) }, { messages: 3, speakers: 2 });
+  assert.equal(east.last_message, '2024-03-13 09:00');
+  assert.equal(rows.length, 2);
+  await shot(page, 'g2-mapped-groups.png');
+
+  // A new page in the same browser profile reads the same file through the saved mapping.
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  await page.setInputFiles('#file-input', [CRM]);
+  await page.waitForFunction(() => window.__qunlensReport?.inputs[0]?.format === 'mapped-csv', null, { timeout: 30_000 });
+  await finish();
+});
