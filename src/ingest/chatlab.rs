@@ -1,20 +1,281 @@
-//! TODO (issue 3): parser for this format (see ../shared/formats/).
+//! ChatLab exchange format v0.0.2 (format notes §7), JSON and JSON Lines.
+//!
+//! * JSON: `{"chatlab":{…},"meta":{…},"members":[…],"messages":[…]}` — buffered; `meta` and
+//!   `members` are read first, then `messages` is streamed one message at a time (a bad one is
+//!   skipped with its 1-based index).
+//! * JSONL: one object per line with `_type` `header` (`chatlab` + `meta`), `member` or
+//!   `message`; `#` comment lines and blank lines are ignored. Streamed line by line.
+//!
+//! `meta.platform` picks the [`Platform`] (`wechat` files merge with the other WeChat
+//! exports of the same chatroom), `meta.groupId` (else `meta.name`) keys the group,
+//! `meta.ownerId` is the exporting account. Members are listed in the group with their group
+//! nickname (else account name); other names and `aliases` are kept as names they used.
+//! Messages: `sender` platform id, `timestamp` seconds, numeric `type`, `content`,
+//! `replyToMessageId` as the quote. System (80), recall (81) and poke (22) messages of a
+//! WeChat file are WeChat grey text and go through [`wechat_sys`] (joins, invitations); on
+//! other platforms a system message is kept as a system message and a recall / poke stays
+//! with its sender.
 
-use super::{Context, FormatParser};
+use serde_json::Value;
 
-/// Does the decoded head of a file look like this format?
-pub fn sniff(_head: &str, _file_name: &str) -> bool {
-    false
+use super::wechat_types::{shown, stored_text};
+use super::weflow_json::{file_stem, json_id, json_int, json_time, str_of, top_fields};
+use super::wecom_archive::for_each_json_record;
+use super::{wechat_sys, Context, FormatParser, LineSplitter};
+use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
+
+/// ChatLab JSON (a `chatlab` object) or JSONL (first record line has a `_type`).
+pub fn sniff(head: &str, _file_name: &str) -> bool {
+    let first = first_record_line(head);
+    if !first.starts_with('{') {
+        return false;
+    }
+    (first.contains("\"_type\"") && (head.contains("\"chatlab\"") || first.contains("\"header\"")))
+        || (head.trim_start().starts_with('{')
+            && head.contains("\"chatlab\"")
+            && (head.contains("\"meta\"") || head.contains("\"messages\"")))
 }
 
-/// A fresh parser for one file.
-pub fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    Box::new(Parser)
+/// A parser for one file: JSON Lines when the first record line is a `_type` object.
+pub fn parser(head: &str, _file_name: &str) -> Box<dyn FormatParser> {
+    Box::new(Parser { lines: is_lines(head).then(LineSplitter::new), buffer: String::new(), chat: None })
 }
 
-struct Parser;
+/// JSON Lines when the first record line is a `_type` object (whole, or cut by the head).
+fn is_lines(head: &str) -> bool {
+    let first = first_record_line(head);
+    first.replace(char::is_whitespace, "").starts_with("{\"_type\"")
+        || serde_json::from_str::<Value>(first).is_ok_and(|v| v.get("_type").is_some())
+}
+
+/// The first line that is neither blank nor a `#` comment.
+fn first_record_line(head: &str) -> &str {
+    head.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("")
+}
+
+struct Parser {
+    /// `Some` in JSON Lines mode.
+    lines: Option<LineSplitter>,
+    /// The whole text in JSON mode.
+    buffer: String,
+    chat: Option<Chat>,
+}
+
+/// The conversation a file holds, from its `meta`.
+struct Chat {
+    group: GroupId,
+    platform: Platform,
+}
 
 impl FormatParser for Parser {
-    fn feed(&mut self, _text: &str, _cx: &mut Context<'_>) {}
-    fn finish(&mut self, _cx: &mut Context<'_>) {}
+    fn feed(&mut self, text: &str, cx: &mut Context<'_>) {
+        match self.lines.take() {
+            Some(mut lines) => {
+                lines.feed(text, false, |n, line| self.line(n, line, cx));
+                self.lines = Some(lines);
+            }
+            None => self.buffer.push_str(text),
+        }
+    }
+
+    fn finish(&mut self, cx: &mut Context<'_>) {
+        match self.lines.take() {
+            Some(mut lines) => lines.feed("", true, |n, line| self.line(n, line, cx)),
+            None => {
+                let text = std::mem::take(&mut self.buffer);
+                let top = top_fields(&text, &["messages"]);
+                if let Some(meta) = top.get("meta") {
+                    self.header(meta, cx);
+                }
+                if let Some(Value::Array(members)) = top.get("members") {
+                    for m in members {
+                        self.member(m, cx);
+                    }
+                }
+                for_each_json_record(&text, &["messages"], cx, &mut |index, v, _, cx| {
+                    // A document without a `messages` array arrives here whole.
+                    if v.get("chatlab").is_some() || v.get("meta").is_some() {
+                        return;
+                    }
+                    self.message(index, v, cx);
+                });
+            }
+        }
+    }
+}
+
+impl Parser {
+    fn line(&mut self, n: u64, line: &str, cx: &mut Context<'_>) {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return;
+        }
+        let v = match serde_json::from_str::<Value>(line) {
+            Ok(v) => v,
+            Err(e) => return cx.skip(n, format!("expected a JSON object (one ChatLab record per line): {e}")),
+        };
+        match v.get("_type").and_then(Value::as_str) {
+            Some("header") => self.header(v.get("meta").unwrap_or(&Value::Null), cx),
+            Some("member") => self.member(&v, cx),
+            Some("message") => self.message(n, &v, cx),
+            Some(other) => cx.skip(n, format!("unknown _type {} (expected header, member or message)", shown(other))),
+            None => cx.skip(n, "record has no _type (header, member or message)"),
+        }
+    }
+
+    /// Opens the conversation `meta` describes (only the first header counts).
+    fn header(&mut self, meta: &Value, cx: &mut Context<'_>) {
+        if self.chat.is_some() {
+            return;
+        }
+        let platform = platform_of(str_of(meta, "platform"));
+        let name = str_of(meta, "name").trim();
+        let key = json_id(meta.get("groupId"))
+            .or_else(|| (!name.is_empty()).then(|| name.to_string()))
+            .unwrap_or_else(|| file_stem(cx.file_name).to_string());
+        let group = cx.builder.group(platform, &key, Some(name));
+        if let Some(owner) = json_id(meta.get("ownerId")) {
+            cx.builder.identify_self(group, &owner);
+        }
+        self.chat = Some(Chat { group, platform });
+    }
+
+    /// The conversation, named after the file when no header came first.
+    fn chat(&mut self, cx: &mut Context<'_>) -> (GroupId, Platform) {
+        if self.chat.is_none() {
+            let key = file_stem(cx.file_name).to_string();
+            let group = cx.builder.group(Platform::Other, &key, None);
+            self.chat = Some(Chat { group, platform: Platform::Other });
+        }
+        let chat = self.chat.as_ref().map(|c| (c.group, c.platform));
+        chat.unwrap_or((0, Platform::Other))
+    }
+
+    fn member(&mut self, m: &Value, cx: &mut Context<'_>) {
+        let Some(id) = json_id(m.get("platformId")) else { return };
+        let (group, _) = self.chat(cx);
+        let account = str_of(m, "accountName").trim();
+        let nick = str_of(m, "groupNickname").trim();
+        let shown_name = [nick, account].into_iter().find(|n| !n.is_empty());
+        let person = PersonRef::Id(id);
+        let aliases = m.get("aliases").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+        for other in std::iter::once(account).chain(aliases).map(str::trim) {
+            if !other.is_empty() && Some(other) != shown_name {
+                cx.builder.name_hint(group, &person, other, 0);
+            }
+        }
+        cx.builder.listed_member(group, person, shown_name.map(str::to_string), 0);
+    }
+
+    fn message(&mut self, line: u64, v: &Value, cx: &mut Context<'_>) {
+        if !v.is_object() {
+            return cx.skip(line, format!("expected a message object, found {}", shown(&v.to_string())));
+        }
+        let (group, platform) = self.chat(cx);
+        let Some(time) = json_time(v.get("timestamp"), cx.zone) else {
+            let reason = match v.get("timestamp") {
+                None | Some(Value::Null) => "message has no timestamp".to_string(),
+                Some(t) => format!("timestamp {} is not a time in seconds", shown(&t.to_string())),
+            };
+            return cx.skip(line, reason);
+        };
+        let code = json_int(v.get("type"));
+        let kind = code.map_or(MessageKind::Other, kind_of);
+        let content = str_of(v, "content");
+        if platform == Platform::WeChat && matches!(code, Some(22 | 80 | 81)) {
+            cx.row();
+            return wechat_sys::record(cx.builder, group, time, content, kind);
+        }
+        let name = ["groupNickname", "accountName"].iter().map(|k| str_of(v, k).trim()).find(|s| !s.is_empty());
+        let sender = if code == Some(80) {
+            PersonRef::System
+        } else if let Some(id) = json_id(v.get("sender")) {
+            PersonRef::Id(id)
+        } else if let Some(name) = name {
+            PersonRef::Name(name.to_string())
+        } else {
+            return cx.skip(line, "message has no sender");
+        };
+        cx.row();
+        let quote = json_id(v.get("replyToMessageId")).map(|id| Quote { message_id: Some(id), ..Quote::default() });
+        let text = stored_text(kind, content);
+        let mentions = match (kind, platform) {
+            (MessageKind::Text, Platform::WeChat) => super::wechat_types::mentions(text),
+            (MessageKind::Text, _) => super::wecom_archive::mentions(text),
+            _ => Vec::new(),
+        };
+        let sender_name = if matches!(sender, PersonRef::System) { None } else { name };
+        cx.builder.message(NewMessage { time, group, sender, sender_name, kind, text, quote, mentions });
+    }
+}
+
+/// `meta.platform` → [`Platform`].
+fn platform_of(name: &str) -> Platform {
+    match name.trim().to_ascii_lowercase().as_str() {
+        "wechat" | "weixin" | "wx" => Platform::WeChat,
+        "wecom" | "wework" | "wxwork" => Platform::WeCom,
+        "qq" => Platform::QQ,
+        "whatsapp" => Platform::WhatsApp,
+        "telegram" => Platform::Telegram,
+        "discord" => Platform::Discord,
+        "slack" => Platform::Slack,
+        _ => Platform::Other,
+    }
+}
+
+/// ChatLab message type codes.
+fn kind_of(code: i64) -> MessageKind {
+    use MessageKind::*;
+    match code {
+        0 | 25 => Text,
+        1 => Image,
+        2 => Voice,
+        3 => Video,
+        4 => File,
+        5 => Sticker,
+        7 | 24 => Link,
+        8 => Location,
+        20 => RedPacket,
+        21 => Transfer,
+        22 => Pat,
+        23 => Call,
+        26 => Forward,
+        27 => Card,
+        80 => System,
+        81 => Recall,
+        _ => Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_json_and_lines() {
+        assert!(sniff(r#"{"chatlab":{"version":"0.0.2"},"meta":{"name":"g"},"messages":[]}"#, "a.json"));
+        assert!(sniff("# exported\n{\"_type\":\"header\",\"chatlab\":{\"version\":\"0.0.2\"}}\n", "a.jsonl"));
+        assert!(!sniff(r#"{"weflow":{},"session":{},"messages":[]}"#, "a.json"));
+        assert!(!sniff(r#"{"name":"Chat","type":"personal_chat","id":1,"messages":[]}"#, "result.json"));
+        assert!(!sniff(r#"[{"msgid":"1","action":"send","msgtime":1}]"#, "w.json"));
+    }
+
+    #[test]
+    fn mode_follows_the_first_record_line() {
+        let p = is_lines;
+        assert!(p("{\"_type\": \"header\", \"chatlab\": {}}\n"));
+        assert!(!p("{\n  \"chatlab\": {}\n}"));
+        assert!(!p(r#"{"chatlab":{},"messages":[]}"#));
+    }
+
+    #[test]
+    fn codes_and_platforms() {
+        assert_eq!(kind_of(25), MessageKind::Text);
+        assert_eq!(kind_of(20), MessageKind::RedPacket);
+        assert_eq!(kind_of(81), MessageKind::Recall);
+        assert_eq!(kind_of(6), MessageKind::Other);
+        assert_eq!(platform_of("WeChat"), Platform::WeChat);
+        assert_eq!(platform_of("qq"), Platform::QQ);
+        assert_eq!(platform_of("line"), Platform::Other);
+    }
 }

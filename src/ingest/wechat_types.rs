@@ -111,6 +111,57 @@ pub(crate) fn kind_from_type_name(label: &str) -> Option<MessageKind> {
     Some(kind)
 }
 
+/// Maps the Chinese `type` label WeChat 4.x exporters write (WeFlow `getMessageTypeName()`,
+/// EchoTrace `typeDescription`, old and new label sets; format notes §5.1). `未知类型(<n>)`
+/// carries the raw code. `None` for a label no tool is known to write (the caller falls back
+/// to the numeric `localType`).
+pub(crate) fn kind_from_export_label(label: &str) -> Option<MessageKind> {
+    let label = label.trim();
+    let kind = match label {
+        "文本消息" | "引用消息" | "群公告" | "群公告消息" | "接龙消息" => MessageKind::Text,
+        "图片消息" => MessageKind::Image,
+        "语音消息" => MessageKind::Voice,
+        "视频消息" => MessageKind::Video,
+        "名片消息" => MessageKind::Card,
+        "位置消息" => MessageKind::Location,
+        "链接消息" | "音乐消息" | "卡片式链接" | "图文消息" | "视频号直播卡片" | "视频号消息" => {
+            MessageKind::Link
+        }
+        "文件消息" => MessageKind::File,
+        "通话消息" => MessageKind::Call,
+        "系统消息" => MessageKind::System,
+        "撤回消息" => MessageKind::Recall,
+        "转账消息" | "转账卡片" => MessageKind::Transfer,
+        "红包消息" | "红包卡片" => MessageKind::RedPacket,
+        "聊天记录" | "聊天记录合并转发" => MessageKind::Forward,
+        "小程序消息" | "小程序分享" => MessageKind::MiniProgram,
+        "拍一拍消息" => MessageKind::Pat,
+        "其他消息" => MessageKind::Other,
+        _ => {
+            let code = label.strip_prefix("未知类型(").and_then(|r| r.strip_suffix(')'));
+            return match code.and_then(parse_int) {
+                Some(code) => Some(kind_from_codes(code, 0)),
+                None => kind_from_type_name(label),
+            };
+        }
+    };
+    Some(kind)
+}
+
+/// Splits the `sender_wxid:\n` line WeChat 4.x / Mac / mobile put before group content (format
+/// notes §1.2) into `(wxid, rest)`; `None` when the content has no such prefix.
+pub(crate) fn split_sender_prefix(content: &str) -> Option<(&str, &str)> {
+    let (prefix, rest) = content.split_once(":\n")?;
+    let prefix = prefix.trim();
+    (looks_like_wxid(prefix) && !prefix.ends_with("@chatroom")).then_some((prefix, rest))
+}
+
+/// Epoch seconds of an epoch number in seconds or milliseconds, if it falls in 2000–2099.
+pub(crate) fn epoch_time(v: i64) -> Option<i64> {
+    const PLAUSIBLE: std::ops::Range<i64> = 946_684_800..4_102_444_800;
+    Some(epoch_to_seconds(v)).filter(|t| PLAUSIBLE.contains(t))
+}
+
 /// True for kinds whose content is a WeChat system line (joins, recalls, pats) that
 /// [`super::wechat_sys`] should classify.
 pub(crate) fn is_system_kind(kind: MessageKind) -> bool {
@@ -361,6 +412,32 @@ mod tests {
             assert_eq!(kind_from_type_name(label), Some(want), "{label}");
         }
         assert_eq!(kind_from_type_name("不存在的类型"), None);
+    }
+
+    #[test]
+    fn export_labels_and_prefixes() {
+        use MessageKind::*;
+        for (label, want) in [
+            ("文本消息", Text),
+            ("引用消息", Text),
+            ("红包卡片", RedPacket),
+            ("转账消息", Transfer),
+            ("拍一拍消息", Pat),
+            ("系统消息", System),
+            ("聊天记录合并转发", Forward),
+            ("小程序分享", MiniProgram),
+            ("未知类型(48)", Location),
+            ("未知类型(244813135921)", Text),
+            ("图片", Image),
+        ] {
+            assert_eq!(kind_from_export_label(label), Some(want), "{label}");
+        }
+        assert_eq!(kind_from_export_label("胡乱"), None);
+        assert_eq!(split_sender_prefix("wxid_abc123:\n你好"), Some(("wxid_abc123", "你好")));
+        assert_eq!(split_sender_prefix("123@chatroom:\n<sysmsg/>"), None);
+        assert_eq!(split_sender_prefix("注意:\n下午开会"), None);
+        assert_eq!(epoch_time(1709258400000), Some(1709258400));
+        assert_eq!(epoch_time(12), None);
     }
 
     #[test]

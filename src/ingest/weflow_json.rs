@@ -1,20 +1,349 @@
-//! TODO (issue 3): parser for this format (see ../shared/formats/).
+//! WeChat 4.x desktop exporters' JSON (format notes §5): WeFlow (`weflow` + `session` +
+//! `messages`) and EchoTrace (`session` + `messages` with `senderUsername`, no `weflow`).
+//!
+//! `session.wxid` (older EchoTrace: `session.username`) is the conversation id — the
+//! `…@chatroom` id of a group, the peer's wxid in a private chat — and keys the group on
+//! [`Platform::WeChat`], so a WeFlow export merges with WeChatMsg / PyWxDump / chatlog files of
+//! the same chatroom. Per message: `createTime` (epoch seconds), the Chinese `type` label
+//! (preferred: ChatLab notes `localType` is unreliable) with the 64-bit v4 `localType` as the
+//! fallback, `content`, `isSend`, `senderUsername` / `senderDisplayName`, and WeFlow's
+//! `replyToMessageId` / `quotedSender` (a display name) / `quotedContent` as the quote. System
+//! messages (label 系统消息, code 10000/10002, a `<sysmsg>` body, or a sender that is the
+//! chatroom itself) go through [`wechat_sys`]. EchoTrace's optional `groupMembers` lists
+//! members even when they never speak.
+//!
+//! The file is buffered (it is one JSON document); its envelope fields are read first, then
+//! the `messages` array is streamed one message at a time, so a bad message is skipped with
+//! its 1-based index and a cut-off file keeps the messages before the cut.
 
-use super::{Context, FormatParser};
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde_json::{Map, Value};
 
-/// Does the decoded head of a file look like this format?
-pub fn sniff(_head: &str, _file_name: &str) -> bool {
-    false
+use super::wechat_types::{
+    epoch_time, is_system_kind, kind_from_export_label, kind_from_local_type, mentions,
+    parse_time, shown, split_sender_prefix, stored_text, SelfId,
+};
+use super::wecom_archive::for_each_json_record;
+use super::{wechat_sys, Context, FormatParser};
+use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
+use crate::time::Zone;
+
+/// A JSON object with a `session` and WeFlow's header or EchoTrace's message fields, and none
+/// of the ChatLab keys (WeFlow also writes ChatLab files, which [`super::chatlab`] reads).
+pub fn sniff(head: &str, _file_name: &str) -> bool {
+    head.trim_start().starts_with('{')
+        && head.contains("\"session\"")
+        && !head.contains("\"chatlab\"")
+        && !head.contains("\"_type\"")
+        && (head.contains("\"weflow\"")
+            || head.contains("\"senderUsername\"")
+            || (head.contains("\"localType\"") && head.contains("\"createTime\"")))
 }
 
-/// A fresh parser for one file.
+/// A fresh parser for one file (buffered; parsed in `finish`).
 pub fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    Box::new(Parser)
+    Box::new(Parser { buffer: String::new() })
 }
 
-struct Parser;
+struct Parser {
+    buffer: String,
+}
 
 impl FormatParser for Parser {
-    fn feed(&mut self, _text: &str, _cx: &mut Context<'_>) {}
-    fn finish(&mut self, _cx: &mut Context<'_>) {}
+    fn feed(&mut self, text: &str, _cx: &mut Context<'_>) {
+        self.buffer.push_str(text);
+    }
+
+    fn finish(&mut self, cx: &mut Context<'_>) {
+        let text = std::mem::take(&mut self.buffer);
+        read(&text, cx);
+    }
+}
+
+fn read(text: &str, cx: &mut Context<'_>) {
+    let top = top_fields(text, &["messages", "avatars"]);
+    let session = top.get("session").unwrap_or(&Value::Null);
+    let key = ["wxid", "username", "userName", "talker"]
+        .iter()
+        .map(|k| str_of(session, k).trim())
+        .find(|s| !s.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| file_stem(cx.file_name).to_string());
+    let name = ["displayName", "remark", "nickname"].iter().map(|k| str_of(session, k).trim()).find(|s| !s.is_empty());
+    let group = cx.builder.group(Platform::WeChat, &key, name);
+    let is_group = key.ends_with("@chatroom") || str_of(session, "type") == "群聊";
+    if let Some(list) = top.get("groupMembers") {
+        list_members(list, group, cx);
+    }
+    let mut chat = Chat { group, key, is_group, self_id: SelfId::default() };
+    for_each_json_record(text, &["messages"], cx, &mut |index, v, _, cx| {
+        // A document without a `messages` array arrives here whole: nothing to read.
+        if v.get("session").is_some() || v.get("weflow").is_some() {
+            return;
+        }
+        chat.message(index, v, cx);
+    });
+}
+
+struct Chat {
+    group: GroupId,
+    /// The conversation id (the peer's wxid in a private chat).
+    key: String,
+    is_group: bool,
+    self_id: SelfId,
+}
+
+impl Chat {
+    fn message(&mut self, index: u64, v: &Value, cx: &mut Context<'_>) {
+        if !v.is_object() {
+            return cx.skip(index, format!("expected a message object, found {}", shown(&v.to_string())));
+        }
+        let Some(time) = json_time(v.get("createTime"), cx.zone)
+            .or_else(|| v.get("formattedTime").and_then(|t| json_time(Some(t), cx.zone)))
+        else {
+            let reason = match v.get("createTime") {
+                None | Some(Value::Null) => "message has no createTime".to_string(),
+                Some(t) => format!("createTime {} is not a time", shown(&t.to_string())),
+            };
+            return cx.skip(index, reason);
+        };
+        let label = str_of(v, "type");
+        let local_type = json_int(v.get("localType"));
+        let kind = kind_from_export_label(label)
+            .or_else(|| local_type.map(kind_from_local_type))
+            .unwrap_or(MessageKind::Other);
+        let content = str_of(v, "content");
+        let username = str_of(v, "senderUsername").trim();
+        let low_type = local_type.map(|t| t & 0xFFFF_FFFF);
+        let is_system = is_system_kind(kind)
+            || matches!(low_type, Some(10000 | 10002))
+            || username.ends_with("@chatroom")
+            || wechat_sys_xml(content);
+        if is_system {
+            cx.row();
+            let code_kind = if is_system_kind(kind) { kind } else { MessageKind::System };
+            return wechat_sys::record(cx.builder, self.group, time, content, code_kind);
+        }
+        let display = str_of(v, "senderDisplayName").trim();
+        let (prefixed, content) = match split_sender_prefix(content) {
+            Some((id, rest)) if self.is_group && (username.is_empty() || id == username) => (Some(id), rest),
+            _ => (None, content),
+        };
+        let is_send = json_int(v.get("isSend")) == Some(1) || v.get("isSend") == Some(&Value::Bool(true));
+        let mut trusted_name = true;
+        let sender = if is_send {
+            if !username.is_empty() {
+                trusted_name = self.self_id.own(username, cx.builder, self.group);
+            }
+            self.self_id.person()
+        } else if let Some(id) = Some(username).filter(|u| !u.is_empty()).or(prefixed) {
+            self.self_id.other(id);
+            PersonRef::Id(id.to_string())
+        } else if !self.is_group {
+            PersonRef::Id(self.key.clone())
+        } else if !display.is_empty() {
+            PersonRef::Name(display.to_string())
+        } else {
+            return cx.skip(index, "message has no sender (senderUsername and senderDisplayName are empty)");
+        };
+        cx.row();
+        let sender_name = Some(display).filter(|d| trusted_name && !d.is_empty() && *d != username);
+        let text = stored_text(kind, content);
+        let quote = weflow_quote(v);
+        let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
+        cx.builder.message(NewMessage { time, group: self.group, sender, sender_name, kind, text, quote, mentions });
+    }
+}
+
+/// WeFlow's reply fields: `replyToMessageId` (server id of the quoted message),
+/// `quotedSender` (the quoted person's display name), `quotedContent` (a preview).
+fn weflow_quote(v: &Value) -> Option<Quote> {
+    let message_id = json_id(v.get("replyToMessageId"));
+    let sender = str_of(v, "quotedSender").trim();
+    let text = str_of(v, "quotedContent");
+    if message_id.is_none() && sender.is_empty() && text.is_empty() {
+        return None;
+    }
+    Some(Quote {
+        message_id,
+        sender: (!sender.is_empty()).then(|| person_named(sender)),
+        text: (!text.is_empty()).then(|| text.to_string()),
+    })
+}
+
+/// A person an export names in a free-form field: an account id when it is unmistakably one
+/// (`wxid_…`, `…@openim`), otherwise a display name.
+pub(crate) fn person_named(s: &str) -> PersonRef {
+    if s.starts_with("wxid_") || s.ends_with("@openim") {
+        PersonRef::Id(s.to_string())
+    } else {
+        PersonRef::Name(s.to_string())
+    }
+}
+
+/// EchoTrace's `groupMembers`: an array of member objects (or bare ids), or an object keyed
+/// by wxid whose values are names or member objects.
+fn list_members(list: &Value, group: GroupId, cx: &mut Context<'_>) {
+    const IDS: [&str; 5] = ["username", "wxid", "userName", "platformId", "id"];
+    const NAMES: [&str; 8] =
+        ["groupNickname", "displayName", "remark", "nickname", "nickName", "accountName", "name", "alias"];
+    let name_of = |m: &Value| NAMES.iter().map(|k| str_of(m, k).trim()).find(|s| !s.is_empty()).map(str::to_string);
+    let add = |id: &str, name: Option<String>, cx: &mut Context<'_>| {
+        let id = id.trim();
+        if !id.is_empty() && !id.ends_with("@chatroom") {
+            cx.builder.listed_member(group, PersonRef::Id(id.to_string()), name, 0);
+        }
+    };
+    match list {
+        Value::Array(items) => {
+            for m in items {
+                match m {
+                    Value::String(id) => add(id, None, cx),
+                    Value::Object(_) => {
+                        let id = IDS.iter().map(|k| str_of(m, k)).find(|s| !s.trim().is_empty()).unwrap_or("");
+                        add(id, name_of(m), cx);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Value::Object(map) => {
+            for (id, m) in map {
+                let name = match m {
+                    Value::String(n) => Some(n.trim().to_string()).filter(|n| !n.is_empty()),
+                    other => name_of(other),
+                };
+                add(id, name, cx);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A `<sysmsg>` body, with or without the `…@chatroom:\n` prefix.
+fn wechat_sys_xml(content: &str) -> bool {
+    let body = content.trim_start();
+    let body = match body.split_once(":\n") {
+        Some((prefix, rest)) if !prefix.contains(['<', ' ']) => rest.trim_start(),
+        _ => body,
+    };
+    body.starts_with("<sysmsg")
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON helpers shared by the WeChat 4.x JSON readers (WeFlow/EchoTrace, ChatLab, chatlog).
+
+/// The fields of a top-level JSON object except the `skipped` ones (the streamed message
+/// array, bulky avatars), which are passed over without being built. A document that breaks
+/// off keeps the fields read before the break; anything but an object gives none.
+pub(crate) fn top_fields(text: &str, skipped: &[&str]) -> Map<String, Value> {
+    struct Fields<'a> {
+        skipped: &'a [&'a str],
+        out: &'a mut Map<String, Value>,
+    }
+    impl<'de> Visitor<'de> for Fields<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                if self.skipped.contains(&key.as_str()) {
+                    map.next_value::<IgnoredAny>()?;
+                } else {
+                    let v = map.next_value::<Value>()?;
+                    self.out.insert(key, v);
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut out = Map::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let _ = de::Deserializer::deserialize_map(&mut de, Fields { skipped, out: &mut out });
+    out
+}
+
+/// A string field (`""` when missing, null or not a string).
+pub(crate) fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// An integer given as a number or a numeric string.
+pub(crate) fn json_int(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        Value::String(s) => super::wechat_types::parse_int(s),
+        _ => None,
+    }
+}
+
+/// An id given as a string or a number (64-bit server ids are kept as text); `None` when empty.
+pub(crate) fn json_id(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Epoch seconds of a time field: epoch seconds or milliseconds (number or numeric string),
+/// or a local wall-clock string of the exporting PC.
+pub(crate) fn json_time(v: Option<&Value>, zone: &mut Zone) -> Option<i64> {
+    match v? {
+        Value::Number(_) => json_int(v).and_then(epoch_time),
+        Value::String(s) => parse_time(s, zone),
+        _ => None,
+    }
+}
+
+/// The file name without folders and extension (the conversation when a file has no id).
+pub(crate) fn file_stem(file_name: &str) -> &str {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    match base.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => base,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_weflow_and_echotrace_but_not_other_json() {
+        assert!(sniff(r#"{"weflow":{"version":"1.0.3"},"session":{"wxid":"1@chatroom"},"messages":[]}"#, "a.json"));
+        assert!(sniff(
+            r#"{"session":{"wxid":"1@chatroom"},"messages":[{"createTime":1,"senderUsername":"wxid_a"}]}"#,
+            "a.json"
+        ));
+        assert!(!sniff(r#"{"chatlab":{"version":"0.0.2"},"meta":{},"session":1,"messages":[]}"#, "a.json"));
+        assert!(!sniff(r#"{"name":"Chat","type":"private_group","id":1,"messages":[]}"#, "result.json"));
+        assert!(!sniff(r#"{"guild":{"id":"1"},"channel":{"id":"2"},"messages":[]}"#, "d.json"));
+        assert!(!sniff(r#"{"metadata":{"name":"QQChatExporter V5"},"chatInfo":{},"messages":[]}"#, "q.json"));
+        assert!(!sniff(r#"[{"msgid":"1","action":"send","msgtime":1}]"#, "w.json"));
+    }
+
+    #[test]
+    fn top_fields_skip_the_streamed_array_and_survive_a_cut() {
+        let f = top_fields(r#"{"a":1,"messages":[{"x":[1,2]}],"b":{"c":"d"}}"#, &["messages"]);
+        assert_eq!(f.len(), 2);
+        assert_eq!(f["b"]["c"], "d");
+        let cut = top_fields(r#"{"session":{"wxid":"w"},"messages":[{"x":1"#, &["messages"]);
+        assert_eq!(cut["session"]["wxid"], "w");
+        assert!(top_fields("[1,2]", &[]).is_empty());
+    }
+
+    #[test]
+    fn json_scalars() {
+        let mut z = Zone::new("Asia/Shanghai").unwrap();
+        assert_eq!(json_time(Some(&Value::from(1709258400)), &mut z), Some(1709258400));
+        assert_eq!(json_time(Some(&Value::from("2024-03-01 10:00:00")), &mut z), Some(1709258400));
+        assert_eq!(json_time(Some(&Value::from(0)), &mut z), None);
+        assert_eq!(json_id(Some(&Value::from(7594861486645126963u64))).as_deref(), Some("7594861486645126963"));
+        assert_eq!(json_int(Some(&Value::from("42"))), Some(42));
+        assert_eq!(file_stem("a/b/群聊.json"), "群聊");
+        assert_eq!(person_named("wxid_a"), PersonRef::Id("wxid_a".into()));
+        assert_eq!(person_named("群主老王"), PersonRef::Name("群主老王".into()));
+    }
 }
