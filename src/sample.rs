@@ -113,6 +113,60 @@ pub fn write_benchmark_csv(spec: &SampleSpec, out: &mut Vec<u8>) {
     out.extend_from_slice(&write_wechatmsg(&sim, &people));
 }
 
+/// Writes one WhatsApp Android group export (en-US: `M/D/YY, h:mm\u{202F}PM - Name: text`) of
+/// about `messages` messages into `out`, from the same simulation as the benchmark CSV:
+/// invitations as `X added Y`, QR-code joins as invite-link joins, removals by the exporting
+/// account (`You removed X`), recalls as `This message was deleted`, media as
+/// `<Media omitted>`, multi-line texts as continuation lines.
+pub fn write_whatsapp_benchmark(messages: usize, out: &mut Vec<u8>) {
+    use std::fmt::Write;
+    let spec = SampleSpec::benchmark(messages);
+    let mut rng = Rng(spec.seed);
+    let people = make_people(&mut rng, spec.people.max(20));
+    let sim = simulate(&mut rng, &spec, &people, 0, spec.messages);
+    let mut s = String::with_capacity(sim.events.len() * 70 + 256);
+    let stamp = |s: &mut String, t: i64| {
+        let l = t + UTC8;
+        let (y, m, d) = civil_from_days(l.div_euclid(86400));
+        let sec = l.rem_euclid(86400);
+        let (h, min) = (sec / 3600, sec % 3600 / 60);
+        let h12 = if h % 12 == 0 { 12 } else { h % 12 };
+        let _ = write!(s, "{m}/{d}/{:02}, {h12}:{min:02}\u{202F}{} - ", y % 100, if h < 12 { "AM" } else { "PM" });
+    };
+    let first = sim.events.first().map_or(spec.start_day * 86400, |e| e.0) - 60;
+    stamp(&mut s, first);
+    s.push_str("Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them. Tap to learn more.\n");
+    stamp(&mut s, first);
+    let _ = writeln!(s, "{} created group \"WhatsApp 客户群\"", people[sim.owner].nick);
+    for &(t, ev) in &sim.events {
+        stamp(&mut s, t);
+        match ev {
+            Event::Say { person, kind, template } => {
+                let body = match kind {
+                    SayKind::Text | SayKind::RedPacket => say_text(template),
+                    SayKind::Image | SayKind::Sticker => "<Media omitted>",
+                    SayKind::Link => "https://example.com/webinar",
+                };
+                let _ = writeln!(s, "{}: {body}", people[person].nick);
+            }
+            Event::Join { person, qr: true, .. } => {
+                let _ = writeln!(s, "{} joined using this group's invite link", people[person].nick);
+            }
+            Event::Join { person, by, .. } => {
+                let by = if by == sim.assistant { "You" } else { people[by].nick.as_str() };
+                let _ = writeln!(s, "{by} added {}", people[person].nick);
+            }
+            Event::Remove { person } => {
+                let _ = writeln!(s, "You removed {}", people[person].nick);
+            }
+            Event::Recall { person } => {
+                let _ = writeln!(s, "{}: This message was deleted", people[person].nick);
+            }
+        }
+    }
+    out.extend_from_slice(s.as_bytes());
+}
+
 const GROUP_THEMES: &[&str] = &["产品交流", "财税学习", "客户成功", "线下活动", "新品体验", "行业交流"];
 
 // ---------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! qunlens analyze [--config FILE] [--compact] FILE_OR_DIR...   > report.json
-//! qunlens sample --out DIR [--messages N] [--benchmark]
+//! qunlens sample --out DIR [--messages N] [--benchmark [--whatsapp]]
 //! ```
 
 use std::io::{Read, Write};
@@ -14,7 +14,10 @@ use qunlens::{Analyzer, Config};
 
 const USAGE: &str = "usage:
   qunlens analyze [--config FILE] [--compact] FILE_OR_DIR...   print the report JSON
-  qunlens sample --out DIR [--messages N] [--benchmark]       write the sample exports
+  qunlens sample --out DIR [--messages N] [--benchmark [--whatsapp]]
+                                                            write the sample exports
+                                                            (--whatsapp: the benchmark as a
+                                                            WhatsApp .txt instead of a CSV)
 
 A directory is read recursively. Per-file problems are reported in the report's
 `inputs` section (and summarised on stderr); they do not stop the other files.";
@@ -117,6 +120,7 @@ fn write_sample(args: &[String]) -> Result<(), String> {
     let mut out_dir = None;
     let mut messages = None;
     let mut benchmark = false;
+    let mut whatsapp = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -126,12 +130,21 @@ fn write_sample(args: &[String]) -> Result<(), String> {
                 messages = Some(n.parse::<usize>().map_err(|_| format!("--messages: not a number: {n}"))?);
             }
             "--benchmark" => benchmark = true,
+            "--whatsapp" => whatsapp = true,
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
     let dir = out_dir.ok_or_else(|| format!("--out DIR is required\n{USAGE}"))?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let files = if benchmark {
+    if whatsapp && !benchmark {
+        return Err(format!("--whatsapp goes with --benchmark\n{USAGE}"));
+    }
+    let files = if benchmark && whatsapp {
+        let n = messages.unwrap_or(1_000_000);
+        let mut bytes = Vec::new();
+        sample::write_whatsapp_benchmark(n, &mut bytes);
+        vec![sample::SampleFile { name: format!("benchmark_{n}_whatsapp.txt"), bytes }]
+    } else if benchmark {
         let spec = SampleSpec::benchmark(messages.unwrap_or(1_000_000));
         let mut bytes = Vec::new();
         sample::write_benchmark_csv(&spec, &mut bytes);

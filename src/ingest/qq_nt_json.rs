@@ -5,10 +5,18 @@
 //! Each message has `timestamp` in ms (the `time` string is local in some versions and UTC
 //! in others, so it is never read), `sender {uid, uin, name, nickname, groupCard}`,
 //! `content {text, elements[], mentions[]}`, `recalled`, `system` (V4 files: `isRecalled`,
-//! `isSystemMessage`, ISO `timestamp`). People are keyed by QQ number (`uin`) when the
-//! export has it, else by the opaque NT `uid`. The group is keyed by `chatInfo.name` (QCE
-//! writes no group number; a `groupCode`/`groupId` is used if present), platform QQ, so a
-//! classic TXT export of the same group name merges with it.
+//! `isSystemMessage`, ISO `timestamp`, `rawMessage {senderUin, sendMemberName, sendNickName}`).
+//! People are keyed by QQ number (`uin`) when the export has it, else by the opaque NT
+//! `uid`. The group is keyed by `chatInfo.name` (QCE writes no group number; a
+//! `groupCode`/`groupId` is used if present), platform QQ, so a classic TXT export of the
+//! same group name merges with it; `chatInfo.selfUin` marks the exporting account.
+//!
+//! Grey tips (`system`) are read from their sentence (`X加入了群聊`, `Y邀请X加入了群聊`,
+//! `X通过Y分享的二维码加入了群聊` …, shared with the classic TXT parser); when the sentence
+//! states no membership change (older TS builds write the placeholder `群聊更新`), from the
+//! raw NT tip the exporter keeps in `elements[].data.originalData.groupElement`
+//! (`memberAdd.showType` 0–7, type 3 = kicked). People in tips are named (resolved within
+//! the group later), or numbered when the tip has a `uin`; their NT uids are not used.
 //!
 //! The text is buffered and walked once in `finish`: the `messages` array is streamed
 //! element by element (never one tree of the whole file), each element read into borrowed,
@@ -28,7 +36,9 @@ use super::qq_txt::{file_stem, system_message};
 use super::wechat_types::shown;
 use super::wecom_archive::for_each_json_record;
 use super::{Context, FormatParser};
-use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
+use crate::model::{
+    GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef, Platform, Quote,
+};
 use crate::time::{epoch_to_seconds, parse_local, parse_rfc3339};
 
 /// Does the head look like a QCE JSON export?
@@ -101,10 +111,18 @@ fn message(index: u64, v: &Value, group: GroupId, cx: &mut Context<'_>) {
         return cx.skip(index, format!("message #{index} has no usable timestamp {}", shown(raw)));
     };
     let content = m.content.unwrap_or_default();
-    let sender = m.sender.unwrap_or_default();
+    let mut sender = m.sender.unwrap_or_default();
+    if let Some(raw) = m.raw_message {
+        sender.fill_from(raw);
+    }
     if m.system.or(m.is_system_message).unwrap_or(false) || sender.is_system() {
         cx.row();
-        return system_message(cx, group, time, content.system_text().trim());
+        if !system_message(cx, group, time, content.system_text().trim()) {
+            if let Some(tip) = content.element_data("system").find_map(|d| d.original_data.as_ref()) {
+                grey_tip_membership(tip, group, time, cx);
+            }
+        }
+        return;
     }
     let Some(person) = sender.person() else {
         return cx.skip(index, format!("message #{index} has no sender uin, uid or name"));
@@ -148,6 +166,22 @@ struct Message<'a> {
     is_recalled: Option<bool>,
     system: Option<bool>,
     is_system_message: Option<bool>,
+    #[serde(borrow)]
+    raw_message: Option<RawMessage<'a>>,
+}
+
+/// The NT message V4 files carry beside the cleaned one: ids and names when `sender` lacks them.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct RawMessage<'a> {
+    #[serde(borrow)]
+    sender_uin: Option<Text<'a>>,
+    #[serde(borrow)]
+    sender_uid: Option<Text<'a>>,
+    #[serde(borrow)]
+    send_member_name: Option<Text<'a>>,
+    #[serde(borrow)]
+    send_nick_name: Option<Text<'a>>,
 }
 
 impl Message<'_> {
@@ -179,7 +213,20 @@ struct Sender<'a> {
     remark: Option<Text<'a>>,
 }
 
-impl Sender<'_> {
+impl<'a> Sender<'a> {
+    /// Fills what `sender` lacks from V4's `rawMessage` (group card before QQ nickname).
+    fn fill_from(&mut self, raw: RawMessage<'a>) {
+        fn fill<'a>(slot: &mut Option<Text<'a>>, from: Option<Text<'a>>) {
+            if present(slot).is_none() && present(&from).is_some() {
+                *slot = from;
+            }
+        }
+        fill(&mut self.uin, raw.sender_uin);
+        fill(&mut self.uid, raw.sender_uid);
+        fill(&mut self.group_card, raw.send_member_name);
+        fill(&mut self.nickname, raw.send_nick_name);
+    }
+
     fn uin(&self) -> Option<&str> {
         present(&self.uin).filter(|u| *u != "0")
     }
@@ -218,6 +265,9 @@ struct Content<'a> {
     text: Option<Text<'a>>,
     #[serde(borrow)]
     elements: Option<Vec<Element<'a>>>,
+    /// `[{type:"image", filename…}]`: the media kind when a (V4) message has no elements.
+    #[serde(borrow)]
+    resources: Option<Vec<Element<'a>>>,
     #[serde(borrow)]
     mentions: Option<Vec<Mention<'a>>>,
 }
@@ -252,6 +302,11 @@ struct ElementData<'a> {
     sender_uin: Option<Text<'a>>,
     #[serde(borrow)]
     sender_name: Option<Text<'a>>,
+    /// `image`: `sticker` for a custom sticker sent as a picture.
+    #[serde(borrow)]
+    sub_type: Option<Text<'a>>,
+    /// `system`: the raw NT grey tip.
+    original_data: Option<Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -294,7 +349,12 @@ impl<'a> Content<'a> {
     /// Text when the message has words of its own (placeholders such as `[图片: a.png]`
     /// or `[表情178]` are not words); otherwise the kind of its first media element.
     fn kind(&self, text: &str, type_name: Option<&Text<'_>>) -> MessageKind {
-        let media = self.elements().iter().find_map(|e| present(&e.kind).and_then(element_kind));
+        let resources = self.resources.as_deref().unwrap_or(&[]);
+        let media = self.elements().iter().chain(resources).find_map(|e| {
+            let kind = present(&e.kind).and_then(element_kind)?;
+            let sticker = e.data.as_ref().and_then(|d| present(&d.sub_type)) == Some("sticker");
+            Some(if kind == MessageKind::Image && sticker { MessageKind::Sticker } else { kind })
+        });
         match media {
             Some(kind) if !has_words(text) => kind,
             Some(_) => MessageKind::Text,
@@ -312,7 +372,8 @@ impl<'a> Content<'a> {
             (None, Some(name)) => Some(PersonRef::Name(name.to_string())),
             (None, None) => None,
         };
-        let text = present(&d.content).map(str::to_string);
+        // "原消息" is the exporter's stand-in when it could not find the quoted message.
+        let text = present(&d.content).filter(|t| *t != "原消息").map(str::to_string);
         Some(Quote { message_id, sender, text })
     }
 
@@ -332,6 +393,69 @@ impl<'a> Content<'a> {
             .map(str::to_string)
             .collect()
     }
+}
+
+/// The membership change a raw NT grey tip states (`groupElement`: type 1 member added,
+/// with `memberAdd.showType` telling how; type 3 member kicked). People are named as the
+/// tip names them (nickname, resolved within the group; "you" is the exporting account).
+fn grey_tip_membership(tip: &Value, group: GroupId, time: i64, cx: &mut Context<'_>) {
+    let Some(ge) = tip.get("groupElement") else { return };
+    let number = |v: Option<&Value>| v.and_then(scalar_text).and_then(|t| t.trim().parse::<i64>().ok());
+    let event = |member, kind, method, actor| MembershipEvent { time, group, member, kind, method, actor };
+    let you = || Some(PersonRef::SelfAccount);
+    let e = match number(ge.get("type")) {
+        Some(1) => {
+            let add = ge.get("memberAdd").filter(|a| a.is_object());
+            let part = |key: &str| add.and_then(|a| a.get(key));
+            let pair = |key: &str| {
+                (
+                    tip_person(part(key).and_then(|p| p.get("invited"))),
+                    tip_person(part(key).and_then(|p| p.get("inviter"))),
+                )
+            };
+            let (member, method, actor) = match add.and_then(|a| number(a.get("showType"))) {
+                Some(0) => (tip_person(part("otherAdd")), JoinMethod::Unknown, None),
+                Some(1) => (you(), JoinMethod::Unknown, None),
+                Some(2) => {
+                    let (invited, inviter) = pair("otherAddByOtherQRCode");
+                    (invited, JoinMethod::QrCode, inviter)
+                }
+                Some(3) => (tip_person(part("otherAddByYourQRCode")), JoinMethod::QrCode, you()),
+                Some(4) => (you(), JoinMethod::QrCode, tip_person(part("youAddByOtherQRCode"))),
+                Some(5) => {
+                    let (invited, inviter) = pair("otherInviteOther");
+                    (invited, JoinMethod::Invite, inviter)
+                }
+                Some(6) => (you(), JoinMethod::Invite, tip_person(part("otherInviteYou"))),
+                Some(7) => (tip_person(part("youInviteOther")), JoinMethod::Invite, you()),
+                Some(_) => return, // 8: "you are already a member"
+                None => (tip_person(Some(ge)), JoinMethod::Unknown, None),
+            };
+            member.map(|m| event(m, MembershipKind::Join, Some(method), actor))
+        }
+        Some(3) => tip_person(Some(ge)).map(|m| event(m, MembershipKind::Removed, None, tip_admin(ge))),
+        _ => None,
+    };
+    if let Some(e) = e {
+        cx.builder.membership(e);
+    }
+}
+
+/// `{uid, name, uin?}` of a grey tip (or `memberNick`/`memberUin` of a `groupElement`).
+fn tip_person(v: Option<&Value>) -> Option<PersonRef> {
+    let v = v?;
+    let text = |k: &str| v.get(k).and_then(scalar_text).map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    if let Some(uin) = text("uin").or_else(|| text("memberUin")).filter(|u| u != "0") {
+        return Some(PersonRef::Id(uin));
+    }
+    text("name").or_else(|| text("memberNick")).map(PersonRef::Name)
+}
+
+/// The admin of a kick tip.
+fn tip_admin(ge: &Value) -> Option<PersonRef> {
+    let name = ge.get("adminNick").and_then(scalar_text)?;
+    let name = name.trim();
+    (!name.is_empty()).then(|| PersonRef::Name(name.to_string()))
 }
 
 /// The kind a non-text element gives a message; `None` for text-like ones (text, at, reply…).
@@ -502,6 +626,71 @@ mod tests {
         let q = c.quote().unwrap();
         assert_eq!(q.message_id.as_deref(), Some("m_1"));
         assert_eq!(q.sender, Some(PersonRef::Id("11111".into())));
+    }
+
+    #[test]
+    fn a_quote_the_exporter_could_not_find_has_no_text() {
+        let v = content(
+            r#"{"text":"[回复消息]好","elements":[{"type":"reply","data":{"senderUin":"0","senderName":"小王","content":"原消息"}}]}"#,
+        );
+        let q = Content::deserialize(&v).unwrap().quote().unwrap();
+        assert_eq!((q.message_id, q.sender, q.text), (None, Some(PersonRef::Name("小王".into())), None));
+    }
+
+    #[test]
+    fn raw_grey_tips_state_joins_and_removals() {
+        let tips = [
+            r#"{"groupElement":{"type":1,"memberAdd":{"showType":0,"otherAdd":{"uid":"u_1","name":"甲"}}}}"#,
+            r#"{"groupElement":{"type":1,"memberAdd":{"showType":1}}}"#,
+            r#"{"groupElement":{"type":"1","memberAdd":{"showType":3,"otherAddByYourQRCode":{"uid":"u_2","name":"乙"}}}}"#,
+            r#"{"groupElement":{"type":1,"memberAdd":{"showType":4,"youAddByOtherQRCode":{"uid":"u_3","name":"丙"}}}}"#,
+            r#"{"groupElement":{"type":1,"memberAdd":{"showType":5,"otherInviteOther":{"inviter":{"name":"丁"},"invited":{"name":"戊","uin":"12345"}}}}}"#,
+            r#"{"groupElement":{"type":1,"memberAdd":{"showType":6,"otherInviteYou":{"name":"己"}}}}"#,
+            r#"{"groupElement":{"type":1,"memberAdd":{"showType":7,"youInviteOther":{"name":"庚"}}}}"#,
+            r#"{"groupElement":{"type":1,"memberAdd":{"showType":8}}}"#,
+            r#"{"groupElement":{"type":1,"memberNick":"辛"}}"#,
+            r#"{"groupElement":{"type":3,"memberNick":"壬","adminNick":"癸"}}"#,
+            r#"{"groupElement":{"type":8,"memberNick":"禁言的人"}}"#,
+            r#"{"revokeElement":{}}"#,
+            r#"{"groupElement":{"type":1,"memberAdd":{"showType":2,"otherAddByOtherQRCode":null}}}"#,
+        ];
+        let mut builder = crate::model::ModelBuilder::new();
+        let mut zone = crate::time::Zone::new(crate::time::DEFAULT_TIMEZONE).unwrap();
+        let mut stats = super::super::FileStats::default();
+        let mut cx = Context { builder: &mut builder, zone: &mut zone, stats: &mut stats, file_name: "t" };
+        let g = cx.builder.group(Platform::QQ, "g", None);
+        for (i, tip) in tips.iter().enumerate() {
+            grey_tip_membership(&content(tip), g, i as i64, &mut cx);
+        }
+        let m = builder.finish();
+        let who = |id: u32| {
+            let member = &m.members[id as usize];
+            match (&member.platform_id, member.is_self) {
+                (_, true) => "你".to_string(),
+                (Some(id), _) => id.clone(),
+                (None, _) => member.names[0].name.clone(),
+            }
+        };
+        use crate::model::MembershipKind::*;
+        use JoinMethod::*;
+        let got: Vec<_> =
+            m.memberships.iter().map(|e| (e.time, e.kind, e.method, who(e.member), e.actor.map(who))).collect();
+        let you = || "你".to_string();
+        let name = |n: &str| n.to_string();
+        assert_eq!(
+            got,
+            [
+                (0, Join, Some(Unknown), name("甲"), None),
+                (1, Join, Some(Unknown), you(), None),
+                (2, Join, Some(QrCode), name("乙"), Some(you())),
+                (3, Join, Some(QrCode), you(), Some(name("丙"))),
+                (4, Join, Some(Invite), name("12345"), Some(name("丁"))),
+                (5, Join, Some(Invite), you(), Some(name("己"))),
+                (6, Join, Some(Invite), name("庚"), Some(you())),
+                (8, Join, Some(Unknown), name("辛"), None),
+                (9, Removed, None, name("壬"), Some(name("癸"))),
+            ]
+        );
     }
 
     #[test]

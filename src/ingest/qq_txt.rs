@@ -23,16 +23,25 @@
 //! Body text can contain anything, including lines shaped like headers, so a line starts a
 //! record only when it follows a blank line (every record ends with one) and matches the
 //! whole header grammar, and — in a block whose senders have ids — when it has an id too.
-//! (In a name-only block, a private chat, a body line after a blank line that reads exactly
-//! like a header still starts a record: nothing in the file tells the two apart.)
-//! Record lines end CRLF but breaks inside a message are bare LF; the line splitter takes both.
+//! Record lines end CRLF but breaks inside a message are bare LF: once the first header of
+//! a file has ended CRLF, a line ending in a bare LF is never a header. (A file re-saved
+//! with one kind of line end loses that signal; then, in a name-only block such as a
+//! private chat, a body line after a blank line that reads exactly like a header still
+//! starts a record: nothing else in the file tells the two apart.)
+//!
+//! A header-shaped line whose date or time does not exist (`2024-02-30 10:00:00 x(1)`,
+//! `13:00:00 PM`) is reported as skipped, with its body: it stands where a header stands
+//! (after a blank line, with the whole grammar), so it is far likelier a damaged record than
+//! words of the previous message. Lines before the first record that are not the title or
+//! a block header are skipped with their text; records before any `消息对象` block (a
+//! one-chat export without it) go to a group named after the file.
 //!
 //! The shared QQ grey-tip sentences (joins, invitations, QR-code joins, leaves, removals,
 //! recalls, pokes) of both QQ formats live here too ([`system_message`]).
 
 use super::wechat_types::shown;
 use super::wecom_archive::mentions;
-use super::{Context, FormatParser, LineSplitter};
+use super::{Context, FormatParser};
 use crate::model::{
     GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef, Platform,
 };
@@ -50,24 +59,80 @@ pub fn sniff(head: &str, _file_name: &str) -> bool {
 
 /// A parser for one file.
 pub fn parser(_head: &str, file_name: &str) -> Box<dyn FormatParser> {
-    Box::new(Parser { lines: LineSplitter::new(), state: State::new(file_name) })
+    Box::new(Parser { lines: Lines::default(), state: State::new(file_name) })
 }
 
 struct Parser {
-    lines: LineSplitter,
+    lines: Lines,
     state: State,
 }
 
 impl FormatParser for Parser {
     fn feed(&mut self, text: &str, cx: &mut Context<'_>) {
         let state = &mut self.state;
-        self.lines.feed(text, false, |n, line| state.line(n, line, cx));
+        self.lines.feed(text, false, |n, line, end| state.line(n, line, end, cx));
     }
 
     fn finish(&mut self, cx: &mut Context<'_>) {
         let state = &mut self.state;
-        self.lines.feed("", true, |n, line| state.line(n, line, cx));
+        self.lines.feed("", true, |n, line, end| state.line(n, line, end, cx));
         state.flush(cx);
+    }
+}
+
+/// How a line ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    CrLf,
+    Lf,
+    /// The last line of the file, without a line break.
+    Eof,
+}
+
+/// Like [`super::LineSplitter`] (lines from pieces of any size, 1-based numbers, no
+/// terminators), but also says how each line ended: this format tells record lines (CRLF)
+/// from line breaks inside a message (bare LF) by it.
+#[derive(Default)]
+struct Lines {
+    carry: String,
+    line: u64,
+}
+
+impl Lines {
+    fn feed(&mut self, text: &str, last: bool, mut on_line: impl FnMut(u64, &str, End)) {
+        fn emit(n: u64, line: &str, on_line: &mut impl FnMut(u64, &str, End)) {
+            match line.strip_suffix('\r') {
+                Some(l) => on_line(n, l, End::CrLf),
+                None => on_line(n, line, End::Lf),
+            }
+        }
+        let mut rest = text;
+        if !self.carry.is_empty() {
+            match memchr::memchr(b'\n', rest.as_bytes()) {
+                Some(i) => {
+                    self.carry.push_str(&rest[..i]);
+                    rest = &rest[i + 1..];
+                    self.line += 1;
+                    let carry = std::mem::take(&mut self.carry);
+                    emit(self.line, &carry, &mut on_line);
+                }
+                None => {
+                    self.carry.push_str(rest);
+                    rest = "";
+                }
+            }
+        }
+        while let Some(i) = memchr::memchr(b'\n', rest.as_bytes()) {
+            self.line += 1;
+            emit(self.line, &rest[..i], &mut on_line);
+            rest = &rest[i + 1..];
+        }
+        self.carry.push_str(rest);
+        if last && !self.carry.is_empty() {
+            self.line += 1;
+            let carry = std::mem::take(&mut self.carry);
+            on_line(self.line, carry.strip_suffix('\r').unwrap_or(&carry), End::Eof);
+        }
     }
 }
 
@@ -109,6 +174,8 @@ struct State {
     /// True once a sender with an id was seen in this block (a group): from then on a
     /// header-shaped line without an id is body text.
     ids_in_block: bool,
+    /// How the file's first header ended: after a CRLF one, bare-LF lines are body text.
+    header_end: Option<End>,
     prev: Prev,
     current: Current,
 }
@@ -119,12 +186,13 @@ impl State {
             fallback_name: file_stem(file_name).to_string(),
             group: None,
             ids_in_block: false,
+            header_end: None,
             prev: Prev::Start,
             current: Current::None,
         }
     }
 
-    fn line(&mut self, n: u64, line: &str, cx: &mut Context<'_>) {
+    fn line(&mut self, n: u64, line: &str, end: End, cx: &mut Context<'_>) {
         let prev = std::mem::replace(&mut self.prev, Prev::Text);
         let after_gap = matches!(prev, Prev::Start | Prev::Blank | Prev::Separator | Prev::BlockField);
         if line.trim().is_empty() {
@@ -140,9 +208,11 @@ impl State {
             self.prev = Prev::BlockField;
             return;
         }
-        if after_gap {
+        let lf_in_crlf_file = self.header_end == Some(End::CrLf) && end == End::Lf;
+        if after_gap && !lf_in_crlf_file {
             if let Some(header) = parse_header(line) {
                 if header.id.is_some() || !self.ids_in_block {
+                    self.header_end.get_or_insert(end);
                     self.flush(cx);
                     self.open(n, header, cx);
                     self.prev = Prev::Header;
@@ -203,7 +273,9 @@ impl State {
         match r.who {
             Who::System => match file_share(body) {
                 Some((who, file)) => message(cx, group, r.time, qq_person(who), None, MessageKind::File, file),
-                None => system_message(cx, group, r.time, body),
+                None => {
+                    system_message(cx, group, r.time, body);
+                }
             },
             Who::Person { id: Some(id), nick } => {
                 // A nick equal to the number means the nickname was not loaded: no name.
@@ -264,20 +336,28 @@ impl Header<'_> {
 /// Parses `YYYY-M-D H:MM:SS[ AM|PM] <sender>`, or `None` if the line is not a header.
 fn parse_header(line: &str) -> Option<Header<'_>> {
     let b = line.as_bytes();
-    let mut i = 0;
+    let (mut i, mut hour) = (0, 0);
     // Year, month, day, hour, minute, second: digit counts and the separator after each.
-    for (min, max, sep) in [(4, 4, b'-'), (1, 2, b'-'), (1, 2, b' '), (1, 2, b':'), (1, 2, b':'), (1, 2, b' ')] {
+    let fields = [(4, 4, b'-'), (1, 2, b'-'), (1, 2, b' '), (1, 2, b':'), (1, 2, b':'), (1, 2, b' ')];
+    for (field, (min, max, sep)) in fields.into_iter().enumerate() {
         let digits = b.get(i..)?.iter().take_while(|c| c.is_ascii_digit()).count();
         if digits < min || digits > max || b.get(i + digits) != Some(&sep) {
             return None;
+        }
+        if field == 3 {
+            hour = b.get(i..i + digits)?.iter().fold(0u32, |h, d| h * 10 + u32::from(d - b'0'));
         }
         i += digits + 1;
     }
     let mut stamp_end = i - 1;
     let mut rest = line.get(i..)?;
+    // `AM`/`PM` after a 12-hour hour is part of the time; after `0:` or `13:`… it is the
+    // start of a nickname ("AM 小王") in a 24-hour export.
     if let Some(after) = ["AM ", "PM "].iter().find_map(|m| rest.strip_prefix(m)) {
-        stamp_end = i + 2;
-        rest = after;
+        if (1..=12).contains(&hour) {
+            stamp_end = i + 2;
+            rest = after;
+        }
     }
     let (id, nick) = split_sender(rest.trim_end());
     if id.is_none() && nick.is_empty() {
@@ -466,8 +546,9 @@ fn qq_person(name: &str) -> PersonRef {
 }
 
 /// Records a QQ system message: its membership event, if the sentence states one, and the
-/// message itself (sender [`PersonRef::System`]; kind Recall / Pat / System).
-pub(crate) fn system_message(cx: &mut Context<'_>, group: GroupId, time: i64, text: &str) {
+/// message itself (sender [`PersonRef::System`]; kind Recall / Pat / System). Returns
+/// whether the sentence stated a membership change.
+pub(crate) fn system_message(cx: &mut Context<'_>, group: GroupId, time: i64, text: &str) -> bool {
     let first_line = text.lines().next().unwrap_or("").trim();
     let found = TIPS.iter().find_map(|(p, tip, m, a)| captures(first_line, p).map(|c| (*tip, c, *m, *a)));
     let kind = match found {
@@ -475,6 +556,7 @@ pub(crate) fn system_message(cx: &mut Context<'_>, group: GroupId, time: i64, te
         Some((Tip::Pat, ..)) => MessageKind::Pat,
         _ => MessageKind::System,
     };
+    let mut stated = false;
     if let Some((tip, caps, member, actor)) = found {
         let membership = match tip {
             Tip::Join(method) => Some((MembershipKind::Join, Some(method))),
@@ -491,9 +573,11 @@ pub(crate) fn system_message(cx: &mut Context<'_>, group: GroupId, time: i64, te
                 method,
                 actor: actor.and_then(|a| caps.get(a)).map(|a| qq_person(a)),
             });
+            stated = true;
         }
     }
     message(cx, group, time, PersonRef::System, None, kind, text);
+    stated
 }
 
 /// Runs a parser over `text` in one piece, for the QQ parsers' model-level tests.
