@@ -5,9 +5,11 @@
 
 mod common;
 
+use common::{group, inviter, member};
+
 use qunlens::ingest::FileIngest;
 use qunlens::model::{JoinMethod, MessageKind, Model, ModelBuilder, PersonRef, Platform, Quote, SYSTEM};
-use qunlens::report::{GroupReport, MemberReport, Report};
+use qunlens::report::Report;
 use qunlens::time::Zone;
 use qunlens::{Analyzer, Config};
 
@@ -33,22 +35,6 @@ fn model_of(name: &str, bytes: &[u8]) -> Model {
     f.push(bytes, &mut b, &mut z);
     f.finish(&mut b, &mut z);
     b.finish()
-}
-
-fn group<'a>(r: &'a Report, id: &str) -> &'a GroupReport {
-    r.groups.iter().find(|g| g.id == id).unwrap_or_else(|| {
-        panic!("no group {id}; have {:?}", r.groups.iter().map(|g| &g.id).collect::<Vec<_>>())
-    })
-}
-
-fn member<'a>(r: &'a Report, id: &str) -> &'a MemberReport {
-    r.members.iter().find(|m| m.id == id).unwrap_or_else(|| {
-        panic!("no member {id}; have {:?}", r.members.iter().map(|m| &m.id).collect::<Vec<_>>())
-    })
-}
-
-fn inviter(m: &MemberReport) -> Option<(&str, &str)> {
-    m.inviter.as_ref().map(|p| (p.id.as_str(), p.name.as_str()))
 }
 
 const GROUP_FILE: &str = "聊天记录/财税交流群(24681357900@chatroom)/财税交流群.csv";

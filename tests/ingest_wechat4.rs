@@ -10,9 +10,11 @@
 
 mod common;
 
+use common::{group, inviter, member};
+
 use qunlens::ingest::FileIngest;
 use qunlens::model::{JoinMethod, MessageKind, Model, ModelBuilder, PersonRef, Quote, SYSTEM};
-use qunlens::report::{GroupReport, MemberReport, Report};
+use qunlens::report::Report;
 use qunlens::time::Zone;
 use qunlens::{Analyzer, Config};
 
@@ -36,22 +38,6 @@ fn model_of(name: &str) -> Model {
     f.push(&fixture(name), &mut b, &mut z);
     f.finish(&mut b, &mut z);
     b.finish()
-}
-
-fn group<'a>(r: &'a Report, id: &str) -> &'a GroupReport {
-    r.groups.iter().find(|g| g.id == id).unwrap_or_else(|| {
-        panic!("no group {id}; have {:?}", r.groups.iter().map(|g| &g.id).collect::<Vec<_>>())
-    })
-}
-
-fn member<'a>(r: &'a Report, id: &str) -> &'a MemberReport {
-    r.members.iter().find(|m| m.id == id).unwrap_or_else(|| {
-        panic!("no member {id}; have {:?}", r.members.iter().map(|m| &m.id).collect::<Vec<_>>())
-    })
-}
-
-fn inviter(m: &MemberReport) -> Option<(&str, &str)> {
-    m.inviter.as_ref().map(|p| (p.id.as_str(), p.name.as_str()))
 }
 
 const WEFLOW_ROOM: &str = "wechat:34567890123@chatroom";

@@ -158,6 +158,31 @@ pub trait FormatParser {
     fn finish(&mut self, cx: &mut Context<'_>);
 }
 
+/// A parser for formats that are read as one document (JSON without line structure): it
+/// collects the decoded text and hands it to `read` when the file ends.
+pub(crate) struct WholeText {
+    buffer: String,
+    read: fn(&str, &mut Context<'_>),
+}
+
+impl WholeText {
+    /// A boxed parser that calls `read(whole_text, cx)` at the end of the file.
+    pub(crate) fn parser(read: fn(&str, &mut Context<'_>)) -> Box<dyn FormatParser> {
+        Box::new(WholeText { buffer: String::new(), read })
+    }
+}
+
+impl FormatParser for WholeText {
+    fn feed(&mut self, text: &str, _cx: &mut Context<'_>) {
+        self.buffer.push_str(text);
+    }
+
+    fn finish(&mut self, cx: &mut Context<'_>) {
+        let text = std::mem::take(&mut self.buffer);
+        (self.read)(&text, cx);
+    }
+}
+
 /// One entry of the format registry: a content sniffer and a parser constructor.
 struct FormatEntry {
     format: Format,

@@ -35,7 +35,7 @@ use serde_json::{Map, Value};
 use super::qq_txt::{file_stem, system_message};
 use super::wechat_types::shown;
 use super::wecom_archive::for_each_json_record;
-use super::{Context, FormatParser};
+use super::{Context, FormatParser, WholeText};
 use crate::model::{
     GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef, Platform, Quote,
 };
@@ -49,31 +49,21 @@ pub fn sniff(head: &str, _file_name: &str) -> bool {
 
 /// A parser for one file (buffered; parsed in `finish`).
 pub fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    Box::new(Parser { buffer: String::new() })
+    WholeText::parser(read_document)
 }
 
-struct Parser {
-    buffer: String,
-}
-
-impl FormatParser for Parser {
-    fn feed(&mut self, text: &str, _cx: &mut Context<'_>) {
-        self.buffer.push_str(text);
-    }
-
-    fn finish(&mut self, cx: &mut Context<'_>) {
-        let text = std::mem::take(&mut self.buffer);
-        let mut group = None;
-        let mut each = |index: u64, v: &Value, envelope: &Map<String, Value>, cx: &mut Context<'_>| {
-            // A document without a `messages` array arrives whole: nothing to read.
-            if envelope.is_empty() && (v.get("chatInfo").is_some() || v.get("metadata").is_some()) {
-                return;
-            }
-            let g = *group.get_or_insert_with(|| chat_group(envelope, cx));
-            message(index, v, g, cx);
-        };
-        for_each_json_record(&text, &["messages"], cx, &mut each);
-    }
+/// Reads the whole document.
+fn read_document(text: &str, cx: &mut Context<'_>) {
+    let mut group = None;
+    let mut each = |index: u64, v: &Value, envelope: &Map<String, Value>, cx: &mut Context<'_>| {
+        // A document without a `messages` array arrives whole: nothing to read.
+        if envelope.is_empty() && (v.get("chatInfo").is_some() || v.get("metadata").is_some()) {
+            return;
+        }
+        let g = *group.get_or_insert_with(|| chat_group(envelope, cx));
+        message(index, v, g, cx);
+    };
+    for_each_json_record(&text, &["messages"], cx, &mut each);
 }
 
 /// The group from `chatInfo` (read before `messages` in every QCE version), else the file

@@ -16,7 +16,7 @@
 use serde_json::{Map, Value};
 
 use super::wecom_archive::for_each_json_record;
-use super::{Context, FormatParser};
+use super::{Context, FormatParser, WholeText};
 use crate::model::{JoinMethod, MembershipEvent, MembershipKind, PersonRef, Platform};
 
 /// Does the head look like `groupchat/get` output?
@@ -29,24 +29,14 @@ pub fn sniff(head: &str, _file_name: &str) -> bool {
 
 /// A parser for one file (buffered: member lists are small).
 pub fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    Box::new(Parser { buffer: String::new() })
+    WholeText::parser(read_document)
 }
 
-struct Parser {
-    buffer: String,
-}
-
-impl FormatParser for Parser {
-    fn feed(&mut self, text: &str, _cx: &mut Context<'_>) {
-        self.buffer.push_str(text);
-    }
-
-    fn finish(&mut self, cx: &mut Context<'_>) {
-        let text = std::mem::take(&mut self.buffer);
-        let mut each =
-            |position: u64, v: &Value, _: &Map<String, Value>, cx: &mut Context<'_>| response(position, v, cx);
-        for_each_json_record(&text, &["group_chat_list", "items"], cx, &mut each);
-    }
+/// Reads the whole document.
+fn read_document(text: &str, cx: &mut Context<'_>) {
+    let mut each =
+        |position: u64, v: &Value, _: &Map<String, Value>, cx: &mut Context<'_>| response(position, v, cx);
+    for_each_json_record(&text, &["group_chat_list", "items"], cx, &mut each);
 }
 
 /// One response (or bare `group_chat` object).

@@ -24,7 +24,7 @@ use super::wechat_types::{
     parse_time, shown, split_sender_prefix, stored_text, SelfId,
 };
 use super::wecom_archive::for_each_json_record;
-use super::{wechat_sys, Context, FormatParser};
+use super::{wechat_sys, Context, FormatParser, WholeText};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 use crate::time::Zone;
 
@@ -42,22 +42,7 @@ pub fn sniff(head: &str, _file_name: &str) -> bool {
 
 /// A fresh parser for one file (buffered; parsed in `finish`).
 pub fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    Box::new(Parser { buffer: String::new() })
-}
-
-struct Parser {
-    buffer: String,
-}
-
-impl FormatParser for Parser {
-    fn feed(&mut self, text: &str, _cx: &mut Context<'_>) {
-        self.buffer.push_str(text);
-    }
-
-    fn finish(&mut self, cx: &mut Context<'_>) {
-        let text = std::mem::take(&mut self.buffer);
-        read(&text, cx);
-    }
+    WholeText::parser(read)
 }
 
 fn read(text: &str, cx: &mut Context<'_>) {

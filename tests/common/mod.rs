@@ -1,6 +1,7 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests (each test file uses some of them).
+#![allow(dead_code)]
 
-use qunlens::report::Report;
+use qunlens::report::{GroupReport, MemberReport, Report};
 use qunlens::{Analyzer, Config};
 
 /// The report of one file fed to the analyzer in `chunk`-byte pieces, as the page's worker
@@ -13,4 +14,23 @@ pub fn report_in_chunks(name: &str, bytes: &[u8], chunk: usize) -> Report {
     }
     a.end_file();
     a.report()
+}
+
+/// The group with this id, or a panic listing the ids there are.
+pub fn group<'a>(r: &'a Report, id: &str) -> &'a GroupReport {
+    r.groups.iter().find(|g| g.id == id).unwrap_or_else(|| {
+        panic!("no group {id}; have {:?}", r.groups.iter().map(|g| &g.id).collect::<Vec<_>>())
+    })
+}
+
+/// The member with this id, or a panic listing the ids there are.
+pub fn member<'a>(r: &'a Report, id: &str) -> &'a MemberReport {
+    r.members.iter().find(|m| m.id == id).unwrap_or_else(|| {
+        panic!("no member {id}; have {:?}", r.members.iter().map(|m| &m.id).collect::<Vec<_>>())
+    })
+}
+
+/// A member's inviter as `(id, name)`.
+pub fn inviter(m: &MemberReport) -> Option<(&str, &str)> {
+    m.inviter.as_ref().map(|p| (p.id.as_str(), p.name.as_str()))
 }
