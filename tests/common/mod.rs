@@ -19,14 +19,20 @@ pub fn report_in_chunks(name: &str, bytes: &[u8], chunk: usize) -> Report {
 /// The group with this id, or a panic listing the ids there are.
 pub fn group<'a>(r: &'a Report, id: &str) -> &'a GroupReport {
     r.groups.iter().find(|g| g.id == id).unwrap_or_else(|| {
-        panic!("no group {id}; have {:?}", r.groups.iter().map(|g| &g.id).collect::<Vec<_>>())
+        panic!(
+            "no group {id}; have {:?}",
+            r.groups.iter().map(|g| &g.id).collect::<Vec<_>>()
+        )
     })
 }
 
 /// The member with this id, or a panic listing the ids there are.
 pub fn member<'a>(r: &'a Report, id: &str) -> &'a MemberReport {
     r.members.iter().find(|m| m.id == id).unwrap_or_else(|| {
-        panic!("no member {id}; have {:?}", r.members.iter().map(|m| &m.id).collect::<Vec<_>>())
+        panic!(
+            "no member {id}; have {:?}",
+            r.members.iter().map(|m| &m.id).collect::<Vec<_>>()
+        )
     })
 }
 
