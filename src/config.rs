@@ -34,7 +34,7 @@ impl Config {
     /// Parses a config JSON; errors name the offending field.
     ///
     /// ```
-    /// let c = qunlens::Config::from_json(r#"{"active_days": 14}"#).unwrap();
+    /// let c = qunlens::Config::from_json(r#"{"active_days": 14}"#).unwrap(); // ok: doc example, not runtime code
     /// assert_eq!((c.active_days, c.timezone.as_str()), (14, "Asia/Shanghai"));
     /// assert!(qunlens::Config::from_json(r#"{"active_days": "x"}"#).is_err());
     /// ```

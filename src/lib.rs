@@ -11,7 +11,7 @@
 //!
 //! let csv = "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n\
 //!            1,11,文本,0,wxid_a,123@chatroom,大家好,,2024-03-01 10:00:00\n";
-//! let mut analyzer = Analyzer::new(Config::default()).unwrap();
+//! let mut analyzer = Analyzer::new(Config::default()).unwrap(); // ok: doc example, not runtime code
 //! analyzer.add_file("123@chatroom_0_5000.csv", csv.as_bytes());
 //! let report = analyzer.report();
 //! assert_eq!(report.inputs[0].format.as_deref(), Some("pywxdump-csv"));

@@ -428,6 +428,20 @@ impl ModelBuilder {
         }
     }
 
+    /// Adds a system (grey tip) message: sender [`PersonRef::System`], kind `System`.
+    pub fn system_message(&mut self, group: GroupId, time: i64, text: &str) {
+        self.message(NewMessage {
+            time,
+            group,
+            sender: PersonRef::System,
+            sender_name: None,
+            kind: MessageKind::System,
+            text,
+            quote: None,
+            mentions: Vec::new(),
+        });
+    }
+
     /// Records a join / leave / removal; names are resolved when the model is finished.
     pub fn membership(&mut self, event: MembershipEvent) {
         self.pending_events.push(event);

@@ -27,9 +27,9 @@ pub struct Civil {
 ///
 /// ```
 /// use qunlens::time::parse_local;
-/// let c = parse_local("2024/10/4 11:42").unwrap();
+/// let c = parse_local("2024/10/4 11:42").unwrap(); // ok: doc example, not runtime code
 /// assert_eq!((c.year, c.month, c.day, c.hour, c.minute, c.second), (2024, 10, 4, 11, 42, 0));
-/// assert_eq!(parse_local("2019-09-23 8:43:38 PM").unwrap().hour, 20);
+/// assert_eq!(parse_local("2019-09-23 8:43:38 PM").unwrap().hour, 20); // ok: doc example, not runtime code
 /// assert!(parse_local("not a date").is_none());
 /// ```
 pub fn parse_local(s: &str) -> Option<Civil> {

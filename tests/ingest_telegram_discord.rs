@@ -20,6 +20,7 @@
 //! text, bob with the date `yesterday` (skipped, line 6), ann's call.
 
 mod common;
+use common::load_bytes;
 
 use qunlens::model::JoinMethod;
 use qunlens::report::{GroupReport, MemberReport, Report};
@@ -36,14 +37,6 @@ fn fixture(path: &str) -> Vec<u8> {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()
-}
-
-fn load_bytes(files: &[(&str, Vec<u8>)]) -> Report {
-    let mut a = Analyzer::new(Config::default()).unwrap();
-    for (name, bytes) in files {
-        a.add_file(name, bytes);
-    }
-    a.report()
 }
 
 fn load(paths: &[&str]) -> Report {

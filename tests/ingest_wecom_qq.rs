@@ -21,23 +21,16 @@
 //! #10 (timestamp 0) and #11 (sender is a string) are skipped.
 
 mod common;
+use common::load_bytes;
 
 use qunlens::model::JoinMethod;
 use qunlens::report::{MemberReport, Report};
-use qunlens::{Analyzer, Config};
+
 
 const ROOM: &str = "wecom:wrRoom0000000000000000000001";
 
 fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
-
-fn load_bytes(files: &[(&str, Vec<u8>)]) -> Report {
-    let mut a = Analyzer::new(Config::default()).unwrap();
-    for (name, bytes) in files {
-        a.add_file(name, bytes);
-    }
-    a.report()
 }
 
 fn load(paths: &[&str]) -> Report {

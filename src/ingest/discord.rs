@@ -368,16 +368,7 @@ fn hint(cx: &mut Context<'_>, group: GroupId, person: &PersonRef, name: Option<&
 }
 
 fn system_message(cx: &mut Context<'_>, group: GroupId, time: i64, text: &str) {
-    cx.builder.message(NewMessage {
-        time,
-        group,
-        sender: PersonRef::System,
-        sender_name: None,
-        kind: MessageKind::System,
-        text,
-        quote: None,
-        mentions: Vec::new(),
-    });
+    cx.builder.system_message(group, time, text);
 }
 
 /// Kind of an attachment from its file name or URL.

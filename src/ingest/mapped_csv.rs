@@ -9,7 +9,7 @@
 //! use qunlens::ingest::mapped_csv::{ColumnMap, DateOrder};
 //! let map: ColumnMap = serde_json::from_str(
 //!     r#"{"name":"crm chat","time":"时间","date_order":"dmy","sender":"发送人","text":"内容"}"#,
-//! ).unwrap();
+//! ).unwrap(); // ok: doc example, not runtime code
 //! assert_eq!(map.date_order, DateOrder::Dmy);
 //! ```
 

@@ -188,16 +188,7 @@ fn message(path: &str, index: usize, m: &Value, group: u32, users: &HashMap<Stri
 }
 
 fn system(cx: &mut Context<'_>, group: u32, time: i64, text: &str) {
-    cx.builder.message(NewMessage {
-        time,
-        group,
-        sender: PersonRef::System,
-        sender_name: None,
-        kind: MessageKind::System,
-        text,
-        quote: None,
-        mentions: Vec::new(),
-    });
+    cx.builder.system_message(group, time, text);
 }
 
 /// `"1452837318.000002"` → 1452837318.

@@ -16,6 +16,15 @@ pub fn report_in_chunks(name: &str, bytes: &[u8], chunk: usize) -> Report {
     a.report()
 }
 
+/// The report of in-memory files `(name, bytes)` loaded one after the other.
+pub fn load_bytes(files: &[(&str, Vec<u8>)]) -> Report {
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    for (name, bytes) in files {
+        a.add_file(name, bytes);
+    }
+    a.report()
+}
+
 /// The group with this id, or a panic listing the ids there are.
 pub fn group<'a>(r: &'a Report, id: &str) -> &'a GroupReport {
     r.groups.iter().find(|g| g.id == id).unwrap_or_else(|| {
