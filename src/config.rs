@@ -17,6 +17,13 @@ pub struct Config {
     pub as_of: Option<String>,
     /// Column mappings for CSVs no known format matches (see `ingest::mapped_csv`).
     pub column_maps: Vec<crate::ingest::mapped_csv::ColumnMap>,
+    /// Staff accounts (群主 owner, 群助手 assistant, 小号 alt accounts): each entry is a
+    /// platform id (`wxid_…`), a report member id (`wechat:wxid_…`) or a display name.
+    /// Staff are left out of member-only figures (leaderboard, UGC share, roles).
+    pub staff: Vec<String>,
+    /// Whether the exporting account (`is_self`) counts as staff. Default true: exports are
+    /// made by the operator's own account.
+    pub self_is_staff: bool,
 }
 
 impl Default for Config {
@@ -26,6 +33,8 @@ impl Default for Config {
             active_days: 30,
             as_of: None,
             column_maps: Vec::new(),
+            staff: Vec::new(),
+            self_is_staff: true,
         }
     }
 }

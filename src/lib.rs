@@ -23,6 +23,7 @@ pub mod ingest;
 pub mod model;
 pub mod report;
 pub mod sample;
+pub mod text;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]

@@ -8,6 +8,7 @@ mod activity;
 mod groups;
 mod inputs;
 mod members;
+pub mod staff;
 
 pub use activity::{Activity, DailySeries, GroupActivity};
 pub use groups::GroupReport;
@@ -109,7 +110,7 @@ pub fn member_id(model: &Model, m: &Member, first_group: Option<u32>) -> String 
     }
 }
 
-fn platform_label(p: crate::model::Platform) -> &'static str {
+pub(crate) fn platform_label(p: crate::model::Platform) -> &'static str {
     use crate::model::Platform::*;
     match p {
         WeChat => "wechat",
