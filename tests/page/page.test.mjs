@@ -3,88 +3,20 @@
 // Checks: the sample loads through the worker and the tables show the report's numbers;
 // uploaded files show the hand-known numbers, skipped rows and plain errors; the language
 // switch; no request leaves the page's origin. Screenshots go to tests/page/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, access, mkdtemp, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve, WWW } from './server.mjs';
 import { installStallProbe } from './probes.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const FIXTURES = path.join(HERE, 'fixtures');
-const SHOTS = path.join(HERE, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { FIXTURES, useBrowser, openPage, waitForReport, groupRows, shot, num, minute } from './harness.mjs';
+
 const PYWXDUMP = path.join(FIXTURES, '45678901234@chatroom_0_5000.csv');
 const PNG = path.join(FIXTURES, 'photo.csv');
 
-let server;
-let browser;
-
-before(async () => {
-  await access(path.join(WWW, 'pkg', 'qunlens_bg.wasm')).catch(() => {
-    throw new Error('www/pkg is missing: run scripts/build.sh first');
-  });
-  await mkdir(SHOTS, { recursive: true });
-  server = await serve();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A fresh page on the served www/, with every request and page error recorded. */
-async function openPage(locale = 'en-US') {
-  const context = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
-  const requests = [];
-  const errors = [];
-  context.on('request', (r) => requests.push(r.url()));
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(server.url + '/');
-  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 });
-  return {
-    page,
-    context,
-    /** (d) every request stays on the page's origin (and nothing failed on the page). */
-    async finish() {
-      const outside = requests.filter((u) => !u.startsWith(server.url + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
-      assert.deepEqual(outside, [], 'requests outside the page origin');
-      assert.ok(requests.length > 0);
-      assert.deepEqual(errors, [], 'page errors');
-      await context.close();
-    },
-  };
-}
-
-/** Waits until the worker has answered and the page shows the new report. */
-async function waitForReport(page) {
-  await page.waitForFunction(() => document.body.dataset.busy === 'false' && window.__qunlensReport, null, { timeout: 120_000 });
-  return page.evaluate(() => window.__qunlensReport);
-}
-
-const num = (s) => Number(String(s).replace(/[,\s]/g, ''));
-const minute = (s) => (s ? s.slice(0, 16).replace('T', ' ') : '—');
-
-async function groupRows(page) {
-  return page.$$eval('#groups-table tbody tr', (trs) => trs.map((tr) => ({
-    id: tr.dataset.groupId,
-    cells: Object.fromEntries([...tr.cells].map((td) => [td.dataset.col, td.textContent.trim()])),
-  })));
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
-}
+useBrowser();
 
 test('(a) the sample loads in the worker and every table shows the report numbers', async () => {
   const { page, finish } = await openPage();

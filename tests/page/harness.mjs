@@ -1,0 +1,84 @@
+// Shared page-test harness: one browser and one static server per test file, a page opened
+// on www/ that records every request and page error, and small readers for the tables.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, access } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve, WWW } from './server.mjs';
+
+export const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const FIXTURES = path.join(HERE, 'fixtures');
+export const SHOTS = path.join(HERE, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let server;
+let browser;
+
+/** Registers the browser/server lifecycle for the calling test file. */
+export function useBrowser() {
+  before(async () => {
+    await access(path.join(WWW, 'pkg', 'qunlens_bg.wasm')).catch(() => {
+      throw new Error('www/pkg is missing: run scripts/build.sh first');
+    });
+    await mkdir(SHOTS, { recursive: true });
+    server = await serve();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+}
+
+/** The served origin (after `useBrowser`'s `before` ran). */
+export const serverUrl = () => server.url;
+
+/** A fresh page on the served www/, with every request and page error recorded. */
+export async function openPage(locale = 'en-US') {
+  const context = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
+  const requests = [];
+  const errors = [];
+  context.on('request', (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(server.url + '/');
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 });
+  return {
+    page,
+    context,
+    /** (d) every request stays on the page's origin (and nothing failed on the page). */
+    async finish() {
+      const outside = requests.filter((u) => !u.startsWith(server.url + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+      assert.deepEqual(outside, [], 'requests outside the page origin');
+      assert.ok(requests.length > 0);
+      assert.deepEqual(errors, [], 'page errors');
+      await context.close();
+    },
+  };
+}
+
+/** Waits until the worker has answered and the page shows the new report. */
+export async function waitForReport(page) {
+  await page.waitForFunction(() => document.body.dataset.busy === 'false' && window.__qunlensReport, null, { timeout: 120_000 });
+  return page.evaluate(() => window.__qunlensReport);
+}
+
+export const num = (s) => Number(String(s).replace(/[,\s]/g, ''));
+export const minute = (s) => (s ? s.slice(0, 16).replace('T', ' ') : '—');
+
+export async function groupRows(page) {
+  return page.$$eval('#groups-table tbody tr', (trs) => trs.map((tr) => ({
+    id: tr.dataset.groupId,
+    cells: Object.fromEntries([...tr.cells].map((td) => [td.dataset.col, td.textContent.trim()])),
+  })));
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+}
