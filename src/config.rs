@@ -40,6 +40,12 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Does switching from `self` to `other` change how files are read? (Then loaded files
+    /// must be read again; everything else is recomputed from the loaded model.)
+    pub fn affects_reading(&self, other: &Config) -> bool {
+        self.timezone != other.timezone || self.column_maps != other.column_maps
+    }
+
     /// Parses a config JSON; errors name the offending field.
     ///
     /// ```

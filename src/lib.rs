@@ -19,6 +19,7 @@
 
 pub mod config;
 pub mod decode;
+pub mod export;
 pub mod ingest;
 pub mod model;
 pub mod report;
@@ -53,12 +54,15 @@ impl Analyzer {
         Ok(Analyzer { config, zone, builder: ModelBuilder::new(), inputs: Vec::new(), current: None })
     }
 
-    /// Replaces the configuration used by the next [`Analyzer::report`]. The time zone used to
-    /// read local times of files already loaded stays as it was.
-    pub fn set_config(&mut self, config: Config) -> Result<(), String> {
+    /// Replaces the configuration used by the next [`Analyzer::report`]. Returns true when the
+    /// change affects how files are *read* (time zone, column mappings): the files already
+    /// loaded were read with the old settings and must be loaded again to reflect it. Report
+    /// settings (rules, thresholds, targets, overrides) never need the files again.
+    pub fn set_config(&mut self, config: Config) -> Result<bool, String> {
         self.zone = Zone::new(&config.timezone)?;
+        let reload = self.config.affects_reading(&config);
         self.config = config;
-        Ok(())
+        Ok(reload)
     }
 
     /// The configuration in force.

@@ -64,8 +64,10 @@ impl Analyzer {
         Ok(Analyzer { inner })
     }
 
-    /// Replaces the configuration for the next `report_json()` (files need not be re-read).
-    pub fn set_config(&mut self, config_json: &str) -> Result<(), JsValue> {
+    /// Replaces the configuration for the next `report_json()`. Returns true when the change
+    /// affects how files are read (time zone, column mappings): re-read them into a new
+    /// `Analyzer` then; otherwise the loaded data is reused.
+    pub fn set_config(&mut self, config_json: &str) -> Result<bool, JsValue> {
         self.inner.set_config(config(config_json)?).map_err(|e| js_error(&e))
     }
 
@@ -153,4 +155,18 @@ pub fn sample_files() -> js_sys::Array {
 pub fn preview_csv(bytes: &[u8]) -> Option<String> {
     init();
     crate::ingest::mapped_csv::preview(bytes).and_then(|p| serde_json::to_string(&p).ok())
+}
+
+/// A report table as a file: `format` is `"csv"` (UTF-8 with BOM) or `"xlsx"`;
+/// `table_json` is `{sheet?, headers, rows}` (see `qunlens::export::Table`). Cells that
+/// spreadsheets would run as formulas are written inertly.
+#[wasm_bindgen]
+pub fn export_table(table_json: &str, format: &str) -> Result<Vec<u8>, JsValue> {
+    init();
+    let table = crate::export::Table::from_json(table_json).map_err(|e| js_error(&e))?;
+    match format {
+        "csv" => Ok(table.to_csv()),
+        "xlsx" => table.to_xlsx().map_err(|e| js_error(&e)),
+        other => Err(js_error(&format!("export format must be \"csv\" or \"xlsx\", not {other:?}"))),
+    }
 }

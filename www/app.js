@@ -3,6 +3,7 @@
 // (schema: qunlens-report.d.ts). Data is only ever put into the page as text (textContent).
 import * as echarts from './vendor/echarts.js';
 import { t, getLang, setLang, locale, translateDom, LANGS } from './i18n.js';
+import { downloadTable, saveBlob } from './export.js';
 
 const PAGE_SIZE = 100;
 const $ = (id) => document.getElementById(id);
@@ -495,6 +496,23 @@ function renderMembers() {
   body.replaceChildren(...shown.map((i) => memberRow(r.members[i])));
 }
 
+/** The filtered, sorted member list as a spreadsheet (all pages, not just the visible one). */
+async function exportMembers(format) {
+  const r = state.report;
+  if (!r) return;
+  const headers = MEMBER_COLS.map((c) => c.label());
+  const rows = filteredMembers().map((i) => {
+    const m = r.members[i];
+    return [m.name, m.platform_id ?? null, m.groups.map((g) => state.groupNames.get(g) || g).join('; '),
+      m.messages, m.last_active ?? null, m.inviter?.name ?? null];
+  });
+  try {
+    await downloadTable(state.worker, t('export.membersFile'), headers, rows, format);
+  } catch (e) {
+    notify('error', 'notice.export', { message: String(e.message || e) });
+  }
+}
+
 function memberRow(m) {
   const nameCell = el('td', { class: 'member-name', dataset: { col: 'name' } },
     el('span', { class: 'name', text: m.name || t('dash') }),
@@ -714,9 +732,7 @@ function saveMap(dialog, file) {
 /** Downloads the saved mappings as a config file the CLI accepts (`--config`). */
 function exportMaps() {
   const blob = new Blob([JSON.stringify({ column_maps: savedMaps() }, null, 2)], { type: 'application/json' });
-  const a = el('a', { href: URL.createObjectURL(blob), download: 'qunlens-config.json' });
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  saveBlob(blob, 'qunlens-config.json');
 }
 
 // ---------------------------------------------------------------- wiring
@@ -730,6 +746,8 @@ function wire() {
   $('sample-button').addEventListener('click', loadSample);
   $('clear-button').addEventListener('click', clearAll);
   $('cancel-button').addEventListener('click', () => state.worker.postMessage({ type: 'cancel' }));
+  $('members-csv').addEventListener('click', () => exportMembers('csv'));
+  $('members-xlsx').addEventListener('click', () => exportMembers('xlsx'));
   $('lang-select').addEventListener('change', (e) => {
     setLang(e.target.value);
     renderNotices();

@@ -5,15 +5,18 @@
 //               {type:'sample'}                                   clear, then load the built-in sample
 //               {type:'clear'}                                    forget everything
 //               {type:'cancel'}                                   stop the current load; keep earlier files
-//               {type:'config', config}                           use this config JSON; re-read loaded files
+//               {type:'config', config}                           use this config JSON (re-reads loaded files only
+//                                                                 when reading settings changed)
 //               {type:'preview', file}                            header + first rows of a loaded file
+//               {type:'export', id, table, format}                a table as CSV (BOM) or .xlsx bytes
 // Messages out: {type:'ready'}
 //               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
 //               {type:'report', json, source}                     source: 'files' | 'sample' | 'empty'
 //               {type:'cancelled'}
 //               {type:'error', message, fatal}                    fatal: the wasm instance is unusable
 //               {type:'preview', file, json}                      json: {encoding, columns, rows} or null
-import init, { Analyzer, sample_files, preview_csv } from './pkg/qunlens.js';
+//               {type:'exported', id, bytes, error}               bytes: Uint8Array (transferred) or error text
+import init, { Analyzer, sample_files, preview_csv, export_table } from './pkg/qunlens.js';
 
 const PROGRESS_EVERY_MS = 50;
 const SAMPLE_CHUNK = 1 << 20;
@@ -44,6 +47,11 @@ self.onmessage = ({ data }) => {
     cancelRequested = true;
     return;
   }
+  if (data.type === 'export') {
+    // Not queued behind a long load: exporting a table needs only the wasm module.
+    ready.then(() => exportTable(data));
+    return;
+  }
   queue = queue.then(() => handle(data));
 };
 
@@ -62,6 +70,11 @@ async function handle(msg) {
       finish('sample');
     } else if (msg.type === 'config') {
       configJson = JSON.stringify(msg.config || {});
+      // Report settings recompute from the loaded model; only reading settings re-read files.
+      if (!analyzer.set_config(configJson)) {
+        finish(committed.includes('sample') ? 'sample' : committed.length ? 'files' : 'empty');
+        return;
+      }
       const previous = committed;
       reset();
       if (previous.length) {
@@ -89,6 +102,15 @@ async function handle(msg) {
     // A trap (out of memory, a bug) leaves the wasm instance unusable: the page restarts us.
     dead = true;
     post({ type: 'error', fatal: true, message: String(e && e.message || e) });
+  }
+}
+
+function exportTable({ id, table, format }) {
+  try {
+    const bytes = export_table(JSON.stringify(table), format);
+    self.postMessage({ type: 'exported', id, bytes }, [bytes.buffer]);
+  } catch (e) {
+    self.postMessage({ type: 'exported', id, error: String(e && e.message || e) });
   }
 }
 
