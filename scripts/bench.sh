@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Benchmark: MB/s and messages/s for the CLI and for the page in headless Chromium, on a
-# generated WeChatMsg CSV (default 1,000,000 messages). Not part of the test command.
-#   scripts/bench.sh [MESSAGES]
+# Benchmark: MB/s, messages/s and peak memory for the CLI and for the page in headless
+# Chromium, on a generated export (default 1,000,000 messages). Not part of the test command.
+#   scripts/bench.sh [MESSAGES] [wechat|whatsapp]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 messages=${1:-1000000}
+format=${2:-wechat}
 mkdir -p bench-data
 cargo build --release --locked --bin qunlens >&2
-data="bench-data/benchmark_${messages}_utf8.csv"
-[ -f "$data" ] || ./target/release/qunlens sample --benchmark --messages "$messages" --out bench-data >&2
+case "$format" in
+  wechat) data="bench-data/benchmark_${messages}_utf8.csv"; extra=() ;;
+  whatsapp) data="bench-data/benchmark_${messages}_whatsapp.txt"; extra=(--whatsapp) ;;
+  *) echo "bench: format must be wechat or whatsapp, not $format" >&2; exit 2 ;;
+esac
+[ -f "$data" ] || ./target/release/qunlens sample --benchmark "${extra[@]}" --messages "$messages" --out bench-data >&2
 
 python3 - "$data" <<'PY'
 import json, resource, subprocess, sys, time

@@ -273,8 +273,47 @@ pub struct ModelBuilder {
     names_in_group: Vec<HashMap<String, MemberId>>,
     pending_events: Vec<MembershipEvent>,
     pending_listed: Vec<(GroupId, PersonRef, Option<String>, i64)>,
-    /// Message senders given only by name, resolved at `finish`.
-    pending_name_senders: Vec<(u32, GroupId, String)>,
+    /// Message senders given only by name (WhatsApp, QQ TXT), interned per group and resolved
+    /// at [`ModelBuilder::model`]: one entry per distinct name, not per message, because a
+    /// million-message chat has a few hundred senders.
+    pending_names: PendingNames,
+}
+
+/// Name-only senders awaiting resolution; messages carry `PENDING | index` as sender meanwhile.
+#[derive(Debug, Default)]
+struct PendingNames {
+    /// Per group: name -> index into `names`.
+    index: Vec<HashMap<String, u32>>,
+    /// `(group, name, first time, last time)`.
+    names: Vec<(GroupId, String, i64, i64)>,
+    /// Messages before this index hold no pending senders.
+    first_message: usize,
+}
+
+/// Marks a message sender as an index into [`PendingNames::names`] (member ids never get
+/// near 2^31; [`SYSTEM`] is `u32::MAX` and is never pending).
+const PENDING: u32 = 1 << 31;
+
+impl PendingNames {
+    fn intern(&mut self, group: GroupId, name: &str, time: i64, message: usize) -> u32 {
+        if self.names.is_empty() {
+            self.first_message = message;
+        }
+        let g = group as usize;
+        if self.index.len() <= g {
+            self.index.resize_with(g + 1, HashMap::default);
+        }
+        if let Some(&i) = self.index[g].get(name) {
+            let entry = &mut self.names[i as usize];
+            entry.2 = entry.2.min(time);
+            entry.3 = entry.3.max(time);
+            return PENDING | i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push((group, name.to_string(), time, time));
+        self.index[g].insert(name.to_string(), i);
+        PENDING | i
+    }
 }
 
 impl ModelBuilder {
@@ -406,10 +445,7 @@ impl ModelBuilder {
             PersonRef::System => SYSTEM,
             // A name-only sender may turn out to be an id-keyed member seen elsewhere in the
             // group; resolve after every file is in.
-            PersonRef::Name(n) => {
-                self.pending_name_senders.push((index, msg.group, n.clone()));
-                SYSTEM
-            }
+            PersonRef::Name(n) => self.pending_names.intern(msg.group, n, msg.time, index as usize),
             other => self.member_for(msg.group, other, msg.sender_name, msg.time),
         };
         let m = &mut self.model.messages;
@@ -494,11 +530,19 @@ impl ModelBuilder {
             let id = self.member_for(group, &person, name.as_deref(), time);
             self.model.listed.push((group, id));
         }
-        let senders = std::mem::take(&mut self.pending_name_senders);
-        for (index, group, name) in senders {
-            let time = self.model.messages.time[index as usize];
-            let id = self.resolve_name(group, &name, time);
-            self.model.messages.sender[index as usize] = id;
+        let pending = std::mem::take(&mut self.pending_names);
+        if !pending.names.is_empty() {
+            let mut resolved = Vec::with_capacity(pending.names.len());
+            for (group, name, first, last) in &pending.names {
+                let id = self.resolve_name(*group, name, *first);
+                self.note_name(id, name.trim(), *last);
+                resolved.push(id);
+            }
+            for sender in &mut self.model.messages.sender[pending.first_message..] {
+                if *sender != SYSTEM && *sender & PENDING != 0 {
+                    *sender = resolved[(*sender & !PENDING) as usize];
+                }
+            }
         }
         let events = std::mem::take(&mut self.pending_events);
         let added = !events.is_empty();

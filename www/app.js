@@ -96,6 +96,7 @@ function onWorkerMessage(msg) {
       state.pending = Math.max(0, state.pending - 1);
       if (state.pending === 0) state.progress = null;
       state.source = msg.source;
+      window.__qunlensWasmBytes = msg.wasmBytes; // for benchmarks: the worker's wasm memory peak
       setReport(msg.source === 'empty' ? null : JSON.parse(msg.json));
       break;
     case 'cancelled':

@@ -11,7 +11,8 @@
 //               {type:'export', id, table, format}                a table as CSV (BOM) or .xlsx bytes
 // Messages out: {type:'ready'}
 //               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
-//               {type:'report', json, source}                     source: 'files' | 'sample' | 'empty'
+//               {type:'report', json, source, wasmBytes}          source: 'files' | 'sample' | 'empty';
+//                                                                 wasmBytes: wasm memory size (= its peak)
 //               {type:'cancelled'}
 //               {type:'error', message, fatal}                    fatal: the wasm instance is unusable
 //               {type:'preview', file, json}                      json: {encoding, columns, rows} or null
@@ -30,8 +31,12 @@ let dead = false;
 /** The config JSON (column mappings come from the page's localStorage, which workers lack). */
 let configJson = '{}';
 
+/** The wasm linear memory: it only grows, so its size is the peak (benchmarks report it). */
+let wasmMemory = null;
+
 const ready = init().then(
-  () => {
+  (wasm) => {
+    wasmMemory = wasm.memory;
     analyzer = new Analyzer(configJson);
     self.postMessage({ type: 'ready' });
   },
@@ -126,7 +131,7 @@ function finish(source) {
 }
 
 function reportMessage(source) {
-  return { type: 'report', source, json: analyzer.report_json() };
+  return { type: 'report', source, json: analyzer.report_json(), wasmBytes: wasmMemory?.buffer.byteLength ?? 0 };
 }
 
 /** After a cancel: rebuild the analyzer from the files loaded before the cancelled batch. */

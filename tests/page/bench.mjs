@@ -7,6 +7,22 @@ import { stat } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
 import { installStallProbe } from './probes.mjs';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Peak RSS (VmHWM) of the largest Chromium renderer process — the one running the page and
+ *  its worker: V8 heaps + wasm memory + everything else. Linux only; 0 elsewhere. */
+function rendererPeakBytes() {
+  let peak = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('chromium') || !cmd.includes('--type=renderer')) continue;
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+    } catch { /* the process ended */ }
+  }
+  return peak;
+}
 
 const args = process.argv.slice(2);
 let runs = 3;
@@ -30,9 +46,12 @@ const browser = await chromium.launch({
 try {
   const results = [];
   for (let run = 0; run < runs; run++) {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    // A fresh context per run: its own renderer process, so the peak RSS belongs to this run.
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const page = await context.newPage();
     await page.goto(server.url + '/');
     await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
+    const baseline = rendererPeakBytes(); // the page and its worker loaded, no data yet
     await page.evaluate(installStallProbe);
     await page.evaluate(() => {
       window.__firstProgress = 0;
@@ -51,17 +70,21 @@ try {
         appMs: performance.getEntriesByName('qunlens:load').at(-1)?.duration ?? NaN,
         firstProgressMs: window.__firstProgress ? window.__firstProgress - start : null,
         maxGap: Math.max(...window.__gaps),
+        wasmBytes: window.__qunlensWasmBytes,
         messages: rep.inputs.reduce((n, i) => n + i.messages, 0),
         members: rep.members.length,
         groups: rep.groups.length,
         errors: rep.inputs.filter((i) => i.error).map((i) => `${i.file}: ${i.error}`),
       };
     }, t0);
+    r.rendererPeak = rendererPeakBytes();
+    r.rendererBaseline = baseline;
     results.push(r);
     console.log(`page run ${run + 1}: ${(r.ms / 1000).toFixed(3)} s (in-app ${(r.appMs / 1000).toFixed(3)} s), ${r.messages} messages, ${r.groups} groups, ${r.members} members, ` +
-      `first progress after ${r.firstProgressMs?.toFixed(0)} ms, longest main-thread stall ${r.maxGap.toFixed(0)} ms`);
+      `first progress after ${r.firstProgressMs?.toFixed(0)} ms, longest main-thread stall ${r.maxGap.toFixed(0)} ms, ` +
+      `wasm memory ${(r.wasmBytes / 1e6).toFixed(0)} MB, renderer peak RSS ${(r.rendererPeak / 1e6).toFixed(0)} MB`);
     for (const e of r.errors) console.log(`  error: ${e}`);
-    await page.close();
+    await context.close();
   }
   const best = results.reduce((a, b) => (a.ms < b.ms ? a : b));
   const s = best.ms / 1000;
@@ -69,6 +92,9 @@ try {
   console.log(`page: ${(bytes / 1e6).toFixed(1)} MB, ${best.messages} messages, best of ${runs} ${s.toFixed(3)} s -> ` +
     `${(bytes / 1e6 / s).toFixed(0)} MB/s, ${(best.messages / s / 1e6).toFixed(2)} M messages/s ` +
     `(end to end from Playwright's setInputFiles: file input, worker, wasm, report JSON parsed and rendered)`);
+  console.log(`page memory: wasm ${(best.wasmBytes / 1e6).toFixed(0)} MB (${(best.wasmBytes / bytes).toFixed(2)}x the input), ` +
+    `renderer peak RSS ${(best.rendererPeak / 1e6).toFixed(0)} MB, of which ${((best.rendererPeak - best.rendererBaseline) / 1e6).toFixed(0)} MB ` +
+    `(${((best.rendererPeak - best.rendererBaseline) / bytes).toFixed(2)}x the input) above the empty page's ${(best.rendererBaseline / 1e6).toFixed(0)} MB`);
   console.log(`page (in-app User Timing, files handed over -> report rendered): ${app.toFixed(3)} s -> ` +
     `${(bytes / 1e6 / app).toFixed(0)} MB/s, ${(best.messages / app / 1e6).toFixed(2)} M messages/s`);
 } finally {
