@@ -83,25 +83,19 @@ fn telegram_account_export_reads_every_chat() {
     assert_eq!(input.error, None);
     assert_eq!(
         (input.rows, input.messages, input.skipped_count),
-        (16, 16, 2),
+        (16, 16, 1),
         "{:?}",
         input.skipped
     );
-    assert_eq!(input.skipped[0].line, 0);
+    assert_eq!((input.notes[0].code, input.notes[0].count), ("repaired_escapes", 2));
+    assert!(input.notes[0].message.contains("repaired 2 invalid \\xNN escapes"), "{:?}", input.notes);
+    assert_eq!(input.skipped[0].line, 139);
     assert!(
         input.skipped[0]
             .reason
-            .contains("repaired 2 invalid \\xNN escapes"),
-        "{}",
-        input.skipped[0].reason
-    );
-    assert_eq!(input.skipped[1].line, 139);
-    assert!(
-        input.skipped[1]
-            .reason
             .contains("message #11 of chat \"Growth Club\" has no usable date"),
         "{}",
-        input.skipped[1].reason
+        input.skipped[0].reason
     );
 
     assert_eq!(r.groups.len(), 3);
@@ -200,19 +194,19 @@ fn telegram_one_broken_message_is_skipped_alone() {
     let input = &r.inputs[0];
     assert_eq!(
         (input.rows, input.messages, input.skipped_count),
-        (15, 15, 3),
+        (15, 15, 2),
         "{:?}",
         input.skipped
     );
     assert!(
-        input.skipped[1]
+        input.skipped[0]
             .reason
             .contains("message #2 of chat \"Growth Club\" is not a valid JSON object"),
         "{:?}",
         input.skipped
     );
     assert_eq!(
-        input.skipped[1].line, 42,
+        input.skipped[0].line, 42,
         "the line of the error inside message #2"
     );
     assert_eq!(group(&r, "telegram:1001").messages, 10);
@@ -233,7 +227,8 @@ fn telegram_cut_off_file_keeps_the_messages_before_the_cut() {
         "{}",
         last.reason
     );
-    assert_eq!(input.skipped_count, 2, "the repair note and the cut");
+    assert_eq!(input.skipped_count, 1, "the cut (the repairs are a note)");
+    assert_eq!(input.notes.len(), 1);
 }
 
 #[test]

@@ -343,6 +343,11 @@ function renderInputs(r) {
       const more = input.skipped_count - input.skipped.length;
       if (more > 0) details.push(el('p', { class: 'muted', text: t('inputs.more_skipped', { count: fmtNum(more) }) }));
     }
+    for (const note of input.notes || []) {
+      const key = `note.${note.code}`;
+      const translated = t(key, { count: fmtNum(note.count) });
+      details.push(el('p', { class: 'muted input-note', text: translated !== key ? translated : note.message }));
+    }
     if (input.malformed_bytes > 0) {
       details.push(el('p', { class: 'muted', text: t('inputs.malformed', { count: fmtNum(input.malformed_bytes), encoding: input.encoding || '' }) }));
     }

@@ -44,6 +44,16 @@ export type Encoding = "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "gb1803
 
 export type Platform = "wechat" | "wecom" | "qq" | "whatsapp" | "telegram" | "discord" | "slack" | "other";
 
+/** A repair made while reading, with nothing lost. */
+export interface InputNote {
+  /** Stable code for translations. */
+  code: "repaired_escapes" | "repaired_values";
+  /** How many times it happened. */
+  count: number;
+  /** The same in plain language (English). */
+  message: string;
+}
+
 /** One input file: what was read, what was skipped and why. */
 export interface InputReport {
   file: string;
@@ -59,6 +69,8 @@ export interface InputReport {
   skipped: Skip[];
   /** Every skipped row. */
   skipped_count: number;
+  /** Repairs made with nothing lost, e.g. Telegram Desktop's invalid `\xNN` escapes. */
+  notes: InputNote[];
   /** Bytes invalid in the detected encoding (shown as U+FFFD). */
   malformed_bytes: number;
   /** Why the whole file could not be read, in plain language (English); null when it was read. */

@@ -126,6 +126,11 @@ impl Context<'_> {
         self.stats.rows += 1;
     }
 
+    /// Records a repair or decision that lost nothing (see [`Note`]).
+    pub fn note(&mut self, code: &'static str, count: u64, message: impl Into<String>) {
+        self.stats.notes.push(Note { code, count, message: message.into() });
+    }
+
     /// Counts one skipped row and lists the first [`MAX_LISTED_SKIPS`] reasons.
     pub fn skip(&mut self, line: u64, reason: impl Into<String>) {
         self.stats.skipped_count += 1;
@@ -133,6 +138,18 @@ impl Context<'_> {
             self.stats.skipped.push(Skip { line, reason: reason.into() });
         }
     }
+}
+
+/// Something the reader fixed or decided on the way, with nothing lost (e.g. invalid JSON
+/// escapes repaired): shown to the user, not counted as skipped.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Note {
+    /// Stable code for translations: `repaired_escapes`, `repaired_values`.
+    pub code: &'static str,
+    /// How many times it happened.
+    pub count: u64,
+    /// The same in plain language (English).
+    pub message: String,
 }
 
 /// One skipped row: where and why.
@@ -149,6 +166,7 @@ pub struct FileStats {
     pub rows: u64,
     pub skipped_count: u64,
     pub skipped: Vec<Skip>,
+    pub notes: Vec<Note>,
 }
 
 /// A format's streaming parser. `feed` receives decoded text in arbitrary pieces (always

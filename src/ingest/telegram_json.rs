@@ -127,12 +127,13 @@ impl FormatParser for Parser {
         let text = std::mem::take(&mut self.buffer);
         if self.repair.count > 0 {
             let n = self.repair.count;
-            cx.skip(
-                0,
+            cx.note(
+                "repaired_escapes",
+                n,
                 format!(
                     "repaired {n} invalid \\xNN escape{} (Telegram Desktop writes control characters that way; \
                      nothing was lost)",
-                    if n == 1 { "" } else { "s" }
+                    plural(n)
                 ),
             );
         }
@@ -536,12 +537,10 @@ fn read_export(text: &str, cx: &mut Context<'_>) {
     }
     if export.bare_repaired > 0 {
         let n = export.bare_repaired;
-        cx.skip(
-            0,
-            format!(
-                "repaired {n} unquoted JSON value{} (Telegram Desktop 4.1 document_id bug)",
-                plural(n)
-            ),
+        cx.note(
+            "repaired_values",
+            n,
+            format!("repaired {n} unquoted JSON value{} (Telegram Desktop 4.1 document_id bug)", plural(n)),
         );
     }
 }
@@ -1255,17 +1254,9 @@ mod tests {
     #[test]
     fn messages_text_kinds_quotes_and_mentions() {
         let (m, stats) = run_parser(parser(EXPORT, "result.json"), EXPORT, "result.json");
-        assert_eq!(
-            (stats.rows, stats.skipped_count),
-            (5, 1),
-            "{:?}",
-            stats.skipped
-        );
-        assert!(
-            stats.skipped[0].reason.contains("repaired 1 unquoted"),
-            "{:?}",
-            stats.skipped
-        );
+        assert_eq!((stats.rows, stats.skipped_count), (5, 0), "{:?}", stats.skipped);
+        assert_eq!((stats.notes[0].code, stats.notes[0].count), ("repaired_values", 1));
+        assert!(stats.notes[0].message.contains("repaired 1 unquoted"), "{:?}", stats.notes);
         use MessageKind::*;
         assert_eq!(m.messages.kind, [Text, Image, Voice, Text, Other]);
         assert_eq!(m.messages.text(0), "hi @bob and Carl C");

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::ingest::{InputOutcome, Skip};
+use crate::ingest::{InputOutcome, Note, Skip};
 
 /// One input file.
 #[derive(Clone, Debug, Serialize)]
@@ -22,6 +22,8 @@ pub struct InputReport {
     pub skipped: Vec<Skip>,
     /// All skipped rows.
     pub skipped_count: u64,
+    /// Repairs made with nothing lost (e.g. Telegram's invalid `\xNN` escapes), with counts.
+    pub notes: Vec<Note>,
     /// Bytes invalid in the detected encoding, shown as U+FFFD.
     pub malformed_bytes: u64,
     /// Why the file could not be read at all, in plain language (English).
@@ -42,6 +44,7 @@ impl From<&InputOutcome> for InputReport {
             messages: o.messages,
             skipped: o.stats.skipped.clone(),
             skipped_count: o.stats.skipped_count,
+            notes: o.stats.notes.clone(),
             malformed_bytes: o.malformed_bytes,
             error: o.error.clone(),
             error_code: o.error_code.map(str::to_string),
