@@ -1,5 +1,5 @@
 //! Zip inputs: the real Slack test archive (hfaran/slack-export-viewer, MIT; read in place
-//! from ../shared/testdata) and zip limits. Expected numbers were counted from the archive's
+//! from tests/fixtures/slack, copied from ../shared/testdata) and zip limits. Expected numbers were counted from the archive's
 //! raw JSON: enrique 102 messages (4 channel_join, 2 bot_add, 66 bot_message, 30 plain) from
 //! 6 senders; traveling-sailor 56 messages (4 joins, 3 file_share, a file_comment whose author
 //! is in `comment.user`) from 4 senders incl. a bot; every join
@@ -8,14 +8,15 @@
 use qunlens::model::JoinMethod;
 use qunlens::{Analyzer, Config};
 
-fn slack_archive() -> Option<Vec<u8>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/slack/slack-export-viewer_testarchive.zip");
-    std::fs::read(path).ok()
+/// The real archive from slack-export-viewer's test suite (MIT, licence next to it).
+fn slack_archive() -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/slack/slack-export-viewer_testarchive.zip");
+    std::fs::read(path).expect("the Slack fixture is in the repo")
 }
 
 #[test]
 fn slack_export_channels_members_joins_and_inviters() {
-    let Some(bytes) = slack_archive() else { return eprintln!("shared testdata absent; skipped") };
+    let bytes = slack_archive();
     let mut a = Analyzer::new(Config::default()).unwrap();
     a.add_file("slack.zip", &bytes);
     let r = a.report();
@@ -38,7 +39,7 @@ fn slack_export_channels_members_joins_and_inviters() {
 
 #[test]
 fn the_slack_zip_in_pieces_reads_the_same() {
-    let Some(bytes) = slack_archive() else { return };
+    let bytes = slack_archive();
     let whole = {
         let mut a = Analyzer::new(Config::default()).unwrap();
         a.add_file("slack.zip", &bytes);
@@ -57,7 +58,7 @@ fn the_slack_zip_in_pieces_reads_the_same() {
 
 #[test]
 fn a_truncated_zip_is_a_plain_error_and_other_files_still_load() {
-    let Some(bytes) = slack_archive() else { return };
+    let bytes = slack_archive();
     let mut a = Analyzer::new(Config::default()).unwrap();
     a.add_file("cut.zip", &bytes[..bytes.len() / 2]);
     a.add_file("slack.zip", &bytes);

@@ -5,7 +5,7 @@
 
 const STRINGS = {
   en: {
-    'app.tagline': 'Community analytics for your WeChat, WeCom and QQ groups',
+    'app.tagline': 'Community analytics for WeChat, WeCom, QQ, WhatsApp, Telegram, Discord and Slack groups',
     'lang.label': 'Language',
     'load.title': 'Load chat exports',
     'load.drop': 'Drop chat export files here',
@@ -132,7 +132,7 @@ const STRINGS = {
     'dash': '—',
   },
   zh: {
-    'app.tagline': '微信、企业微信和 QQ 社群的运营分析',
+    'app.tagline': '微信、企业微信、QQ、WhatsApp、Telegram、Discord、Slack 社群的运营分析',
     'lang.label': '语言',
     'load.title': '导入聊天记录',
     'load.drop': '把聊天记录导出文件拖到这里',

@@ -1288,10 +1288,8 @@ mod tests {
     /// chat-miner's expected texts (it joins entity runs with a space; compared without blanks).
     #[test]
     fn real_samples_have_chat_miners_texts() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/telegram");
-        let Ok(target) = std::fs::read_to_string(format!("{dir}/chat-miner_target.json")) else {
-            return eprintln!("skipped: {dir} is not there");
-        };
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/telegram/chat-miner");
+        let target = std::fs::read_to_string(format!("{dir}/chat-miner_target.json")).unwrap();
         let target: Vec<Value> = serde_json::from_str(&target).unwrap();
         let squeeze = |s: &str| s.split_whitespace().collect::<String>();
         for file in [
