@@ -319,7 +319,13 @@ impl FileIngest {
     }
 
     /// Ends the file and returns what the report says about it.
-    pub fn finish(mut self, builder: &mut ModelBuilder, zone: &mut Zone) -> InputOutcome {
+    pub fn finish(self, builder: &mut ModelBuilder, zone: &mut Zone) -> InputOutcome {
+        let outcome = self.finish_reading(builder, zone);
+        builder.end_file();
+        outcome
+    }
+
+    fn finish_reading(mut self, builder: &mut ModelBuilder, zone: &mut Zone) -> InputOutcome {
         match &mut self.state {
             State::Sniffing { head } => {
                 let head = std::mem::take(head);
