@@ -170,3 +170,32 @@ pub fn export_table(table_json: &str, format: &str) -> Result<Vec<u8>, JsValue> 
         other => Err(js_error(&format!("export format must be \"csv\" or \"xlsx\", not {other:?}"))),
     }
 }
+
+/// The benchmark floor: decodes and splits a file into CSV records (or lines) with no
+/// analysis, so the page benchmark can state the analysis time as a multiple of it.
+#[wasm_bindgen]
+pub struct RecordCounter {
+    inner: Option<crate::ingest::RecordCounter>,
+}
+
+#[wasm_bindgen]
+impl RecordCounter {
+    /// `csv`: count CSV records; else lines.
+    #[wasm_bindgen(constructor)]
+    pub fn new(csv: bool) -> RecordCounter {
+        init();
+        RecordCounter { inner: Some(crate::ingest::RecordCounter::new(csv)) }
+    }
+
+    /// Feeds the next chunk.
+    pub fn push(&mut self, bytes: &[u8]) {
+        if let Some(c) = self.inner.as_mut() {
+            c.push(bytes);
+        }
+    }
+
+    /// Ends the file and returns the count (0 after the first call).
+    pub fn finish(&mut self) -> f64 {
+        self.inner.take().map_or(0.0, |c| c.finish() as f64)
+    }
+}

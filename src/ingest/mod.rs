@@ -10,6 +10,7 @@
 mod archive;
 mod slack;
 mod split;
+pub use split::RecordCounter;
 pub(crate) mod wechat_sys;
 pub(crate) mod wechat_types;
 
