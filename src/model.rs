@@ -12,6 +12,9 @@
 /// than the default SipHash there, and still seeded per process.
 pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+mod merge;
+pub use merge::Partial;
+
 /// Index into [`Model::groups`].
 pub type GroupId = u32;
 /// Index into [`Model::members`].
@@ -21,7 +24,7 @@ pub type MemberId = u32;
 pub const SYSTEM: MemberId = MemberId::MAX;
 
 /// Where a chat came from; part of every identity key so ids from two platforms never merge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
     WeChat,
@@ -35,7 +38,7 @@ pub enum Platform {
 }
 
 /// What a message is. System messages carry membership events separately.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum MessageKind {
@@ -89,7 +92,7 @@ impl MessageKind {
 }
 
 /// How someone entered a group.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JoinMethod {
     /// Invited directly by a member (`"A"邀请"B"加入了群聊`, WeCom join_scene 1).
@@ -103,7 +106,7 @@ pub enum JoinMethod {
 }
 
 /// Membership change kinds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MembershipKind {
     Join,
@@ -115,7 +118,7 @@ pub enum MembershipKind {
 
 /// A person as a parser sees them: a stable platform id when the export has one, otherwise
 /// only a display name (resolved against names seen in the same group when the model is built).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PersonRef {
     /// wxid, QQ number, WeCom userid / external_userid, ...
     Id(String),
@@ -128,7 +131,7 @@ pub enum PersonRef {
 }
 
 /// One membership change, as parsed.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MembershipEvent {
     pub time: i64,
     pub group: GroupId,
@@ -140,7 +143,7 @@ pub struct MembershipEvent {
 }
 
 /// A group chat (or a one-to-one chat when a format mixes them in).
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     pub platform: Platform,
     /// Stable key within the platform (chatroom id, roomid, group name when no id exists).
@@ -150,7 +153,7 @@ pub struct Group {
 }
 
 /// A person, merged across groups by platform id (name-only people stay per group).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     pub platform: Platform,
     /// `Some(id)` for id-keyed members; `None` for name-only ones.
@@ -162,7 +165,7 @@ pub struct Member {
 }
 
 /// A display name and when it was used.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NameSeen {
     pub name: String,
     pub first_seen: i64,
@@ -170,7 +173,7 @@ pub struct NameSeen {
 }
 
 /// A quoted/replied-to message reference as an export gives it.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
     /// Server id of the quoted message, when known.
     pub message_id: Option<String>,
@@ -195,7 +198,7 @@ pub struct NewMessage<'a> {
 }
 
 /// Columnar message storage. Row `i` of each column is message `i`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Messages {
     pub time: Vec<i64>,
     pub group: Vec<GroupId>,
@@ -229,7 +232,7 @@ impl Messages {
 }
 
 /// A membership change with people resolved to members.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Membership {
     pub time: i64,
     pub group: GroupId,
@@ -412,21 +415,25 @@ impl ModelBuilder {
         });
         if let Some(display) = display.map(str::trim).filter(|n| !n.is_empty()) {
             self.note_name(id, display, time);
-            let g = group as usize;
-            if self.names_in_group.len() <= g {
-                self.names_in_group.resize_with(g + 1, HashMap::default);
-            }
-            let better = match self.names_in_group[g].get(display) {
-                None => true,
-                Some(&(t, current)) => {
-                    current != id && (time, self.canonical_key(id)) < (t, self.canonical_key(current))
-                }
-            };
-            if better {
-                self.names_in_group[g].insert(display.to_string(), (time, id));
-            }
+            self.offer_name(group, display, time, id);
         }
         id
+    }
+
+    /// Records that `id` used `name` in `group` at `time`; name-only references to `name`
+    /// resolve to its earliest user (ties: the smaller canonical key).
+    fn offer_name(&mut self, group: GroupId, name: &str, time: i64, id: MemberId) {
+        let g = group as usize;
+        if self.names_in_group.len() <= g {
+            self.names_in_group.resize_with(g + 1, HashMap::default);
+        }
+        let better = match self.names_in_group[g].get(name) {
+            None => true,
+            Some(&(t, current)) => current != id && (time, self.canonical_key(id)) < (t, self.canonical_key(current)),
+        };
+        if better {
+            self.names_in_group[g].insert(name.to_string(), (time, id));
+        }
     }
 
     /// The exporter whose id is never named in its files (one per platform).

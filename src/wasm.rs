@@ -86,6 +86,18 @@ impl Analyzer {
         self.inner.end_file();
     }
 
+    /// Everything loaded so far, unresolved, as bytes for another `Analyzer`'s `absorb`
+    /// (parallel workers hand their files to the coordinator this way); empties this one.
+    pub fn take_partial(&mut self) -> Result<Vec<u8>, JsValue> {
+        self.inner.take_partial().map_err(|e| js_error(&e))
+    }
+
+    /// Merges another analyzer's `take_partial()`: the report is the one a single analyzer
+    /// reading every file would give. Throws on damaged bytes (nothing is merged then).
+    pub fn absorb(&mut self, partial: &[u8]) -> Result<(), JsValue> {
+        self.inner.absorb(partial).map_err(|e| js_error(&e))
+    }
+
     /// Messages loaded so far.
     pub fn message_count(&self) -> usize {
         self.inner.message_count()

@@ -80,3 +80,42 @@ fn two_exporting_accounts_stay_two_members() {
     assert!(wechat_selves.iter().filter(|id| id.starts_with("wechat:wxid_")).count() >= 2, "{wechat_selves:?}");
     assert!(wechat_selves.contains(&"wechat:self"), "{wechat_selves:?}");
 }
+
+/// Parallel workers: files split among several analyzers, their partials absorbed by one, in
+/// any order — the report is byte-identical to one analyzer reading every file.
+#[test]
+fn partials_merged_from_several_workers_give_the_same_report() {
+    let files = files();
+    let order: Vec<&(String, Vec<u8>)> = files.iter().collect();
+    let expected = report(&order);
+    for (workers, seed) in [(2, 3u64), (3, 11), (4, 99), (files.len(), 5)] {
+        let mut order = order.clone();
+        shuffled(&mut order, seed);
+        let mut partials = Vec::new();
+        for w in 0..workers {
+            let mut a = Analyzer::new(Config::default()).unwrap();
+            for (name, bytes) in order.iter().skip(w).step_by(workers) {
+                a.add_file(name, bytes);
+            }
+            partials.push(a.take_partial().unwrap());
+        }
+        shuffled(&mut partials, seed + 1);
+        let mut coordinator = Analyzer::new(Config::default()).unwrap();
+        for p in &partials {
+            coordinator.absorb(p).unwrap();
+        }
+        assert_eq!(coordinator.report().to_json(), expected, "{workers} workers");
+    }
+}
+
+#[test]
+fn a_damaged_partial_is_an_error_not_a_panic() {
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    assert!(a.absorb(b"not a partial").is_err());
+    let mut w = Analyzer::new(Config::default()).unwrap();
+    w.add_file("x.csv", b"id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n1,1,\xe6\x96\x87\xe6\x9c\xac,0,wxid_a,1@chatroom,hi,,2024-03-01 10:00:00\n");
+    let bytes = w.take_partial().unwrap();
+    assert!(a.absorb(&bytes[..bytes.len() / 2]).is_err());
+    assert!(a.absorb(&bytes).is_ok());
+    assert_eq!(a.report().groups.len(), 1);
+}

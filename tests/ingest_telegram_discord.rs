@@ -75,7 +75,7 @@ fn telegram_account_export_reads_every_chat() {
         "{:?}",
         input.skipped
     );
-    assert_eq!((input.notes[0].code, input.notes[0].count), ("repaired_escapes", 2));
+    assert_eq!((input.notes[0].code.as_str(), input.notes[0].count), ("repaired_escapes", 2));
     assert!(input.notes[0].message.contains("repaired 2 invalid \\xNN escapes"), "{:?}", input.notes);
     assert_eq!(input.skipped[0].line, 139);
     assert!(

@@ -18,7 +18,6 @@ pub use members::{MemberJoin, MemberName, MemberReport, PersonLink};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::ingest::InputOutcome;
 use crate::model::{Group, Member, Model};
 use crate::time::Zone;
 
@@ -57,7 +56,7 @@ impl Report {
 }
 
 /// Computes every section from the model.
-pub fn build(model: &Model, inputs: &[InputOutcome], config: &Config, zone: &Zone) -> Report {
+pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone) -> Report {
     let as_of = as_of(model, config, zone);
     let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
     let groups = groups::build(model, zone, active_since);
@@ -76,8 +75,8 @@ pub fn build(model: &Model, inputs: &[InputOutcome], config: &Config, zone: &Zon
 }
 
 /// Inputs in file-name order (then size), so the report does not depend on load order.
-fn sorted_inputs(inputs: &[InputOutcome]) -> Vec<InputReport> {
-    let mut rows: Vec<InputReport> = inputs.iter().map(InputReport::from).collect();
+fn sorted_inputs(inputs: &[InputReport]) -> Vec<InputReport> {
+    let mut rows = inputs.to_vec();
     rows.sort_by(|a, b| a.file.cmp(&b.file).then(a.bytes.cmp(&b.bytes)).then(a.messages.cmp(&b.messages)));
     rows
 }
