@@ -333,7 +333,7 @@ function renderInputs(r) {
       const translated = getLang() === 'en' || !input.error_code ? null : t(key);
       const text = translated && translated !== key ? `${translated}（${input.error}）` : input.error;
       details.push(el('p', { class: 'input-error', text }));
-      if (input.error_code === 'unknown_format' && /\.(csv|txt)$/i.test(input.file) && state.source === 'files') {
+      if (input.error_code === 'unknown_format' && /\.(csv|txt|xlsx|xls)$/i.test(input.file) && state.source === 'files') {
         details.push(el('button', {
           type: 'button', class: 'button map-button', dataset: { file: input.file }, text: t('map.button'),
           onclick: () => state.worker.postMessage({ type: 'preview', file: input.file }),

@@ -115,7 +115,9 @@ async function handle(msg) {
       }
     } else if (msg.type === 'preview') {
       const file = committed.find((f) => f !== 'sample' && f.name === msg.file);
-      const bytes = file ? new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer()) : null;
+      // A CSV's start is enough; a spreadsheet is a zip with its directory at the end.
+      const whole = file && /\.xlsx?$/i.test(file.name) && file.size < (256 << 20);
+      const bytes = file ? new Uint8Array(await (whole ? file : file.slice(0, 256 * 1024)).arrayBuffer()) : null;
       post({ type: 'preview', file: msg.file, json: bytes ? preview_csv(bytes) ?? null : null });
     } else if (msg.type === 'floor') {
       post(await floor(msg.files));

@@ -269,3 +269,27 @@ test('(g) an unknown CSV is read after mapping its columns, and the mapping is r
   await page.waitForFunction(() => window.__qunlensReport?.inputs[0]?.format === 'mapped-csv', null, { timeout: 30_000 });
   await finish();
 });
+
+test('(h) an .xlsx of messages is previewed, mapped and read like a CSV', async () => {
+  const { page, finish } = await openPage('zh-CN');
+  await page.setInputFiles('#file-input', [path.join(FIXTURES, 'crm_chat_log.xlsx')]);
+  await waitForReport(page);
+  await page.locator('#tab-inputs').click();
+  await page.locator('.map-button').click();
+  await page.waitForSelector('#map-dialog[open]');
+  // The first sheet's rows, dates as people see them, the merged group cell filled down.
+  assert.equal(await page.locator('#map-dialog table.preview tbody tr').count(), 5);
+  assert.match(await page.locator('#map-dialog table.preview tbody tr').first().textContent(), /2024-03-01 10:00:00华东客户群小王大家好/);
+  assert.equal(await page.locator('#map-time').inputValue(), '时间');
+  await page.selectOption('#map-group', '群');
+  await shot(page, 'h1-map-xlsx.png');
+  await page.locator('#map-save').click();
+  await page.waitForFunction(() => window.__qunlensReport?.inputs[0]?.format === 'mapped-csv', null, { timeout: 30_000 });
+  const report = await page.evaluate(() => window.__qunlensReport);
+  assert.deepEqual([report.inputs[0].messages, report.inputs[0].skipped_count], [4, 1]);
+  await page.locator('#tab-groups').click();
+  const east = (await groupRows(page)).find((r) => r.cells.name === '华东客户群').cells;
+  assert.deepEqual({ messages: num(east.messages), speakers: num(east.speakers) }, { messages: 3, speakers: 2 });
+  assert.equal(east.last_message, '2024-03-13 09:00');
+  await finish();
+});
