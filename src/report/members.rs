@@ -163,7 +163,7 @@ pub(super) fn build(model: &Model, zone: &Zone) -> Vec<MemberReport> {
 }
 
 /// The display name used last (ties: the one first seen later).
-fn latest_name(m: &crate::model::Member) -> String {
+pub(crate) fn latest_name(m: &crate::model::Member) -> String {
     m.names
         .iter()
         .max_by_key(|n| (n.last_seen, n.first_seen))

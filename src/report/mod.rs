@@ -8,6 +8,7 @@ mod activity;
 mod groups;
 mod inputs;
 mod members;
+pub mod roles;
 pub mod staff;
 
 pub use activity::{Activity, DailySeries, GroupActivity};
@@ -42,6 +43,8 @@ pub struct Report {
     pub groups: Vec<GroupReport>,
     pub members: Vec<MemberReport>,
     pub activity: Activity,
+    /// Role composition per group, progression, staff suggestions and recommendations.
+    pub roles: roles::RolesReport,
 }
 
 impl Report {
@@ -70,6 +73,7 @@ pub fn build(model: &Model, inputs: &[InputOutcome], config: &Config, zone: &Zon
         active_days: config.active_days,
         inputs: inputs.iter().map(InputReport::from).collect(),
         activity: activity::build(model, zone, &order),
+        roles: roles::build(model, config, zone, as_of, &order),
         groups,
         members: members::build(model, zone),
     }
