@@ -134,7 +134,7 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
     let m = &model.messages;
     let mut slots = Slots::default();
     let order = time_order(&m.time);
-    let window_start = as_of - cfg.active_window_days as i64 * 86400;
+    let window_start = as_of.saturating_sub(cfg.active_window_days as i64 * 86400);
     let span = cfg.lecture_span_minutes as i64 * 60;
     let n_members = model.members.len();
     let n_groups = model.groups.len();
@@ -206,15 +206,15 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
             b.0 += 1;
         }
         let text = m.text(i);
-        if m.kind[i] == MessageKind::Text && t - group_last_join[g as usize] <= 3600 && is_welcome(text) {
+        if m.kind[i] == MessageKind::Text && t.saturating_sub(group_last_join[g as usize]) <= 3600 && is_welcome(text) {
             h.welcomes += 1;
         }
         // Long-form shares: many long messages within the span, or a file then talk.
         let run = &mut slots.runs[su];
         match m.kind[i] {
-            MessageKind::File | MessageKind::Link => *run = Run { start: t, file: true, ..Run::default() },
+            MessageKind::File => *run = Run { start: t, file: true, ..Run::default() },
             _ => {
-                if t - run.start > span {
+                if t.saturating_sub(run.start) > span {
                     *run = Run { start: t, ..Run::default() };
                 }
                 if run.file {

@@ -160,7 +160,7 @@ pub struct RolesConfig {
     pub lecture_min_messages: u32,
     /// ... each at least this many meaningful characters (letters, digits, CJK; default 60) ...
     pub lecture_min_chars: u32,
-    /// ... within this many minutes of the first (default 30). A file (or link) followed by
+    /// ... within this many minutes of the first (default 30). A file followed by
     /// `lecture_file_talk` messages from the sharer within the same span is a share too.
     pub lecture_span_minutes: u32,
     /// Messages from the sharer after a file that make it a talk (default 3).
