@@ -32,7 +32,8 @@ pub mod wasm;
 
 pub use config::Config;
 
-use ingest::{FileIngest, InputOutcome};
+use ingest::FileIngest;
+use report::InputReport;
 use model::ModelBuilder;
 use time::Zone;
 
@@ -43,7 +44,7 @@ pub struct Analyzer {
     config: Config,
     zone: Zone,
     builder: ModelBuilder,
-    inputs: Vec<InputOutcome>,
+    inputs: Vec<InputReport>,
     current: Option<FileIngest>,
 }
 
@@ -96,7 +97,7 @@ impl Analyzer {
     pub fn end_file(&mut self) {
         if let Some(f) = self.current.take() {
             let outcome = f.finish(&mut self.builder, &mut self.zone);
-            self.inputs.push(outcome);
+            self.inputs.push(InputReport::from(&outcome));
         }
     }
 
@@ -105,12 +106,39 @@ impl Analyzer {
         self.builder.message_count()
     }
 
+    /// Everything loaded so far, unresolved and in binary form, for another analyzer to
+    /// [`absorb`](Analyzer::absorb): how the page's parallel workers hand over their files.
+    /// The analyzer is emptied.
+    pub fn take_partial(&mut self) -> Result<Vec<u8>, String> {
+        self.end_file();
+        let builder = std::mem::take(&mut self.builder);
+        let part = PartialAnalysis { model: builder.into_partial(), inputs: std::mem::take(&mut self.inputs) };
+        postcard::to_allocvec(&part).map_err(|e| format!("partial analysis: {e}"))
+    }
+
+    /// Merges what another analyzer read ([`Analyzer::take_partial`]). The merged report is
+    /// the one a single analyzer reading all the files would give, byte for byte.
+    pub fn absorb(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let part: PartialAnalysis = postcard::from_bytes(bytes).map_err(|e| format!("partial analysis: {e}"))?;
+        self.end_file();
+        self.builder.absorb(part.model)?;
+        self.inputs.extend(part.inputs);
+        Ok(())
+    }
+
     /// Computes the report over everything loaded so far.
     pub fn report(&mut self) -> report::Report {
         self.end_file();
         let model = self.builder.model();
         report::build(model, &self.inputs, &self.config, &self.zone)
     }
+}
+
+/// What [`Analyzer::take_partial`] hands over.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PartialAnalysis {
+    model: model::Partial,
+    inputs: Vec<InputReport>,
 }
 
 /// One-shot analysis of in-memory files: `(name, bytes)` pairs.

@@ -12,6 +12,9 @@
 /// than the default SipHash there, and still seeded per process.
 pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+mod merge;
+pub use merge::Partial;
+
 /// Index into [`Model::groups`].
 pub type GroupId = u32;
 /// Index into [`Model::members`].
@@ -21,7 +24,7 @@ pub type MemberId = u32;
 pub const SYSTEM: MemberId = MemberId::MAX;
 
 /// Where a chat came from; part of every identity key so ids from two platforms never merge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
     WeChat,
@@ -35,7 +38,7 @@ pub enum Platform {
 }
 
 /// What a message is. System messages carry membership events separately.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum MessageKind {
@@ -89,7 +92,7 @@ impl MessageKind {
 }
 
 /// How someone entered a group.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JoinMethod {
     /// Invited directly by a member (`"A"邀请"B"加入了群聊`, WeCom join_scene 1).
@@ -103,7 +106,7 @@ pub enum JoinMethod {
 }
 
 /// Membership change kinds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MembershipKind {
     Join,
@@ -115,7 +118,7 @@ pub enum MembershipKind {
 
 /// A person as a parser sees them: a stable platform id when the export has one, otherwise
 /// only a display name (resolved against names seen in the same group when the model is built).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PersonRef {
     /// wxid, QQ number, WeCom userid / external_userid, ...
     Id(String),
@@ -128,7 +131,7 @@ pub enum PersonRef {
 }
 
 /// One membership change, as parsed.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MembershipEvent {
     pub time: i64,
     pub group: GroupId,
@@ -140,7 +143,7 @@ pub struct MembershipEvent {
 }
 
 /// A group chat (or a one-to-one chat when a format mixes them in).
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     pub platform: Platform,
     /// Stable key within the platform (chatroom id, roomid, group name when no id exists).
@@ -150,7 +153,7 @@ pub struct Group {
 }
 
 /// A person, merged across groups by platform id (name-only people stay per group).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     pub platform: Platform,
     /// `Some(id)` for id-keyed members; `None` for name-only ones.
@@ -162,7 +165,7 @@ pub struct Member {
 }
 
 /// A display name and when it was used.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NameSeen {
     pub name: String,
     pub first_seen: i64,
@@ -170,7 +173,7 @@ pub struct NameSeen {
 }
 
 /// A quoted/replied-to message reference as an export gives it.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
     /// Server id of the quoted message, when known.
     pub message_id: Option<String>,
@@ -195,7 +198,7 @@ pub struct NewMessage<'a> {
 }
 
 /// Columnar message storage. Row `i` of each column is message `i`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Messages {
     pub time: Vec<i64>,
     pub group: Vec<GroupId>,
@@ -229,7 +232,7 @@ impl Messages {
 }
 
 /// A membership change with people resolved to members.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Membership {
     pub time: i64,
     pub group: GroupId,
@@ -268,9 +271,16 @@ pub struct ModelBuilder {
     model: Model,
     group_index: HashMap<(Platform, String), GroupId>,
     members: MemberIndex,
-    /// Per group: display name -> member seen with that name (first wins), for resolving
-    /// name-only references in system messages.
-    names_in_group: Vec<HashMap<String, MemberId>>,
+    /// Per group: display name -> the member who used it first (earliest time; ties: the
+    /// smaller platform id), for resolving name-only references. Canonical, so the result
+    /// does not depend on the order files are loaded in.
+    names_in_group: Vec<HashMap<String, (i64, MemberId)>>,
+    /// The exporting account of the file being read, per platform, once the file names its id
+    /// ([`ModelBuilder::identify_self`]). Several files may come from several accounts.
+    file_self: HashMap<Platform, MemberId>,
+    /// `PersonRef::SelfAccount` references of the current file, resolved at
+    /// [`ModelBuilder::end_file`] to the file's own account.
+    file_self_refs: FileSelfRefs,
     pending_events: Vec<MembershipEvent>,
     pending_listed: Vec<(GroupId, PersonRef, Option<String>, i64)>,
     /// Message senders given only by name (WhatsApp, QQ TXT), interned per group and resolved
@@ -289,6 +299,21 @@ struct PendingNames {
     /// Messages before this index hold no pending senders.
     first_message: usize,
 }
+
+/// Where the current file referred to its exporter before (or without) naming its id.
+#[derive(Debug, Default)]
+struct FileSelfRefs {
+    /// Message indices whose sender is [`SELF_REF`], per platform.
+    messages: Vec<(Platform, u32)>,
+    /// Display names the exporter used: `(group, name, time)`.
+    names: Vec<(GroupId, String, i64)>,
+    /// `pending_events` / `pending_listed` lengths when the file began.
+    events_from: usize,
+    listed_from: usize,
+}
+
+/// Sender placeholder for "the exporter of this file" until [`ModelBuilder::end_file`].
+const SELF_REF: u32 = u32::MAX - 1;
 
 /// Marks a message sender as an index into [`PendingNames::names`] (member ids never get
 /// near 2^31; [`SYSTEM`] is `u32::MAX` and is never pending).
@@ -379,13 +404,9 @@ impl ModelBuilder {
                     }
                 }
             }
-            PersonRef::SelfAccount => match self.members.self_account.get(&platform) {
+            PersonRef::SelfAccount => match self.file_self.get(&platform) {
                 Some(&id) => id,
-                None => {
-                    let id = self.new_member(platform, None, true);
-                    self.members.self_account.insert(platform, id);
-                    id
-                }
+                None => self.anonymous_self(platform),
             },
         };
         let display = name.or(match person {
@@ -394,15 +415,41 @@ impl ModelBuilder {
         });
         if let Some(display) = display.map(str::trim).filter(|n| !n.is_empty()) {
             self.note_name(id, display, time);
-            let g = group as usize;
-            if self.names_in_group.len() <= g {
-                self.names_in_group.resize_with(g + 1, HashMap::default);
-            }
-            if !self.names_in_group[g].contains_key(display) {
-                self.names_in_group[g].insert(display.to_string(), id);
-            }
+            self.offer_name(group, display, time, id);
         }
         id
+    }
+
+    /// Records that `id` used `name` in `group` at `time`; name-only references to `name`
+    /// resolve to its earliest user (ties: the smaller canonical key).
+    fn offer_name(&mut self, group: GroupId, name: &str, time: i64, id: MemberId) {
+        let g = group as usize;
+        if self.names_in_group.len() <= g {
+            self.names_in_group.resize_with(g + 1, HashMap::default);
+        }
+        let better = match self.names_in_group[g].get(name) {
+            None => true,
+            Some(&(t, current)) => current != id && (time, self.canonical_key(id)) < (t, self.canonical_key(current)),
+        };
+        if better {
+            self.names_in_group[g].insert(name.to_string(), (time, id));
+        }
+    }
+
+    /// The exporter whose id is never named in its files (one per platform).
+    fn anonymous_self(&mut self, platform: Platform) -> MemberId {
+        if let Some(&id) = self.members.self_account.get(&platform) {
+            return id;
+        }
+        let id = self.new_member(platform, None, true);
+        self.members.self_account.insert(platform, id);
+        id
+    }
+
+    /// Order-independent tie-breaker between members: platform id, else first name.
+    fn canonical_key(&self, id: MemberId) -> (&str, &str) {
+        let m = &self.model.members[id as usize];
+        (m.platform_id.as_deref().unwrap_or(""), m.names.first().map(|n| n.name.as_str()).unwrap_or(""))
     }
 
     fn id_member(&mut self, platform: Platform, key: &str) -> MemberId {
@@ -446,6 +493,19 @@ impl ModelBuilder {
             // A name-only sender may turn out to be an id-keyed member seen elsewhere in the
             // group; resolve after every file is in.
             PersonRef::Name(n) => self.pending_names.intern(msg.group, n, msg.time, index as usize),
+            PersonRef::SelfAccount => {
+                let platform = self.platform_of(msg.group);
+                match self.file_self.get(&platform) {
+                    Some(_) => self.member_for(msg.group, &msg.sender, msg.sender_name, msg.time),
+                    None => {
+                        self.file_self_refs.messages.push((platform, index));
+                        if let Some(name) = msg.sender_name.map(str::trim).filter(|n| !n.is_empty()) {
+                            self.file_self_refs.names.push((msg.group, name.to_string(), msg.time));
+                        }
+                        SELF_REF
+                    }
+                }
+            }
             other => self.member_for(msg.group, other, msg.sender_name, msg.time),
         };
         let m = &mut self.model.messages;
@@ -494,37 +554,93 @@ impl ModelBuilder {
     /// system messages that name them resolve to the same member. Name-only and system
     /// references are ignored (they resolve when the model is built).
     pub fn name_hint(&mut self, group: GroupId, person: &PersonRef, name: &str, time: i64) {
-        if matches!(person, PersonRef::Id(_) | PersonRef::SelfAccount) {
-            self.member_for(group, person, Some(name), time);
+        let platform = self.platform_of(group);
+        match person {
+            PersonRef::SelfAccount if !self.file_self.contains_key(&platform) => {
+                let name = name.trim();
+                if !name.is_empty() {
+                    self.file_self_refs.names.push((group, name.to_string(), time));
+                }
+            }
+            PersonRef::Id(_) | PersonRef::SelfAccount => {
+                self.member_for(group, person, Some(name), time);
+            }
+            _ => {}
         }
     }
 
-    /// Tells the builder the exporting account's platform id (WeChat exports name it on its
-    /// own rows but say "你"/"我" in system messages), so [`PersonRef::SelfAccount`] and
-    /// `PersonRef::Id(id)` become one member, marked as self. The first id given per platform
-    /// wins: exports of a second account keep their own id-keyed member. When both members
-    /// already exist separately they are left apart (merging would rewrite stored messages).
+    /// Tells the builder the exporting account's platform id for the file being read (WeChat
+    /// exports name it on their own rows but say "你"/"我" in system messages): the file's
+    /// [`PersonRef::SelfAccount`] references become that member, marked as self. The first id
+    /// given per file and platform wins; other files may name other accounts (an operator team
+    /// exports from several), each its own member.
     pub fn identify_self(&mut self, group: GroupId, id: &str) {
         let platform = self.platform_of(group);
-        let by_self = self.members.self_account.get(&platform).copied();
-        let by_id = self.members.by_id.get(&platform).and_then(|m| m.get(id)).copied();
-        let member = match (by_self, by_id) {
-            (Some(_), Some(_)) => return,
-            (Some(s), None) if self.model.members[s as usize].platform_id.is_some() => return,
-            (Some(s), None) => s,
-            (None, Some(i)) => i,
-            (None, None) => self.new_member(platform, None, true),
+        if self.file_self.contains_key(&platform) {
+            return;
+        }
+        let member = self.id_member(platform, id);
+        self.model.members[member as usize].is_self = true;
+        self.file_self.insert(platform, member);
+    }
+
+    /// Ends the current file: its exporter references (messages, names, membership events
+    /// written before or without the exporter's id) go to the account the file named, or to
+    /// the anonymous exporter of the platform. Called by the ingest layer after every file.
+    pub fn end_file(&mut self) {
+        let refs = std::mem::take(&mut self.file_self_refs);
+        let file_self = std::mem::take(&mut self.file_self);
+        let target = |b: &mut Self, platform: Platform| match file_self.get(&platform) {
+            Some(&id) => id,
+            None => b.anonymous_self(platform),
         };
-        let m = &mut self.model.members[member as usize];
-        m.platform_id = Some(id.to_string());
-        m.is_self = true;
-        self.members.by_id.entry(platform).or_default().insert(id.to_string(), member);
-        self.members.self_account.insert(platform, member);
+        for (platform, index) in refs.messages {
+            let id = target(self, platform);
+            self.model.messages.sender[index as usize] = id;
+        }
+        for (group, name, time) in refs.names {
+            // Through member_for, so the name also resolves name-only references in the group.
+            let account = file_self.get(&self.platform_of(group)).and_then(|&id| self.model.members[id as usize].platform_id.clone());
+            let person = account.map_or(PersonRef::SelfAccount, PersonRef::Id);
+            self.member_for(group, &person, Some(&name), time);
+        }
+        // Events and listings keep their PersonRef until `model()`; name the file's account now.
+        let as_id = |b: &Self, r: &mut PersonRef, group: GroupId| {
+            if *r == PersonRef::SelfAccount {
+                if let Some(&id) = file_self.get(&b.platform_of(group)) {
+                    if let Some(pid) = b.model.members[id as usize].platform_id.clone() {
+                        *r = PersonRef::Id(pid);
+                    }
+                }
+            }
+        };
+        let mut events = std::mem::take(&mut self.pending_events);
+        let from = refs.events_from.min(events.len());
+        for e in &mut events[from..] {
+            as_id(self, &mut e.member, e.group);
+            if let Some(a) = e.actor.as_mut() {
+                as_id(self, a, e.group);
+            }
+        }
+        self.pending_events = events;
+        let mut listed = std::mem::take(&mut self.pending_listed);
+        let from = refs.listed_from.min(listed.len());
+        for l in &mut listed[from..] {
+            as_id(self, &mut l.1, l.0);
+        }
+        self.pending_listed = listed;
+        self.file_self_refs.events_from = self.pending_events.len();
+        self.file_self_refs.listed_from = self.pending_listed.len();
     }
 
     /// Resolves name-only references made so far and returns the model. More files can be
     /// added afterwards; the next call resolves their references too.
     pub fn model(&mut self) -> &Model {
+        // A file still open (a caller that never ended it) is ended here, so no placeholder
+        // sender survives into the model.
+        if !self.file_self_refs.messages.is_empty() || !self.file_self_refs.names.is_empty() || !self.file_self.is_empty() {
+            self.end_file();
+        }
         let listed = std::mem::take(&mut self.pending_listed);
         for (group, person, name, time) in listed {
             let id = self.member_for(group, &person, name.as_deref(), time);
@@ -539,12 +655,14 @@ impl ModelBuilder {
                 resolved.push(id);
             }
             for sender in &mut self.model.messages.sender[pending.first_message..] {
-                if *sender != SYSTEM && *sender & PENDING != 0 {
+                if *sender != SYSTEM && *sender != SELF_REF && *sender & PENDING != 0 {
                     *sender = resolved[(*sender & !PENDING) as usize];
                 }
             }
         }
         let events = std::mem::take(&mut self.pending_events);
+        self.file_self_refs.events_from = 0;
+        self.file_self_refs.listed_from = 0;
         let added = !events.is_empty();
         for e in events {
             let member = self.resolve(e.group, &e.member, e.time);
@@ -581,7 +699,7 @@ impl ModelBuilder {
 
     fn resolve_name(&mut self, group: GroupId, name: &str, time: i64) -> MemberId {
         let name = name.trim();
-        if let Some(&id) = self.names_in_group.get(group as usize).and_then(|m| m.get(name)) {
+        if let Some(&(_, id)) = self.names_in_group.get(group as usize).and_then(|m| m.get(name)) {
             self.note_name(id, name, time);
             return id;
         }

@@ -86,6 +86,18 @@ impl Analyzer {
         self.inner.end_file();
     }
 
+    /// Everything loaded so far, unresolved, as bytes for another `Analyzer`'s `absorb`
+    /// (parallel workers hand their files to the coordinator this way); empties this one.
+    pub fn take_partial(&mut self) -> Result<Vec<u8>, JsValue> {
+        self.inner.take_partial().map_err(|e| js_error(&e))
+    }
+
+    /// Merges another analyzer's `take_partial()`: the report is the one a single analyzer
+    /// reading every file would give. Throws on damaged bytes (nothing is merged then).
+    pub fn absorb(&mut self, partial: &[u8]) -> Result<(), JsValue> {
+        self.inner.absorb(partial).map_err(|e| js_error(&e))
+    }
+
     /// Messages loaded so far.
     pub fn message_count(&self) -> usize {
         self.inner.message_count()
@@ -168,5 +180,34 @@ pub fn export_table(table_json: &str, format: &str) -> Result<Vec<u8>, JsValue> 
         "csv" => Ok(table.to_csv()),
         "xlsx" => table.to_xlsx().map_err(|e| js_error(&e)),
         other => Err(js_error(&format!("export format must be \"csv\" or \"xlsx\", not {other:?}"))),
+    }
+}
+
+/// The benchmark floor: decodes and splits a file into CSV records (or lines) with no
+/// analysis, so the page benchmark can state the analysis time as a multiple of it.
+#[wasm_bindgen]
+pub struct RecordCounter {
+    inner: Option<crate::ingest::RecordCounter>,
+}
+
+#[wasm_bindgen]
+impl RecordCounter {
+    /// `csv`: count CSV records; else lines.
+    #[wasm_bindgen(constructor)]
+    pub fn new(csv: bool) -> RecordCounter {
+        init();
+        RecordCounter { inner: Some(crate::ingest::RecordCounter::new(csv)) }
+    }
+
+    /// Feeds the next chunk.
+    pub fn push(&mut self, bytes: &[u8]) {
+        if let Some(c) = self.inner.as_mut() {
+            c.push(bytes);
+        }
+    }
+
+    /// Ends the file and returns the count (0 after the first call).
+    pub fn finish(&mut self) -> f64 {
+        self.inner.take().map_or(0.0, |c| c.finish() as f64)
     }
 }

@@ -15,6 +15,7 @@
 //! sentence is a placeholder: the join and the removal come from the raw NT tip.
 
 mod common;
+use common::{exporter, member, group};
 
 use qunlens::ingest::{qq_nt_json, qq_txt, Context, FileStats, FormatParser};
 use qunlens::model::{JoinMethod, MessageKind, Model, ModelBuilder, PersonRef};
@@ -48,13 +49,7 @@ fn load(path: &str) -> Report {
     load_bytes(&[(path, fixture(path))])
 }
 
-fn member<'r>(r: &'r Report, id: &str) -> &'r MemberReport {
-    r.members.iter().find(|m| m.id == id).unwrap_or_else(|| panic!("no member {id}"))
-}
 
-fn group<'r>(r: &'r Report, id: &str) -> &'r qunlens::report::GroupReport {
-    r.groups.iter().find(|g| g.id == id).unwrap_or_else(|| panic!("no group {id}"))
-}
 
 fn names(m: &MemberReport) -> Vec<&str> {
     m.names.iter().map(|n| n.name.as_str()).collect()
@@ -264,7 +259,7 @@ fn qce_group_members_joins_and_removals() {
 #[test]
 fn qce_senders() {
     let r = load(QCE);
-    let me = member(&r, "qq:self");
+    let me = exporter(&r, "qq");
     assert_eq!(
         (me.platform_id.as_deref(), me.is_self, me.name.as_str(), me.messages),
         (Some("30001"), true, "群主老周", 1)

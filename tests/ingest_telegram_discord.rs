@@ -20,10 +20,10 @@
 //! text, bob with the date `yesterday` (skipped, line 6), ann's call.
 
 mod common;
-use common::load_bytes;
+use common::{exporter, member, group, load_bytes};
 
 use qunlens::model::JoinMethod;
-use qunlens::report::{GroupReport, MemberReport, Report};
+use qunlens::report::{Report};
 use qunlens::{Analyzer, Config};
 
 const TG: &str = "telegram/result.json";
@@ -43,23 +43,11 @@ fn load(paths: &[&str]) -> Report {
     load_bytes(&paths.iter().map(|p| (*p, fixture(p))).collect::<Vec<_>>())
 }
 
-fn member<'r>(r: &'r Report, id: &str) -> &'r MemberReport {
-    r.members
-        .iter()
-        .find(|m| m.id == id)
-        .unwrap_or_else(|| panic!("no member {id} in {:?}", ids(r)))
-}
 
 fn ids(r: &Report) -> Vec<&str> {
     r.members.iter().map(|m| m.id.as_str()).collect()
 }
 
-fn group<'r>(r: &'r Report, id: &str) -> &'r GroupReport {
-    r.groups
-        .iter()
-        .find(|g| g.id == id)
-        .unwrap_or_else(|| panic!("no group {id}"))
-}
 
 fn assert_chunking_is_invisible(name: &str, bytes: &[u8]) {
     let whole = load_bytes(&[(name, bytes.to_vec())]).to_json();
@@ -87,7 +75,7 @@ fn telegram_account_export_reads_every_chat() {
         "{:?}",
         input.skipped
     );
-    assert_eq!((input.notes[0].code, input.notes[0].count), ("repaired_escapes", 2));
+    assert_eq!((input.notes[0].code.as_str(), input.notes[0].count), ("repaired_escapes", 2));
     assert!(input.notes[0].message.contains("repaired 2 invalid \\xNN escapes"), "{:?}", input.notes);
     assert_eq!(input.skipped[0].line, 139);
     assert!(
@@ -138,7 +126,7 @@ fn telegram_account_export_reads_every_chat() {
 fn telegram_people_joins_and_inviters() {
     let r = load(&[TG]);
     assert_eq!(r.members.len(), 5, "{:?}", ids(&r));
-    let admin = member(&r, "telegram:self");
+    let admin = exporter(&r, "telegram");
     assert_eq!(
         (
             admin.is_self,
@@ -161,7 +149,7 @@ fn telegram_people_joins_and_inviters() {
     );
     assert_eq!(
         bea.inviter.as_ref().map(|i| i.id.as_str()),
-        Some("telegram:self")
+        Some("telegram:user1")
     );
 
     let cat = member(&r, "telegram:user3");

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{group, inviter, member};
+use common::{exporter, group, inviter, member};
 
 use qunlens::ingest::FileIngest;
 use qunlens::model::{JoinMethod, MessageKind, Model, ModelBuilder, PersonRef, Platform, Quote, SYSTEM};
@@ -70,7 +70,7 @@ fn wechatmsg_current_generation_group() {
     assert_eq!(r.members.len(), 12);
 
     // The exporter: IsSender=1 rows name wxid_self01, "你" in system lines is the same person.
-    let me = member(&r, "wechat:self");
+    let me = exporter(&r, "wechat");
     assert!(me.is_self);
     assert_eq!(me.platform_id.as_deref(), Some("wxid_self01"));
     assert_eq!((me.name.as_str(), me.messages), ("运营小助手", 2));
@@ -99,13 +99,13 @@ fn wechatmsg_current_generation_group() {
     let sun = member(&r, "wechat:wxid_new09");
     assert_eq!(sun.name, "孙八");
     assert_eq!(sun.join_method, Some(JoinMethod::QrCode));
-    assert_eq!(inviter(sun), Some(("wechat:self", "运营小助手")));
+    assert_eq!(inviter(sun), Some(("wechat:wxid_self01", "运营小助手")), "你 is the exporter, whose wxid the file names");
     assert_eq!(sun.joins[0].time, "2024-03-01T10:12:00+08:00");
 
     let wang = member(&r, "wechat:name:24681357900@chatroom:王五");
     assert_eq!(
         (wang.join_method, inviter(wang)),
-        (Some(JoinMethod::Invite), Some(("wechat:self", "运营小助手")))
+        (Some(JoinMethod::Invite), Some(("wechat:wxid_self01", "运营小助手")))
     );
 
     // Remark (sanitised) and nickname are both kept; the remark is the current name.
@@ -162,7 +162,7 @@ fn check_old_group(r: &Report, encoding: &str, id: &str) {
     assert_eq!(member(r, "wechat:wxid_old_a1").messages, 2);
     assert_eq!(member(r, "wechat:wxid_old_b2").messages, 1);
     assert_eq!(member(r, "wechat:qq123456789").messages, 1);
-    assert_eq!(member(r, "wechat:self").messages, 1);
+    assert_eq!(exporter(r, "wechat").messages, 1);
     let c = member(r, "wechat:name:老客户群:老客户丙");
     assert_eq!(inviter(c), Some(("wechat:name:老客户群:助教", "助教")));
 }
@@ -177,7 +177,7 @@ fn wechatmsg_private_chat_with_ragged_rows() {
     let g = group(&r, "wechat:张总");
     assert_eq!((g.members, g.speakers, g.messages), (2, 2, 4));
     assert_eq!(member(&r, "wechat:name:张总:张总").messages, 2);
-    assert_eq!(member(&r, "wechat:self").messages, 1, "the recall is not activity");
+    assert_eq!(exporter(&r, "wechat").messages, 1, "the recall is not activity");
 }
 
 #[test]
@@ -196,7 +196,7 @@ fn wechatmsg_export_all_groups_rows_by_conversation() {
     let new = member(&r, "wechat:name:5:财税交流群:新同学");
     assert_eq!(new.messages, 1);
     assert_eq!(inviter(new), Some(("wechat:name:5:财税交流群:李四", "李四")));
-    let me = member(&r, "wechat:self");
+    let me = exporter(&r, "wechat");
     assert_eq!((me.messages, me.groups.len()), (2, 2));
     assert_eq!(r.members.len(), 4);
 }
@@ -230,8 +230,8 @@ fn pywxdump_group_resaved_by_excel_in_gb18030() {
     assert_eq!(inviter(scan), Some(("wechat:wxid_teacher", "王老师")));
     assert_eq!(scan.joins[0].time, "2024-03-02T09:11:00+08:00");
     let hong = member(&r, "wechat:name:25123456789@chatroom:小红");
-    assert_eq!(inviter(hong).map(|(id, _)| id), Some("wechat:self"));
-    let me = member(&r, "wechat:self");
+    assert_eq!(inviter(hong).map(|(id, _)| id), Some("wechat:self"), "an exporter whose wxid is never named");
+    let me = exporter(&r, "wechat");
     assert_eq!((me.messages, me.platform_id.as_deref()), (1, None), "talker 我 carries no wxid");
 }
 
@@ -293,7 +293,7 @@ fn pywxdump_real_weclone_sample_reads_every_row() {
     assert_eq!(g.first_message.as_deref(), Some("2024-10-04T11:42:00+08:00"));
     assert_eq!(g.last_message.as_deref(), Some("2024-12-30T21:28:00+08:00"));
     // 46 rows by the exporter, two of them recalls (system lines); 50 by the other side.
-    let me = member(&r, "wechat:self");
+    let me = exporter(&r, "wechat");
     assert_eq!((me.platform_id.as_deref(), me.messages), (Some("12345iru2zsmo22"), 44));
     assert_eq!(member(&r, "wechat:test_person").messages, 50);
 
@@ -354,7 +354,8 @@ fn malformed_rows_are_skipped_with_the_column_and_value() {
         4,4,新类型,0,wxid_a,1@chatroom,unknown label,,2024-03-01 10:00:00\n";
     a.add_file("1@chatroom_0_4.csv", pywx.as_bytes());
     let r = a.report();
-    let skipped: Vec<(u64, &str)> = r.inputs[0].skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
+    let input = |file: &str| r.inputs.iter().find(|i| i.file == file).unwrap();
+    let skipped: Vec<(u64, &str)> = input("群_utf8.csv").skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
     assert_eq!(
         skipped,
         [
@@ -363,10 +364,11 @@ fn malformed_rows_are_skipped_with_the_column_and_value() {
             (5, "row has 8 of 12 columns"),
         ]
     );
-    assert_eq!(r.inputs[0].rows, 1);
-    let skipped: Vec<(u64, &str)> = r.inputs[1].skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
+    assert_eq!(input("群_utf8.csv").rows, 1);
+    let pywx = input("1@chatroom_0_4.csv");
+    let skipped: Vec<(u64, &str)> = pywx.skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
     assert_eq!(skipped, [(3, "row has 7 of 9 columns"), (4, "room_name is empty")]);
-    assert_eq!(r.inputs[1].rows, 2, "an unknown label is read as another kind, not dropped");
+    assert_eq!(pywx.rows, 2, "an unknown label is read as another kind, not dropped");
 }
 
 #[test]
@@ -429,6 +431,6 @@ fn wechatmsg_exporters_own_rows_are_trusted_over_their_sender_columns() {
     assert_eq!((g.members, g.speakers, g.messages), (2, 2, 3));
     let peer = member(&r, "wechat:wxid_peer");
     assert_eq!((peer.name.as_str(), peer.messages, peer.is_self), ("老周", 1, false));
-    let me = member(&r, "wechat:self");
+    let me = exporter(&r, "wechat");
     assert_eq!((me.platform_id.as_deref(), me.name.as_str(), me.messages), (Some("wxid_me"), "我的名字", 2));
 }

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{group, inviter, member};
+use common::{exporter, group, inviter, member};
 
 use qunlens::ingest::FileIngest;
 use qunlens::model::{JoinMethod, MessageKind, Model, ModelBuilder, PersonRef, Quote, SYSTEM};
@@ -66,7 +66,7 @@ fn weflow_group_messages_joins_and_skips() {
     assert_eq!(qr.join_method, Some(JoinMethod::QrCode));
     assert_eq!(inviter(qr), Some(("wechat:wxid_owner01", "群主老王")), "the QR sharer is the referrer");
     assert_eq!(member(&r, "wechat:wxid_owner01").messages, 4);
-    let me = member(&r, "wechat:self");
+    let me = exporter(&r, "wechat");
     assert_eq!((me.platform_id.as_deref(), me.is_self, me.messages), (Some("wxid_me001"), true, 1));
     assert_eq!(me.name, "我是运营");
 }
@@ -112,7 +112,7 @@ fn echotrace_group_members_are_listed() {
     assert_eq!(silent.groups, vec!["wechat:45678901234@chatroom".to_string()]);
     let joined = member(&r, "wechat:name:45678901234@chatroom:小丙");
     assert_eq!(inviter(joined), Some(("wechat:wxid_a1", "阿强")), "a system line sent by the chatroom itself");
-    assert!(member(&r, "wechat:self").is_self);
+    assert!(exporter(&r, "wechat").is_self);
     assert_eq!(member(&r, "wechat:wxid_b2").messages, 1, "the voice message");
 }
 
@@ -140,7 +140,7 @@ fn chatlab_json_and_lines_give_the_same_groups_and_members() {
     assert!(names.contains(&"陈一") && names.contains(&"老陈"), "{names:?}");
     let joined = member(&json, "wechat:name:56789012345@chatroom:新成员");
     assert_eq!(inviter(joined), Some(("wechat:wxid_c1", "陈老师")));
-    let me = member(&json, "wechat:self");
+    let me = exporter(&json, "wechat");
     assert_eq!((me.platform_id.as_deref(), me.messages), (Some("wxid_me001"), 1));
     assert_eq!(member(&json, "wechat:wxid_d2").messages, 2);
 
@@ -185,7 +185,7 @@ fn chatlog_csv_and_json_agree() {
 #[test]
 fn weflow_and_pywxdump_of_one_chatroom_merge() {
     let r = load(&["weflow_group.json", "pywxdump_same_room.csv"]);
-    assert_eq!(r.inputs[1].format.as_deref(), Some("pywxdump-csv"));
+    assert_eq!(r.inputs[0].format.as_deref(), Some("pywxdump-csv"), "inputs are listed by file name");
     assert_eq!(r.groups.len(), 1, "{:?}", r.groups.iter().map(|g| &g.id).collect::<Vec<_>>());
     let g = group(&r, WEFLOW_ROOM);
     assert_eq!((g.name.as_str(), g.messages, g.speakers), ("跨境电商交流群", 13, 4));

@@ -21,10 +21,10 @@
 //! #10 (timestamp 0) and #11 (sender is a string) are skipped.
 
 mod common;
-use common::load_bytes;
+use common::{exporter, member, load_bytes};
 
 use qunlens::model::JoinMethod;
-use qunlens::report::{MemberReport, Report};
+use qunlens::report::Report;
 
 
 const ROOM: &str = "wecom:wrRoom0000000000000000000001";
@@ -37,9 +37,6 @@ fn load(paths: &[&str]) -> Report {
     load_bytes(&paths.iter().map(|p| (*p, fixture(p))).collect::<Vec<_>>())
 }
 
-fn member<'r>(r: &'r Report, id: &str) -> &'r MemberReport {
-    r.members.iter().find(|m| m.id == id).unwrap_or_else(|| panic!("no member {id}"))
-}
 
 fn assert_chunking_is_invisible(path: &str) {
     let bytes = fixture(path);
@@ -288,14 +285,14 @@ fn qce_messages_kinds_and_skips_by_index() {
 #[test]
 fn qce_self_account_and_grey_tip_joins() {
     let r = load(&[QCE]);
-    let me = member(&r, "qq:self");
+    let me = exporter(&r, "qq");
     assert_eq!((me.platform_id.as_deref(), me.name.as_str(), me.is_self), (Some("10001"), "老张", true));
     let ming = member(&r, "qq:10008");
     assert_eq!(ming.join_method, Some(JoinMethod::QrCode), "小明 resolved to the uin they spoke with");
     assert_eq!(ming.inviter.as_ref().map(|i| i.id.as_str()), Some("qq:10002"));
     let invited = member(&r, "qq:10009");
     assert_eq!((invited.join_method, invited.messages), (Some(JoinMethod::Invite), 0));
-    assert_eq!(invited.inviter.as_ref().map(|i| i.id.as_str()), Some("qq:self"), "你 is the exporter");
+    assert_eq!(invited.inviter.as_ref().map(|i| i.id.as_str()), Some("qq:10001"), "你 is the exporter, whose uin the export names");
 }
 
 #[test]

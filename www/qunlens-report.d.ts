@@ -119,7 +119,7 @@ export interface GroupReport {
 export type JoinMethod = "invite" | "qr_code" | "link" | "unknown";
 
 export interface MemberReport {
-  /** `platform:id`; `platform:self` for the exporting account; `platform:name:<group key>:<name>` when only a name is known. */
+  /** `platform:id` (the exporting account too, once its files name its id: several exporting accounts are several members); `platform:self` for an exporting account whose id is never named; `platform:name:<group key>:<name>` when only a name is known. */
   id: string;
   /** The display name used most recently. */
   name: string;

@@ -9,6 +9,7 @@
 //                                                                 when reading settings changed)
 //               {type:'preview', file}                            header + first rows of a loaded file
 //               {type:'export', id, table, format}                a table as CSV (BOM) or .xlsx bytes
+//               {type:'floor', files: File[]}                     benchmark floor: read + decode + split only
 // Messages out: {type:'ready'}
 //               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
 //               {type:'report', json, source, wasmBytes}          source: 'files' | 'sample' | 'empty';
@@ -16,8 +17,9 @@
 //               {type:'cancelled'}
 //               {type:'error', message, fatal}                    fatal: the wasm instance is unusable
 //               {type:'preview', file, json}                      json: {encoding, columns, rows} or null
+//               {type:'floor', records, ms}
 //               {type:'exported', id, bytes, error}               bytes: Uint8Array (transferred) or error text
-import init, { Analyzer, sample_files, preview_csv, export_table } from './pkg/qunlens.js';
+import init, { Analyzer, RecordCounter, sample_files, preview_csv, export_table } from './pkg/qunlens.js';
 
 const PROGRESS_EVERY_MS = 50;
 const SAMPLE_CHUNK = 1 << 20;
@@ -93,6 +95,8 @@ async function handle(msg) {
       const file = committed.find((f) => f !== 'sample' && f.name === msg.file);
       const bytes = file ? new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer()) : null;
       post({ type: 'preview', file: msg.file, json: bytes ? preview_csv(bytes) ?? null : null });
+    } else if (msg.type === 'floor') {
+      post(await floor(msg.files));
     } else if (msg.type === 'files') {
       if (msg.replace || committed.includes('sample')) reset();
       await load(msg.files);
@@ -193,21 +197,14 @@ async function load(sources, uncancellable = false) {
         check();
       }
     } else {
-      const reader = f.file.stream().getReader();
       try {
-        // Ask for the next chunk before parsing this one, so reading overlaps parsing.
-        let pending = reader.read();
-        for (;;) {
-          const { value, done: end } = await pending;
-          if (end) break;
-          pending = reader.read();
+        await readChunks(f.file, async (value) => {
           check();
           analyzer.push(value);
           done += value.byteLength;
           if (progress(i, done, false)) await yieldTask();
-        }
+        });
       } catch (e) {
-        reader.cancel().catch(() => {});
         if (e === CANCELLED || e instanceof WebAssembly.RuntimeError) throw e;
         // The browser could not read the file (deleted, permission): report it as that file's error.
         throw new Error(`${f.name}: ${e && e.message || e}`);
@@ -217,6 +214,37 @@ async function load(sources, uncancellable = false) {
     allDone += f.size;
     progress(i, f.size, true);
   }
+}
+
+/** Reads a File chunk by chunk, asking for the next chunk before handing over this one so
+ *  reading overlaps parsing. */
+async function readChunks(file, onChunk) {
+  const reader = file.stream().getReader();
+  try {
+    let pending = reader.read();
+    for (;;) {
+      const { value, done } = await pending;
+      if (done) return;
+      pending = reader.read();
+      await onChunk(value);
+    }
+  } catch (e) {
+    reader.cancel().catch(() => {});
+    throw e;
+  }
+}
+
+/** Benchmark floor: the same reading and decoding, split into records, nothing analysed. */
+async function floor(files) {
+  const t0 = performance.now();
+  let records = 0;
+  for (const file of files) {
+    const counter = new RecordCounter(/\.csv$/i.test(file.name));
+    await readChunks(file, (chunk) => counter.push(chunk));
+    records += counter.finish();
+    counter.free();
+  }
+  return { type: 'floor', records, ms: performance.now() - t0 };
 }
 
 function post(msg) {

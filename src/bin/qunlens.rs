@@ -3,6 +3,7 @@
 //! ```text
 //! qunlens analyze [--config FILE] [--compact] FILE_OR_DIR...   > report.json
 //! qunlens sample --out DIR [--messages N] [--benchmark [--whatsapp]]
+//! qunlens floor FILE...                                         (benchmark floor)
 //! ```
 
 use std::io::{Read, Write};
@@ -18,6 +19,8 @@ const USAGE: &str = "usage:
                                                             write the sample exports
                                                             (--whatsapp: the benchmark as a
                                                             WhatsApp .txt instead of a CSV)
+  qunlens floor FILE...                                     benchmark floor: read, decode and
+                                                            split into records, no analysis
 
 A directory is read recursively. Per-file problems are reported in the report's
 `inputs` section (and summarised on stderr); they do not stop the other files.";
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("analyze") => analyze(&args[1..]),
         Some("sample") => write_sample(&args[1..]),
+        Some("floor") => floor(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -63,18 +67,9 @@ fn analyze(args: &[String]) -> Result<(), String> {
         return Err(format!("no input files\n{USAGE}"));
     }
     let mut analyzer = Analyzer::new(config)?;
-    let mut buf = vec![0u8; 1 << 20];
     for path in &paths {
-        let name = path.to_string_lossy();
-        analyzer.begin_file(&name);
-        let mut file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
-        loop {
-            let n = file.read(&mut buf).map_err(|e| format!("{name}: {e}"))?;
-            if n == 0 {
-                break;
-            }
-            analyzer.push(&buf[..n]);
-        }
+        analyzer.begin_file(&path.to_string_lossy());
+        read_chunks(path, |chunk| analyzer.push(chunk))?;
         analyzer.end_file();
     }
     let report = analyzer.report();
@@ -95,6 +90,35 @@ fn analyze(args: &[String]) -> Result<(), String> {
     let json = if compact { report.to_json() } else { report.to_json_pretty() };
     let mut out = std::io::stdout().lock();
     writeln!(out, "{json}").map_err(|e| e.to_string())
+}
+
+/// Reads `path` in 1 MiB chunks (memory holds one chunk, never the file).
+fn read_chunks(path: &Path, mut on_chunk: impl FnMut(&[u8])) -> Result<(), String> {
+    let name = path.to_string_lossy();
+    let mut file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(|e| format!("{name}: {e}"))?;
+        if n == 0 {
+            return Ok(());
+        }
+        on_chunk(&buf[..n]);
+    }
+}
+
+/// The benchmark floor: the same reading and decoding, split into CSV records (`.csv`) or
+/// lines, nothing analysed. Prints the record count.
+fn floor(args: &[String]) -> Result<(), String> {
+    let mut records = 0;
+    for path in args {
+        let path = Path::new(path);
+        let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        let mut counter = qunlens::ingest::RecordCounter::new(csv);
+        read_chunks(path, |chunk| counter.push(chunk))?;
+        records += counter.finish();
+    }
+    println!("{records}");
+    Ok(())
 }
 
 /// Files under `path` (recursively, sorted, hidden files skipped).

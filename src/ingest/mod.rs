@@ -10,6 +10,7 @@
 mod archive;
 mod slack;
 mod split;
+pub use split::RecordCounter;
 pub(crate) mod wechat_sys;
 pub(crate) mod wechat_types;
 
@@ -128,7 +129,7 @@ impl Context<'_> {
 
     /// Records a repair or decision that lost nothing (see [`Note`]).
     pub fn note(&mut self, code: &'static str, count: u64, message: impl Into<String>) {
-        self.stats.notes.push(Note { code, count, message: message.into() });
+        self.stats.notes.push(Note { code: code.to_string(), count, message: message.into() });
     }
 
     /// Counts one skipped row and lists the first [`MAX_LISTED_SKIPS`] reasons.
@@ -142,10 +143,10 @@ impl Context<'_> {
 
 /// Something the reader fixed or decided on the way, with nothing lost (e.g. invalid JSON
 /// escapes repaired): shown to the user, not counted as skipped.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// Stable code for translations: `repaired_escapes`, `repaired_values`.
-    pub code: &'static str,
+    pub code: String,
     /// How many times it happened.
     pub count: u64,
     /// The same in plain language (English).
@@ -153,7 +154,7 @@ pub struct Note {
 }
 
 /// One skipped row: where and why.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Skip {
     /// 1-based line in the decoded file where the row starts (0 when not line-based).
     pub line: u64,
@@ -319,7 +320,13 @@ impl FileIngest {
     }
 
     /// Ends the file and returns what the report says about it.
-    pub fn finish(mut self, builder: &mut ModelBuilder, zone: &mut Zone) -> InputOutcome {
+    pub fn finish(self, builder: &mut ModelBuilder, zone: &mut Zone) -> InputOutcome {
+        let outcome = self.finish_reading(builder, zone);
+        builder.end_file();
+        outcome
+    }
+
+    fn finish_reading(mut self, builder: &mut ModelBuilder, zone: &mut Zone) -> InputOutcome {
         match &mut self.state {
             State::Sniffing { head } => {
                 let head = std::mem::take(head);

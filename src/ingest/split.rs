@@ -389,3 +389,66 @@ mod tests {
         }
     }
 }
+
+/// The benchmark floor: decode a file's bytes and split them into CSV records (or lines, for
+/// text exports) with no analysis at all. `scripts/bench.sh` states the full analysis as a
+/// multiple of this time, natively and in the browser.
+pub struct RecordCounter {
+    head: Vec<u8>,
+    decoder: Option<crate::decode::StreamDecoder>,
+    text: String,
+    csv: Option<CsvSplitter>,
+    lines: LineSplitter,
+    /// Records (or lines) seen.
+    pub records: u64,
+}
+
+impl RecordCounter {
+    /// `csv`: split as CSV records (quotes may hold line breaks); else as lines.
+    pub fn new(csv: bool) -> Self {
+        RecordCounter {
+            head: Vec::new(),
+            decoder: None,
+            text: String::new(),
+            csv: csv.then(CsvSplitter::new),
+            lines: LineSplitter::new(),
+            records: 0,
+        }
+    }
+
+    /// Feeds the next chunk of bytes.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.run(chunk, false);
+    }
+
+    /// Ends the file; returns the record count.
+    pub fn finish(mut self) -> u64 {
+        self.run(&[], true);
+        self.records
+    }
+
+    fn run(&mut self, chunk: &[u8], last: bool) {
+        if self.decoder.is_none() {
+            self.head.extend_from_slice(chunk);
+            if self.head.len() < 4096 && !last {
+                return;
+            }
+            let encoding = crate::decode::sniff_encoding(&self.head, last);
+            self.decoder = Some(crate::decode::StreamDecoder::new(encoding));
+            let head = std::mem::take(&mut self.head);
+            return self.split(&head, last);
+        }
+        self.split(chunk, last);
+    }
+
+    fn split(&mut self, bytes: &[u8], last: bool) {
+        let Some(decoder) = self.decoder.as_mut() else { return };
+        self.text.clear();
+        decoder.decode(bytes, &mut self.text, last);
+        let records = &mut self.records;
+        match self.csv.as_mut() {
+            Some(csv) => csv.feed(&self.text, last, |_, _| *records += 1),
+            None => self.lines.feed(&self.text, last, |_, _| *records += 1),
+        }
+    }
+}

@@ -1255,7 +1255,7 @@ mod tests {
     fn messages_text_kinds_quotes_and_mentions() {
         let (m, stats) = run_parser(parser(EXPORT, "result.json"), EXPORT, "result.json");
         assert_eq!((stats.rows, stats.skipped_count), (5, 0), "{:?}", stats.skipped);
-        assert_eq!((stats.notes[0].code, stats.notes[0].count), ("repaired_values", 1));
+        assert_eq!((stats.notes[0].code.as_str(), stats.notes[0].count), ("repaired_values", 1));
         assert!(stats.notes[0].message.contains("repaired 1 unquoted"), "{:?}", stats.notes);
         use MessageKind::*;
         assert_eq!(m.messages.kind, [Text, Image, Voice, Text, Other]);

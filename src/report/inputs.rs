@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::ingest::{InputOutcome, Note, Skip};
 
 /// One input file.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct InputReport {
     pub file: String,
     /// Detected format (`wechatmsg-csv`, `pywxdump-csv`, `wecom-archive`,

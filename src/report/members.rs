@@ -8,7 +8,8 @@ use crate::time::Zone;
 /// One person.
 #[derive(Clone, Debug, Serialize)]
 pub struct MemberReport {
-    /// `platform:id`; `platform:self` for the exporting account; name-only people get
+    /// `platform:id` (exporting accounts too, once their files name the id); `platform:self`
+    /// for an exporting account whose id is never named; name-only people get
     /// `platform:name:<group key>:<name>`.
     pub id: String,
     /// The most recently used display name.
@@ -95,8 +96,10 @@ pub(super) fn build(model: &Model, zone: &Zone) -> Vec<MemberReport> {
             s.groups.push(g);
         }
     }
+    // Group lists in group-id order (not load order), so reports are order-independent.
+    let group_ids: Vec<String> = model.groups.iter().map(super::group_id).collect();
     for s in &mut t {
-        s.groups.sort_unstable();
+        s.groups.sort_unstable_by(|a, b| group_ids[*a as usize].cmp(&group_ids[*b as usize]));
         s.groups.dedup();
     }
     let ids: Vec<String> = model
@@ -114,7 +117,7 @@ pub(super) fn build(model: &Model, zone: &Zone) -> Vec<MemberReport> {
     for e in model.memberships.iter().filter(|e| e.kind == MembershipKind::Join) {
         let Some(list) = joins.get_mut(e.member as usize) else { continue };
         list.push(MemberJoin {
-            group: super::group_id(&model.groups[e.group as usize]),
+            group: group_ids[e.group as usize].clone(),
             time: zone.format(e.time),
             method: e.method,
             inviter: e.actor.and_then(link),
@@ -136,9 +139,8 @@ pub(super) fn build(model: &Model, zone: &Zone) -> Vec<MemberReport> {
             MemberReport {
                 id: ids[i].clone(),
                 name: latest_name(member),
-                names: member
-                    .names
-                    .iter()
+                names: names_in_order(member)
+                    .into_iter()
                     .map(|n| MemberName {
                         name: n.name.clone(),
                         first_seen: zone.format(n.first_seen),
@@ -148,13 +150,17 @@ pub(super) fn build(model: &Model, zone: &Zone) -> Vec<MemberReport> {
                 platform: member.platform,
                 platform_id: member.platform_id.clone(),
                 is_self: member.is_self,
-                groups: s.groups.iter().map(|&g| super::group_id(&model.groups[g as usize])).collect(),
+                groups: s.groups.iter().map(|&g| group_ids[g as usize].clone()).collect(),
                 messages: s.messages,
                 first_active: s.first.map(|t| zone.format(t)),
                 last_active: s.last.map(|t| zone.format(t)),
                 inviter: inviter.and_then(link),
                 join_method,
-                joins: std::mem::take(&mut joins[i]),
+                joins: {
+                    let mut list = std::mem::take(&mut joins[i]);
+                    list.sort_by(|a, b| (&a.time, &a.group).cmp(&(&b.time, &b.group)));
+                    list
+                },
             }
         })
         .collect();
@@ -162,11 +168,18 @@ pub(super) fn build(model: &Model, zone: &Zone) -> Vec<MemberReport> {
     rows
 }
 
-/// The display name used last (ties: the one first seen later).
+/// Display names in order of first use (ties: by name).
+fn names_in_order(m: &crate::model::Member) -> Vec<&crate::model::NameSeen> {
+    let mut names: Vec<_> = m.names.iter().collect();
+    names.sort_by(|a, b| (a.first_seen, &a.name).cmp(&(b.first_seen, &b.name)));
+    names
+}
+
+/// The display name used last (ties: the one first seen later, then by name).
 pub(crate) fn latest_name(m: &crate::model::Member) -> String {
     m.names
         .iter()
-        .max_by_key(|n| (n.last_seen, n.first_seen))
+        .max_by_key(|n| (n.last_seen, n.first_seen, &n.name))
         .map(|n| n.name.clone())
         .or_else(|| m.platform_id.clone())
         .unwrap_or_default()

@@ -19,7 +19,6 @@ pub use members::{MemberJoin, MemberName, MemberReport, PersonLink};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::ingest::InputOutcome;
 use crate::model::{Group, Member, Model};
 use crate::time::Zone;
 
@@ -60,7 +59,7 @@ impl Report {
 }
 
 /// Computes every section from the model.
-pub fn build(model: &Model, inputs: &[InputOutcome], config: &Config, zone: &Zone) -> Report {
+pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone) -> Report {
     let as_of = as_of(model, config, zone);
     let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
     let groups = groups::build(model, zone, active_since);
@@ -71,12 +70,19 @@ pub fn build(model: &Model, inputs: &[InputOutcome], config: &Config, zone: &Zon
         timezone: zone.name().to_string(),
         as_of: as_of.map(|t| zone.format(t)),
         active_days: config.active_days,
-        inputs: inputs.iter().map(InputReport::from).collect(),
+        inputs: sorted_inputs(inputs),
         activity: activity::build(model, zone, &order),
         roles: roles::build(model, config, zone, as_of, &order),
         groups,
         members: members::build(model, zone),
     }
+}
+
+/// Inputs in file-name order (then size), so the report does not depend on load order.
+fn sorted_inputs(inputs: &[InputReport]) -> Vec<InputReport> {
+    let mut rows = inputs.to_vec();
+    rows.sort_by(|a, b| a.file.cmp(&b.file).then(a.bytes.cmp(&b.bytes)).then(a.messages.cmp(&b.messages)));
+    rows
 }
 
 /// The configured as-of instant (end of that local day), else the last message time.
@@ -98,14 +104,13 @@ pub fn group_id(g: &Group) -> String {
     format!("{}:{}", platform_label(g.platform), g.key)
 }
 
-/// `platform:id`, `platform:self`, or `platform:name:<group key>:<name>` for name-only members.
+/// `platform:id`; `platform:self` for an exporting account whose id its files never name;
+/// `platform:name:<group key>:<name>` for name-only members.
 pub fn member_id(model: &Model, m: &Member, first_group: Option<u32>) -> String {
     let p = platform_label(m.platform);
-    if m.is_self {
-        return format!("{p}:self");
-    }
     match &m.platform_id {
         Some(id) => format!("{p}:{id}"),
+        None if m.is_self => format!("{p}:self"),
         None => {
             let group = first_group.and_then(|g| model.groups.get(g as usize)).map(|g| g.key.as_str());
             let name = m.names.first().map(|n| n.name.as_str()).unwrap_or("");

@@ -45,6 +45,14 @@ pub fn member<'a>(r: &'a Report, id: &str) -> &'a MemberReport {
     })
 }
 
+/// The one exporting account of `platform` (`"wechat"`, `"qq"`, …), or a panic.
+pub fn exporter<'a>(r: &'a Report, platform: &str) -> &'a MemberReport {
+    let selves: Vec<_> =
+        r.members.iter().filter(|m| m.is_self && m.id.starts_with(&format!("{platform}:"))).collect();
+    assert_eq!(selves.len(), 1, "exporting accounts of {platform}: {:?}", selves.iter().map(|m| &m.id).collect::<Vec<_>>());
+    selves[0]
+}
+
 /// A member's inviter as `(id, name)`.
 pub fn inviter(m: &MemberReport) -> Option<(&str, &str)> {
     m.inviter.as_ref().map(|p| (p.id.as_str(), p.name.as_str()))

@@ -1,0 +1,194 @@
+//! Partial models: what one worker read, handed to another and merged exactly.
+//!
+//! A page with several workers parses files in parallel, each into its own [`ModelBuilder`];
+//! the coordinator [`absorb`](ModelBuilder::absorb)s the others' [`Partial`]s. A partial is
+//! *unresolved* (name-only references are still names), so the merged builder resolves
+//! everything once, over all files — the same model as one builder reading every file, and
+//! (reports being independent of load order) the same report byte for byte.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Group, GroupId, Member, MemberId, Membership, MembershipEvent, Messages, ModelBuilder, PersonRef,
+    Platform, PENDING, SYSTEM,
+};
+
+/// A builder's content in a transferable form (serde; `Analyzer::take_partial` encodes it).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Partial {
+    groups: Vec<Group>,
+    members: Vec<Member>,
+    /// Anonymous exporting accounts: `(platform, member)`.
+    anonymous_selves: Vec<(Platform, MemberId)>,
+    /// Name-only members: `(group, name, member)`.
+    by_name: Vec<(GroupId, String, MemberId)>,
+    /// `(group, name, first use, member)` for resolving name-only references.
+    names_in_group: Vec<(GroupId, String, i64, MemberId)>,
+    messages: Messages,
+    /// Unresolved name-only senders `(group, name, first, last)`; messages hold `PENDING | i`.
+    pending_names: Vec<(GroupId, String, i64, i64)>,
+    events: Vec<MembershipEvent>,
+    listed: Vec<(GroupId, PersonRef, Option<String>, i64)>,
+    memberships: Vec<Membership>,
+    resolved_listed: Vec<(GroupId, MemberId)>,
+}
+
+impl ModelBuilder {
+    /// Everything read so far, unresolved, for another builder to [`absorb`](Self::absorb).
+    /// Ends the current file first.
+    pub fn into_partial(mut self) -> Partial {
+        self.end_file();
+        let by_name = self
+            .members
+            .by_name
+            .iter()
+            .enumerate()
+            .flat_map(|(g, names)| names.iter().map(move |(n, &id)| (g as GroupId, n.clone(), id)))
+            .collect();
+        let names_in_group = self
+            .names_in_group
+            .iter()
+            .enumerate()
+            .flat_map(|(g, names)| names.iter().map(move |(n, &(t, id))| (g as GroupId, n.clone(), t, id)))
+            .collect();
+        Partial {
+            anonymous_selves: self.members.self_account.iter().map(|(&p, &id)| (p, id)).collect(),
+            by_name,
+            names_in_group,
+            pending_names: std::mem::take(&mut self.pending_names.names),
+            events: std::mem::take(&mut self.pending_events),
+            listed: std::mem::take(&mut self.pending_listed),
+            groups: std::mem::take(&mut self.model.groups),
+            members: std::mem::take(&mut self.model.members),
+            messages: std::mem::take(&mut self.model.messages),
+            memberships: std::mem::take(&mut self.model.memberships),
+            resolved_listed: std::mem::take(&mut self.model.listed),
+        }
+    }
+
+    /// Merges a partial read elsewhere: groups by `(platform, key)`, people by platform id,
+    /// name-only people by `(group, name)`; messages and events are appended with their ids
+    /// renumbered. Name-only references stay pending until [`ModelBuilder::model`].
+    pub fn absorb(&mut self, p: Partial) -> Result<(), String> {
+        p.check()?;
+        self.end_file();
+        let groups: Vec<GroupId> = p.groups.iter().map(|g| self.group(g.platform, &g.key, Some(&g.name))).collect();
+        let group = |g: GroupId| groups.get(g as usize).copied().unwrap_or(g);
+
+        let mut members: Vec<MemberId> = vec![SYSTEM; p.members.len()];
+        for &(platform, id) in &p.anonymous_selves {
+            if let Some(slot) = members.get_mut(id as usize) {
+                *slot = self.anonymous_self(platform);
+            }
+        }
+        for (g, name, id) in &p.by_name {
+            if let Some(slot) = members.get_mut(*id as usize) {
+                *slot = self.member_for(group(*g), &PersonRef::Name(name.clone()), None, 0);
+            }
+        }
+        for (i, m) in p.members.iter().enumerate() {
+            if members[i] == SYSTEM {
+                members[i] = match &m.platform_id {
+                    Some(pid) => self.id_member(m.platform, pid),
+                    // A member neither id-keyed, anonymous self nor listed by name cannot
+                    // exist; keep it rather than lose its messages.
+                    None => self.new_member(m.platform, None, m.is_self),
+                };
+            }
+            let target = members[i];
+            self.model.members[target as usize].is_self |= m.is_self;
+            for n in &m.names {
+                self.note_name(target, &n.name, n.first_seen);
+                self.note_name(target, &n.name, n.last_seen);
+            }
+        }
+        let member = |id: MemberId| members.get(id as usize).copied().unwrap_or(id);
+        for (g, name, time, id) in &p.names_in_group {
+            self.offer_name(group(*g), name, *time, member(*id));
+        }
+
+        // Pending name-only senders: re-interned here, so equal names merge across partials.
+        let offset = self.model.messages.len();
+        let pending: Vec<u32> = p
+            .pending_names
+            .iter()
+            .map(|(g, name, first, last)| {
+                let marker = self.pending_names.intern(group(*g), name, *first, offset);
+                self.pending_names.intern(group(*g), name, *last, offset);
+                marker
+            })
+            .collect();
+        let sender = |s: MemberId| match s {
+            SYSTEM => SYSTEM,
+            s if s & PENDING != 0 => pending.get((s & !PENDING) as usize).copied().unwrap_or(SYSTEM),
+            s => member(s),
+        };
+        let m = p.messages;
+        let out = &mut self.model.messages;
+        let text_offset = out.text_arena.len() as u32;
+        out.time.extend_from_slice(&m.time);
+        out.group.extend(m.group.iter().map(|&g| group(g)));
+        out.sender.extend(m.sender.iter().map(|&s| sender(s)));
+        out.kind.extend_from_slice(&m.kind);
+        out.text_span.extend(m.text_span.iter().map(|&(start, len)| (start + text_offset, len)));
+        out.text_arena.push_str(&m.text_arena);
+        let index = |i: u32| i + offset as u32;
+        out.quotes.extend(m.quotes.into_iter().map(|(i, q)| (index(i), q)));
+        out.mentions.extend(m.mentions.into_iter().map(|(i, v)| (index(i), v)));
+
+        self.pending_events.extend(p.events.into_iter().map(|mut e| {
+            e.group = group(e.group);
+            e
+        }));
+        self.pending_listed.extend(p.listed.into_iter().map(|(g, person, name, time)| (group(g), person, name, time)));
+        self.model.memberships.extend(p.memberships.into_iter().map(|mut e| {
+            e.group = group(e.group);
+            e.member = member(e.member);
+            e.actor = e.actor.map(member);
+            e
+        }));
+        self.model.listed.extend(p.resolved_listed.into_iter().map(|(g, id)| (group(g), member(id))));
+        Ok(())
+    }
+}
+
+impl Partial {
+    /// Every index in range and every column the same length, so a damaged or foreign
+    /// partial is refused whole instead of corrupting the model.
+    fn check(&self) -> Result<(), String> {
+        let m = &self.messages;
+        let n = m.time.len();
+        let bad = |what: &str| Err(format!("partial model: {what}"));
+        if [m.group.len(), m.sender.len(), m.kind.len(), m.text_span.len()].iter().any(|&l| l != n) {
+            return bad("message columns differ in length");
+        }
+        let groups = self.groups.len() as u32;
+        let members = self.members.len() as u32;
+        let pending = self.pending_names.len() as u32;
+        if m.group.iter().any(|&g| g >= groups) {
+            return bad("a message names a group that is not there");
+        }
+        let sender_ok = |s: MemberId| s == SYSTEM || if s & PENDING != 0 { s & !PENDING < pending } else { s < members };
+        if !m.sender.iter().all(|&s| sender_ok(s)) {
+            return bad("a message names a sender that is not there");
+        }
+        let arena = m.text_arena.len() as u64;
+        if m.text_span.iter().any(|&(start, len)| start as u64 + len as u64 > arena) {
+            return bad("a message text is outside the text arena");
+        }
+        if m.quotes.keys().chain(m.mentions.keys()).any(|&i| i as usize >= n) {
+            return bad("a quote or mention belongs to no message");
+        }
+        let group_ok = |g: GroupId| g < groups;
+        let member_ok = |id: MemberId| id < members;
+        let ok = self.anonymous_selves.iter().all(|&(_, id)| member_ok(id))
+            && self.by_name.iter().all(|(g, _, id)| group_ok(*g) && member_ok(*id))
+            && self.names_in_group.iter().all(|(g, _, _, id)| group_ok(*g) && member_ok(*id))
+            && self.pending_names.iter().all(|(g, ..)| group_ok(*g))
+            && self.events.iter().all(|e| group_ok(e.group))
+            && self.listed.iter().all(|(g, ..)| group_ok(*g))
+            && self.memberships.iter().all(|e| group_ok(e.group) && member_ok(e.member) && e.actor.is_none_or(member_ok))
+            && self.resolved_listed.iter().all(|&(g, id)| group_ok(g) && member_ok(id));
+        if ok { Ok(()) } else { bad("a group or member reference is out of range") }
+    }
+}
