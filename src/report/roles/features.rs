@@ -133,7 +133,7 @@ impl Slots {
 pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Features {
     let m = &model.messages;
     let mut slots = Slots::default();
-    let order = time_order(&m.time);
+    let order = time_order(model);
     let window_start = as_of.saturating_sub(cfg.active_window_days as i64 * 86400);
     let span = cfg.lecture_span_minutes as i64 * 60;
     let n_members = model.members.len();
@@ -317,8 +317,11 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
     for (s, n) in first_of_day {
         let (g, member) = slots.keys[s as usize];
         let h = &mut habits[member as usize];
-        if n > h.first_of_day.0 {
-            h.first_of_day = (n, group_days[g as usize]);
+        // Best share of the group's days; ties by count (independent of hash order).
+        let days = group_days[g as usize];
+        let (best_n, best_days) = h.first_of_day;
+        if (n as u64 * best_days as u64, n) > (best_n as u64 * days as u64, best_n) || best_days == 0 {
+            h.first_of_day = (n, days);
         }
     }
 
@@ -343,12 +346,26 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
     }
 }
 
-/// Message indices in time order (the identity when the data already is, the usual case).
-fn time_order(time: &[i64]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..time.len() as u32).collect();
-    if time.windows(2).any(|w| w[1] < w[0]) {
-        order.sort_by_key(|&i| time[i as usize]);
-    }
+/// Message indices in time order. Messages at the same second are ordered by content (group
+/// key, sender, kind, text), never by load order, so the report is the same whatever order
+/// the files were read in. Already-sorted data (the usual case) sorts in linear time.
+fn time_order(model: &Model) -> Vec<u32> {
+    let m = &model.messages;
+    let member_key = |id: MemberId| {
+        model.members.get(id as usize).map(|x| (x.platform_id.as_deref(), x.names.iter().map(|n| n.name.as_str()).min()))
+    };
+    let group_key = |g: GroupId| model.groups.get(g as usize).map(|x| (x.platform, x.key.as_str()));
+    let mut order: Vec<u32> = (0..m.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        m.time[a].cmp(&m.time[b]).then_with(|| {
+            group_key(m.group[a])
+                .cmp(&group_key(m.group[b]))
+                .then_with(|| member_key(m.sender[a]).cmp(&member_key(m.sender[b])))
+                .then_with(|| (m.kind[a] as u8).cmp(&(m.kind[b] as u8)))
+                .then_with(|| m.text(a).cmp(m.text(b)))
+        })
+    });
     order
 }
 

@@ -267,7 +267,7 @@ fn member_rows(cx: &Context<'_>) -> Vec<MemberRoles> {
         if slots.is_empty() {
             continue;
         }
-        slots.sort_by_key(|&s| cx.features.slots[s as usize].0);
+        slots.sort_by_key(|&s| &cx.group_ids[cx.features.slots[s as usize].0 as usize]);
         let memberships: Vec<MembershipRole> = slots
             .iter()
             .filter_map(|&s| {

@@ -59,7 +59,8 @@ pub(super) fn build(cx: &Context<'_>, groups: &[GroupRoles]) -> Vec<Recommendati
     for list in &mut by_role {
         list.sort_by_key(|&s| {
             let e = &f.evidence[s as usize];
-            (std::cmp::Reverse(e.received()), std::cmp::Reverse(e.shares), std::cmp::Reverse(e.messages), s)
+            let (g, m) = f.slots[s as usize];
+            (std::cmp::Reverse(e.received()), std::cmp::Reverse(e.shares), std::cmp::Reverse(e.messages), &cx.member_ids[m as usize], &cx.group_ids[g as usize])
         });
     }
     let index: HashMap<&str, usize> = cx.group_ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();

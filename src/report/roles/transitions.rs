@@ -137,7 +137,10 @@ pub(super) fn build(cx: &Context<'_>, tags: &Tags) -> Transitions {
                 }
             }
         }
-        month_movers.sort_by_key(|&(s, p, lv)| (lv < p, std::cmp::Reverse(lv), s));
+        month_movers.sort_by_key(|&(s, p, lv)| {
+            let (g, m) = f.slots[s as usize];
+            (lv < p, std::cmp::Reverse(lv), &cx.member_ids[m as usize], &cx.group_ids[g as usize])
+        });
         for (s, p, lv) in month_movers.into_iter().take(cx.cfg.max_movers as usize) {
             let (g, m) = f.slots[s as usize];
             movers.push(Mover {
