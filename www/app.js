@@ -4,6 +4,7 @@
 import * as echarts from './vendor/echarts.js';
 import { t, getLang, setLang, locale, translateDom, LANGS } from './i18n.js';
 import { downloadTable, saveBlob } from './export.js';
+import { renderRoles, rolesConfig } from './views/roles.js';
 
 const PAGE_SIZE = 100;
 const $ = (id) => document.getElementById(id);
@@ -80,7 +81,7 @@ function onWorkerMessage(msg) {
     case 'ready':
       state.ready = true;
       $('sample-button').disabled = false;
-      if (savedMaps().length) send({ type: 'config', config: { column_maps: savedMaps() } });
+      if (Object.keys(pageConfig()).length) send({ type: 'config', config: pageConfig() });
       document.body.dataset.ready = 'true';
       break;
     case 'preview':
@@ -268,6 +269,24 @@ function renderAll() {
   renderMembers();
   renderActivityControls(r);
   if (state.tab === 'activity') renderActivity();
+  if (state.tab === 'roles') renderRolesTab();
+}
+
+/** The config the page sends the worker: saved column mappings plus the roles view's settings. */
+function pageConfig() {
+  const config = { ...rolesConfig() };
+  if (savedMaps().length) config.column_maps = savedMaps();
+  return config;
+}
+
+function renderRolesTab() {
+  if (!state.report) return;
+  renderRoles($('roles-view'), state.report, {
+    worker: state.worker,
+    groupNames: state.groupNames,
+    onConfig: () => send({ type: 'config', config: pageConfig() }),
+    onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
+  });
 }
 
 function renderSummary(r) {
@@ -283,7 +302,7 @@ function renderSummary(r) {
 }
 
 function renderTabs(r) {
-  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null };
+  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null, roles: null };
   for (const btn of document.querySelectorAll('.tab')) {
     const name = btn.dataset.tab;
     const active = name === state.tab;
@@ -298,6 +317,7 @@ function showTab(name) {
   state.tab = name;
   renderTabs(state.report);
   if (name === 'activity') renderActivity();
+  if (name === 'roles') renderRolesTab();
 }
 
 // ---------------------------------------------------------------- inputs
@@ -732,7 +752,7 @@ function saveMap(dialog, file) {
   const maps = [map, ...savedMaps().filter((m) => m.name !== file)];
   localStorage.setItem(MAPS_KEY, JSON.stringify(maps));
   dialog.close();
-  send({ type: 'config', config: { column_maps: maps } });
+  send({ type: 'config', config: pageConfig() });
 }
 
 /** Downloads the saved mappings as a config file the CLI accepts (`--config`). */
