@@ -281,3 +281,15 @@ fn staff_like_behaviour_is_suggested_not_applied() {
     assert_eq!(s.signals[0].time.as_deref(), Some("08:00"));
     assert!(r.members.iter().any(|m| m.id == "wechat:bot"), "still a member until confirmed");
 }
+
+#[test]
+fn the_sample_has_balanced_and_unbalanced_groups() {
+    let files = qunlens::sample::generate(&Default::default());
+    let pairs: Vec<(&str, &[u8])> = files.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())).collect();
+    let r = qunlens::analyze(&pairs, Config::default()).unwrap().roles;
+    let lacking = r.groups.iter().find(|g| g.counts.get(Role::Kol) == 0 && g.counts.get(Role::Lecturer) == 0 && g.ranked >= 20);
+    let lacking = lacking.expect("a group without KOLs and lecturers");
+    assert!(r.recommendations.iter().any(|x| x.group == lacking.id && x.code == "lacking_kol" && !x.candidates.is_empty()));
+    let led = r.groups.iter().find(|g| g.counts.get(Role::Lecturer) == 1 && g.counts.get(Role::Kol) >= 2);
+    assert!(led.is_some(), "a group where the sample's KOLs are @mentioned and one of them lectures");
+}
