@@ -46,6 +46,17 @@ pub struct MonthDelta {
     pub shares: u32,
 }
 
+impl MonthDelta {
+    fn add(&mut self, o: &MonthDelta) {
+        self.messages += o.messages;
+        self.days += o.days;
+        self.replies += o.replies;
+        self.mentions += o.mentions;
+        self.mentioners += o.mentioners;
+        self.shares += o.shares;
+    }
+}
+
 /// Staff-like habits of a member, summed over their groups.
 #[derive(Clone, Debug, Default)]
 pub struct Habits {
@@ -110,6 +121,10 @@ struct Slots {
     first_month: Vec<i32>,
     runs: Vec<Run>,
     last_day: Vec<i64>,
+    /// The month being tallied per slot (messages come in time order, so a slot's month only
+    /// grows): finished months move to `done`, so there is no hash lookup per message.
+    current: Vec<(i32, MonthDelta)>,
+    done: Vec<(i32, u32, MonthDelta)>,
 }
 
 impl Slots {
@@ -123,9 +138,36 @@ impl Slots {
             self.first_month.push(month);
             self.runs.push(Run::default());
             self.last_day.push(i64::MIN);
+            self.current.push((month, MonthDelta::default()));
         }
         self.first_month[id as usize] = self.first_month[id as usize].min(month);
         id
+    }
+
+    /// The running tally of slot `s` for `month`.
+    fn month(&mut self, s: u32, month: i32) -> &mut MonthDelta {
+        let cur = &mut self.current[s as usize];
+        if cur.0 != month {
+            let old = std::mem::replace(cur, (month, MonthDelta::default()));
+            self.done.push((old.0, s, old.1));
+        }
+        &mut cur.1
+    }
+}
+
+/// Per member: the day being tallied and the half hours (bits) they posted in that day.
+#[derive(Clone, Copy)]
+struct Today {
+    day: i64,
+    mask: u64,
+}
+
+fn flush_today(member: MemberId, today: &Today, counts: &mut HashMap<(MemberId, u8), u32>) {
+    let mut mask = today.mask;
+    while mask != 0 {
+        let bucket = mask.trailing_zeros() as u8;
+        *counts.entry((member, bucket)).or_default() += 1;
+        mask &= mask - 1;
     }
 }
 
@@ -144,7 +186,8 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
     let mut habits = vec![Habits::default(); n_members];
     let mut member_last_day = vec![i64::MIN; n_members];
     // (member, half-hour bucket) -> (distinct days, last day)
-    let mut buckets: HashMap<(MemberId, u8), (u32, i64)> = HashMap::default();
+    let mut buckets: HashMap<(MemberId, u8), u32> = HashMap::default();
+    let mut today = vec![Today { day: i64::MIN, mask: 0 }; n_members];
     let mut group_last_day = vec![i64::MIN; n_groups];
     let mut group_days = vec![0u32; n_groups];
     let mut first_of_day: HashMap<u32, u32> = HashMap::default();
@@ -184,11 +227,9 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
         }
         let ev = &mut slots.evidence[su];
         ev.messages += 1;
-        let delta = months.entry((month, s)).or_default();
-        delta.messages += 1;
-        if slots.last_day[su] != day {
+        let new_day = slots.last_day[su] != day;
+        if new_day {
             slots.last_day[su] = day;
-            delta.days += 1;
             if t > window_start {
                 ev.active_days += 1;
             }
@@ -200,16 +241,18 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
             h.days += 1;
         }
         let bucket = ((t + local.offset_seconds as i64).rem_euclid(86400) / 1800) as u8;
-        let b = buckets.entry((sender, bucket)).or_insert((0, i64::MIN));
-        if b.1 != day {
-            b.1 = day;
-            b.0 += 1;
+        let td = &mut today[sender as usize];
+        if td.day != day {
+            flush_today(sender, td, &mut buckets);
+            *td = Today { day, mask: 0 };
         }
+        td.mask |= 1 << bucket;
         let text = m.text(i);
         if m.kind[i] == MessageKind::Text && t.saturating_sub(group_last_join[g as usize]) <= 3600 && is_welcome(text) {
             h.welcomes += 1;
         }
         // Long-form shares: many long messages within the span, or a file then talk.
+        let mut shared = false;
         let run = &mut slots.runs[su];
         match m.kind[i] {
             MessageKind::File => *run = Run { start: t, file: true, ..Run::default() },
@@ -220,17 +263,23 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
                 if run.file {
                     run.talk += 1;
                 }
-                if crate::text::meaningful_len(text) >= cfg.lecture_min_chars as usize {
+                // A character is at least a byte: short texts skip the character scan.
+                let min = cfg.lecture_min_chars as usize;
+                if text.len() >= min && crate::text::meaningful_len(text) >= min {
                     run.long += 1;
                 }
                 let done = run.long >= cfg.lecture_min_messages.max(1) || (run.file && run.talk >= cfg.lecture_file_talk.max(1));
                 if done && !run.counted {
                     run.counted = true;
-                    ev.shares += 1;
-                    delta.shares += 1;
+                    slots.evidence[su].shares += 1;
+                    shared = true;
                 }
             }
         }
+        let delta = slots.month(s, month);
+        delta.messages += 1;
+        delta.days += new_day as u32;
+        delta.shares += shared as u32;
     }
 
     // Memberships seen only through joins, leaves, invitations and member lists.
@@ -308,7 +357,10 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
     }
 
     // Habits that need the whole pass.
-    for ((member, bucket), (days, _)) in buckets {
+    for (member, td) in today.iter().enumerate() {
+        flush_today(member as MemberId, td, &mut buckets);
+    }
+    for ((member, bucket), days) in buckets {
         let h = &mut habits[member as usize];
         if days > h.fixed_slot.1 || (days == h.fixed_slot.1 && bucket < h.fixed_slot.0) {
             h.fixed_slot = (bucket, days);
@@ -332,8 +384,17 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
         departed[s as usize] = at.is_some();
         departed_month[s as usize] = at;
     }
-    let mut months: Vec<(i32, u32, MonthDelta)> = months.into_iter().map(|((mo, s), d)| (mo, s, d)).collect();
-    months.sort_unstable_by_key(|&(mo, s, _)| (mo, s));
+    let mut all = std::mem::take(&mut slots.done);
+    all.extend(slots.current.iter().enumerate().map(|(s, &(mo, d))| (mo, s as u32, d)));
+    all.extend(months.into_iter().map(|((mo, s), d)| (mo, s, d)));
+    all.sort_unstable_by_key(|&(mo, s, _)| (mo, s));
+    let mut months: Vec<(i32, u32, MonthDelta)> = Vec::with_capacity(all.len());
+    for (mo, s, d) in all {
+        match months.last_mut() {
+            Some(last) if (last.0, last.1) == (mo, s) => last.2.add(&d),
+            _ => months.push((mo, s, d)),
+        }
+    }
     Features {
         slots: slots.keys,
         evidence: slots.evidence,
@@ -355,17 +416,27 @@ fn time_order(model: &Model) -> Vec<u32> {
         model.members.get(id as usize).map(|x| (x.platform_id.as_deref(), x.names.iter().map(|n| n.name.as_str()).min()))
     };
     let group_key = |g: GroupId| model.groups.get(g as usize).map(|x| (x.platform, x.key.as_str()));
-    let mut order: Vec<u32> = (0..m.len() as u32).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (a as usize, b as usize);
-        m.time[a].cmp(&m.time[b]).then_with(|| {
-            group_key(m.group[a])
-                .cmp(&group_key(m.group[b]))
-                .then_with(|| member_key(m.sender[a]).cmp(&member_key(m.sender[b])))
-                .then_with(|| (m.kind[a] as u8).cmp(&(m.kind[b] as u8)))
-                .then_with(|| m.text(a).cmp(m.text(b)))
-        })
-    });
+    let mut keyed: Vec<(i64, u32)> = m.time.iter().enumerate().map(|(i, &t)| (t, i as u32)).collect();
+    if keyed.windows(2).any(|w| w[1].0 < w[0].0) {
+        keyed.sort_unstable();
+    }
+    let mut order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
+    // Same-second runs (rare) are ordered by content.
+    let mut start = 0;
+    while start < keyed.len() {
+        let end = start + keyed[start..].iter().take_while(|k| k.0 == keyed[start].0).count();
+        if end - start > 1 {
+            order[start..end].sort_by(|&a, &b| {
+                let (a, b) = (a as usize, b as usize);
+                group_key(m.group[a])
+                    .cmp(&group_key(m.group[b]))
+                    .then_with(|| member_key(m.sender[a]).cmp(&member_key(m.sender[b])))
+                    .then_with(|| (m.kind[a] as u8).cmp(&(m.kind[b] as u8)))
+                    .then_with(|| m.text(a).cmp(m.text(b)))
+            });
+        }
+        start = end;
+    }
     order
 }
 
