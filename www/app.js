@@ -5,6 +5,7 @@ import * as echarts from './vendor/echarts.js';
 import { t, getLang, setLang, locale, translateDom, LANGS } from './i18n.js';
 import { downloadTable, saveBlob } from './export.js';
 import { renderRoles, rolesConfig } from './views/roles.js';
+import { el } from './views/dom.js';
 
 const PAGE_SIZE = 100;
 const $ = (id) => document.getElementById(id);
@@ -33,21 +34,6 @@ const state = {
 };
 
 // ---------------------------------------------------------------- small DOM helpers
-
-/** Creates an element; `text` is set with textContent, other props as attributes. */
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'text') node.textContent = v;
-    else if (k === 'class') node.className = v;
-    else if (k === 'dataset') Object.assign(node.dataset, v);
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c != null) node.append(c);
-  return node;
-}
 
 const fmtNum = (n) => (n == null ? t('dash') : Number(n).toLocaleString(locale()));
 /** Report times are RFC 3339 in the report's zone; show them in that zone, to the minute. */

@@ -5,6 +5,7 @@
 import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
+import { el } from './dom.js';
 
 export const ROLES = ['big_name', 'lecturer', 'kol', 'active', 'ordinary'];
 const COLORS = { big_name: '#7c3aed', lecturer: '#2563eb', kol: '#0891b2', active: '#16a34a', ordinary: '#cbd5e1' };
@@ -34,20 +35,6 @@ export function rolesConfig() {
 function saveRoleSettings(patch) {
   const next = { ...savedRoleSettings(), ...patch };
   try { localStorage.setItem(STORE_KEY, JSON.stringify(next)); } catch { /* private mode: keep for this session only */ }
-}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'text') node.textContent = v;
-    else if (k === 'class') node.className = v;
-    else if (k === 'dataset') Object.assign(node.dataset, v);
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c != null) node.append(c);
-  return node;
 }
 
 const fmt = (n) => Number(n).toLocaleString(locale());

@@ -10,7 +10,7 @@ use crate::time::{civil_from_days, Zone};
 use super::settings::RolesConfig;
 
 /// Tallies of one membership (one member in one group), up to `as_of`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Evidence {
     /// Messages sent (system tips, recalls and pats excluded).
     pub messages: u32,

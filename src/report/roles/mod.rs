@@ -126,16 +126,9 @@ pub struct MembershipRole {
     pub reason: Reason,
     /// Never spoke in this group.
     pub silent: bool,
-    pub messages: u32,
-    pub active_days: u32,
-    /// Replies / quotes received.
-    pub replies: u32,
-    /// @mentions received.
-    pub mentions: u32,
-    /// Distinct members who @mentioned them.
-    pub mentioners: u32,
-    /// Long-form shares delivered.
-    pub shares: u32,
+    /// messages, active_days, replies, mentions, mentioners, shares.
+    #[serde(flatten)]
+    pub evidence: Evidence,
 }
 
 /// A staff account and where that came from.
@@ -272,29 +265,25 @@ fn member_rows(cx: &Context<'_>) -> Vec<MemberRoles> {
             .iter()
             .filter_map(|&s| {
                 let (role, reason) = cx.roles[s as usize].clone()?;
-                let e = &cx.features.evidence[s as usize];
                 Some(MembershipRole {
                     group: cx.group_ids[cx.features.slots[s as usize].0 as usize].clone(),
                     role,
                     silent: reason.code == "silent",
                     reason,
-                    messages: e.messages,
-                    active_days: e.active_days,
-                    replies: e.replies,
-                    mentions: e.mentions,
-                    mentioners: e.mentioners,
-                    shares: e.shares,
+                    evidence: cx.features.evidence[s as usize].clone(),
                 })
             })
             .collect();
         // Highest role; ties: the membership with more received, then more messages.
         let Some(best) = memberships.iter().max_by(|a, b| {
-            (a.role, a.replies + a.mentions, a.messages).cmp(&(b.role, b.replies + b.mentions, b.messages)).then(std::cmp::Ordering::Greater)
+            (a.role, a.evidence.received(), a.evidence.messages)
+                .cmp(&(b.role, b.evidence.received(), b.evidence.messages))
+                .then(std::cmp::Ordering::Greater)
         }) else {
             continue;
         };
-        let received: u32 = memberships.iter().map(|x| x.replies + x.mentions).sum();
-        let messages: u32 = memberships.iter().map(|x| x.messages).sum();
+        let received: u32 = memberships.iter().map(|x| x.evidence.received()).sum();
+        let messages: u32 = memberships.iter().map(|x| x.evidence.messages).sum();
         let row = MemberRoles {
             id: cx.member_ids[m].clone(),
             name: cx.member_names[m].clone(),
