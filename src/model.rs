@@ -12,7 +12,9 @@
 /// than the default SipHash there, and still seeded per process.
 pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+mod arena;
 mod merge;
+pub use arena::TextArena;
 pub use merge::Partial;
 
 /// Index into [`Model::groups`].
@@ -204,9 +206,9 @@ pub struct Messages {
     pub group: Vec<GroupId>,
     pub sender: Vec<MemberId>,
     pub kind: Vec<MessageKind>,
-    /// Byte range of the text in `text_arena`.
+    /// Where the text is in `text_arena` (read it with [`Messages::text`]).
     pub text_span: Vec<(u32, u32)>,
-    pub text_arena: String,
+    pub text_arena: TextArena,
     /// Sparse extras, keyed by message index.
     pub quotes: HashMap<u32, Quote>,
     pub mentions: HashMap<u32, Vec<String>>,
@@ -225,9 +227,7 @@ impl Messages {
 
     /// Text of message `i` (empty for media without a caption).
     pub fn text(&self, i: usize) -> &str {
-        let (start, len) = self.text_span[i];
-        let start = start as usize;
-        self.text_arena.get(start..start + len as usize).unwrap_or("")
+        self.text_span.get(i).map_or("", |&span| self.text_arena.get(span))
     }
 }
 
@@ -513,9 +513,8 @@ impl ModelBuilder {
         m.group.push(msg.group);
         m.sender.push(sender);
         m.kind.push(msg.kind);
-        let start = m.text_arena.len();
-        m.text_arena.push_str(msg.text);
-        m.text_span.push((start as u32, msg.text.len() as u32));
+        let span = m.text_arena.push(msg.text);
+        m.text_span.push(span);
         if let Some(q) = msg.quote {
             m.quotes.insert(index, q);
         }

@@ -161,12 +161,18 @@ pub fn sample_files() -> js_sys::Array {
     out
 }
 
-/// Header and first rows of a CSV no known format matched (`{encoding, columns, rows}` as
-/// JSON), for the page's column-mapping dialog; `undefined` if it is not a CSV.
+/// Header and first rows of a CSV (its start is enough) or of a spreadsheet's first sheet (the
+/// whole .xlsx/.xls) no known format matched, as `{encoding, columns, rows}` JSON for the
+/// page's column-mapping dialog; `undefined` if it is neither.
 #[wasm_bindgen]
 pub fn preview_csv(bytes: &[u8]) -> Option<String> {
     init();
-    crate::ingest::mapped_csv::preview(bytes).and_then(|p| serde_json::to_string(&p).ok())
+    let preview = if crate::ingest::workbook::is_workbook(bytes) {
+        crate::ingest::workbook::preview(bytes)
+    } else {
+        crate::ingest::mapped_csv::preview(bytes)
+    };
+    preview.and_then(|p| serde_json::to_string(&p).ok())
 }
 
 /// A report table as a file: `format` is `"csv"` (UTF-8 with BOM) or `"xlsx"`;

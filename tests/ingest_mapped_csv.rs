@@ -48,3 +48,31 @@ fn without_a_mapping_the_error_names_the_columns_to_map() {
     let err = input.error.as_deref().unwrap();
     assert!(err.contains("columns 时间, 群, 发送人, 内容, 回复"), "{err}");
 }
+
+/// A real .xlsx (written by openpyxl, as Excel writes it): date cells, a group name merged down
+/// its rows, a second sheet of notes. The same mapping reads it like the CSV.
+#[test]
+fn an_xlsx_is_read_through_the_same_mapping() {
+    let config = r#"{"column_maps": [{"name": "CRM 聊天记录", "time": "时间", "sender": "发送人",
+        "text": "内容", "group": "群", "reply_to": "回复"}]}"#;
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xlsx/crm_chat_log.xlsx")).unwrap();
+    let mut a = Analyzer::new(Config::from_json(config).unwrap()).unwrap();
+    a.add_file("crm_chat_log.xlsx", &bytes);
+    let r = a.report();
+    let input = &r.inputs[0];
+    assert_eq!(input.format.as_deref(), Some("mapped-csv"));
+    assert_eq!((input.rows, input.messages, input.skipped_count), (4, 4, 1));
+    assert_eq!(input.skipped[0].line, 5);
+    assert!(input.skipped[0].reason.starts_with("聊天记录: 时间 \"坏日期\""), "{}", input.skipped[0].reason);
+    let east = r.groups.iter().find(|g| g.name == "华东客户群").unwrap();
+    assert_eq!((east.messages, east.speakers), (3, 2), "the merged group cell covers its rows");
+    assert_eq!(east.first_message.as_deref(), Some("2024-03-01T10:00:00+08:00"));
+    assert_eq!(east.last_message.as_deref(), Some("2024-03-13T09:00:00+08:00"));
+
+    // Without a mapping the workbook is reported as unknown, naming its sheets.
+    let mut plain = Analyzer::new(Config::default()).unwrap();
+    plain.add_file("crm_chat_log.xlsx", &bytes);
+    let r = plain.report();
+    assert_eq!(r.inputs[0].error_code.as_deref(), Some("unknown_format"));
+    assert!(r.inputs[0].error.as_deref().unwrap().contains("聊天记录, 说明"));
+}

@@ -51,7 +51,11 @@ const pct = (done, total) => (total > 0 ? Math.min(100, Math.floor((done / total
 // ---------------------------------------------------------------- worker
 
 function startWorker() {
-  state.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  // `?workers=N` on the page caps the parse workers (1: read everything in one worker).
+  const url = new URL('./worker.js', import.meta.url);
+  const workers = new URLSearchParams(location.search).get('workers');
+  if (workers) url.searchParams.set('workers', workers);
+  state.worker = new Worker(url, { type: 'module' });
   state.ready = false;
   state.pending = 0;
   state.requests = [];
@@ -83,7 +87,9 @@ function onWorkerMessage(msg) {
       state.pending = Math.max(0, state.pending - 1);
       if (state.pending === 0) state.progress = null;
       state.source = msg.source;
-      window.__qunlensWasmBytes = msg.wasmBytes; // for benchmarks: the worker's wasm memory peak
+      // For benchmarks and tests: the worker's wasm memory peak, threads that read the files.
+      window.__qunlensWasmBytes = msg.wasmBytes;
+      window.__qunlensThreads = msg.threads;
       setReport(msg.source === 'empty' ? null : JSON.parse(msg.json));
       break;
     case 'cancelled':
@@ -333,7 +339,7 @@ function renderInputs(r) {
       const translated = getLang() === 'en' || !input.error_code ? null : t(key);
       const text = translated && translated !== key ? `${translated}（${input.error}）` : input.error;
       details.push(el('p', { class: 'input-error', text }));
-      if (input.error_code === 'unknown_format' && /\.(csv|txt)$/i.test(input.file) && state.source === 'files') {
+      if (input.error_code === 'unknown_format' && /\.(csv|txt|xlsx|xls)$/i.test(input.file) && state.source === 'files') {
         details.push(el('button', {
           type: 'button', class: 'button map-button', dataset: { file: input.file }, text: t('map.button'),
           onclick: () => state.worker.postMessage({ type: 'preview', file: input.file }),

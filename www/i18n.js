@@ -282,6 +282,7 @@ const STRINGS = {
     'error.no_readable_rows': '所有行都无法读取，见下方跳过的行',
     'error.bad_archive': 'zip 压缩包已损坏或不完整',
     'error.archive_limits': 'zip 压缩包超出安全限制（文件过多、过大或疑似压缩炸弹），未读取',
+    'error.bad_workbook': 'Excel 文件已损坏或无法读取',
     'groups.name': '群名称',
     'groups.platform': '平台',
     'groups.members': '出现过的成员',

@@ -86,6 +86,7 @@ export interface InputReport {
     | "no_readable_rows"
     | "bad_archive"
     | "archive_limits"
+    | "bad_workbook"
     | null;
 }
 

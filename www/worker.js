@@ -12,14 +12,16 @@
 //               {type:'floor', files: File[]}                     benchmark floor: read + decode + split only
 // Messages out: {type:'ready'}
 //               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
-//               {type:'report', json, source, wasmBytes}          source: 'files' | 'sample' | 'empty';
-//                                                                 wasmBytes: wasm memory size (= its peak)
+//               {type:'report', json, source, wasmBytes, threads} source: 'files' | 'sample' | 'empty';
+//                                                                 wasmBytes: wasm memory size (= its peak);
+//                                                                 threads: workers that read the last load
 //               {type:'cancelled'}
 //               {type:'error', message, fatal}                    fatal: the wasm instance is unusable
 //               {type:'preview', file, json}                      json: {encoding, columns, rows} or null
 //               {type:'floor', records, ms}
 //               {type:'exported', id, bytes, error}               bytes: Uint8Array (transferred) or error text
 import init, { Analyzer, RecordCounter, sample_files, preview_csv, export_table } from './pkg/qunlens.js';
+import { readChunks } from './read.js';
 
 const PROGRESS_EVERY_MS = 50;
 const SAMPLE_CHUNK = 1 << 20;
@@ -36,7 +38,27 @@ let configJson = '{}';
 /** The wasm linear memory: it only grows, so its size is the peak (benchmarks report it). */
 let wasmMemory = null;
 
-const ready = init().then(
+/** Threads (this worker + parse workers) that read the last load, for benchmarks and tests. */
+let lastThreads = 1;
+
+/** The compiled wasm module, shared with parse workers so they skip fetching and compiling. */
+let wasmModule = null;
+
+/** Parse workers to add beside this one: one per spare core, at most 3; `?workers=N` in the
+ *  worker URL (set from the page's own URL) caps the total, `workers=1` keeps one thread. */
+const PARSE_WORKERS = Math.max(0, Math.min(
+  (navigator.hardwareConcurrency || 1) - 1, 3,
+  Number(new URL(self.location.href).searchParams.get('workers') || 4) - 1,
+));
+/** Below this many bytes a drop is read here alone: starting workers would cost more. */
+const PARALLEL_MIN_BYTES = 4 << 20;
+
+const ready = WebAssembly.compileStreaming(fetch(new URL('./pkg/qunlens_bg.wasm', import.meta.url)))
+  .then((module) => {
+    wasmModule = module;
+    return init({ module_or_path: module });
+  })
+  .then(
   (wasm) => {
     wasmMemory = wasm.memory;
     analyzer = new Analyzer(configJson);
@@ -93,7 +115,9 @@ async function handle(msg) {
       }
     } else if (msg.type === 'preview') {
       const file = committed.find((f) => f !== 'sample' && f.name === msg.file);
-      const bytes = file ? new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer()) : null;
+      // A CSV's start is enough; a spreadsheet is a zip with its directory at the end.
+      const whole = file && /\.xlsx?$/i.test(file.name) && file.size < (256 << 20);
+      const bytes = file ? new Uint8Array(await (whole ? file : file.slice(0, 256 * 1024)).arrayBuffer()) : null;
       post({ type: 'preview', file: msg.file, json: bytes ? preview_csv(bytes) ?? null : null });
     } else if (msg.type === 'floor') {
       post(await floor(msg.files));
@@ -135,7 +159,10 @@ function finish(source) {
 }
 
 function reportMessage(source) {
-  return { type: 'report', source, json: analyzer.report_json(), wasmBytes: wasmMemory?.buffer.byteLength ?? 0 };
+  return {
+    type: 'report', source, json: analyzer.report_json(),
+    wasmBytes: wasmMemory?.buffer.byteLength ?? 0, threads: lastThreads,
+  };
 }
 
 /** After a cancel: rebuild the analyzer from the files loaded before the cancelled batch. */
@@ -151,7 +178,8 @@ async function restore() {
   post(reportMessage(previous.includes('sample') ? 'sample' : previous.length ? 'files' : 'empty'));
 }
 
-/** Reads every source (File or 'sample') into the analyzer, posting throttled progress. */
+/** Reads every source (File or 'sample') into the analyzer, posting throttled progress.
+ *  Several large files are shared out to parse workers (planShares) and merged here. */
 async function load(sources, uncancellable = false) {
   let files = [];
   for (const s of sources) {
@@ -163,16 +191,22 @@ async function load(sources, uncancellable = false) {
     }
   }
   const allTotal = files.reduce((n, f) => n + f.size, 0);
-  let allDone = 0;
+  const [own, ...shares] = planShares(files);
+  lastThreads = 1 + shares.length;
+  const helperBytes = shares.map(() => 0);
+  let ownDone = 0;
+  let current = { index: 0, done: 0 };
   let last = 0;
   /** Posts progress at most every PROGRESS_EVERY_MS; true when it did (time to yield). */
-  const progress = (i, bytesDone, force) => {
+  const progress = (force) => {
     const now = performance.now();
     if (!force && now - last < PROGRESS_EVERY_MS) return false;
     last = now;
+    const f = own[current.index] || own[own.length - 1] || files[0];
+    const allDone = ownDone + current.done + helperBytes.reduce((a, b) => a + b, 0);
     post({
-      type: 'progress', phase: 'read', file: files[i].name, fileIndex: i, fileCount: files.length,
-      bytesDone, bytesTotal: files[i].size, allDone: allDone + bytesDone, allTotal,
+      type: 'progress', phase: 'read', file: f.name, fileIndex: files.indexOf(f), fileCount: files.length,
+      bytesDone: current.done, bytesTotal: f.size, allDone: Math.min(allDone, allTotal), allTotal,
     });
     return true;
   };
@@ -182,56 +216,96 @@ async function load(sources, uncancellable = false) {
   const check = () => {
     if (cancelRequested && !uncancellable) throw CANCELLED;
   };
-  for (let i = 0; i < files.length; i++) {
-    const f = files[i];
-    progress(i, 0, true);
-    analyzer.begin_file(f.name);
-    let done = 0;
-    if (f.bytes) {
-      for (let start = 0; start < f.bytes.byteLength; start += SAMPLE_CHUNK) {
-        const chunk = f.bytes.subarray(start, start + SAMPLE_CHUNK);
-        analyzer.push(chunk);
-        done += chunk.byteLength;
-        // Yield a task now and then so a cancel message can arrive.
-        if (progress(i, done, false)) await yieldTask();
-        check();
-      }
-    } else {
-      try {
-        await readChunks(f.file, async (value) => {
+  const parsers = shares.map((share, k) => startParser(share, (bytes) => {
+    helperBytes[k] = bytes;
+    progress(false);
+  }));
+  try {
+    for (let i = 0; i < own.length; i++) {
+      const f = own[i];
+      current = { index: i, done: 0 };
+      progress(true);
+      analyzer.begin_file(f.name);
+      if (f.bytes) {
+        for (let start = 0; start < f.bytes.byteLength; start += SAMPLE_CHUNK) {
+          const chunk = f.bytes.subarray(start, start + SAMPLE_CHUNK);
+          analyzer.push(chunk);
+          current.done += chunk.byteLength;
+          // Yield a task now and then so a cancel message can arrive.
+          if (progress(false)) await yieldTask();
           check();
-          analyzer.push(value);
-          done += value.byteLength;
-          if (progress(i, done, false)) await yieldTask();
-        });
-      } catch (e) {
-        if (e === CANCELLED || e instanceof WebAssembly.RuntimeError) throw e;
-        // The browser could not read the file (deleted, permission): report it as that file's error.
-        throw new Error(`${f.name}: ${e && e.message || e}`);
+        }
+      } else {
+        try {
+          await readChunks(f.file, async (value) => {
+            check();
+            analyzer.push(value);
+            current.done += value.byteLength;
+            if (progress(false)) await yieldTask();
+          });
+        } catch (e) {
+          if (e === CANCELLED || e instanceof WebAssembly.RuntimeError) throw e;
+          // The browser could not read the file (deleted, permission): report it as that file's error.
+          throw new Error(`${f.name}: ${e && e.message || e}`);
+        }
       }
+      analyzer.end_file();
+      ownDone += f.size;
+      current = { index: i + 1, done: 0 };
     }
-    analyzer.end_file();
-    allDone += f.size;
-    progress(i, f.size, true);
+    // Merge the parse workers' partials as they arrive (the merge is order-independent),
+    // still answering a cancel while waiting.
+    const pending = new Set(parsers);
+    while (pending.size) {
+      const settled = parsers.filter((p) => pending.has(p) && p.result);
+      for (const p of settled) {
+        pending.delete(p);
+        if (p.result.error) throw new Error(p.result.error);
+        analyzer.absorb(p.result.bytes);
+      }
+      if (pending.size) await Promise.race([...[...pending].map((p) => p.done), new Promise((r) => setTimeout(r, 50))]);
+      check();
+    }
+    progress(true);
+  } finally {
+    for (const p of parsers) p.worker.terminate();
   }
 }
 
-/** Reads a File chunk by chunk, asking for the next chunk before handing over this one so
- *  reading overlaps parsing. */
-async function readChunks(file, onChunk) {
-  const reader = file.stream().getReader();
-  try {
-    let pending = reader.read();
-    for (;;) {
-      const { value, done } = await pending;
-      if (done) return;
-      pending = reader.read();
-      await onChunk(value);
-    }
-  } catch (e) {
-    reader.cancel().catch(() => {});
-    throw e;
+/** Splits files into [own share, ...parse-worker shares]: largest first to the lightest
+ *  share. Small drops, single files and the sample stay in this worker. */
+function planShares(files) {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const helpers = Math.min(PARSE_WORKERS, files.length - 1);
+  if (helpers < 1 || total < PARALLEL_MIN_BYTES || files.some((f) => f.bytes)) return [files];
+  const shares = Array.from({ length: helpers + 1 }, () => ({ files: [], bytes: 0 }));
+  for (const f of [...files].sort((a, b) => b.size - a.size)) {
+    const lightest = shares.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    lightest.files.push(f);
+    lightest.bytes += f.size;
   }
+  return shares.filter((s, i) => i === 0 || s.files.length).map((s) => s.files);
+}
+
+/** Starts a parse worker on `share`; `.result` is set when it answers ({bytes} or {error}). */
+function startParser(share, onProgress) {
+  const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { type: 'module' });
+  const parser = { worker, result: null, done: null };
+  parser.done = new Promise((resolve) => {
+    worker.onmessage = ({ data }) => {
+      if (data.type === 'progress') onProgress(data.bytes);
+      else {
+        parser.result = data.type === 'partial' ? { bytes: data.bytes } : { error: data.message };
+        resolve();
+      }
+    };
+    worker.onerror = (e) => {
+      parser.result = { error: `parse worker: ${e.message || 'failed to start'}` };
+      resolve();
+    };
+  });
+  worker.postMessage({ type: 'parse', module: wasmModule, config: configJson, files: share.map((f) => f.file) });
+  return parser;
 }
 
 /** Benchmark floor: the same reading and decoding, split into records, nothing analysed. */

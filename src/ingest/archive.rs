@@ -24,12 +24,13 @@ const MAX_RATIO: u64 = 200;
 const RATIO_CHECK_FROM: u64 = 10 << 20;
 
 /// Why an archive could not be read.
+#[derive(Debug)]
 pub(crate) struct ArchiveError {
     pub code: &'static str,
     pub message: String,
 }
 
-fn fail(code: &'static str, message: String) -> ArchiveError {
+pub(crate) fn fail(code: &'static str, message: String) -> ArchiveError {
     ArchiveError { code, message }
 }
 
@@ -49,6 +50,9 @@ pub(crate) fn ingest(
     stats: &mut FileStats,
     column_maps: &[super::mapped_csv::ColumnMap],
 ) -> Result<ArchiveOutcome, ArchiveError> {
+    if bytes.starts_with(super::workbook::CFB_MAGIC) {
+        return read_sheets(bytes, zip_name, builder, zone, stats, column_maps);
+    }
     let mut archive = ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| fail("bad_archive", format!("the zip archive is damaged or incomplete: {e}")))?;
     if archive.len() > MAX_ENTRIES {
@@ -62,6 +66,16 @@ pub(crate) fn ingest(
         .filter_map(|i| archive.name_for_index(i).and_then(|n| n.ok()).map(|n| n.to_string()))
         .filter(|n| !n.ends_with('/') && !n.starts_with("__MACOSX/"))
         .collect();
+    if super::workbook::is_workbook_zip(&names) {
+        // calamine inflates on its own: hold its entries to the same limits first.
+        for name in &names {
+            budget.check(&mut archive, name)?;
+        }
+        return read_sheets(bytes, zip_name, builder, zone, stats, column_maps);
+    }
+    if names.iter().any(|n| n == "word/document.xml" || n.starts_with("ppt/")) {
+        return Err(fail("binary", "this is a Word/PowerPoint document, not a chat or CRM export".to_string()));
+    }
     if slack::is_slack_export(&names) {
         let mut cx = Context { builder, zone, stats, file_name: zip_name };
         slack::ingest(&mut archive, &names, &mut budget, &mut cx)?;
@@ -69,35 +83,74 @@ pub(crate) fn ingest(
     }
     let mut sorted = names;
     sorted.sort();
-    let mut outcome = ArchiveOutcome { format: None, encoding: None, malformed: 0 };
-    let mut unknown = Vec::new();
+    let mut inner = Inner::new(zip_name, column_maps);
     for name in sorted.iter().filter(|n| is_text_entry(n)) {
         let data = budget.read(&mut archive, name)?;
-        let inner_name = format!("{zip_name}/{name}");
-        let mut inner = FileIngest::new(&inner_name, builder).with_column_maps(column_maps);
-        inner.push(&data, builder, zone);
+        inner.read(name, &data, builder, zone, stats);
+    }
+    inner.outcome("the zip holds no chat export qunlens reads", "no text files")
+}
+
+/// The sheets of a workbook, each read like a dropped CSV.
+fn read_sheets(
+    bytes: &[u8],
+    book_name: &str,
+    builder: &mut ModelBuilder,
+    zone: &mut Zone,
+    stats: &mut FileStats,
+    column_maps: &[super::mapped_csv::ColumnMap],
+) -> Result<ArchiveOutcome, ArchiveError> {
+    let mut inner = Inner::new(book_name, column_maps);
+    for (sheet, csv) in super::workbook::sheets_as_csv(bytes)? {
+        inner.read(&sheet, csv.as_bytes(), builder, zone, stats);
+    }
+    inner.outcome("no sheet of the workbook is an export qunlens reads", "all sheets are empty")
+}
+
+/// Files inside a container (zip entries, workbook sheets), read through normal detection
+/// and summed into the container's line of the report.
+struct Inner<'a> {
+    container: &'a str,
+    column_maps: &'a [super::mapped_csv::ColumnMap],
+    outcome: ArchiveOutcome,
+    unknown: Vec<String>,
+}
+
+impl<'a> Inner<'a> {
+    fn new(container: &'a str, column_maps: &'a [super::mapped_csv::ColumnMap]) -> Self {
+        let outcome = ArchiveOutcome { format: None, encoding: None, malformed: 0 };
+        Inner { container, column_maps, outcome, unknown: Vec::new() }
+    }
+
+    fn read(&mut self, name: &str, data: &[u8], builder: &mut ModelBuilder, zone: &mut Zone, stats: &mut FileStats) {
+        let inner_name = format!("{}/{name}", self.container);
+        let mut inner = FileIngest::new(&inner_name, builder).with_column_maps(self.column_maps);
+        inner.push(data, builder, zone);
         let got = inner.finish(builder, zone);
-        match got.format {
-            Some(format) => {
-                outcome.format.get_or_insert(format);
-                outcome.encoding = outcome.encoding.or(got.encoding);
-                outcome.malformed += got.malformed_bytes;
-                stats.rows += got.stats.rows;
-                stats.skipped_count += got.stats.skipped_count;
-                for skip in got.stats.skipped {
-                    if stats.skipped.len() < super::MAX_LISTED_SKIPS {
-                        stats.skipped.push(super::Skip { line: skip.line, reason: format!("{name}: {}", skip.reason) });
-                    }
-                }
+        let Some(format) = got.format else {
+            self.unknown.push(name.to_string());
+            return;
+        };
+        self.outcome.format.get_or_insert(format);
+        self.outcome.encoding = self.outcome.encoding.or(got.encoding);
+        self.outcome.malformed += got.malformed_bytes;
+        stats.rows += got.stats.rows;
+        stats.skipped_count += got.stats.skipped_count;
+        stats.notes.extend(got.stats.notes);
+        for skip in got.stats.skipped {
+            if stats.skipped.len() < super::MAX_LISTED_SKIPS {
+                stats.skipped.push(super::Skip { line: skip.line, reason: format!("{name}: {}", skip.reason) });
             }
-            None => unknown.push(name.clone()),
         }
     }
-    if outcome.format.is_none() {
-        let listed = if unknown.is_empty() { "no text files".to_string() } else { unknown.join(", ") };
-        return Err(fail("unknown_format", format!("the zip holds no chat export qunlens reads ({listed})")));
+
+    fn outcome(self, none_read: &str, nothing_there: &str) -> Result<ArchiveOutcome, ArchiveError> {
+        if self.outcome.format.is_none() {
+            let listed = if self.unknown.is_empty() { nothing_there.to_string() } else { self.unknown.join(", ") };
+            return Err(fail("unknown_format", format!("{none_read} ({listed})")));
+        }
+        Ok(self.outcome)
     }
-    Ok(outcome)
 }
 
 /// Text entries worth detecting (media in a WhatsApp zip is skipped unread).
@@ -112,6 +165,20 @@ pub(crate) struct Budget {
 }
 
 impl Budget {
+    /// Checks one entry's declared size and ratio against the limits without inflating it
+    /// (for readers that inflate on their own, like the spreadsheet reader).
+    pub(crate) fn check(&mut self, archive: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<(), ArchiveError> {
+        let entry = archive
+            .by_name(name)
+            .map_err(|e| fail("bad_archive", format!("{name}: cannot be read from the zip: {e}")))?;
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        if size > self.left || (size > RATIO_CHECK_FROM && size / packed > MAX_RATIO) {
+            return Err(bomb(name));
+        }
+        self.left -= size;
+        Ok(())
+    }
+
     /// Reads one entry, refusing bombs before and while inflating.
     pub(crate) fn read(
         &mut self,

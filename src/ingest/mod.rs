@@ -10,6 +10,7 @@
 mod archive;
 mod slack;
 mod split;
+pub mod workbook;
 pub use split::RecordCounter;
 pub(crate) mod wechat_sys;
 pub(crate) mod wechat_types;
@@ -249,7 +250,8 @@ pub struct InputOutcome {
     pub error: Option<String>,
     /// Stable code of `error`, for translated messages: `empty`, `binary`, `unknown_format`,
     /// `no_messages` (a header only), `no_readable_rows` (every row skipped), `bad_archive`
-    /// (a damaged zip), `archive_limits` (a zip over the entry/size/ratio limits).
+    /// (a damaged zip), `archive_limits` (a zip over the entry/size/ratio limits), `bad_workbook`
+    /// (an .xlsx/.xls that cannot be read).
     pub error_code: Option<&'static str>,
     /// Bytes that were not valid in the detected encoding (replaced with U+FFFD).
     pub malformed_bytes: u64,
@@ -394,14 +396,9 @@ impl FileIngest {
         if head.iter().all(|b| b.is_ascii_whitespace()) {
             return self.fail("empty", "the file is empty".to_string());
         }
-        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
-            if is_office_document(head) {
-                return self.fail(
-                    "binary",
-                    "this is an Excel/Office document (.xlsx/.docx); save the sheet as CSV (UTF-8 or GBK) and drop that file"
-                        .to_string(),
-                );
-            }
+        // Zips (exports, .xlsx) and old Office files (.xls) are held whole: both keep their
+        // directory at the end.
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") || head.starts_with(workbook::CFB_MAGIC) {
             self.state = State::Archive { bytes: head.to_vec() };
             return;
         }
@@ -468,13 +465,6 @@ fn prefix_chars(s: &str, max: usize) -> &str {
 }
 
 /// An Office Open XML file is a zip whose first entry is `[Content_Types].xml` (or `_rels/`).
-fn is_office_document(head: &[u8]) -> bool {
-    let name_start = 30;
-    head.get(name_start..name_start + 19).is_some_and(|n| n == b"[Content_Types].xml")
-        || head.get(name_start..name_start + 6).is_some_and(|n| n == b"_rels/")
-        || memchr::memmem::find(&head[..head.len().min(4096)], b"xl/workbook.xml").is_some()
-}
-
 /// Recognises common non-text files people drop by mistake.
 fn binary_kind(head: &[u8]) -> Option<&'static str> {
     const MAGIC: &[(&[u8], &str)] = &[
@@ -482,7 +472,6 @@ fn binary_kind(head: &[u8]) -> Option<&'static str> {
         (b"\xFF\xD8\xFF", "a JPEG image"),
         (b"GIF8", "a GIF image"),
         (b"%PDF", "a PDF document"),
-        (b"\xD0\xCF\x11\xE0", "an old Office document (.xls/.doc)"),
         (b"SQLite format 3\0", "an SQLite database (decrypt and export it with a chat export tool first)"),
         (b"\x1F\x8B", "a gzip archive"),
         (b"Rar!", "a RAR archive"),

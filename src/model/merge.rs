@@ -125,13 +125,14 @@ impl ModelBuilder {
         };
         let m = p.messages;
         let out = &mut self.model.messages;
-        let text_offset = out.text_arena.len() as u32;
         out.time.extend_from_slice(&m.time);
         out.group.extend(m.group.iter().map(|&g| group(g)));
         out.sender.extend(m.sender.iter().map(|&s| sender(s)));
         out.kind.extend_from_slice(&m.kind);
-        out.text_span.extend(m.text_span.iter().map(|&(start, len)| (start + text_offset, len)));
-        out.text_arena.push_str(&m.text_arena);
+        for &span in &m.text_span {
+            let moved = out.text_arena.push(m.text_arena.get(span));
+            out.text_span.push(moved);
+        }
         let index = |i: u32| i + offset as u32;
         out.quotes.extend(m.quotes.into_iter().map(|(i, q)| (index(i), q)));
         out.mentions.extend(m.mentions.into_iter().map(|(i, v)| (index(i), v)));
@@ -172,8 +173,7 @@ impl Partial {
         if !m.sender.iter().all(|&s| sender_ok(s)) {
             return bad("a message names a sender that is not there");
         }
-        let arena = m.text_arena.len() as u64;
-        if m.text_span.iter().any(|&(start, len)| start as u64 + len as u64 > arena) {
+        if !m.text_span.iter().all(|&span| m.text_arena.contains(span)) {
             return bad("a message text is outside the text arena");
         }
         if m.quotes.keys().chain(m.mentions.keys()).any(|&i| i as usize >= n) {

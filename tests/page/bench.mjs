@@ -1,6 +1,6 @@
 // Page benchmark (scripts/bench.sh): end to end in headless Chromium — file input, worker,
 // wasm, report JSON on screen — for the given export file(s).
-//   node bench.mjs FILE... [--runs N]
+//   node bench.mjs FILE... [--runs N] [--workers N]   (--workers 1: no parse workers)
 // Prints MB/s, messages/s, the time to the first progress message and the main thread's
 // longest stall while the worker ran.
 import { stat } from 'node:fs/promises';
@@ -26,13 +26,15 @@ function rendererPeakBytes() {
 
 const args = process.argv.slice(2);
 let runs = 3;
+let query = '';
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runs') runs = Number(args[++i]);
+  else if (args[i] === '--workers') query = `?workers=${Number(args[++i])}`;
   else files.push(args[i]);
 }
 if (!files.length) {
-  console.error('usage: node bench.mjs FILE... [--runs N]');
+  console.error('usage: node bench.mjs FILE... [--runs N] [--workers N]');
   process.exit(2);
 }
 let bytes = 0;
@@ -73,7 +75,7 @@ try {
     // A fresh context per run: its own renderer process, so the peak RSS belongs to this run.
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     const page = await context.newPage();
-    await page.goto(server.url + '/');
+    await page.goto(server.url + '/' + query);
     await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
     const baseline = rendererPeakBytes(); // the page and its worker loaded, no data yet
     await page.evaluate(installStallProbe);

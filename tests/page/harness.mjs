@@ -3,6 +3,7 @@
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, access } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -38,8 +39,9 @@ export function useBrowser() {
 /** The served origin (after `useBrowser`'s `before` ran). */
 export const serverUrl = () => server.url;
 
-/** A fresh page on the served www/, with every request and page error recorded. */
-export async function openPage(locale = 'en-US') {
+/** A fresh page on the served www/ (`query`: e.g. `?workers=1`), with every request and page
+ *  error recorded. */
+export async function openPage(locale = 'en-US', query = '') {
   const context = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
   const requests = [];
   const errors = [];
@@ -47,7 +49,7 @@ export async function openPage(locale = 'en-US') {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(server.url + '/');
+  await page.goto(server.url + '/' + query);
   await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 });
   return {
     page,
@@ -81,4 +83,26 @@ export async function groupRows(page) {
 
 export async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+}
+
+/** A PyWxDump CSV of about `mb` megabytes (one group, `speakers` speakers), written to `dir`. */
+export async function bigCsv(dir, mb, room = '99999999999', speakers = 20) {
+  const file = path.join(dir, `${room}@chatroom_0_9999999.csv`);
+  const out = createWriteStream(file);
+  out.write('id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n');
+  let written = 0;
+  const chunk = [];
+  for (let i = 1; written < mb * 1e6; i++) {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    const row = `${i},${1e9 + i},文本,0,wxid_user${i % speakers},${room}@chatroom,今天的课程资料已经发到群文件了，大家记得查收 ${i},,2024-02-${day} 10:00:00\r\n`;
+    chunk.push(row);
+    written += Buffer.byteLength(row);
+    if (chunk.length === 10_000) {
+      if (!out.write(chunk.join(''))) await new Promise((r) => out.once('drain', r));
+      chunk.length = 0;
+    }
+  }
+  out.write(chunk.join(''));
+  await new Promise((r) => out.end(r));
+  return file;
 }

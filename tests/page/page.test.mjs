@@ -5,13 +5,12 @@
 // switch; no request leaves the page's origin. Screenshots go to tests/page/screenshots/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installStallProbe } from './probes.mjs';
 
 import { mkdtemp, rm } from 'node:fs/promises';
-import { FIXTURES, useBrowser, openPage, waitForReport, groupRows, shot, num, minute } from './harness.mjs';
+import { FIXTURES, useBrowser, openPage, waitForReport, groupRows, shot, num, minute, bigCsv } from './harness.mjs';
 
 const PYWXDUMP = path.join(FIXTURES, '45678901234@chatroom_0_5000.csv');
 const PNG = path.join(FIXTURES, 'photo.csv');
@@ -195,28 +194,6 @@ test('(c) the language follows the browser and the switch is remembered', async 
   await finish();
 });
 
-/** A PyWxDump CSV of about `mb` megabytes (one group, 20 speakers), written to a temp dir. */
-async function bigCsv(dir, mb) {
-  const file = path.join(dir, '99999999999@chatroom_0_9999999.csv');
-  const out = createWriteStream(file);
-  out.write('id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n');
-  let written = 0;
-  const chunk = [];
-  for (let i = 1; written < mb * 1e6; i++) {
-    const day = String(1 + (i % 28)).padStart(2, '0');
-    const row = `${i},${1e9 + i},文本,0,wxid_user${i % 20},99999999999@chatroom,今天的课程资料已经发到群文件了，大家记得查收 ${i},,2024-02-${day} 10:00:00\r\n`;
-    chunk.push(row);
-    written += Buffer.byteLength(row);
-    if (chunk.length === 10_000) {
-      if (!out.write(chunk.join(''))) await new Promise((r) => out.once('drain', r));
-      chunk.length = 0;
-    }
-  }
-  out.write(chunk.join(''));
-  await new Promise((r) => out.end(r));
-  return file;
-}
-
 test('(e) a long load shows progress and can be cancelled, keeping the files loaded before', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-page-'));
   try {
@@ -290,5 +267,29 @@ test('(g) an unknown CSV is read after mapping its columns, and the mapping is r
   await page.waitForFunction(() => document.body.dataset.ready === 'true');
   await page.setInputFiles('#file-input', [CRM]);
   await page.waitForFunction(() => window.__qunlensReport?.inputs[0]?.format === 'mapped-csv', null, { timeout: 30_000 });
+  await finish();
+});
+
+test('(h) an .xlsx of messages is previewed, mapped and read like a CSV', async () => {
+  const { page, finish } = await openPage('zh-CN');
+  await page.setInputFiles('#file-input', [path.join(FIXTURES, 'crm_chat_log.xlsx')]);
+  await waitForReport(page);
+  await page.locator('#tab-inputs').click();
+  await page.locator('.map-button').click();
+  await page.waitForSelector('#map-dialog[open]');
+  // The first sheet's rows, dates as people see them, the merged group cell filled down.
+  assert.equal(await page.locator('#map-dialog table.preview tbody tr').count(), 5);
+  assert.match(await page.locator('#map-dialog table.preview tbody tr').first().textContent(), /2024-03-01 10:00:00华东客户群小王大家好/);
+  assert.equal(await page.locator('#map-time').inputValue(), '时间');
+  await page.selectOption('#map-group', '群');
+  await shot(page, 'h1-map-xlsx.png');
+  await page.locator('#map-save').click();
+  await page.waitForFunction(() => window.__qunlensReport?.inputs[0]?.format === 'mapped-csv', null, { timeout: 30_000 });
+  const report = await page.evaluate(() => window.__qunlensReport);
+  assert.deepEqual([report.inputs[0].messages, report.inputs[0].skipped_count], [4, 1]);
+  await page.locator('#tab-groups').click();
+  const east = (await groupRows(page)).find((r) => r.cells.name === '华东客户群').cells;
+  assert.deepEqual({ messages: num(east.messages), speakers: num(east.speakers) }, { messages: 3, speakers: 2 });
+  assert.equal(east.last_message, '2024-03-13 09:00');
   await finish();
 });

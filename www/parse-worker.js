@@ -1,0 +1,48 @@
+// A parse worker: the analysis worker (worker.js) starts one per spare core when several
+// files arrive, hands each a share of the files, and merges what they read. It only reads:
+// files in, an unresolved partial model out (Analyzer.take_partial), which the coordinator
+// absorbs; names are resolved once, after the merge, so the report equals a single worker's.
+//
+// Messages in:  {type:'parse', module, config, files: File[]}
+// Messages out: {type:'progress', bytes}        bytes read so far (all its files)
+//               {type:'partial', bytes}         Uint8Array (transferred)
+//               {type:'error', message}
+import init, { Analyzer } from './pkg/qunlens.js';
+import { readChunks } from './read.js';
+
+const PROGRESS_EVERY_MS = 50;
+
+self.onmessage = async ({ data }) => {
+  if (data.type !== 'parse') return;
+  try {
+    // The coordinator's compiled module: no second fetch or compile.
+    await init({ module_or_path: data.module });
+    const analyzer = new Analyzer(data.config);
+    let bytes = 0;
+    let last = 0;
+    for (const file of data.files) {
+      analyzer.begin_file(file.name);
+      try {
+        await readChunks(file, (chunk) => {
+          analyzer.push(chunk);
+          bytes += chunk.byteLength;
+          const now = performance.now();
+          if (now - last >= PROGRESS_EVERY_MS) {
+            last = now;
+            self.postMessage({ type: 'progress', bytes });
+          }
+        });
+      } catch (e) {
+        if (e instanceof WebAssembly.RuntimeError) throw e;
+        throw new Error(`${file.name}: ${e && e.message || e}`);
+      }
+      analyzer.end_file();
+    }
+    self.postMessage({ type: 'progress', bytes });
+    const partial = analyzer.take_partial();
+    analyzer.free();
+    self.postMessage({ type: 'partial', bytes: partial }, [partial.buffer]);
+  } catch (e) {
+    self.postMessage({ type: 'error', message: String(e && e.message || e) });
+  }
+};
