@@ -24,6 +24,12 @@ pub struct Config {
     /// Whether the exporting account (`is_self`) counts as staff. Default true: exports are
     /// made by the operator's own account.
     pub self_is_staff: bool,
+    /// Explicit role tags (大咖 big_name, 讲师 lecturer, KOL, 群主 owner, 群助手 assistant, 小号
+    /// alt): `[{"member": "wxid_… | wechat:wxid_… | display name", "group": "optional group id
+    /// or name", "tag": "kol"}]`. Tags win over behaviour; owner/assistant/alt mark staff.
+    pub role_tags: Vec<crate::report::roles::RoleTag>,
+    /// Role rules and the target pyramid (see [`crate::report::roles::RolesConfig`]).
+    pub roles: crate::report::roles::RolesConfig,
 }
 
 impl Default for Config {
@@ -35,6 +41,8 @@ impl Default for Config {
             column_maps: Vec::new(),
             staff: Vec::new(),
             self_is_staff: true,
+            role_tags: Vec::new(),
+            roles: Default::default(),
         }
     }
 }

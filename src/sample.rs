@@ -275,6 +275,10 @@ struct Sim {
     events: Vec<(i64, Event)>,
     /// Members present from the start (no join message).
     founders: Vec<usize>,
+    /// Members others @mention with their questions (KOLs of the roles report); only in
+    /// every other WeChatMsg group of the default sample, so the sample has both balanced and
+    /// unbalanced groups.
+    kols: Vec<usize>,
     /// Everyone in the group at some point with their join time (0 = founder).
     roster: Vec<(usize, i64)>,
 }
@@ -365,8 +369,26 @@ fn simulate(rng: &mut Rng, spec: &SampleSpec, people: &[Person], group: usize, m
             events.push((joined + 3600 * (1 + rng.below(48) as i64), Event::Remove { person: p }));
         }
     }
+    let kols = if spec.other_formats && group < spec.wechat_groups && group % 2 == 0 {
+        let mut talkers: Vec<usize> = roster.iter().map(|r| r.0).filter(|p| !staff.contains(p)).collect();
+        talkers.sort_by(|a, b| people[*b].weight.total_cmp(&people[*a].weight).then(a.cmp(b)));
+        talkers.truncate(3);
+        talkers
+    } else {
+        Vec::new()
+    };
+    // The first of them gives two evening lectures (five long messages, three minutes apart).
+    if let Some(&lecturer) = kols.first() {
+        for third in [1, 2] {
+            let day = (start + UTC8 + span * third / 3).div_euclid(86400);
+            let t = day * 86400 - UTC8 + 20 * 3600;
+            for k in 0..LECTURE.len() as i64 {
+                events.push((t + k * 180, Event::Say { person: lecturer, kind: SayKind::Text, template: LECTURE_TEMPLATE + k as u32 }));
+            }
+        }
+    }
     events.sort_by_key(|e| e.0);
-    Sim { owner, assistant, events, founders, roster }
+    Sim { owner, assistant, events, founders, roster, kols }
 }
 
 /// Moves `t` to a realistic hour of its day (peaks 9–11, 14–17, 20–22 local time).
@@ -419,7 +441,22 @@ const CHATTER: &[&str] = &[
     "这个价格包含实施吗，",
 ];
 
+/// A lecture's paragraphs (long-form share): template `LECTURE_TEMPLATE + k` is paragraph `k`.
+const LECTURE: &[&str] = &[
+    "今晚分享的主题是月末结账，第一部分讲对账：银行流水、往来款和库存三张表要先对平，差异逐条记录原因，不要等到季末再一起处理，否则很难追溯。",
+    "第二部分讲费用归集：按部门和项目两个维度建辅助核算，报销单上的项目编号必须填写，月底导出明细后和预算表核对，超支的项目当月就要提醒负责人。",
+    "第三部分讲发票管理：进项发票当月勾选确认，海关缴款书单独登记，异常发票一定要在系统里标注原因，抵扣前再核对一次销售方的纳税人识别号和开票信息。",
+    "第四部分讲税金计提：增值税、附加税和印花税在结账前计提，个税按工资表核对申报数，企业所得税季度预缴时注意把不得扣除的费用提前做好纳税调整记录。",
+    "最后是结账检查清单：科目余额方向、未达账项、暂估入库、固定资产折旧和长期待摊费用摊销，逐项打勾确认后再结账，今天的资料稍后会发到群文件里。",
+];
+/// Templates from here are lecture paragraphs (ordinary templates stay below 2^16; the last
+/// digit 5 keeps them out of the question range of [`wechat_text`]).
+const LECTURE_TEMPLATE: u32 = (1 << 20) + 5;
+
 fn say_text(template: u32) -> &'static str {
+    if let Some(k) = template.checked_sub(LECTURE_TEMPLATE) {
+        return LECTURE[k as usize % LECTURE.len()];
+    }
     let t = template as usize;
     match t % 10 {
         0..=1 => QUESTIONS[t / 10 % QUESTIONS.len()],
@@ -477,7 +514,7 @@ fn write_wechatmsg(sim: &Sim, people: &[Person]) -> Vec<u8> {
         let str_time = local_string(t);
         let (ty, sub, sender, content): (&str, &str, Option<usize>, String) = match ev {
             Event::Say { person, kind, template } => match kind {
-                SayKind::Text => ("1", "0", Some(person), say_text(template).to_string()),
+                SayKind::Text => ("1", "0", Some(person), wechat_text(sim, people, person, template)),
                 SayKind::Image => ("3", "0", Some(person), format!("<?xml version=\"1.0\"?><msg><img aeskey=\"{template:08x}\" length=\"{}\" md5=\"{template:032x}\" /></msg>", 20_000 + template)),
                 SayKind::Sticker => ("47", "0", Some(person), format!("<msg><emoji fromusername=\"{}\" type=\"2\" md5=\"{template:032x}\" len=\"{}\" /></msg>", people[person].wxid, 9000 + template)),
                 // WeChatMsg leaves StrContent empty for every type-49 row.
@@ -508,6 +545,17 @@ fn write_wechatmsg(sim: &Sim, people: &[Person]) -> Vec<u8> {
         csv_row(&mut out, &[&local_id, "217", ty, sub, is_sender, &time, "", &content, &str_time, remark, nick, wxid]);
     }
     out.into_bytes()
+}
+
+/// A WeChat text; in groups with KOLs a third of the questions @mention one of them
+/// (`@name` + U+2005, as WeChat writes it).
+fn wechat_text(sim: &Sim, people: &[Person], sender: usize, template: u32) -> String {
+    let text = say_text(template);
+    let is_question = template % 10 <= 1;
+    match sim.kols.get(template as usize / 7 % 3) {
+        Some(&kol) if is_question && kol != sender && template % 3 == 0 => format!("@{}\u{2005}{text}", people[kol].nick),
+        _ => text.to_string(),
+    }
 }
 
 fn write_pywxdump_excel_gbk(sim: &Sim, people: &[Person], room: &str) -> Vec<u8> {

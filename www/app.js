@@ -4,6 +4,8 @@
 import * as echarts from './vendor/echarts.js';
 import { t, getLang, setLang, locale, translateDom, LANGS } from './i18n.js';
 import { downloadTable, saveBlob } from './export.js';
+import { renderRoles, rolesConfig } from './views/roles.js';
+import { el } from './views/dom.js';
 
 const PAGE_SIZE = 100;
 const $ = (id) => document.getElementById(id);
@@ -32,21 +34,6 @@ const state = {
 };
 
 // ---------------------------------------------------------------- small DOM helpers
-
-/** Creates an element; `text` is set with textContent, other props as attributes. */
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'text') node.textContent = v;
-    else if (k === 'class') node.className = v;
-    else if (k === 'dataset') Object.assign(node.dataset, v);
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c != null) node.append(c);
-  return node;
-}
 
 const fmtNum = (n) => (n == null ? t('dash') : Number(n).toLocaleString(locale()));
 /** Report times are RFC 3339 in the report's zone; show them in that zone, to the minute. */
@@ -84,7 +71,7 @@ function onWorkerMessage(msg) {
     case 'ready':
       state.ready = true;
       $('sample-button').disabled = false;
-      if (savedMaps().length) send({ type: 'config', config: { column_maps: savedMaps() } });
+      if (Object.keys(pageConfig()).length) send({ type: 'config', config: pageConfig() });
       document.body.dataset.ready = 'true';
       break;
     case 'preview':
@@ -274,6 +261,24 @@ function renderAll() {
   renderMembers();
   renderActivityControls(r);
   if (state.tab === 'activity') renderActivity();
+  if (state.tab === 'roles') renderRolesTab();
+}
+
+/** The config the page sends the worker: saved column mappings plus the roles view's settings. */
+function pageConfig() {
+  const config = { ...rolesConfig() };
+  if (savedMaps().length) config.column_maps = savedMaps();
+  return config;
+}
+
+function renderRolesTab() {
+  if (!state.report) return;
+  renderRoles($('roles-view'), state.report, {
+    worker: state.worker,
+    groupNames: state.groupNames,
+    onConfig: () => send({ type: 'config', config: pageConfig() }),
+    onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
+  });
 }
 
 function renderSummary(r) {
@@ -289,7 +294,7 @@ function renderSummary(r) {
 }
 
 function renderTabs(r) {
-  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null };
+  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null, roles: null };
   for (const btn of document.querySelectorAll('.tab')) {
     const name = btn.dataset.tab;
     const active = name === state.tab;
@@ -304,6 +309,7 @@ function showTab(name) {
   state.tab = name;
   renderTabs(state.report);
   if (name === 'activity') renderActivity();
+  if (name === 'roles') renderRolesTab();
 }
 
 // ---------------------------------------------------------------- inputs
@@ -738,7 +744,7 @@ function saveMap(dialog, file) {
   const maps = [map, ...savedMaps().filter((m) => m.name !== file)];
   localStorage.setItem(MAPS_KEY, JSON.stringify(maps));
   dialog.close();
-  send({ type: 'config', config: { column_maps: maps } });
+  send({ type: 'config', config: pageConfig() });
 }
 
 /** Downloads the saved mappings as a config file the CLI accepts (`--config`). */

@@ -23,6 +23,8 @@ export interface Report {
   /** Sorted by messages, most first. */
   members: MemberReport[];
   activity: Activity;
+  /** Role composition per group against the target pyramid, progression, staff suggestions, recommendations. */
+  roles: RolesReport;
 }
 
 export type Format =
@@ -172,4 +174,177 @@ export interface Config {
   active_days?: number;
   /** `YYYY-MM-DD`; default: the last message in the data. */
   as_of?: string | null;
+  /** Staff accounts: platform ids, report member ids or display names. */
+  staff?: string[];
+  /** Explicit role tags (the roster import will produce the same); tags win over behaviour. */
+  role_tags?: RoleTag[];
+  /** Role rules and targets; every field optional (defaults in `RolesSettings`). */
+  roles?: Partial<RolesSettings>;
+}
+
+// ---------------------------------------------------------------- roles (issue #6)
+
+/** Member roles, top of the pyramid first. */
+export type Role = "big_name" | "lecturer" | "kol" | "active" | "ordinary";
+/** One number per member role. */
+export type PerRole<T> = { big_name: T; lecturer: T; kol: T; active: T; ordinary: T };
+
+export interface RoleTag {
+  /** Platform id (`wxid_…`), report member id (`wechat:wxid_…`) or display name (all people with it). */
+  member: string;
+  /** Report group id or group name: limits a member-role tag to that group (staff tags apply everywhere). */
+  group?: string;
+  tag: "big_name" | "lecturer" | "kol" | "owner" | "assistant" | "alt";
+}
+
+/** The role rules in force (config `roles`), with their defaults. */
+export interface RolesSettings {
+  /** Percent per role; default 4 / 6 / 8 / 10 / 70. */
+  targets: PerRole<number>;
+  /** Active: messages on ≥ this many distinct days (4) … */
+  active_min_days: number;
+  /** … within this many days before `as_of` (30). */
+  active_window_days: number;
+  /** KOL: replies + quotes + @mentions received ≥ this (10), … */
+  kol_min_received: number;
+  /** … ≥ this × the group's average (5), … */
+  kol_factor: number;
+  /** … and within the group's top this-percent (10; ties at the cut-off all in). */
+  kol_top_percent: number;
+  /** Long-form share: ≥ this many long messages (5) … */
+  lecture_min_messages: number;
+  /** … of ≥ this many meaningful characters (60) … */
+  lecture_min_chars: number;
+  /** … within this many minutes (30); or a file followed by `lecture_file_talk` messages (3) in that span. */
+  lecture_span_minutes: number;
+  lecture_file_talk: number;
+  /** Lecturer: ≥ this many long-form shares (1). */
+  lecturer_min_shares: number;
+  /** Big name: @mentioned by ≥ this many distinct members (5) … */
+  big_name_min_mentioners: number;
+  /** … while sending ≤ this many messages (5). */
+  big_name_max_messages: number;
+  /** Group cap (500) and the "near the cap" mark (470). */
+  capacity: number;
+  capacity_warn: number;
+  /** A group lacks a role when its share < this × target (0.5). */
+  lacking_fraction: number;
+  /** Candidates listed per recommendation (5). */
+  max_candidates: number;
+  /** Staff suggestion thresholds: same half hour on ≥ 10 days and ≥ 50% of their days; ≥ 5 welcomes; ≥ 10 invites;
+   *  first message of the day on ≥ 10 days and ≥ 30% of the group's days. */
+  fixed_time_min_days: number;
+  fixed_time_percent: number;
+  welcome_min: number;
+  invite_min: number;
+  first_of_day_min_days: number;
+  first_of_day_percent: number;
+  /** Movers listed per month (50). */
+  max_movers: number;
+}
+
+export interface RolesReport {
+  /** Target percent per role. */
+  targets: PerRole<number>;
+  settings: RolesSettings;
+  /** In the order of `groups`. */
+  groups: GroupRoles[];
+  /** Non-staff members with a current membership, highest role first. */
+  members: MemberRoles[];
+  /** Staff, left out of the composition. */
+  staff: { id: string; name: string; kind: "owner" | "assistant" | "alt" | "staff"; source: "tag" | "config" | "self" }[];
+  transitions: Transitions;
+  /** Accounts behaving like staff; shown for confirmation, never applied by themselves. */
+  staff_suggestions: StaffSuggestion[];
+  recommendations: Recommendation[];
+}
+
+export interface GroupRoles {
+  id: string;
+  name: string;
+  /** Current members incl. staff (people who left or were removed are not counted). */
+  members: number;
+  staff: number;
+  /** Non-staff members: the base of `shares`. */
+  ranked: number;
+  counts: PerRole<number>;
+  /** Percent of `ranked`, one decimal. */
+  shares: PerRole<number>;
+  /** `shares` − target, percentage points. */
+  deviation: PerRole<number>;
+  /** `ranked` × target, rounded. */
+  target_counts: PerRole<number>;
+  /** Members whose role came from a tag. */
+  tagged: number;
+  /** Ordinary members who never spoke. */
+  silent: number;
+  near_capacity: boolean;
+  at_capacity: boolean;
+}
+
+/** Why a member has a role. `text` is English; the page translates `code` with the numbers. */
+export interface RoleReason {
+  code: "tagged" | "mentioned_rarely_speaks" | "long_form_shares" | "replies_received" | "active_days" | "ordinary" | "silent";
+  source: "tag" | "behaviour";
+  /** The member's number the rule looked at (mentioners, shares, received, days). */
+  count: number;
+  threshold: number;
+  /** KOL only: group average received, and the member's rank as top percent. */
+  average?: number;
+  top_percent?: number;
+  text: string;
+}
+
+export interface MemberRoles {
+  id: string;
+  name: string;
+  /** Highest role over the memberships. */
+  role: Role;
+  reason: RoleReason;
+  /** Group id of the membership that gave `role`. */
+  group: string;
+  memberships: {
+    group: string;
+    role: Role;
+    reason: RoleReason;
+    silent: boolean;
+    messages: number;
+    active_days: number;
+    replies: number;
+    mentions: number;
+    mentioners: number;
+    shares: number;
+  }[];
+}
+
+/** Monthly role snapshots (natural months in `timezone`) along ordinary → active → core → KOL → lecturer → big name. */
+export interface Transitions {
+  /** `["ordinary","active","core","kol","lecturer","big_name"]`: the index order of `counts` and `matrix`. */
+  levels: string[];
+  snapshots: { month: string; counts: number[]; up: number; down: number }[];
+  /** `matrix[from][to]` over consecutive months (diagonal: stayed). */
+  matrix: number[][];
+  movers: { month: string; id: string; name: string; group: string; from: string; to: string; up: boolean }[];
+}
+
+export interface StaffSuggestion {
+  id: string;
+  name: string;
+  platform_id: string | null;
+  signals: { code: "fixed_time" | "welcomes" | "invites" | "first_of_day"; count: number; percent?: number; time?: string }[];
+  text: string;
+}
+
+export interface Recommendation {
+  code: "lacking_kol" | "lacking_lecturer" | "near_capacity" | "at_capacity";
+  group: string;
+  group_name: string;
+  role?: Role;
+  /** lacking_*: members with the role; capacity: current members. */
+  have: number;
+  /** lacking_*: members the target asks for; capacity: the threshold crossed. */
+  target: number;
+  /** Members of other groups (not in this one) who could fill the gap, best first. */
+  candidates: { id: string; name: string; role: Role; group: string; group_name: string }[];
+  text: string;
 }

@@ -176,7 +176,7 @@ fn names_in_order(m: &crate::model::Member) -> Vec<&crate::model::NameSeen> {
 }
 
 /// The display name used last (ties: the one first seen later, then by name).
-fn latest_name(m: &crate::model::Member) -> String {
+pub(crate) fn latest_name(m: &crate::model::Member) -> String {
     m.names
         .iter()
         .max_by_key(|n| (n.last_seen, n.first_seen, &n.name))

@@ -8,6 +8,7 @@ mod activity;
 mod groups;
 mod inputs;
 mod members;
+pub mod roles;
 pub mod staff;
 
 pub use activity::{Activity, DailySeries, GroupActivity};
@@ -41,6 +42,8 @@ pub struct Report {
     pub groups: Vec<GroupReport>,
     pub members: Vec<MemberReport>,
     pub activity: Activity,
+    /// Role composition per group, progression, staff suggestions and recommendations.
+    pub roles: roles::RolesReport,
 }
 
 impl Report {
@@ -69,6 +72,7 @@ pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone
         active_days: config.active_days,
         inputs: sorted_inputs(inputs),
         activity: activity::build(model, zone, &order),
+        roles: roles::build(model, config, zone, as_of, &order),
         groups,
         members: members::build(model, zone),
     }

@@ -1,6 +1,7 @@
 //! Who is staff (owner, assistant, alt accounts). One rule for every report that leaves
-//! staff out: the config's `staff` list (ids or display names) plus, by default, the
-//! exporting account.
+//! staff out: the config's `staff` list (ids or display names), role tags owner / assistant /
+//! alt (config `role_tags`, later the roster import, through [`super::roles::tags`]) plus, by
+//! default, the exporting account.
 
 use crate::config::Config;
 use crate::model::{MemberId, Model};
@@ -8,7 +9,8 @@ use crate::model::{MemberId, Model};
 /// `flags[member]` is true for staff members.
 pub fn staff_flags(model: &Model, config: &Config) -> Vec<bool> {
     let wanted: std::collections::HashSet<&str> = config.staff.iter().map(|s| s.trim()).collect();
-    model
+    let tagged = super::roles::tags(model, config);
+    let mut flags: Vec<bool> = model
         .members
         .iter()
         .map(|m| {
@@ -22,7 +24,13 @@ pub fn staff_flags(model: &Model, config: &Config) -> Vec<bool> {
             }
             m.names.iter().any(|n| wanted.contains(n.name.as_str()))
         })
-        .collect()
+        .collect();
+    for &m in tagged.staff() {
+        if let Some(f) = flags.get_mut(m as usize) {
+            *f = true;
+        }
+    }
+    flags
 }
 
 /// Is `member` staff? (`SYSTEM` is not.)

@@ -1,0 +1,28 @@
+//! Times the roles section alone on a file: `cargo run --release --example roles_bench -- FILE`.
+use std::time::Instant;
+fn main() {
+    let path = std::env::args().nth(1).expect("FILE");
+    let bytes = std::fs::read(&path).expect("readable file");
+    let mut zone = qunlens::time::Zone::new("Asia/Shanghai").expect("zone");
+    let mut b = qunlens::model::ModelBuilder::new();
+    let mut f = qunlens::ingest::FileIngest::new(&path, &b);
+    for chunk in bytes.chunks(1 << 20) {
+        f.push(chunk, &mut b, &mut zone);
+    }
+    f.finish(&mut b, &mut zone);
+    let model = b.finish();
+    let config = qunlens::Config::default();
+    let as_of = model.messages.time.iter().copied().max();
+    let order: Vec<String> = model.groups.iter().map(qunlens::report::group_id).collect();
+    let t = Instant::now();
+    let full = qunlens::report::build(&model, &[], &config, &zone);
+    let full_time = t.elapsed();
+    let mut best = std::time::Duration::MAX;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let r = qunlens::report::roles::build(&model, &config, &zone, as_of, &order);
+        best = best.min(t.elapsed());
+        assert_eq!(r.groups.len(), full.roles.groups.len());
+    }
+    println!("{} messages: full report {full_time:?}, roles section (best of 3) {best:?}", model.messages.len());
+}
