@@ -18,5 +18,6 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --locked --target wasm32-unknown-unknown --test wasm
 
 echo "== page tests in headless Chromium" >&2
-bash scripts/build.sh
+# dist.sh builds www/ (scripts/build.sh) and the optimised static build the sub-path test serves.
+bash scripts/dist.sh
 (cd tests/page && npm ci --no-audit --no-fund --loglevel=error && node --test)

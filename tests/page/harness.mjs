@@ -17,14 +17,15 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 let server;
 let browser;
 
-/** Registers the browser/server lifecycle for the calling test file. */
-export function useBrowser() {
+/** Registers the browser/server lifecycle for the calling test file; `root` and `prefix`
+ *  serve another folder (the static build) under a sub-path. */
+export function useBrowser({ root = WWW, prefix = '' } = {}) {
   before(async () => {
-    await access(path.join(WWW, 'pkg', 'qunlens_bg.wasm')).catch(() => {
-      throw new Error('www/pkg is missing: run scripts/build.sh first');
+    await access(path.join(root, 'pkg', 'qunlens_bg.wasm')).catch(() => {
+      throw new Error(`${root}/pkg is missing: run scripts/build.sh (www) or scripts/dist.sh (dist) first`);
     });
     await mkdir(SHOTS, { recursive: true });
-    server = await serve();
+    server = await serve(root, prefix);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
@@ -54,6 +55,8 @@ export async function openPage(locale = 'en-US', query = '') {
   return {
     page,
     context,
+    /** Every URL requested so far (page, workers, assets). */
+    requests,
     /** (d) every request stays on the page's origin (and nothing failed on the page). */
     async finish() {
       const outside = requests.filter((u) => !u.startsWith(server.url + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));

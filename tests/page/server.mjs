@@ -21,12 +21,14 @@ const MIME = {
   '.md': 'text/plain; charset=utf-8',
 };
 
-/** Starts serving `root` on 127.0.0.1 at a free port; resolves to {url, close()}. */
-export async function serve(root = WWW) {
+/** Starts serving `root` on 127.0.0.1 at a free port, under the URL path `prefix` (e.g.
+ *  `/apps/qunlens`, as an intranet host would); resolves to {url, close()}. */
+export async function serve(root = WWW, prefix = '') {
   const server = http.createServer(async (req, res) => {
     try {
       const { pathname } = new URL(req.url, 'http://localhost');
-      let file = path.join(root, decodeURIComponent(pathname));
+      if (!pathname.startsWith(prefix + '/')) throw Object.assign(new Error('outside prefix'), { code: 'ENOENT' });
+      let file = path.join(root, decodeURIComponent(pathname.slice(prefix.length)));
       if (!file.startsWith(root)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
       const body = await readFile(file);
@@ -43,7 +45,7 @@ export async function serve(root = WWW) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}${prefix}`,
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
 }
