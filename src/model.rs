@@ -13,6 +13,7 @@
 pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 mod arena;
+mod dedup;
 mod merge;
 pub use arena::TextArena;
 pub use merge::Partial;
@@ -251,6 +252,9 @@ pub struct Model {
     pub memberships: Vec<Membership>,
     /// Members listed in a group by a member-list file (WeCom group member list) even if silent.
     pub listed: Vec<(GroupId, MemberId)>,
+    /// Per group: messages the files offered, counting repeats of overlapping exports that were
+    /// dropped (so dropped = offered - messages kept in the group).
+    pub offered: Vec<u64>,
 }
 
 /// Member lookup tables, split so lookups borrow `&str` (no allocation per message).
@@ -287,7 +291,15 @@ pub struct ModelBuilder {
     /// at [`ModelBuilder::model`]: one entry per distinct name, not per message, because a
     /// million-message chat has a few hundred senders.
     pending_names: PendingNames,
+    /// Messages repeated by overlapping exports of one group.
+    dedup: dedup::Dedup,
+    /// Messages of the current file dropped for an implausible time: count, earliest and latest.
+    implausible: (u64, Option<(i64, i64)>),
 }
+
+/// Message times qunlens accepts: 1990-01-01 up to (not including) 2100-01-01 UTC. Outside it a
+/// time is a parse accident or a broken clock (year 1 or 2999), and it would move `as_of`.
+pub const PLAUSIBLE_TIMES: std::ops::Range<i64> = 631_152_000..4_102_444_800;
 
 /// Name-only senders awaiting resolution; messages carry `PENDING | index` as sender meanwhile.
 #[derive(Debug, Default)]
@@ -487,6 +499,15 @@ impl ModelBuilder {
 
     /// Adds one message.
     pub fn message(&mut self, msg: NewMessage<'_>) {
+        if !(PLAUSIBLE_TIMES.contains(&msg.time)) {
+            let (n, range) = &mut self.implausible;
+            *n += 1;
+            *range = Some(range.map_or((msg.time, msg.time), |(lo, hi)| (lo.min(msg.time), hi.max(msg.time))));
+            return;
+        }
+        if !self.keep_message(&msg) {
+            return;
+        }
         let index = self.model.messages.len() as u32;
         let sender = match &msg.sender {
             PersonRef::System => SYSTEM,
@@ -521,6 +542,33 @@ impl ModelBuilder {
         if !msg.mentions.is_empty() {
             m.mentions.insert(index, msg.mentions);
         }
+    }
+
+    /// False for a message an earlier export of the same group already brought (see `dedup`).
+    fn keep_message(&mut self, msg: &NewMessage<'_>) -> bool {
+        let sender = match &msg.sender {
+            PersonRef::Id(id) => id.as_str(),
+            PersonRef::Name(n) => n.as_str(),
+            PersonRef::SelfAccount => match self.file_self.get(&self.platform_of(msg.group)) {
+                Some(&id) => self.model.members[id as usize].platform_id.as_deref().unwrap_or(""),
+                None => "",
+            },
+            PersonRef::System => "",
+        };
+        let key = dedup::key(msg.time, msg.kind, sender, msg.text);
+        let g = msg.group as usize;
+        if self.model.offered.len() <= g {
+            self.model.offered.resize(g + 1, 0);
+        }
+        self.model.offered[g] += 1;
+        let (messages, members, pending) = (&self.model.messages, &self.model.members, &self.pending_names.names);
+        self.dedup.keep(msg.group, key, || dedup::keys_of_group(messages, members, pending, msg.group))
+    }
+
+    /// Messages of the file being read that were dropped for an implausible time (outside
+    /// [`PLAUSIBLE_TIMES`]): how many, the earliest and the latest. Resets the count.
+    pub fn take_implausible(&mut self) -> (u64, Option<(i64, i64)>) {
+        std::mem::take(&mut self.implausible)
     }
 
     /// Adds a system (grey tip) message: sender [`PersonRef::System`], kind `System`.
@@ -587,6 +635,7 @@ impl ModelBuilder {
     /// written before or without the exporter's id) go to the account the file named, or to
     /// the anonymous exporter of the platform. Called by the ingest layer after every file.
     pub fn end_file(&mut self) {
+        self.dedup.end_file();
         let refs = std::mem::take(&mut self.file_self_refs);
         let file_self = std::mem::take(&mut self.file_self);
         let target = |b: &mut Self, platform: Platform| match file_self.get(&platform) {
@@ -676,7 +725,9 @@ impl ModelBuilder {
             });
         }
         if added {
-            self.model.memberships.sort_by_key(|m| (m.time, m.group, m.member));
+            // Overlapping exports repeat system messages: an identical event counts once.
+            self.model.memberships.sort_by_key(|m| (m.time, m.group, m.member, m.kind as u8, m.method.map(|j| j as u8), m.actor));
+            self.model.memberships.dedup();
         }
         self.model.listed.sort_unstable();
         self.model.listed.dedup();
@@ -710,9 +761,12 @@ impl ModelBuilder {
 mod tests {
     use super::*;
 
+    /// A plausible base time (2023-11-14); the tests' times are offsets from it.
+    const T0: i64 = 1_700_000_000;
+
     fn text_msg(group: GroupId, sender: PersonRef, name: Option<&str>, time: i64) -> NewMessage<'_> {
         NewMessage {
-            time,
+            time: T0 + time,
             group,
             sender,
             sender_name: name,
@@ -744,6 +798,17 @@ mod tests {
     }
 
     #[test]
+    fn implausible_times_are_dropped_and_counted() {
+        let mut b = ModelBuilder::new();
+        let g = b.group(Platform::QQ, "g", None);
+        b.message(NewMessage { time: 5, ..text_msg(g, PersonRef::Id("1".into()), None, 0) });
+        b.message(text_msg(g, PersonRef::Id("1".into()), None, 0));
+        b.message(NewMessage { time: PLAUSIBLE_TIMES.end, ..text_msg(g, PersonRef::Id("1".into()), None, 0) });
+        assert_eq!(b.take_implausible(), (2, Some((5, PLAUSIBLE_TIMES.end))));
+        assert_eq!(b.finish().messages.len(), 1);
+    }
+
+    #[test]
     fn name_only_people_in_different_groups_stay_apart() {
         let mut b = ModelBuilder::new();
         let g1 = b.group(Platform::QQ, "g1", None);
@@ -765,7 +830,7 @@ mod tests {
         let m = b.finish();
         let names = &m.members[0].names;
         assert_eq!(names.len(), 2);
-        assert_eq!((names[0].first_seen, names[0].last_seen), (3, 5));
+        assert_eq!((names[0].first_seen - T0, names[0].last_seen - T0), (3, 5));
         assert_eq!(names[1].name, "新名");
     }
 }

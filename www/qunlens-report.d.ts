@@ -117,6 +117,9 @@ export interface GroupReport {
   removed: number;
   first_message: string | null;
   last_message: string | null;
+  /** Messages dropped because an overlapping export of the group already had them (each message
+   *  is kept as often as the export that has it most often). */
+  duplicates: number;
 }
 
 export type JoinMethod = "invite" | "qr_code" | "link" | "unknown";

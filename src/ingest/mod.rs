@@ -355,7 +355,19 @@ impl FileIngest {
 
     /// Ends the file and returns what the report says about it.
     pub fn finish(self, builder: &mut ModelBuilder, zone: &mut Zone) -> InputOutcome {
-        let outcome = self.finish_reading(builder, zone);
+        let mut outcome = self.finish_reading(builder, zone);
+        if let (n @ 1.., Some((earliest, latest))) = builder.take_implausible() {
+            outcome.stats.skipped_count += n;
+            if outcome.stats.skipped.len() < MAX_LISTED_SKIPS {
+                let reason = format!(
+                    "{n} message{} dated outside 1990–2099 skipped ({} … {})",
+                    if n == 1 { "" } else { "s" },
+                    zone.format(earliest),
+                    zone.format(latest)
+                );
+                outcome.stats.skipped.push(Skip { line: 0, reason });
+            }
+        }
         builder.end_file();
         outcome
     }
@@ -511,11 +523,13 @@ fn binary_kind(head: &[u8]) -> Option<&'static str> {
     if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
         return Some(kind);
     }
-    // NULs outside a UTF-16 pattern mean binary data.
+    // Control bytes (NUL and friends, outside a UTF-16 pattern) in more than 2% of the start
+    // mean binary data; a stray NUL in a chat message does not.
     let sample = &head[..head.len().min(4096)];
     let nuls = sample.iter().filter(|&&b| b == 0).count();
     let utf16 = sample.starts_with(b"\xFF\xFE") || sample.starts_with(b"\xFE\xFF") || nuls * 3 >= sample.len();
-    (nuls > 0 && !utf16).then_some("a binary file")
+    let control = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B)).count();
+    (!utf16 && control * 50 > sample.len()).then_some("a binary file")
 }
 
 /// A plain-language rejection that shows what the file starts with (and, for a CSV, its

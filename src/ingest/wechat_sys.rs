@@ -936,9 +936,9 @@ mod tests {
         use crate::model::Platform;
         let mut b = ModelBuilder::new();
         let g = b.group(Platform::WeChat, "1@chatroom", None);
-        record(&mut b, g, 100, TEMPLATE_INVITE, MessageKind::System);
-        record(&mut b, g, 200, "\"邀请人\"修改群名为“新群名”", MessageKind::System);
-        record(&mut b, g, 300, "", MessageKind::Recall);
+        record(&mut b, g, 1_700_000_100, TEMPLATE_INVITE, MessageKind::System);
+        record(&mut b, g, 1_700_000_200, "\"邀请人\"修改群名为“新群名”", MessageKind::System);
+        record(&mut b, g, 1_700_000_300, "", MessageKind::Recall);
         let m = b.finish();
         assert_eq!(m.groups[0].name, "新群名");
         assert_eq!(m.messages.len(), 3);

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
+    dedup,
     Group, GroupId, Member, MemberId, Membership, MembershipEvent, Messages, ModelBuilder, PersonRef,
     Platform, PENDING, SYSTEM,
 };
@@ -31,6 +32,8 @@ pub struct Partial {
     listed: Vec<(GroupId, PersonRef, Option<String>, i64)>,
     memberships: Vec<Membership>,
     resolved_listed: Vec<(GroupId, MemberId)>,
+    /// Per group: messages offered, repeats of overlapping exports included.
+    offered: Vec<u64>,
 }
 
 impl ModelBuilder {
@@ -63,6 +66,7 @@ impl ModelBuilder {
             messages: std::mem::take(&mut self.model.messages),
             memberships: std::mem::take(&mut self.model.memberships),
             resolved_listed: std::mem::take(&mut self.model.listed),
+            offered: std::mem::take(&mut self.model.offered),
         }
     }
 
@@ -123,19 +127,30 @@ impl ModelBuilder {
             s if s & PENDING != 0 => pending.get((s & !PENDING) as usize).copied().unwrap_or(SYSTEM),
             s => member(s),
         };
+        let keep = self.keep_absorbed(&p, &group);
         let m = p.messages;
         let out = &mut self.model.messages;
-        out.time.extend_from_slice(&m.time);
-        out.group.extend(m.group.iter().map(|&g| group(g)));
-        out.sender.extend(m.sender.iter().map(|&s| sender(s)));
-        out.kind.extend_from_slice(&m.kind);
-        for &span in &m.text_span {
-            let moved = out.text_arena.push(m.text_arena.get(span));
+        // Old index -> new index for the messages kept.
+        let mut index: Vec<Option<u32>> = vec![None; m.len()];
+        for i in (0..m.len()).filter(|&i| keep[i]) {
+            index[i] = Some(out.len() as u32);
+            out.time.push(m.time[i]);
+            out.group.push(group(m.group[i]));
+            out.sender.push(sender(m.sender[i]));
+            out.kind.push(m.kind[i]);
+            let moved = out.text_arena.push(m.text(i));
             out.text_span.push(moved);
         }
-        let index = |i: u32| i + offset as u32;
-        out.quotes.extend(m.quotes.into_iter().map(|(i, q)| (index(i), q)));
-        out.mentions.extend(m.mentions.into_iter().map(|(i, v)| (index(i), v)));
+        let moved = |i: u32| index.get(i as usize).copied().flatten();
+        out.quotes.extend(m.quotes.into_iter().filter_map(|(i, q)| Some((moved(i)?, q))));
+        out.mentions.extend(m.mentions.into_iter().filter_map(|(i, v)| Some((moved(i)?, v))));
+        for (g, &n) in p.offered.iter().enumerate() {
+            let target = group(g as GroupId) as usize;
+            if self.model.offered.len() <= target {
+                self.model.offered.resize(target + 1, 0);
+            }
+            self.model.offered[target] += n;
+        }
 
         self.pending_events.extend(p.events.into_iter().map(|mut e| {
             e.group = group(e.group);
@@ -150,6 +165,38 @@ impl ModelBuilder {
         }));
         self.model.listed.extend(p.resolved_listed.into_iter().map(|(g, id)| (group(g), member(id))));
         Ok(())
+    }
+}
+
+impl ModelBuilder {
+    /// Which of a partial's messages to keep: in groups this builder already has messages
+    /// for, repeats of overlapping exports are dropped by the same rule as between files.
+    fn keep_absorbed(&self, p: &Partial, group: &impl Fn(GroupId) -> GroupId) -> Vec<bool> {
+        let m = &p.messages;
+        let mut keep = vec![true; m.len()];
+        let mut by_group: std::collections::BTreeMap<GroupId, Vec<usize>> = Default::default();
+        for i in 0..m.len() {
+            by_group.entry(m.group[i]).or_default().push(i);
+        }
+        let mine = &self.model.messages;
+        for (g, rows) in by_group {
+            let target = group(g);
+            if !mine.group.contains(&target) {
+                continue;
+            }
+            let existing = dedup::keys_of_group(mine, &self.model.members, &self.pending_names.names, target);
+            let incoming: Vec<u64> = rows
+                .iter()
+                .map(|&i| {
+                    let sender = dedup::stored_sender(&p.members, &p.pending_names, m.sender[i]);
+                    dedup::key(m.time[i], m.kind[i], sender, m.text(i))
+                })
+                .collect();
+            for (&i, k) in rows.iter().zip(dedup::keep_mask(&existing, &incoming)) {
+                keep[i] = k;
+            }
+        }
+        keep
     }
 }
 

@@ -29,6 +29,8 @@ pub struct GroupReport {
     pub removed: u64,
     pub first_message: Option<String>,
     pub last_message: Option<String>,
+    /// Messages dropped because an overlapping export of the group already had them.
+    pub duplicates: u64,
 }
 
 #[derive(Default)]
@@ -87,7 +89,8 @@ pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Ve
         .groups
         .iter()
         .zip(t)
-        .map(|(group, mut g)| {
+        .enumerate()
+        .map(|(i, (group, mut g))| {
             GroupReport {
                 id: super::group_id(group),
                 name: group.name.clone(),
@@ -101,6 +104,7 @@ pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Ve
                 removed: g.removed,
                 first_message: g.first.map(|t| zone.format(t)),
                 last_message: g.last.map(|t| zone.format(t)),
+                duplicates: model.offered.get(i).copied().unwrap_or(0).saturating_sub(g.messages),
             }
         })
         .collect();
