@@ -88,3 +88,12 @@ fn one_bad_file_does_not_lose_the_others() {
     assert!(r.inputs[1].messages > 0);
     assert_eq!(r.groups.len(), 1);
 }
+
+/// Inputs the fuzz targets (fuzz/README.md) found crashing, kept as regressions.
+#[test]
+fn fuzz_finds_stay_fixed() {
+    // config: a time zone offset whose minutes overflowed (`["+1:+531488901"]` is read as a
+    // config whose first field, timezone, is that string).
+    let config = Config::from_json(r#"["+1:+531488901"]"#).unwrap();
+    assert!(Analyzer::new(config).is_err());
+}
