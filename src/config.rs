@@ -30,6 +30,8 @@ pub struct Config {
     pub role_tags: Vec<crate::report::roles::RoleTag>,
     /// Role rules and the target pyramid (see [`crate::report::roles::RolesConfig`]).
     pub roles: crate::report::roles::RolesConfig,
+    /// Health settings: silence thresholds, the answer window (see [`crate::report::health`]).
+    pub health: crate::report::health::HealthConfig,
 }
 
 impl Default for Config {
@@ -43,6 +45,7 @@ impl Default for Config {
             self_is_staff: true,
             role_tags: Vec::new(),
             roles: Default::default(),
+            health: Default::default(),
         }
     }
 }

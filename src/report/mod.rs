@@ -9,6 +9,7 @@ mod groups;
 mod inputs;
 mod members;
 pub mod roles;
+pub mod health;
 pub mod staff;
 
 pub use activity::{Activity, DailySeries, GroupActivity};
@@ -44,6 +45,8 @@ pub struct Report {
     pub activity: Activity,
     /// Role composition per group, progression, staff suggestions and recommendations.
     pub roles: roles::RolesReport,
+    /// Silent members, dying groups, response rates (see [`health`]).
+    pub health: health::HealthReport,
 }
 
 impl Report {
@@ -73,6 +76,7 @@ pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone
         inputs: sorted_inputs(inputs),
         activity: activity::build(model, zone, &order),
         roles: roles::build(model, config, zone, as_of, &order),
+        health: health::build(model, config, zone, as_of, &order),
         groups,
         members: members::build(model, zone),
     }
@@ -97,6 +101,36 @@ fn as_of(model: &Model, config: &Config, zone: &Zone) -> Option<i64> {
         }
     }
     model.messages.time.iter().copied().max()
+}
+
+/// The report id of every member (indexed by member id), as the `members` section writes it:
+/// name-only members are named after the first (by id) group they appear in.
+pub(crate) fn member_ids(model: &Model) -> Vec<String> {
+    let group_ids: Vec<String> = model.groups.iter().map(group_id).collect();
+    let mut first: Vec<Option<u32>> = vec![None; model.members.len()];
+    let mut offer = |m: u32, g: u32| {
+        if let Some(slot) = first.get_mut(m as usize) {
+            if slot.is_none_or(|f| group_ids[g as usize] < group_ids[f as usize]) {
+                *slot = Some(g);
+            }
+        }
+    };
+    let msgs = &model.messages;
+    for i in 0..msgs.len() {
+        if msgs.sender[i] != crate::model::SYSTEM {
+            offer(msgs.sender[i], msgs.group[i]);
+        }
+    }
+    for e in &model.memberships {
+        offer(e.member, e.group);
+        if let Some(a) = e.actor {
+            offer(a, e.group);
+        }
+    }
+    for &(g, m) in &model.listed {
+        offer(m, g);
+    }
+    model.members.iter().zip(first).map(|(m, g)| member_id(model, m, g)).collect()
 }
 
 /// `platform:key` id of a group.
