@@ -55,8 +55,10 @@ fn analyze_keeps_good_files_when_one_is_not_an_export() {
         files.push(&file);
     }
     let r = report(&analyze(files, "{}").expect("analyze"));
-    assert!(r["inputs"][0]["error"].as_str().unwrap().contains("PNG"));
-    assert_eq!(r["inputs"][1]["messages"], 3);
+    // Inputs are listed by file name: g.csv, then photo.csv.
+    assert_eq!((r["inputs"][0]["file"].as_str(), r["inputs"][1]["file"].as_str()), (Some("g.csv"), Some("photo.csv")));
+    assert!(r["inputs"][1]["error"].as_str().unwrap().contains("PNG"));
+    assert_eq!(r["inputs"][0]["messages"], 3);
 }
 
 #[wasm_bindgen_test]
