@@ -5,6 +5,7 @@ import * as echarts from './vendor/echarts.js';
 import { t, getLang, setLang, locale, translateDom, LANGS } from './i18n.js';
 import { downloadTable, saveBlob } from './export.js';
 import { renderRoles, rolesConfig } from './views/roles.js';
+import { renderHealth } from './views/health.js';
 import { el } from './views/dom.js';
 
 const PAGE_SIZE = 100;
@@ -262,6 +263,7 @@ function renderAll() {
   renderActivityControls(r);
   if (state.tab === 'activity') renderActivity();
   if (state.tab === 'roles') renderRolesTab();
+  if (state.tab === 'health') renderHealthTab();
 }
 
 /** The config the page sends the worker: saved column mappings plus the roles view's settings. */
@@ -281,6 +283,14 @@ function renderRolesTab() {
   });
 }
 
+function renderHealthTab() {
+  if (!state.report) return;
+  renderHealth($('health-view'), state.report, {
+    worker: state.worker,
+    onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
+  });
+}
+
 function renderSummary(r) {
   const card = (label, value, extra) =>
     el('div', { class: 'stat' }, el('div', { class: 'stat-label', text: label }), el('div', { class: 'stat-value', text: value }),
@@ -294,7 +304,7 @@ function renderSummary(r) {
 }
 
 function renderTabs(r) {
-  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null, roles: null };
+  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null, roles: null, health: null };
   for (const btn of document.querySelectorAll('.tab')) {
     const name = btn.dataset.tab;
     const active = name === state.tab;
@@ -310,6 +320,7 @@ function showTab(name) {
   renderTabs(state.report);
   if (name === 'activity') renderActivity();
   if (name === 'roles') renderRolesTab();
+  if (name === 'health') renderHealthTab();
 }
 
 // ---------------------------------------------------------------- inputs

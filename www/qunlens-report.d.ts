@@ -25,6 +25,79 @@ export interface Report {
   activity: Activity;
   /** Role composition per group against the target pyramid, progression, staff suggestions, recommendations. */
   roles: RolesReport;
+  /** Silent members, dying groups, response rates, retention (see HealthReport). */
+  health: HealthReport;
+}
+
+/** Section `health`. Definitions in the README ("Health"). */
+export interface HealthReport {
+  settings: HealthSettings;
+  /** In the order of `groups`. */
+  groups: GroupHealth[];
+  /** Current non-staff members silent for at least the smallest threshold, or who never spoke;
+   *  per group, longest silence first. */
+  members_silent: SilentMember[];
+  /** Questions nobody answered, newest first (at most `settings.unanswered_limit`). */
+  unanswered: UnansweredQuestion[];
+}
+
+export interface HealthSettings {
+  thresholds: number[];
+  silent_days: number;
+  response_window_s: number;
+  reply_window_s: number;
+  unanswered_limit: number;
+}
+
+export interface GroupHealth {
+  id: string;
+  name: string;
+  /** Current members (departed ones excluded), staff included. */
+  members: number;
+  last_message: string | null;
+  days_since_last_message: number | null;
+  silent_members: number;
+  never_spoke: number;
+  questions: number;
+  answered: number;
+  /** answered / questions, null when nobody asked. */
+  response_rate: number | null;
+  median_first_response_s: number | null;
+  p90_first_response_s: number | null;
+  answered_by_members_share: number | null;
+  accepted_rate: number | null;
+  staff_message_share: number | null;
+  /** Only staff spoke in the last 28 days. */
+  solo: boolean;
+  dau: number;
+  wau: number;
+  mau: number;
+  /** Monday-start weeks (`week` = the Monday), dense up to `as_of`. */
+  weekly: { week: string; messages: number; speakers: number; joins: number; leaves: number }[];
+  declining_weeks: number;
+  capacity: { cap: number; fill_mark: number; at_fill_mark: boolean; full: boolean; under_100: boolean };
+  /** Join-month cohorts: joiners who spoke 1, 2 and 3 calendar months later. */
+  cohorts: { month: string; joined: number; speaking_after: [number, number, number] }[];
+  /** 0–100 = activity + response + trend + ugc (each 0–25). */
+  score: number;
+  score_parts: { activity: number; response: number; trend: number; ugc: number };
+}
+
+export interface SilentMember {
+  member: string;
+  name: string;
+  group: string;
+  last_message: string | null;
+  days_silent: number | null;
+  never_spoke: boolean;
+}
+
+export interface UnansweredQuestion {
+  group: string;
+  member: string;
+  name: string;
+  time: string;
+  text: string;
 }
 
 export type Format =

@@ -14,3 +14,43 @@ export function el(tag, props = {}, ...children) {
   for (const c of children) if (c != null) node.append(c);
   return node;
 }
+
+/**
+ * A sortable table: `cols` = [{key, label, text?: true, value?(row), cell?(row) -> Node|string}],
+ * `sort` = {key, dir} kept by the caller (mutated on header clicks), `rerender()` redraws.
+ * Rows carry `data-row-id` from `rowId(row)`; cells carry `data-col`.
+ */
+export function sortableTable(id, cols, rows, sort, rerender, rowId, collator) {
+  const value = (r, c) => (c.value ? c.value(r) : r[c.key]);
+  const sorted = rows.slice();
+  const col = cols.find((c) => c.key === sort.key);
+  if (col) {
+    const sign = sort.dir === 'asc' ? 1 : -1;
+    sorted.sort((a, b) => {
+      const x = value(a, col);
+      const y = value(b, col);
+      if (x == null || y == null) return (x == null) - (y == null);
+      return sign * (typeof x === 'string' ? collator.compare(x, y) : x - y);
+    });
+  }
+  const head = el('tr', {}, ...cols.map((c) => {
+    const dir = sort.key === c.key ? sort.dir : null;
+    return el('th', { class: c.text ? '' : 'num', dataset: { col: c.key }, 'aria-sort': dir ? (dir === 'asc' ? 'ascending' : 'descending') : null },
+      el('button', {
+        type: 'button', class: 'th-button',
+        onclick: () => {
+          Object.assign(sort, { key: c.key, dir: dir ? (dir === 'asc' ? 'desc' : 'asc') : (c.text ? 'asc' : 'desc') });
+          rerender();
+        },
+      }, el('span', { text: c.label }), el('span', { class: 'sort-mark', text: dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : '' })));
+  }));
+  const body = sorted.map((r) => el('tr', { dataset: { rowId: rowId(r) } },
+    ...cols.map((c) => {
+      const content = c.cell ? c.cell(r) : value(r, c);
+      const td = el('td', { class: c.text ? '' : 'num', dataset: { col: c.key } });
+      td.append(content instanceof Node ? content : String(content ?? '—'));
+      return td;
+    })));
+  return el('div', { class: 'table-wrap' },
+    el('table', { id, class: 'data sortable' }, el('thead', {}, head), el('tbody', {}, ...body)));
+}
