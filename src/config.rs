@@ -30,6 +30,13 @@ pub struct Config {
     pub role_tags: Vec<crate::report::roles::RoleTag>,
     /// Role rules and the target pyramid (see [`crate::report::roles::RolesConfig`]).
     pub roles: crate::report::roles::RolesConfig,
+    /// The canonical CRM stage ladder, lowest first: `[{"stage": "lead", "labels": ["线索", …],
+    /// "lost": false}, …]`. Default: lead, mql, sql, opportunity, won, and lost beside them.
+    pub stage_ladder: Vec<crate::identity::StageDef>,
+    /// The user's decisions about business records the identity matching could not settle
+    /// (or got wrong): `[{"source": "crm", "record": "<record key>", "member": "wechat:wxid_…"
+    /// | null}]`, null meaning "not anyone in the chats".
+    pub identity_overrides: Vec<crate::identity::IdentityOverride>,
 }
 
 impl Default for Config {
@@ -43,6 +50,8 @@ impl Default for Config {
             self_is_staff: true,
             role_tags: Vec::new(),
             roles: Default::default(),
+            stage_ladder: crate::identity::StageDef::defaults(),
+            identity_overrides: Vec::new(),
         }
     }
 }

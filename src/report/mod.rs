@@ -6,8 +6,9 @@
 
 mod activity;
 mod groups;
+pub mod identity;
 mod inputs;
-mod members;
+pub(crate) mod members;
 pub mod roles;
 pub mod staff;
 
@@ -44,6 +45,8 @@ pub struct Report {
     pub activity: Activity,
     /// Role composition per group, progression, staff suggestions and recommendations.
     pub roles: roles::RolesReport,
+    /// How CRM records, roster rows and SDR-invited people matched the chat members.
+    pub identity: identity::IdentityReport,
 }
 
 impl Report {
@@ -64,6 +67,8 @@ pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone
     let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
     let groups = groups::build(model, zone, active_since);
     let order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+    let resolved = crate::identity::resolve(model, config);
+    let ladder = crate::identity::Ladder::new(&config.stage_ladder);
     Report {
         schema_version: SCHEMA_VERSION,
         generator: format!("qunlens {}", env!("CARGO_PKG_VERSION")),
@@ -74,7 +79,8 @@ pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone
         activity: activity::build(model, zone, &order),
         roles: roles::build(model, config, zone, as_of, &order),
         groups,
-        members: members::build(model, zone),
+        members: members::build(model, zone, &resolved),
+        identity: identity::build(model, &resolved, &ladder, zone),
     }
 }
 
