@@ -222,15 +222,15 @@ impl Index {
 type Probes = Vec<(MatchKey, String)>;
 
 /// First key level that finds anyone: one member is a match, several are ambiguous.
-fn probe(ix: &Index, probes: &Probes, allowed: Option<&[MemberId]>) -> Status {
+fn probe(ix: &Index, probes: &Probes, allowed: Option<&[MemberId]>, order: &impl Fn(&mut Vec<MemberId>)) -> Status {
     for (key, value) in probes {
         let mut found = ix.find(*key, value);
+        order(&mut found);
         if let Some(allowed) = allowed {
             if key.is_weak() {
                 found.retain(|m| allowed.contains(m));
             }
         }
-        found.sort_unstable();
         match found.len() {
             0 => continue,
             1 => return Status::Matched { member: found[0], key: *key },
@@ -262,7 +262,9 @@ fn settle_weak_claims(statuses: &mut [Status]) {
 pub fn resolve(model: &Model, config: &Config) -> Identity {
     let groups = crate::report::members::member_groups(model);
     let member_ids = crate::report::members::member_ids(model, &groups);
-    let mut out = Identity { persons: vec![ResolvedPerson::default(); model.members.len()], member_ids, ..Default::default() };
+    // Candidates in report-id order, so the result does not depend on load order.
+    let order = |list: &mut Vec<MemberId>| list.sort_by(|a, b| member_ids[*a as usize].cmp(&member_ids[*b as usize]));
+    let mut out = Identity { persons: vec![ResolvedPerson::default(); model.members.len()], member_ids: member_ids.clone(), ..Default::default() };
     let b = &model.business;
     if b.is_empty() {
         return out;
@@ -292,7 +294,7 @@ pub fn resolve(model: &Model, config: &Config) -> Identity {
             probes.extend(r.remark.clone().map(|v| (MatchKey::Remark, v)));
             probes.extend(r.name.clone().map(|v| (MatchKey::Nickname, v)));
             let allowed = r.group.as_deref().and_then(group_members);
-            probe(&ix, &probes, allowed.as_deref())
+            probe(&ix, &probes, allowed.as_deref(), &order)
         })
         .collect();
     settle_weak_claims(&mut roster);
@@ -323,7 +325,7 @@ pub fn resolve(model: &Model, config: &Config) -> Identity {
             probes.extend(r.remark.clone().map(|v| (MatchKey::Remark, v)));
             probes.extend(r.nickname.clone().map(|v| (MatchKey::Nickname, v)));
             probes.extend(r.name.clone().map(|v| (MatchKey::Nickname, v)));
-            probe(&ix, &probes, None)
+            probe(&ix, &probes, None, &order)
         })
         .collect();
     settle_weak_claims(&mut crm);
@@ -342,7 +344,7 @@ pub fn resolve(model: &Model, config: &Config) -> Identity {
                 probes.push((MatchKey::Phone, v.clone()));
                 probes.push((MatchKey::Nickname, v.clone()));
             }
-            (!probes.is_empty()).then(|| probe(&ix, &probes, None))
+            (!probes.is_empty()).then(|| probe(&ix, &probes, None, &order))
         })
         .collect();
     {

@@ -149,6 +149,11 @@ pub(crate) fn parse_tag(s: &str) -> Option<TagKind> {
     TAGS.iter().find(|(_, names)| names.contains(&key.as_str())).map(|(t, _)| *t)
 }
 
+/// A roster tag that says "ordinary member" (no special role): not a tag, not an error.
+pub(crate) fn is_plain_member(s: &str) -> bool {
+    matches!(s.trim().to_lowercase().as_str(), "学员" | "成员" | "普通成员" | "群成员" | "member" | "客户" | "用户" | "普通")
+}
+
 /// A count cell (`12`, `12.0` as spreadsheets write whole numbers); `Err` otherwise.
 pub(crate) fn parse_count(s: &str) -> Result<u64, ()> {
     let s = s.trim();
