@@ -5,6 +5,7 @@ import * as echarts from './vendor/echarts.js';
 import { t, getLang, setLang, locale, translateDom, LANGS } from './i18n.js';
 import { downloadTable, saveBlob } from './export.js';
 import { renderRoles, rolesConfig } from './views/roles.js';
+import { renderIdentity, identityConfig } from './views/identity.js';
 import { el } from './views/dom.js';
 
 const PAGE_SIZE = 100;
@@ -262,11 +263,12 @@ function renderAll() {
   renderActivityControls(r);
   if (state.tab === 'activity') renderActivity();
   if (state.tab === 'roles') renderRolesTab();
+  if (state.tab === 'identity') renderIdentityTab();
 }
 
 /** The config the page sends the worker: saved column mappings plus the roles view's settings. */
 function pageConfig() {
-  const config = { ...rolesConfig() };
+  const config = { ...rolesConfig(), ...identityConfig() };
   if (savedMaps().length) config.column_maps = savedMaps();
   return config;
 }
@@ -276,6 +278,15 @@ function renderRolesTab() {
   renderRoles($('roles-view'), state.report, {
     worker: state.worker,
     groupNames: state.groupNames,
+    onConfig: () => send({ type: 'config', config: pageConfig() }),
+    onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
+  });
+}
+
+function renderIdentityTab() {
+  if (!state.report) return;
+  renderIdentity($('identity-view'), state.report, {
+    worker: state.worker,
     onConfig: () => send({ type: 'config', config: pageConfig() }),
     onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
   });
@@ -294,7 +305,8 @@ function renderSummary(r) {
 }
 
 function renderTabs(r) {
-  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null, roles: null };
+  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null, roles: null,
+    identity: r.identity ? r.identity.sources.reduce((n, s) => n + s.records, 0) : null };
   for (const btn of document.querySelectorAll('.tab')) {
     const name = btn.dataset.tab;
     const active = name === state.tab;
@@ -310,6 +322,7 @@ function showTab(name) {
   renderTabs(state.report);
   if (name === 'activity') renderActivity();
   if (name === 'roles') renderRolesTab();
+  if (name === 'identity') renderIdentityTab();
 }
 
 // ---------------------------------------------------------------- inputs
