@@ -221,6 +221,11 @@ impl Index {
 /// A record's values per key level, strongest first.
 type Probes = Vec<(MatchKey, String)>;
 
+/// The values a record has, with their key levels, in the order given.
+fn probes_of(values: &[(MatchKey, &Option<String>)]) -> Probes {
+    values.iter().filter_map(|(k, v)| v.as_ref().map(|v| (*k, v.clone()))).collect()
+}
+
 /// First key level that finds anyone: one member is a match, several are ambiguous.
 fn probe(ix: &Index, probes: &Probes, allowed: Option<&[MemberId]>, order: &impl Fn(&mut Vec<MemberId>)) -> Status {
     for (key, value) in probes {
@@ -274,25 +279,15 @@ pub fn resolve(model: &Model, config: &Config) -> Identity {
 
     // Roster rows: by member id, phone, then name among the members of the row's group.
     let group_members = |name: &str| -> Option<Vec<MemberId>> {
-        let gs: Vec<u32> = model
-            .groups
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.name == name || g.key == name || crate::report::group_id(g) == name)
-            .map(|(i, _)| i as u32)
-            .collect();
+        let gs = crate::report::roles::groups_named(model, name);
         (!gs.is_empty()).then(|| groups.iter().enumerate().filter(|(_, mg)| mg.iter().any(|g| gs.contains(g))).map(|(m, _)| m as MemberId).collect())
     };
     let mut roster: Vec<Status> = b
         .roster
         .iter()
         .map(|r| {
-            let mut probes: Probes = Vec::new();
-            probes.extend(r.member_id.clone().map(|v| (MatchKey::PlatformId, v)));
-            probes.extend(r.phone.clone().map(|v| (MatchKey::Phone, v)));
-            probes.extend(r.email.clone().map(|v| (MatchKey::Email, v)));
-            probes.extend(r.remark.clone().map(|v| (MatchKey::Remark, v)));
-            probes.extend(r.name.clone().map(|v| (MatchKey::Nickname, v)));
+            use MatchKey::*;
+            let probes = probes_of(&[(PlatformId, &r.member_id), (Phone, &r.phone), (Email, &r.email), (Remark, &r.remark), (Nickname, &r.name)]);
             let allowed = r.group.as_deref().and_then(group_members);
             probe(&ix, &probes, allowed.as_deref(), &order)
         })
@@ -318,13 +313,15 @@ pub fn resolve(model: &Model, config: &Config) -> Identity {
         .crm
         .iter()
         .map(|r| {
-            let mut probes: Probes = Vec::new();
-            probes.extend(r.platform_id.clone().map(|v| (MatchKey::PlatformId, v)));
-            probes.extend(r.phone.clone().map(|v| (MatchKey::Phone, v)));
-            probes.extend(r.email.clone().map(|v| (MatchKey::Email, v)));
-            probes.extend(r.remark.clone().map(|v| (MatchKey::Remark, v)));
-            probes.extend(r.nickname.clone().map(|v| (MatchKey::Nickname, v)));
-            probes.extend(r.name.clone().map(|v| (MatchKey::Nickname, v)));
+            use MatchKey::*;
+            let probes = probes_of(&[
+                (PlatformId, &r.platform_id),
+                (Phone, &r.phone),
+                (Email, &r.email),
+                (Remark, &r.remark),
+                (Nickname, &r.nickname),
+                (Nickname, &r.name),
+            ]);
             probe(&ix, &probes, None, &order)
         })
         .collect();

@@ -60,7 +60,7 @@ pub fn tags(model: &Model, config: &Config) -> Tags {
 }
 
 /// Groups whose name, key or report id is `name`.
-fn groups_named(model: &Model, name: &str) -> Vec<GroupId> {
+pub(crate) fn groups_named(model: &Model, name: &str) -> Vec<GroupId> {
     let name = name.trim();
     model
         .groups
