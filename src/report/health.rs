@@ -354,7 +354,7 @@ pub(super) fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i
     close(&mut open, &mut unanswered);
 
     // Rows.
-    let member_ids = super::member_ids(model);
+    let member_ids = super::members::member_ids(model, &super::members::member_groups(model));
     let names: Vec<String> = model.members.iter().map(super::members::latest_name).collect();
     let smallest = cfg.thresholds.iter().copied().min().unwrap_or(cfg.silent_days) as i64;
     let mut silent_list = Vec::new();
