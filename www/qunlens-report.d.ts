@@ -75,7 +75,11 @@ export interface GroupHealth {
   wau: number;
   mau: number;
   /** Monday-start weeks (`week` = the Monday), dense up to `as_of`. */
-  weekly: { week: string; messages: number; speakers: number; joins: number; leaves: number }[];
+  weekly: {
+    week: string; messages: number; speakers: number; joins: number; leaves: number;
+    /** Of `joins`, how many each named inviter brought, most first. */
+    joins_by_inviter: { inviter: string; name: string; joins: number }[];
+  }[];
   declining_weeks: number;
   capacity: { cap: number; fill_mark: number; at_fill_mark: boolean; full: boolean; under_100: boolean };
   /** Join-month cohorts: joiners who spoke 1, 2 and 3 calendar months later. */
