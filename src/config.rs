@@ -32,6 +32,8 @@ pub struct Config {
     pub roles: crate::report::roles::RolesConfig,
     /// Health settings: silence thresholds, the answer window (see [`crate::report::health`]).
     pub health: crate::report::health::HealthConfig,
+    /// Points leaderboard rules and window (see [`crate::report::leaderboard`]).
+    pub leaderboard: crate::report::leaderboard::LeaderboardConfig,
 }
 
 impl Default for Config {
@@ -46,6 +48,7 @@ impl Default for Config {
             role_tags: Vec::new(),
             roles: Default::default(),
             health: Default::default(),
+            leaderboard: Default::default(),
         }
     }
 }

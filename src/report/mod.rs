@@ -10,6 +10,7 @@ mod inputs;
 mod members;
 pub mod roles;
 pub mod health;
+pub mod leaderboard;
 pub mod staff;
 
 pub use activity::{Activity, DailySeries, GroupActivity};
@@ -47,6 +48,8 @@ pub struct Report {
     pub roles: roles::RolesReport,
     /// Silent members, dying groups, response rates (see [`health`]).
     pub health: health::HealthReport,
+    /// Points per member with a per-rule breakdown, and monthly stars (see [`leaderboard`]).
+    pub leaderboard: leaderboard::LeaderboardReport,
 }
 
 impl Report {
@@ -63,6 +66,17 @@ impl Report {
 
 /// Computes every section from the model.
 pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone) -> Report {
+    build_cached(model, inputs, config, zone, &mut Default::default())
+}
+
+/// [`build`], reusing the leaderboard's rule-independent classification from `cache`.
+pub fn build_cached(
+    model: &Model,
+    inputs: &[InputReport],
+    config: &Config,
+    zone: &Zone,
+    cache: &mut leaderboard::Cache,
+) -> Report {
     let as_of = as_of(model, config, zone);
     let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
     let groups = groups::build(model, zone, active_since);
@@ -77,6 +91,7 @@ pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone
         activity: activity::build(model, zone, &order),
         roles: roles::build(model, config, zone, as_of, &order),
         health: health::build(model, config, zone, as_of, &order),
+        leaderboard: leaderboard::build(model, config, zone, cache),
         groups,
         members: members::build(model, zone),
     }
