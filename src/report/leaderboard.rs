@@ -288,7 +288,7 @@ impl Cache {
 pub fn build(model: &Model, config: &Config, zone: &Zone, cache: &mut Cache) -> LeaderboardReport {
     let cfg = &config.leaderboard;
     let f = cache.features(model, zone, cfg);
-    let ids = super::member_ids(model);
+    let ids = &f.ids;
     let group = cfg.group.as_ref().map(|want| {
         model.groups.iter().position(|g| &super::group_id(g) == want).map_or(u32::MAX, |g| g as u32)
     });
@@ -313,8 +313,8 @@ pub fn build(model: &Model, config: &Config, zone: &Zone, cache: &mut Cache) -> 
     let id = |m: u32| ids.get(m as usize).cloned().unwrap_or_default();
     LeaderboardReport {
         rules: cfg.clone(),
-        entries: entries(outcome.tallies, &params.values, &ids, cfg.top, name),
-        stars: outcome.months.into_iter().map(|(month, rows)| stars(month, rows, &ids, &id, &name)).collect(),
+        entries: entries(outcome.tallies, &params.values, ids, cfg.top, name),
+        stars: outcome.months.into_iter().map(|(month, rows)| stars(month, rows, ids, &id, &name)).collect(),
         window: window.report,
     }
 }
@@ -401,11 +401,14 @@ struct Resolved {
 fn resolve_window(f: &Features, cfg: &LeaderboardConfig, group: Option<u32>, zone: &Zone) -> Resolved {
     let week = cfg.window == "week";
     let mut periods: Vec<i32> = Vec::new();
+    let mut last_day = i32::MIN;
     for i in 0..f.len() {
-        if group.is_some_and(|g| g != f.group[i]) {
+        // Events are in time order: a period is computed once per local day.
+        if f.day[i] == last_day || group.is_some_and(|g| g != f.group[i]) {
             continue;
         }
-        let p = if week { monday(f.day[i]) } else { month_of(f.day[i]) };
+        last_day = f.day[i];
+        let p = if week { monday(last_day) } else { month_of(last_day) };
         if periods.last() != Some(&p) {
             periods.push(p);
         }

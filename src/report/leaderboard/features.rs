@@ -5,8 +5,12 @@
 //! [`super::score`]. Only the two structural settings (`conversation_gap_s`,
 //! `answer_window_s`) and the time zone are part of the cache key.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::hash::{Hash, Hasher};
+use std::collections::VecDeque;
+use std::hash::BuildHasher;
+
+use crate::model::HashMap;
+
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 use crate::model::{MemberId, MessageKind, Model, PersonRef, SYSTEM};
 use crate::text::{dedupe_key, is_checkin, is_question, meaningful_len};
@@ -62,6 +66,8 @@ pub struct Features {
     pub len: Vec<u16>,
     pub flags: Vec<u16>,
     pub slots: usize,
+    /// Report member id of every member (as the `members` section writes it).
+    pub ids: Vec<String>,
 }
 
 impl Features {
@@ -99,13 +105,17 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
     });
     let lookup = Lookup::new(model);
     let mut rows: Vec<Row> = Vec::with_capacity(order.len() + order.len() / 8);
-    let mut seen_in_group: HashSet<(u32, u64)> = HashSet::new();
-    let mut seen_by_member: HashSet<(u32, u64)> = HashSet::new();
-    // Open questions of the group being scanned: (time, asker, text, first reply taken).
-    let mut open: VecDeque<(i64, MemberId, usize, bool)> = VecDeque::new();
+    let mut seen_in_group: HashSet<(u32, u64)> = HashSet::default();
+    let mut seen_by_member: HashSet<(u32, u64)> = HashSet::default();
+    // Questions of the group being scanned within the window, for quotes and @mentions:
+    // (time, asker, message).
+    let mut open: VecDeque<(i64, MemberId, usize)> = VecDeque::new();
+    // Questions nobody else has followed yet: (time, asker). All share one asker (the first
+    // message by anyone else takes them all), so this stays tiny.
+    let mut unfollowed: Vec<(i64, MemberId)> = Vec::new();
     let (mut group, mut last_time, mut conv) = (u32::MAX, i64::MIN, 0u32);
     // First message time per (group, member), for the invite bonus.
-    let mut spoke: HashMap<(u32, MemberId), (i64, i64)> = HashMap::new();
+    let mut spoke: HashMap<(u32, MemberId), (i64, i64)> = HashMap::default();
     for (seq, &i) in order.iter().enumerate() {
         let i = i as usize;
         let (g, t, s, kind) = (msgs.group[i], msgs.time[i], msgs.sender[i], msgs.kind[i]);
@@ -113,6 +123,7 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
             group = g;
             conv += 1;
             open.clear();
+            unfollowed.clear();
         } else if t - last_time >= conversation_gap_s {
             conv += 1;
         }
@@ -137,7 +148,7 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
                 flags |= flag::DUP;
             }
         }
-        if kind == MessageKind::Text && is_checkin(text) {
+        if kind == MessageKind::Text && maybe_checkin(text) && is_checkin(text) {
             flags |= flag::CHECKIN;
         }
         // Answers: a quote / @mention of an open question's asker, or the first message by
@@ -146,24 +157,27 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
             open.pop_front();
         }
         let quoted = msgs.quotes.get(&(i as u32));
-        let quoted_member = quoted.and_then(|q| lookup.quoted(model, g, q));
+        let quoted_member = quoted.and_then(|q| lookup.quoted(q));
         let mentions = msgs.mentions.get(&(i as u32));
-        let mut answers = false;
-        for q in open.iter_mut().filter(|q| q.1 != s) {
-            let addressed = quoted_member == Some(q.1)
-                || quoted.and_then(|x| x.text.as_deref()).is_some_and(|x| !x.is_empty() && msgs.text(q.2).starts_with(x))
-                || mentions.is_some_and(|ms| ms.iter().any(|n| lookup.names(model, q.1, n.trim_start_matches('@'))));
-            if addressed || !q.3 {
-                answers = true;
-                q.3 = true;
-            }
+        unfollowed.retain(|q| t - q.0 <= answer_window_s);
+        let mut answers = unfollowed.iter().any(|q| q.1 != s);
+        if answers {
+            unfollowed.retain(|q| q.1 == s);
+        }
+        if !answers && (quoted.is_some() || mentions.is_some()) {
+            answers = open.iter().filter(|q| q.1 != s).any(|q| {
+                quoted_member == Some(q.1)
+                    || quoted.and_then(|x| x.text.as_deref()).is_some_and(|x| !x.is_empty() && msgs.text(q.2).starts_with(x))
+                    || mentions.is_some_and(|ms| ms.iter().any(|n| lookup.names(model, q.1, n.trim_start_matches('@'))))
+            });
         }
         if answers {
             flags |= flag::ANSWER;
         }
         if kind == MessageKind::Text && is_question(text) {
             flags |= flag::QUESTION;
-            open.push_back((t, s, i, false));
+            open.push_back((t, s, i));
+            unfollowed.push((t, s));
         }
         let len = meaningful_len(text).min(u16::MAX as usize) as u16;
         rows.push(Row { time: t, group: g, seq: seq as u32, member: s, conv, len, flags });
@@ -172,14 +186,16 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
         }
     }
     invites(model, &spoke, &mut rows);
-    finish(rows, &group_rank, zone)
+    let mut f = finish(rows, &group_rank, zone);
+    f.ids = ids;
+    f
 }
 
 /// Invite events (join with an inviter other than the invitee; once per invitee and group)
 /// and the bonus when the invitee spoke in the group after joining (at that first message,
 /// or at the join when they had spoken before it too).
 fn invites(model: &Model, spoke: &HashMap<(u32, MemberId), (i64, i64)>, rows: &mut Vec<Row>) {
-    let mut counted: HashSet<(u32, MemberId)> = HashSet::new();
+    let mut counted: HashSet<(u32, MemberId)> = HashSet::default();
     for e in &model.memberships {
         let Some(actor) = e.actor else { continue };
         if e.kind != crate::model::MembershipKind::Join || actor == e.member || actor == SYSTEM || e.member == SYSTEM {
@@ -203,7 +219,7 @@ fn finish(mut rows: Vec<Row>, group_rank: &[u32], zone: &Zone) -> Features {
     let rank = |g: u32| group_rank.get(g as usize).copied().unwrap_or(u32::MAX);
     rows.sort_unstable_by_key(|r| (r.time, rank(r.group), r.seq, r.flags, r.member));
     let mut f = Features::default();
-    let mut slots: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut slots: HashMap<(u32, u32), u32> = HashMap::default();
     let mut day_cache = (i64::MIN, 0i32);
     for r in rows {
         let next = slots.len() as u32;
@@ -237,22 +253,27 @@ fn ranks(keys: Vec<String>) -> Vec<u32> {
     out
 }
 
+/// A fixed-seed hash of a dedupe key (the sets hold hashes, not a million strings).
 fn hash(s: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
+    foldhash::fast::FixedState::with_seed(0x9e37_79b9).hash_one(s)
+}
+
+/// Cheap pre-check: can [`is_checkin`] accept this text? (Its words all contain 打卡, 签到 or
+/// "heck" in some letter case; skipping the rest avoids lowercasing every message.)
+fn maybe_checkin(text: &str) -> bool {
+    text.contains("打卡") || text.contains("签到") || text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"heck"))
 }
 
 /// Finds the member a quote names: by platform id, else by a display name (unique among members).
 struct Lookup<'m> {
-    by_id: HashMap<&'m str, MemberId>,
-    by_name: HashMap<&'m str, Option<MemberId>>,
+    by_id: std::collections::HashMap<&'m str, MemberId>,
+    by_name: std::collections::HashMap<&'m str, Option<MemberId>>,
 }
 
 impl<'m> Lookup<'m> {
     fn new(model: &'m Model) -> Self {
-        let mut by_id = HashMap::new();
-        let mut by_name: HashMap<&str, Option<MemberId>> = HashMap::new();
+        let mut by_id = std::collections::HashMap::new();
+        let mut by_name: std::collections::HashMap<&str, Option<MemberId>> = std::collections::HashMap::new();
         for (m, member) in model.members.iter().enumerate() {
             if let Some(id) = member.platform_id.as_deref() {
                 by_id.insert(id, m as MemberId);
@@ -264,7 +285,7 @@ impl<'m> Lookup<'m> {
         Lookup { by_id, by_name }
     }
 
-    fn quoted(&self, _model: &Model, _group: u32, q: &crate::model::Quote) -> Option<MemberId> {
+    fn quoted(&self, q: &crate::model::Quote) -> Option<MemberId> {
         match q.sender.as_ref()? {
             PersonRef::Id(id) => self.by_id.get(id.as_str()).copied().or_else(|| self.by_name.get(id.as_str()).copied().flatten()),
             PersonRef::Name(n) => self.by_name.get(n.as_str()).copied().flatten(),
