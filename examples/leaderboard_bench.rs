@@ -22,8 +22,16 @@ fn main() -> Result<(), String> {
     }
     println!("load: {} messages in {:.0} ms", a.message_count(), ms(start));
     let t = Instant::now();
-    let first = a.leaderboard(Config::default())?;
-    println!("first leaderboard (classify + rank): {:.0} ms, {} entries", ms(t), first.entries.len());
+    let first = a.report();
+    println!("first full report (resolves the model, classifies for the leaderboard): {:.0} ms, {} entries", ms(t), first.leaderboard.entries.len());
+    let t = Instant::now();
+    a.report();
+    println!("full report again (leaderboard classification cached): {:.0} ms", ms(t));
+    a.set_config(Config { leaderboard: qunlens::report::leaderboard::LeaderboardConfig { conversation_gap_s: 1_799, ..Default::default() }, ..Config::default() })?;
+    let t = Instant::now();
+    a.leaderboard(a.config().clone())?;
+    println!("leaderboard with a new conversation gap (classifies again): {:.0} ms", ms(t));
+    a.leaderboard(Config::default())?; // back to the default gap (classifies once more)
     let mut times = Vec::new();
     for i in 0..10u32 {
         let mut c = Config::default();

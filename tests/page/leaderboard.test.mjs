@@ -42,8 +42,7 @@ test('leaderboard: sample on screen equals the report; a rule change re-ranks', 
 
   // Joining a discussion is worth 50 now: re-ranked by the worker, not re-read.
   const readsBefore = await page.evaluate(() => performance.getEntriesByName('qunlens:load').length);
-  await page.locator('#lb-rule-discussion').fill('50');
-  await page.locator('#lb-rule-discussion').dispatchEvent('change');
+  await page.locator('#lb-rule-discussion').evaluate((e) => { e.value = '50'; e.dispatchEvent(new Event('change')); });
   await page.waitForFunction(() => document.getElementById('leaderboard-view').dataset.rerank === '1');
   const after = (await rows(page)).map((r) => ({ ...r, points: num(r.points) }));
   assert.notDeepEqual(after, shown, 'the ranking changed');

@@ -92,15 +92,16 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
     let msgs = &model.messages;
     let ids = super::super::member_ids(model);
     let group_rank = ranks(model.groups.iter().map(super::super::group_id).collect());
-    let key_of = |s: MemberId| ids.get(s as usize).map_or("", String::as_str);
+    let member_rank = ranks(ids.clone());
+    let rank_of = |s: MemberId| member_rank.get(s as usize).copied().unwrap_or(u32::MAX);
     let mut order: Vec<u32> = (0..msgs.len() as u32)
         .filter(|&i| msgs.sender[i as usize] != SYSTEM && msgs.kind[i as usize].is_member_activity())
         .collect();
+    // Canonical order: group id, time, member id, then text — never load order.
     order.sort_unstable_by(|&a, &b| {
         let (a, b) = (a as usize, b as usize);
-        (group_rank[msgs.group[a] as usize], msgs.time[a])
-            .cmp(&(group_rank[msgs.group[b] as usize], msgs.time[b]))
-            .then_with(|| key_of(msgs.sender[a]).cmp(key_of(msgs.sender[b])))
+        (group_rank[msgs.group[a] as usize], msgs.time[a], rank_of(msgs.sender[a]))
+            .cmp(&(group_rank[msgs.group[b] as usize], msgs.time[b], rank_of(msgs.sender[b])))
             .then_with(|| msgs.text(a).cmp(msgs.text(b)))
     });
     let lookup = Lookup::new(model);
