@@ -20,6 +20,7 @@
 pub mod config;
 pub mod decode;
 pub mod export;
+pub mod identity;
 pub mod ingest;
 pub mod model;
 pub mod report;

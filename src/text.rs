@@ -56,21 +56,48 @@ pub fn is_question(text: &str) -> bool {
         return false;
     }
     let without_urls = strip_urls(text);
-    let t = without_urls.as_str();
-    if t.contains('?') || t.contains('？') {
+    let t: &str = &without_urls;
+    if memchr::memchr(b'?', t.as_bytes()).is_some() || t.contains('？') {
         return true;
     }
-    let rhetorical = ZH_NOT_QUESTIONS.iter().any(|w| t.contains(w));
-    if (!rhetorical && ZH_QUESTION_WORDS.iter().any(|w| t.contains(w))) || ends_with_particle(t) {
-        return true;
+    if !t.is_ascii() {
+        let m = matchers();
+        if (!m.zh_rhetorical.is_match(t) && m.zh_words.is_match(t)) || ends_with_particle(t) {
+            return true;
+        }
     }
-    let lower = t.to_lowercase();
-    if lower.starts_with("what a ") || lower.starts_with("how nice") {
+    let starts = |p: &str| t.len() >= p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    if starts("what a ") || starts("how nice") {
         return false; // exclamations
     }
-    let first = lower.split(|c: char| !c.is_alphanumeric() && c != '\'').find(|w| !w.is_empty()).unwrap_or("");
-    let word_count = lower.split_whitespace().count();
-    (word_count >= 3 && EN_QUESTION_STARTS.contains(&first)) || EN_QUESTION_PHRASES.iter().any(|p| lower.contains(p))
+    let first = t.split(|c: char| !c.is_alphanumeric() && c != '\'').find(|w| !w.is_empty()).unwrap_or("");
+    let opens = EN_QUESTION_STARTS.iter().any(|w| w.eq_ignore_ascii_case(first));
+    (opens && t.split_whitespace().nth(2).is_some()) || matchers().en_phrases.is_match(t)
+}
+
+/// The word lists compiled once into multi-pattern matchers (one pass over the text instead
+/// of one search per word: this runs on every message of multi-million-message imports).
+struct Matchers {
+    zh_words: aho_corasick::AhoCorasick,
+    zh_rhetorical: aho_corasick::AhoCorasick,
+    en_phrases: aho_corasick::AhoCorasick,
+}
+
+fn matchers() -> &'static Matchers {
+    static M: std::sync::OnceLock<Matchers> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let build = |words: &[&str], nocase: bool| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(nocase)
+                .build(words)
+                .unwrap_or_else(|_| unreachable!("fixed word lists compile")) // ok: constant input
+        };
+        Matchers {
+            zh_words: build(ZH_QUESTION_WORDS, false),
+            zh_rhetorical: build(ZH_NOT_QUESTIONS, false),
+            en_phrases: build(EN_QUESTION_PHRASES, true),
+        }
+    })
 }
 
 /// Thanks / acknowledgement from an asker after an answer: the "accepted" signal.
@@ -141,9 +168,9 @@ fn ends_with_particle(t: &str) -> bool {
 }
 
 /// The text with `http(s)://…` runs removed (their `?` is not a question mark).
-fn strip_urls(t: &str) -> String {
+fn strip_urls(t: &str) -> std::borrow::Cow<'_, str> {
     if !t.contains("://") {
-        return t.to_string();
+        return std::borrow::Cow::Borrowed(t);
     }
     let mut out = String::with_capacity(t.len());
     let mut rest = t;
@@ -159,7 +186,7 @@ fn strip_urls(t: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ import { downloadTable, saveBlob } from './export.js';
 import { renderRoles, rolesConfig } from './views/roles.js';
 import { renderHealth } from './views/health.js';
 import { renderLeaderboard, leaderboardConfig } from './views/leaderboard.js';
+import { renderIdentity, identityConfig } from './views/identity.js';
 import { el } from './views/dom.js';
 
 const PAGE_SIZE = 100;
@@ -266,11 +267,12 @@ function renderAll() {
   if (state.tab === 'roles') renderRolesTab();
   if (state.tab === 'health') renderHealthTab();
   if (state.tab === 'leaderboard') renderLeaderboardTab();
+  if (state.tab === 'identity') renderIdentityTab();
 }
 
 /** The config the page sends the worker: saved column mappings plus the roles view's settings. */
 function pageConfig() {
-  const config = { ...rolesConfig(), ...leaderboardConfig() };
+  const config = { ...rolesConfig(), ...identityConfig(), ...leaderboardConfig() };
   if (savedMaps().length) config.column_maps = savedMaps();
   return config;
 }
@@ -289,6 +291,11 @@ function renderHealthTab() {
   if (!state.report) return;
   renderHealth($('health-view'), state.report, {
     worker: state.worker,
+function renderIdentityTab() {
+  if (!state.report) return;
+  renderIdentity($('identity-view'), state.report, {
+    worker: state.worker,
+    onConfig: () => send({ type: 'config', config: pageConfig() }),
     onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
   });
 }
@@ -315,7 +322,8 @@ function renderSummary(r) {
 }
 
 function renderTabs(r) {
-  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null, roles: null, health: null };
+  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null, roles: null, health: null,
+    identity: r.identity ? r.identity.sources.reduce((n, s) => n + s.records, 0) : null };
   for (const btn of document.querySelectorAll('.tab')) {
     const name = btn.dataset.tab;
     const active = name === state.tab;
@@ -333,6 +341,7 @@ function showTab(name) {
   if (name === 'roles') renderRolesTab();
   if (name === 'health') renderHealthTab();
   if (name === 'leaderboard') renderLeaderboardTab();
+  if (name === 'identity') renderIdentityTab();
 }
 
 // ---------------------------------------------------------------- inputs

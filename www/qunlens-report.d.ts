@@ -143,6 +143,8 @@ export interface Star {
   name: string;
   /** Points, invites or answers. */
   value: number;
+  /** How CRM records, roster rows and SDR-invited people matched the chat members (issue #4). */
+  identity: IdentityReport;
 }
 
 /** Section `health`. Definitions in the README ("Health"). */
@@ -229,7 +231,14 @@ export type Format =
   | "whatsapp-txt"
   | "telegram-json"
   | "discord"
-  | "slack-zip";
+  | "slack-zip"
+  | "mapped-csv"
+  /** A CRM export (leads, contacts, deals) recognised from its headers by a vendor preset. */
+  | "crm-csv"
+  /** A group roster: member, group, role tag, inviter, join channel, join time. */
+  | "roster-csv"
+  /** An SDR activity log: SDR, date, calls, invitations, optionally the invited person. */
+  | "sdr-log-csv";
 
 export type Encoding = "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "gb18030";
 
@@ -238,7 +247,15 @@ export type Platform = "wechat" | "wecom" | "qq" | "whatsapp" | "telegram" | "di
 /** A repair made while reading, with nothing lost. */
 export interface InputNote {
   /** Stable code for translations. */
-  code: "repaired_escapes" | "repaired_values";
+  code:
+    | "repaired_escapes"
+    | "repaired_values"
+    /** Business files: which vendor preset read the CRM export (`message`: "read as a 纷享销客 export (fxiaoke)"). */
+    | "preset"
+    /** Business files: cells that could not be read (a date that is not a date) were left empty; the rest of the row is kept. */
+    | "unreadable_values"
+    /** Business files: one-field lines after the data (a Salesforce report footer) ignored. */
+    | "footer_lines";
   /** How many times it happened. */
   count: number;
   /** The same in plain language (English). */
@@ -276,6 +293,8 @@ export interface InputReport {
     | "bad_archive"
     | "archive_limits"
     | "bad_workbook"
+    /** A CRM export, roster or SDR log without a column it needs; `error` names it. */
+    | "missing_columns"
     | null;
 }
 
@@ -336,6 +355,12 @@ export interface MemberReport {
   join_method: JoinMethod | null;
   /** Every join, oldest first. */
   joins: { group: string; time: string; method: JoinMethod | null; inviter: PersonLink | null }[];
+  /** The CRM record matched to this person (the strongest match; see `identity`), or null. */
+  crm_record: string | null;
+  /** What matched it. */
+  crm_match_key: MatchKey | null;
+  /** Confidence of that key, 0–1 (override / platform id 1, phone 0.95, email 0.9, remark 0.7, nickname 0.5). */
+  crm_match_confidence: number | null;
 }
 
 export interface PersonLink {
@@ -372,6 +397,85 @@ export interface Config {
   role_tags?: RoleTag[];
   /** Role rules and targets; every field optional (defaults in `RolesSettings`). */
   roles?: Partial<RolesSettings>;
+  /** The canonical CRM stage ladder, lowest first. Default: lead, mql, sql, opportunity, won, and lost (`lost: true`) beside them, each with the labels HubSpot, Salesforce and Chinese CRMs write. */
+  stage_ladder?: StageDef[];
+  /** Your decisions about business records (the page's Identity tab saves them). */
+  identity_overrides?: IdentityOverride[];
+}
+
+// ---------------------------------------------------------------- identity (issue #4)
+
+/** What matched a business record to a chat member, strongest first. */
+export type MatchKey = "override" | "platform_id" | "phone" | "email" | "remark" | "nickname";
+export type IdentitySource = "crm" | "roster" | "sdr_log";
+
+export interface StageDef {
+  /** Canonical name (`lead`, `mql`, …). */
+  stage: string;
+  /** Labels meaning this stage, compared ignoring case, width, spaces and punctuation. */
+  labels?: string[];
+  /** A dead end beside the ladder (lost / unqualified). */
+  lost?: boolean;
+}
+
+export interface IdentityOverride {
+  source: IdentitySource;
+  /** The record key of the `identity` lists. */
+  record: string;
+  /** Report member id or platform id; null = "not anyone in the chats". */
+  member: string | null;
+}
+
+export interface IdentityReport {
+  /** Per source, always the three in this order. `records` leaves out SDR rows that name nobody. */
+  sources: { source: IdentitySource; records: number; matched: number; ambiguous: number; unmatched: number }[];
+  /** Chat members matched to at least one CRM record. */
+  members_matched: number;
+  /** Overrides of the config that named a record in the data. */
+  overrides_applied: number;
+  /** Canonical stage names in force, lowest first. */
+  stage_ladder: string[];
+  matched: (IdentityRecord & { member: PersonLink; key: MatchKey; confidence: number })[];
+  /** Never joined silently: several members fit, or one member is claimed by name by several records. */
+  ambiguous: (IdentityRecord & { key: MatchKey; candidates: PersonLink[] })[];
+  /** `rejected`: an override says this record is nobody in the chats. */
+  unmatched: (IdentityRecord & { rejected: boolean })[];
+  /** Every CRM record with its canonical stages (for funnels). */
+  crm_records: CrmRecordReport[];
+}
+
+export interface IdentityRecord {
+  source: IdentitySource;
+  /** Key to override by: a CRM record id (`<file>#<line>` when the export has none); roster `<member id>@<group>` or `<file>#<line>`; SDR `<file>#<line>`. */
+  record: string;
+  /** The name the record gives (name, nickname, remark, invited person). */
+  label: string;
+  file: string;
+  line: number;
+}
+
+export interface CrmRecordReport {
+  id: string;
+  /** Preset: `salesforce`, `hubspot`, `fxiaoke` (纷享销客), `neocrm` (销售易), `wecom` (企业微信客户列表), `scrm`, `generic`. */
+  vendor: string;
+  name: string | null;
+  owner: string | null;
+  source: string | null;
+  campaign: string | null;
+  company: string | null;
+  /** Canonical current stage; null when the label is not on the ladder. */
+  stage: string | null;
+  /** The stage as the export wrote it. */
+  stage_label: string | null;
+  /** Stages reached in ladder order; `time` null when reached but the export gives no time. */
+  stages: { stage: string; time: string | null }[];
+  amount: number | null;
+  /** ISO code (`CNY`, `USD`). */
+  currency: string | null;
+  created: string | null;
+  close_date: string | null;
+  /** The matched member's id, or null. */
+  member: string | null;
 }
 
 // ---------------------------------------------------------------- roles (issue #6)

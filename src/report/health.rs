@@ -25,6 +25,9 @@ use crate::config::Config;
 use crate::model::{MemberId, MembershipKind, MessageKind, Model, SYSTEM};
 use crate::time::{format_day, Zone};
 
+/// How many of the newest open questions a quote/@mention reply is matched against.
+const REPLY_SCAN: usize = 512;
+
 /// Health settings (config key `health`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -167,6 +170,11 @@ pub struct UnansweredQuestion {
     pub text: String,
 }
 
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
+/// One week's tallies: messages, speakers, joins, leaves (sets only counted, never listed).
+type Week = (u64, HashSet<MemberId>, u64, u64);
+
 /// Per-group accumulator.
 #[derive(Default)]
 struct Acc {
@@ -179,9 +187,9 @@ struct Acc {
     staff_messages: u64,
     recent_member: u64,
     recent_staff: u64,
-    speakers: [std::collections::BTreeSet<MemberId>; 3],
-    weeks: std::collections::BTreeMap<i64, (u64, std::collections::BTreeSet<MemberId>, u64, u64)>,
-    months_spoken: std::collections::BTreeSet<(MemberId, i64)>,
+    speakers: [HashSet<MemberId>; 3],
+    weeks: std::collections::BTreeMap<i64, Week>,
+    months_spoken: HashSet<(MemberId, i64)>,
     questions: u64,
     answered: u64,
     by_members: u64,
@@ -252,8 +260,8 @@ pub(super) fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i
     let reply_window = cfg.reply_window_s.max(window);
     // Questions of the group being scanned, oldest first: (message, time, asker, answered).
     let mut open: std::collections::VecDeque<(usize, i64, MemberId, bool)> = Default::default();
-    // Answered questions awaiting the asker's thanks: (asker, answer time).
-    let mut awaiting: Vec<(MemberId, i64)> = Vec::new();
+    // Answered questions awaiting the asker's thanks, oldest first: (asker, answer time).
+    let mut awaiting: std::collections::VecDeque<(MemberId, i64)> = Default::default();
     let mut current_group = u32::MAX;
     let close = |open: &mut std::collections::VecDeque<(usize, i64, MemberId, bool)>, unanswered: &mut Vec<(i64, usize)>| {
         unanswered.extend(open.drain(..).filter(|q| !q.3).map(|(q, qt, _, _)| (qt, q)));
@@ -304,7 +312,10 @@ pub(super) fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i
             }
         }
         let text = msgs.text(i);
-        if crate::text::is_thanks(text) && awaiting.iter().any(|&(asker, at)| asker == s && t - at <= window) {
+        while awaiting.front().is_some_and(|&(_, at)| t - at > window) {
+            awaiting.pop_front();
+        }
+        if awaiting.iter().any(|&(asker, at)| asker == s && t - at <= window) && crate::text::is_thanks(text) {
             a.accepted += awaiting.iter().filter(|&&(asker, at)| asker == s && t - at <= window).count() as u64;
             awaiting.retain(|&(asker, _)| asker != s);
         }
@@ -313,17 +324,18 @@ pub(super) fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i
         // asked within the response window before it.
         let quote = msgs.quotes.get(&(i as u32));
         let mentions = msgs.mentions.get(&(i as u32));
-        for q in open.iter_mut().rev() {
+        let replying = quote.is_some() || mentions.is_some();
+        for (back, q) in open.iter_mut().rev().enumerate() {
+            let adjacent = t - q.1 <= window;
+            // Older questions are further away still; a reply is matched against the most
+            // recent REPLY_SCAN open questions (a busy group has thousands in a week).
+            if !adjacent && (!replying || back >= REPLY_SCAN) {
+                break;
+            }
             if q.3 || q.2 == s {
                 continue;
             }
-            let adjacent = t - q.1 <= window;
-            let replies = (quote.is_some() || mentions.is_some())
-                && addresses(model, quote, mentions, q.2, msgs.text(q.0));
-            if !(adjacent || replies) {
-                if quote.is_none() && mentions.is_none() {
-                    break; // older questions are further away still
-                }
+            if !adjacent && !addresses(model, quote, mentions, q.2, msgs.text(q.0)) {
                 continue;
             }
             q.3 = true;
@@ -332,7 +344,7 @@ pub(super) fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i
             if !is_staff(s) {
                 a.by_members += 1;
             }
-            awaiting.push((q.2, t));
+            awaiting.push_back((q.2, t));
         }
         if kind == MessageKind::Text && !is_staff(s) && crate::text::is_question(text) {
             a.questions += 1;
@@ -342,7 +354,7 @@ pub(super) fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i
     close(&mut open, &mut unanswered);
 
     // Rows.
-    let member_ids = super::member_ids(model);
+    let member_ids = super::members::member_ids(model, &super::members::member_groups(model));
     let names: Vec<String> = model.members.iter().map(super::members::latest_name).collect();
     let smallest = cfg.thresholds.iter().copied().min().unwrap_or(cfg.silent_days) as i64;
     let mut silent_list = Vec::new();
@@ -493,7 +505,7 @@ fn week_of(zone: &Zone, t: i64) -> i64 {
 
 /// A dense weekly series from the first week with data to `last_week` (or the last data week).
 fn weekly_series(
-    weeks: &std::collections::BTreeMap<i64, (u64, std::collections::BTreeSet<MemberId>, u64, u64)>,
+    weeks: &std::collections::BTreeMap<i64, Week>,
     last_week: Option<i64>,
 ) -> Vec<WeekPoint> {
     let (Some(&first), Some(&data_last)) = (weeks.keys().next(), weeks.keys().next_back()) else { return Vec::new() };

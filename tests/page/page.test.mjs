@@ -99,8 +99,8 @@ test('(a) the sample loads in the worker and every table shows the report number
   await shot(page, 'a4-sample-activity-group.png');
 
   // Hand-known facts of the default SampleSpec: 4 WeChatMsg groups + PyWxDump GBK + QQ TXT + WeCom
-  // archive (+ its member list, same group) = 8 files, 7 groups, thousands of people.
-  assert.equal(report.inputs.length, 8);
+  // archive (+ its member list, same group) + CRM, roster and SDR log = 11 files, 7 groups, thousands of people.
+  assert.equal(report.inputs.length, 11);
   for (const input of report.inputs) {
     assert.equal(input.error, null, `${input.file}: ${input.error}`);
     assert.ok(input.format, `${input.file} recognised`);

@@ -90,7 +90,7 @@ struct Row {
 /// Classifies the model's messages and membership events (see the module docs).
 pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_window_s: i64) -> Features {
     let msgs = &model.messages;
-    let ids = super::super::member_ids(model);
+    let ids = super::super::members::member_ids(model, &super::super::members::member_groups(model));
     let group_rank = ranks(model.groups.iter().map(super::super::group_id).collect());
     let member_rank = ranks(ids.clone());
     let rank_of = |s: MemberId| member_rank.get(s as usize).copied().unwrap_or(u32::MAX);
