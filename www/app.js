@@ -291,6 +291,10 @@ function renderHealthTab() {
   if (!state.report) return;
   renderHealth($('health-view'), state.report, {
     worker: state.worker,
+    onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
+  });
+}
+
 function renderIdentityTab() {
   if (!state.report) return;
   renderIdentity($('identity-view'), state.report, {
