@@ -56,21 +56,54 @@ pub fn is_question(text: &str) -> bool {
         return false;
     }
     let without_urls = strip_urls(text);
-    let t = without_urls.as_str();
-    if t.contains('?') || t.contains('？') {
+    let t: &str = &without_urls;
+    if t.contains(['?', '？']) {
         return true;
     }
-    let rhetorical = ZH_NOT_QUESTIONS.iter().any(|w| t.contains(w));
-    if (!rhetorical && ZH_QUESTION_WORDS.iter().any(|w| t.contains(w))) || ends_with_particle(t) {
+    if has_zh_question_word(t) || ends_with_particle(t) {
         return true;
     }
-    let lower = t.to_lowercase();
+    if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return false; // no English words: the English rules cannot match
+    }
+    // The English rules only look at ASCII words, so ASCII lowercasing is enough (and cheap).
+    let lower = t.to_ascii_lowercase();
     if lower.starts_with("what a ") || lower.starts_with("how nice") {
         return false; // exclamations
     }
     let first = lower.split(|c: char| !c.is_alphanumeric() && c != '\'').find(|w| !w.is_empty()).unwrap_or("");
-    let word_count = lower.split_whitespace().count();
-    (word_count >= 3 && EN_QUESTION_STARTS.contains(&first)) || EN_QUESTION_PHRASES.iter().any(|p| lower.contains(p))
+    (EN_QUESTION_STARTS.contains(&first) && lower.split_whitespace().nth(2).is_some())
+        || EN_QUESTION_PHRASES.iter().any(|p| lower.contains(p))
+}
+
+/// A Chinese question word not used rhetorically. One pass over the characters; at each, only
+/// the words starting with that character are tried (found by binary search in a table built
+/// once), because this runs on every message of the data.
+fn has_zh_question_word(t: &str) -> bool {
+    static TABLE: std::sync::OnceLock<Vec<(char, &'static str, bool)>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let first = |w: &str| w.chars().next().unwrap_or_default();
+        let mut v: Vec<(char, &'static str, bool)> = ZH_QUESTION_WORDS.iter().map(|w| (first(w), *w, false)).collect();
+        v.extend(ZH_NOT_QUESTIONS.iter().map(|w| (first(w), *w, true)));
+        v.sort_unstable();
+        v
+    });
+    let mut found = false;
+    for (at, c) in t.char_indices() {
+        if (c as u32) < 0x3000 {
+            continue; // every listed word starts with a CJK character
+        }
+        let from = table.partition_point(|e| e.0 < c);
+        for &(_, word, rhetorical) in table[from..].iter().take_while(|e| e.0 == c) {
+            if t[at..].starts_with(word) {
+                if rhetorical {
+                    return false;
+                }
+                found = true;
+            }
+        }
+    }
+    found
 }
 
 /// Thanks / acknowledgement from an asker after an answer: the "accepted" signal.
@@ -141,9 +174,9 @@ fn ends_with_particle(t: &str) -> bool {
 }
 
 /// The text with `http(s)://…` runs removed (their `?` is not a question mark).
-fn strip_urls(t: &str) -> String {
+fn strip_urls(t: &str) -> std::borrow::Cow<'_, str> {
     if !t.contains("://") {
-        return t.to_string();
+        return std::borrow::Cow::Borrowed(t);
     }
     let mut out = String::with_capacity(t.len());
     let mut rest = t;
@@ -159,7 +192,7 @@ fn strip_urls(t: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
