@@ -262,7 +262,9 @@ pub fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i64>, or
     for (g, a) in scan.groups.iter_mut().enumerate() {
         let tally = &tallies[g];
         a.delays.sort_unstable();
-        let weekly = series::weekly_series(&a.weeks, &a.membership_weeks, as_of.map(|t| series::week_of(zone, t)));
+        let weekly = series::weekly_series(&a.weeks, &a.membership_weeks, as_of.map(|t| series::week_of(zone, t)), |m| {
+            member_ids[m as usize].clone()
+        });
         let declining = series::declining_weeks(&weekly);
         let total = a.member_messages + a.staff_messages;
         let response_rate = (a.questions > 0).then(|| a.answered as f64 / a.questions as f64);

@@ -116,7 +116,7 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
                 slots[s].departed = false;
                 week.joins += 1;
                 let inviter = e.actor.filter(|&a| a != e.member);
-                *week.by_inviter.entry(inviter.map(|a| a.to_string())).or_default() += 1;
+                *week.by_inviter.entry(inviter).or_default() += 1;
                 if slots[s].joined.is_none() {
                     slots[s].joined = Some(e.time);
                     invited_by.insert(s, inviter);

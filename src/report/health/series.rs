@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{Cohort, InviterCount, WeekPoint};
+use crate::model::MemberId;
 use crate::time::{civil_from_days, format_day, Zone};
 
 /// Monday-start week number of a local time (weeks in the report's zone, e.g. UTC+8).
@@ -35,7 +36,7 @@ pub struct WeekMessages {
 pub struct WeekMembership {
     pub joins: u64,
     pub leaves: u64,
-    pub by_inviter: BTreeMap<Option<String>, u64>,
+    pub by_inviter: BTreeMap<Option<MemberId>, u64>,
 }
 
 /// A dense weekly series from the first week with data to `last_week` (or the last data week),
@@ -44,6 +45,7 @@ pub fn weekly_series(
     messages: &[(i64, WeekMessages)],
     membership: &BTreeMap<i64, WeekMembership>,
     last_week: Option<i64>,
+    member_id: impl Fn(MemberId) -> String,
 ) -> Vec<WeekPoint> {
     let firsts = [messages.first().map(|w| w.0), membership.keys().next().copied()];
     let lasts = [messages.last().map(|w| w.0), membership.keys().next_back().copied()];
@@ -64,7 +66,7 @@ pub fn weekly_series(
                 joins: j.map_or(0, |j| j.joins),
                 leaves: j.map_or(0, |j| j.leaves),
                 joins_by_inviter: j.map_or_else(Vec::new, |j| {
-                    j.by_inviter.iter().map(|(who, &joins)| InviterCount { inviter: who.clone(), joins }).collect()
+                    j.by_inviter.iter().map(|(who, &joins)| InviterCount { inviter: who.map(&member_id), joins }).collect()
                 }),
             }
         })
