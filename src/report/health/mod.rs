@@ -8,10 +8,12 @@
 //! - **question**: a member's text message that [`crate::text::is_question`] accepts.
 //! - **answered**: another person (not the asker, not the system) writes in the same group within
 //!   `response_window_s` (default 1 h) after the question, or replies to it later — quoting the
-//!   question or its asker, or @mentioning the asker — within `reply_window_s` (default 7 days).
-//!   The first such message is the answer and its delay the first-response time. Answers across
-//!   midnight count; messages in another group never do. **accepted**: the asker thanks
-//!   ([`crate::text::is_thanks`]) within `response_window_s` after the answer.
+//!   question's text (by prefix when the quote is cut with …) or its asker, or @mentioning the
+//!   asker — within `reply_window_s` (default 7 days). The first such message is the answer and
+//!   its delay the first-response time. Answers across midnight count; messages in another group
+//!   never do. **accepted**: the asker thanks ([`crate::text::is_thanks`]) within
+//!   `response_window_s` after the answer.
+//! - Everything is as of `as_of` (end of data or configured): later messages are not counted.
 //! - **weeks** start on Monday in the report's time zone; **declining_weeks** counts the weeks
 //!   at the end of the data each with fewer messages than the week before.
 //! - **solo**: the last 28 days have messages and all of them are by staff.
@@ -219,15 +221,19 @@ pub fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i64>, or
     }
     let mut tallies = vec![Tally::default(); model.groups.len()];
     let mut silent_list = Vec::new();
-    for slot in scan.slots.iter().filter(|s| !s.departed) {
+    for slot in &scan.slots {
         let Some(tally) = tallies.get_mut(slot.group as usize) else { continue };
-        tally.members += 1;
+        // Active counts everyone who spoke in the window, including those who left since.
         for (k, days) in [1i64, 7, 30].into_iter().enumerate() {
             if slot.last.is_some_and(|l| as_of_t.saturating_sub(l) < days * 86_400) {
                 tally.active[k] += 1;
                 tally.active_members_30d += (k == 2 && !is_staff(slot.member)) as u64;
             }
         }
+        if slot.departed {
+            continue;
+        }
+        tally.members += 1;
         if is_staff(slot.member) {
             continue;
         }

@@ -156,6 +156,9 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
     let reply_window = cfg.reply_window_s.max(window);
     let mut questions: Vec<Question> = Vec::new();
     let mut pending: Vec<Pending> = (0..model.groups.len()).map(|_| Pending::default()).collect();
+    // Questions by text, for quotes that carry the quoted text (only kept when the data has quotes).
+    let quotable = !msgs.quotes.is_empty();
+    let mut by_text: HashMap<(GroupId, &str), Vec<u32>> = HashMap::default();
     for i in time_order(model) {
         let i = i as usize;
         let (g, t, s, kind) = (msgs.group[i], msgs.time[i], msgs.sender[i], msgs.kind[i]);
@@ -242,12 +245,19 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
                     answer(q, &mut questions, p);
                 }
             }
-            // A quote that names nobody we know: match the quoted text to a question.
-            if let Some(quoted_text) = quote.filter(|_| quoted.is_none()).and_then(|q| q.text.as_deref()).filter(|t| !t.is_empty()) {
-                for k in 0..p.replyable.len() {
-                    let q = p.replyable[k];
-                    if msgs.text(questions[q as usize].message as usize).starts_with(quoted_text) {
-                        answer(q, &mut questions, p);
+            // A quote of a question's text answers it, whoever the quote names (a truncated quote,
+            // ending in … or ..., matches by prefix among the group's recent questions).
+            if let Some(quoted_text) = quote.and_then(|q| q.text.as_deref()).map(str::trim).filter(|t| !t.is_empty()) {
+                for q in by_text.remove(&(g, quoted_text)).unwrap_or_default() {
+                    answer(q, &mut questions, p);
+                }
+                let cut = quoted_text.trim_end_matches(['…', '.']);
+                if cut.len() < quoted_text.len() && !cut.is_empty() {
+                    for k in 0..p.replyable.len() {
+                        let q = p.replyable[k];
+                        if !questions[q as usize].answered && msgs.text(questions[q as usize].message as usize).starts_with(cut) {
+                            answer(q, &mut questions, p);
+                        }
                     }
                 }
             }
@@ -258,6 +268,9 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
             a.questions += 1;
             p.recent.push_back(q);
             p.replyable.push_back(q);
+            if quotable {
+                by_text.entry((g, text.trim())).or_default().push(q);
+            }
             let mine = p.by_asker.entry(s).or_default();
             // Only questions still within the reply window can be answered by a reply.
             mine.retain(|&old| !questions[old as usize].answered && t - questions[old as usize].time <= reply_window);
