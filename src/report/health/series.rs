@@ -66,7 +66,10 @@ pub fn weekly_series(
                 joins: j.map_or(0, |j| j.joins),
                 leaves: j.map_or(0, |j| j.leaves),
                 joins_by_inviter: j.map_or_else(Vec::new, |j| {
-                    j.by_inviter.iter().map(|(who, &joins)| InviterCount { inviter: who.map(&member_id), joins }).collect()
+                    let mut v: Vec<InviterCount> =
+                        j.by_inviter.iter().map(|(who, &joins)| InviterCount { inviter: who.map(&member_id), joins }).collect();
+                    v.sort_by(|a, b| a.inviter.cmp(&b.inviter)); // by report id: load order never matters
+                    v
                 }),
             }
         })
