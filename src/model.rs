@@ -13,10 +13,12 @@
 pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 mod arena;
+pub mod business;
 mod dedup;
 mod merge;
 pub use arena::TextArena;
 pub use merge::Partial;
+pub use business::{Business, CrmRecord, RosterRow, SdrActivity};
 
 /// Index into [`Model::groups`].
 pub type GroupId = u32;
@@ -255,6 +257,8 @@ pub struct Model {
     /// Per group: messages the files offered, counting repeats of overlapping exports that were
     /// dropped (so dropped = offered - messages kept in the group).
     pub offered: Vec<u64>,
+    /// CRM records, roster rows and SDR activity (see [`business`]), in file-then-line order.
+    pub business: Business,
 }
 
 /// Member lookup tables, split so lookups borrow `&str` (no allocation per message).
@@ -731,6 +735,7 @@ impl ModelBuilder {
         }
         self.model.listed.sort_unstable();
         self.model.listed.dedup();
+        self.model.business.sort();
         &self.model
     }
 

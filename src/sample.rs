@@ -15,6 +15,8 @@
 //! assert_eq!(files, qunlens::sample::generate(&Default::default()), "deterministic");
 //! ```
 
+mod business;
+
 use crate::time::{civil_from_days, days_from_civil};
 
 /// What to generate.
@@ -79,10 +81,14 @@ pub fn generate(spec: &SampleSpec) -> Vec<SampleFile> {
     let mut files = Vec::new();
     let total_groups = spec.wechat_groups + if spec.other_formats { 3 } else { 0 };
     let per_group = spec.messages / total_groups.max(1);
+    let mut business = Vec::new();
     for g in 0..spec.wechat_groups {
         let name = format!("{}{}群", GROUP_THEMES[g % GROUP_THEMES.len()], g / GROUP_THEMES.len() + 1);
         let sim = simulate(&mut rng, spec, &people, g, per_group);
         files.push(SampleFile { name: format!("{name}_utf8.csv"), bytes: write_wechatmsg(&sim, &people) });
+        if g == 0 && spec.other_formats {
+            business = business::files(spec.seed, &sim, &people, &name);
+        }
     }
     if spec.other_formats {
         let g = spec.wechat_groups;
@@ -100,6 +106,7 @@ pub fn generate(spec: &SampleSpec) -> Vec<SampleFile> {
             name: "wecom_groupchat.json".to_string(),
             bytes: write_wecom_members(&sim, &people, room, "企业客户服务群"),
         });
+        files.extend(business);
     }
     files
 }
@@ -281,6 +288,8 @@ struct Sim {
     kols: Vec<usize>,
     /// Everyone in the group at some point with their join time (0 = founder).
     roster: Vec<(usize, i64)>,
+    /// Owner, assistant and the two SDRs.
+    staff: Vec<usize>,
 }
 
 const UTC8: i64 = 8 * 3600;
@@ -388,7 +397,7 @@ fn simulate(rng: &mut Rng, spec: &SampleSpec, people: &[Person], group: usize, m
         }
     }
     events.sort_by_key(|e| e.0);
-    Sim { owner, assistant, events, founders, roster, kols }
+    Sim { owner, assistant, events, founders, roster, kols, staff }
 }
 
 /// Moves `t` to a realistic hour of its day (peaks 9–11, 14–17, 20–22 local time).
@@ -724,7 +733,7 @@ mod tests {
     fn default_sample_has_every_format_and_encoding() {
         let files = generate(&SampleSpec::default());
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(files.len(), 8, "{names:?}");
+        assert_eq!(files.len(), 11, "{names:?}");
         let gbk = files.iter().find(|f| f.name.starts_with("25123456789")).unwrap();
         assert!(std::str::from_utf8(&gbk.bytes).is_err(), "GBK, not UTF-8");
         let (text, _, bad) = encoding_rs::GBK.decode(&gbk.bytes);

@@ -70,57 +70,56 @@ pub fn is_question(text: &str) -> bool {
     }
     let without_urls = strip_urls(text);
     let t: &str = &without_urls;
-    if t.contains(['?', '？']) {
+    if memchr::memchr(b'?', t.as_bytes()).is_some() || t.contains('？') {
         return true;
     }
-    if has_zh_question_word(t) || ends_with_particle(t) || zh_final_ask(t) || zh_split_a_not_a(t) || zh_alternative(t) {
+    if !t.is_ascii() && (has_zh_question_word(t) || ends_with_particle(t) || zh_final_ask(t) || zh_split_a_not_a(t) || zh_alternative(t)) {
         return true;
     }
-    if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
-        return false; // no English words: the English rules cannot match
-    }
-    // The English rules only look at ASCII words, so ASCII lowercasing is enough (and cheap).
-    let lower = t.to_ascii_lowercase();
-    if EN_EXCLAMATIONS.iter().any(|e| lower.starts_with(e)) {
+    let starts = |p: &str| t.len() >= p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    if EN_EXCLAMATIONS.iter().any(|e| starts(e)) {
         return false;
     }
-    let first = lower.split(|c: char| !c.is_alphanumeric() && c != '\'').find(|w| !w.is_empty()).unwrap_or("");
-    (EN_QUESTION_STARTS.contains(&first) && lower.split_whitespace().nth(2).is_some())
-        || EN_QUESTION_PHRASES.iter().any(|p| lower.contains(p))
+    let first = t.split(|c: char| !c.is_alphanumeric() && c != '\'').find(|w| !w.is_empty()).unwrap_or("");
+    let opens = EN_QUESTION_STARTS.iter().any(|w| w.eq_ignore_ascii_case(first));
+    (opens && t.split_whitespace().nth(2).is_some()) || matchers().en_phrases.is_match(t)
 }
 
-/// A Chinese question word not used rhetorically. One pass over the characters; at each, only
-/// the words starting with that character are tried (found by binary search in a table built
-/// once), because this runs on every message of the data.
+/// The word lists compiled once into multi-pattern matchers (one pass over the text instead
+/// of one search per word: this runs on every message of multi-million-message imports).
+struct Matchers {
+    /// ZH_QUESTION_WORDS then ZH_NOT_QUESTIONS (pattern ids past the first list are rhetorical).
+    zh: aho_corasick::AhoCorasick,
+    en_phrases: aho_corasick::AhoCorasick,
+}
+
+fn matchers() -> &'static Matchers {
+    static M: std::sync::OnceLock<Matchers> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let build = |words: &[&str], nocase: bool| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(nocase)
+                .build(words)
+                .unwrap_or_else(|_| unreachable!("fixed word lists compile")) // ok: constant input
+        };
+        let zh: Vec<&str> = ZH_QUESTION_WORDS.iter().chain(ZH_NOT_QUESTIONS).copied().collect();
+        Matchers { zh: build(&zh, false), en_phrases: build(EN_QUESTION_PHRASES, true) }
+    })
+}
+
+/// A Chinese question word not inside a rhetorical phrase (one overlapping pass over the text;
+/// a rhetorical match hides only the question words that start within it).
 fn has_zh_question_word(t: &str) -> bool {
-    static TABLE: std::sync::OnceLock<Vec<(char, &'static str, bool)>> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let first = |w: &str| w.chars().next().unwrap_or_default();
-        let mut v: Vec<(char, &'static str, bool)> = ZH_QUESTION_WORDS.iter().map(|w| (first(w), *w, false)).collect();
-        v.extend(ZH_NOT_QUESTIONS.iter().map(|w| (first(w), *w, true)));
-        v.sort_unstable();
-        v
-    });
-    let mut found = false;
-    // Question words starting before this byte are inside a rhetorical phrase.
-    let mut covered_until = 0;
-    for (at, c) in t.char_indices() {
-        if (c as u32) < 0x3000 {
-            continue; // every listed word starts with a CJK character
-        }
-        let from = table.partition_point(|e| e.0 < c);
-        let here = &table[from..];
-        let here = &here[..here.iter().take_while(|e| e.0 == c).count()];
-        for &(_, word, _) in here.iter().filter(|e| e.2) {
-            if t[at..].starts_with(word) {
-                covered_until = covered_until.max(at + word.len());
-            }
-        }
-        if at >= covered_until {
-            found = found || here.iter().any(|&(_, word, rhetorical)| !rhetorical && t[at..].starts_with(word));
+    let mut words: Vec<usize> = Vec::new();
+    let mut rhetorical: Vec<(usize, usize)> = Vec::new();
+    for m in matchers().zh.find_overlapping_iter(t) {
+        if m.pattern().as_usize() < ZH_QUESTION_WORDS.len() {
+            words.push(m.start());
+        } else {
+            rhetorical.push((m.start(), m.end()));
         }
     }
-    found
+    words.iter().any(|&w| !rhetorical.iter().any(|&(a, b)| a <= w && w < b))
 }
 
 /// The text without trailing punctuation, spaces or emoji.

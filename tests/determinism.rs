@@ -1,4 +1,4 @@
-//! The same inputs in any order give byte-identical report JSON: the built-in sample (eight
+//! The same inputs in any order give byte-identical report JSON: the built-in sample (eleven
 //! exports of five formats, from two exporting accounts, with overlapping people) plus the
 //! international fixtures, loaded in several shuffled orders.
 

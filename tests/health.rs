@@ -103,6 +103,8 @@ fn weeks_start_on_monday_in_utc_plus_8_and_cohorts_follow_join_months() {
         ]
     );
     assert_eq!(a.declining_weeks, 1, "2 < 5 in the last week");
+    let invited = &a.weekly[1].joins_by_inviter;
+    assert_eq!((invited.len(), invited[0].name.as_str(), invited[0].joins), (1, "小王", 1), "小王 brought 小新");
     assert_eq!(a.cohorts.len(), 1);
     assert_eq!((a.cohorts[0].month.as_str(), a.cohorts[0].joined, a.cohorts[0].speaking_after), ("2024-02", 1, [0, 0, 0]));
 }
@@ -188,8 +190,9 @@ fn inviters_cohorts_and_mention_replies() {
     let inviters: Vec<(Option<&str>, u64, u64)> = c.inviters.iter().map(|i| (i.name.as_deref(), i.joins, i.left)).collect();
     assert_eq!(inviters, [(Some("小王"), 2, 1), (None, 1, 0)]);
     let week = c.weekly.iter().find(|w| w.week == "2024-01-29").unwrap();
-    let by: Vec<(Option<&str>, u64)> = week.joins_by_inviter.iter().map(|i| (i.inviter.as_deref(), i.joins)).collect();
-    assert_eq!((week.joins, by), (2, vec![(None, 1), (Some("wechat:wxid_wang"), 1)]));
+    // The QR-code join has no named inviter and is not listed among the week's inviters.
+    let by: Vec<(&str, &str, u64)> = week.joins_by_inviter.iter().map(|i| (i.inviter.as_str(), i.name.as_str(), i.joins)).collect();
+    assert_eq!((week.joins, by), (2, vec![("wechat:wxid_wang", "小王", 1)]));
     let removal = c.weekly.iter().find(|w| w.week == "2024-04-15").unwrap();
     assert_eq!((removal.joins, removal.leaves), (0, 1));
 }

@@ -64,7 +64,7 @@ fn analyze_keeps_good_files_when_one_is_not_an_export() {
 #[wasm_bindgen_test]
 fn sample_files_are_named_byte_arrays() {
     let files = sample_files();
-    assert_eq!(files.length(), 8);
+    assert_eq!(files.length(), 11);
     let first = files.get(0);
     let name = js_sys::Reflect::get(&first, &JsValue::from_str("name")).unwrap();
     assert!(name.as_string().unwrap().ends_with(".csv"));

@@ -6,6 +6,8 @@ import { t, getLang, setLang, locale, translateDom, LANGS } from './i18n.js';
 import { downloadTable, saveBlob } from './export.js';
 import { renderRoles, rolesConfig } from './views/roles.js';
 import { renderHealth } from './views/health.js';
+import { renderLeaderboard, leaderboardConfig } from './views/leaderboard.js';
+import { renderIdentity, identityConfig } from './views/identity.js';
 import { el } from './views/dom.js';
 
 const PAGE_SIZE = 100;
@@ -264,11 +266,13 @@ function renderAll() {
   if (state.tab === 'activity') renderActivity();
   if (state.tab === 'roles') renderRolesTab();
   if (state.tab === 'health') renderHealthTab();
+  if (state.tab === 'leaderboard') renderLeaderboardTab();
+  if (state.tab === 'identity') renderIdentityTab();
 }
 
 /** The config the page sends the worker: saved column mappings plus the roles view's settings. */
 function pageConfig() {
-  const config = { ...rolesConfig() };
+  const config = { ...rolesConfig(), ...identityConfig(), ...leaderboardConfig() };
   if (savedMaps().length) config.column_maps = savedMaps();
   return config;
 }
@@ -291,6 +295,24 @@ function renderHealthTab() {
   });
 }
 
+function renderIdentityTab() {
+  if (!state.report) return;
+  renderIdentity($('identity-view'), state.report, {
+    worker: state.worker,
+    onConfig: () => send({ type: 'config', config: pageConfig() }),
+    onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
+  });
+}
+
+function renderLeaderboardTab() {
+  if (!state.report) return;
+  renderLeaderboard($('leaderboard-view'), state.report, {
+    worker: state.worker,
+    config: pageConfig,
+    onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
+  });
+}
+
 function renderSummary(r) {
   const card = (label, value, extra) =>
     el('div', { class: 'stat' }, el('div', { class: 'stat-label', text: label }), el('div', { class: 'stat-value', text: value }),
@@ -304,7 +326,8 @@ function renderSummary(r) {
 }
 
 function renderTabs(r) {
-  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null, roles: null, health: null };
+  const counts = { inputs: r.inputs.length, groups: r.groups.length, members: r.members.length, activity: null, roles: null, health: null,
+    identity: r.identity ? r.identity.sources.reduce((n, s) => n + s.records, 0) : null };
   for (const btn of document.querySelectorAll('.tab')) {
     const name = btn.dataset.tab;
     const active = name === state.tab;
@@ -321,6 +344,8 @@ function showTab(name) {
   if (name === 'activity') renderActivity();
   if (name === 'roles') renderRolesTab();
   if (name === 'health') renderHealthTab();
+  if (name === 'leaderboard') renderLeaderboardTab();
+  if (name === 'identity') renderIdentityTab();
 }
 
 // ---------------------------------------------------------------- inputs

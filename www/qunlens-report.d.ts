@@ -27,6 +27,124 @@ export interface Report {
   roles: RolesReport;
   /** Silent members, dying groups, response rates, retention (see HealthReport). */
   health: HealthReport;
+  /** Points per member with a per-rule breakdown, and monthly stars (see LeaderboardReport). */
+  leaderboard: LeaderboardReport;
+}
+
+/** Section `leaderboard`. Rules and definitions in the README ("Leaderboard"). Also returned
+ *  alone by `Analyzer.leaderboard_json(config_json)` (re-ranks without re-reading files). */
+export interface LeaderboardReport {
+  /** The rules in force: config `leaderboard` with defaults filled in. */
+  rules: LeaderboardRules;
+  window: LeaderboardWindow;
+  /** Members with points > 0, points descending then member id; cut after rank `rules.top`
+   *  (members tied at the boundary stay). */
+  entries: LeaderboardEntry[];
+  /** One per month with events (oldest first), over all the data of the group filter. */
+  stars: MonthStars[];
+}
+
+/** Config key `leaderboard` (every field optional in the config). */
+export interface LeaderboardRules {
+  /** Points per event; 0 turns a rule off. Defaults in brackets. */
+  points: {
+    /** [5] once per member per group per conversation */
+    discussion: number;
+    /** [10] */ question: number;
+    /** [10] */ answer: number;
+    /** [10] file, link / article, mini-program */ share: number;
+    /** [10] text of at least `long_share_len` meaningful characters */ long_share: number;
+    /** [2] someone else quoted the member */ replied: number;
+    /** [2] 打卡 / 签到 / check-in */ checkin: number;
+    /** [0] */ sticker: number;
+    /** [0] */ red_packet: number;
+    /** [5] a join naming the member as inviter */ invite: number;
+    /** [5] the invitee later spoke in the group */ invite_active: number;
+  };
+  /** [60] seconds between a member's earning messages. */
+  cooldown_s: number;
+  /** [50] points per rule per member per local day; 0 = no cap. */
+  daily_cap_per_rule: number;
+  /** [100] points per member per local day; 0 = no cap. */
+  daily_cap: number;
+  /** [4] meaningful characters a text needs to earn discussion / question / answer. */
+  min_len: number;
+  /** [140] */
+  long_share_len: number;
+  /** [1800] a gap this long between a group's messages starts a new conversation. */
+  conversation_gap_s: number;
+  /** [3600] */
+  answer_window_s: number;
+  /** [false] staff earn points too. */
+  include_staff: boolean;
+  /** ['month'] */
+  window: 'month' | 'week' | 'custom' | 'all';
+  /** `YYYY-MM` (month) or any day of the week `YYYY-MM-DD`; null = latest with data. */
+  period: string | null;
+  /** Custom window, inclusive local days `YYYY-MM-DD`. */
+  from: string | null;
+  to: string | null;
+  /** A report group id; null = all groups together (caps and cooldowns then span groups). */
+  group: string | null;
+  /** [100] entries up to this rank; 0 = all. */
+  top: number;
+}
+
+export interface LeaderboardWindow {
+  kind: 'month' | 'week' | 'custom' | 'all';
+  /** `YYYY-MM` for a month, the Monday `YYYY-MM-DD` for a week, else null. */
+  period: string | null;
+  /** Inclusive start / exclusive end, RFC 3339 in the report zone; null = unbounded. */
+  start: string | null;
+  end: string | null;
+  group: string | null;
+  /** Months (window month) or week Mondays (window week) with events, newest first. */
+  periods: string[];
+}
+
+export interface LeaderboardEntry {
+  /** Standard competition ranking: 1, 2, 2, 4. */
+  rank: number;
+  /** Report member id (as in `members[].id`). */
+  member: string;
+  /** Latest display name. */
+  name: string;
+  /** Sum of `breakdown[].points`. */
+  points: number;
+  /** Rules with count > 0, in rule order. */
+  breakdown: LeaderboardLine[];
+  /** The member's messages in the window that earned nothing, by reason. */
+  skipped: { cooldown: number; duplicate: number; too_short: number };
+}
+
+export interface LeaderboardLine {
+  rule: keyof LeaderboardRules['points'];
+  count: number;
+  value: number;
+  /** count × value − capped. */
+  points: number;
+  /** Points the daily caps removed. */
+  capped: number;
+}
+
+export interface MonthStars {
+  /** `YYYY-MM` in the report zone. */
+  month: string;
+  /** Most points (活跃之星); ties: smaller member id. */
+  most_active: Star | null;
+  /** Most invites of people who joined (推广之星). */
+  best_promoter: Star | null;
+  /** Most answers that earned points (助人之星). */
+  best_helper: Star | null;
+}
+
+export interface Star {
+  member: string;
+  name: string;
+  /** Points, invites or answers. */
+  value: number;
+  /** How CRM records, roster rows and SDR-invited people matched the chat members (issue #4). */
+  identity: IdentityReport;
 }
 
 /** Section `health`. Definitions in the README ("Health"). */
@@ -75,8 +193,8 @@ export interface GroupHealth {
   /** Monday-start weeks (`week` = the Monday), dense up to `as_of`. */
   weekly: {
     week: string; messages: number; speakers: number; joins: number; leaves: number;
-    /** The week's joins per inviter (member id; null: no inviter stated — QR code, link, self). */
-    joins_by_inviter: { inviter: string | null; joins: number }[];
+    /** Of `joins`, how many each named inviter brought, most first. */
+    joins_by_inviter: { inviter: string; name: string; joins: number }[];
   }[];
   declining_weeks: number;
   capacity: { cap: number; fill_mark: number; at_fill_mark: boolean; full: boolean; under_100: boolean };
@@ -119,7 +237,14 @@ export type Format =
   | "whatsapp-txt"
   | "telegram-json"
   | "discord"
-  | "slack-zip";
+  | "slack-zip"
+  | "mapped-csv"
+  /** A CRM export (leads, contacts, deals) recognised from its headers by a vendor preset. */
+  | "crm-csv"
+  /** A group roster: member, group, role tag, inviter, join channel, join time. */
+  | "roster-csv"
+  /** An SDR activity log: SDR, date, calls, invitations, optionally the invited person. */
+  | "sdr-log-csv";
 
 export type Encoding = "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "gb18030";
 
@@ -128,7 +253,15 @@ export type Platform = "wechat" | "wecom" | "qq" | "whatsapp" | "telegram" | "di
 /** A repair made while reading, with nothing lost. */
 export interface InputNote {
   /** Stable code for translations. */
-  code: "repaired_escapes" | "repaired_values";
+  code:
+    | "repaired_escapes"
+    | "repaired_values"
+    /** Business files: which vendor preset read the CRM export (`message`: "read as a 纷享销客 export (fxiaoke)"). */
+    | "preset"
+    /** Business files: cells that could not be read (a date that is not a date) were left empty; the rest of the row is kept. */
+    | "unreadable_values"
+    /** Business files: one-field lines after the data (a Salesforce report footer) ignored. */
+    | "footer_lines";
   /** How many times it happened. */
   count: number;
   /** The same in plain language (English). */
@@ -166,6 +299,8 @@ export interface InputReport {
     | "bad_archive"
     | "archive_limits"
     | "bad_workbook"
+    /** A CRM export, roster or SDR log without a column it needs; `error` names it. */
+    | "missing_columns"
     | null;
 }
 
@@ -226,6 +361,12 @@ export interface MemberReport {
   join_method: JoinMethod | null;
   /** Every join, oldest first. */
   joins: { group: string; time: string; method: JoinMethod | null; inviter: PersonLink | null }[];
+  /** The CRM record matched to this person (the strongest match; see `identity`), or null. */
+  crm_record: string | null;
+  /** What matched it. */
+  crm_match_key: MatchKey | null;
+  /** Confidence of that key, 0–1 (override / platform id 1, phone 0.95, email 0.9, remark 0.7, nickname 0.5). */
+  crm_match_confidence: number | null;
 }
 
 export interface PersonLink {
@@ -262,6 +403,85 @@ export interface Config {
   role_tags?: RoleTag[];
   /** Role rules and targets; every field optional (defaults in `RolesSettings`). */
   roles?: Partial<RolesSettings>;
+  /** The canonical CRM stage ladder, lowest first. Default: lead, mql, sql, opportunity, won, and lost (`lost: true`) beside them, each with the labels HubSpot, Salesforce and Chinese CRMs write. */
+  stage_ladder?: StageDef[];
+  /** Your decisions about business records (the page's Identity tab saves them). */
+  identity_overrides?: IdentityOverride[];
+}
+
+// ---------------------------------------------------------------- identity (issue #4)
+
+/** What matched a business record to a chat member, strongest first. */
+export type MatchKey = "override" | "platform_id" | "phone" | "email" | "remark" | "nickname";
+export type IdentitySource = "crm" | "roster" | "sdr_log";
+
+export interface StageDef {
+  /** Canonical name (`lead`, `mql`, …). */
+  stage: string;
+  /** Labels meaning this stage, compared ignoring case, width, spaces and punctuation. */
+  labels?: string[];
+  /** A dead end beside the ladder (lost / unqualified). */
+  lost?: boolean;
+}
+
+export interface IdentityOverride {
+  source: IdentitySource;
+  /** The record key of the `identity` lists. */
+  record: string;
+  /** Report member id or platform id; null = "not anyone in the chats". */
+  member: string | null;
+}
+
+export interface IdentityReport {
+  /** Per source, always the three in this order. `records` leaves out SDR rows that name nobody. */
+  sources: { source: IdentitySource; records: number; matched: number; ambiguous: number; unmatched: number }[];
+  /** Chat members matched to at least one CRM record. */
+  members_matched: number;
+  /** Overrides of the config that named a record in the data. */
+  overrides_applied: number;
+  /** Canonical stage names in force, lowest first. */
+  stage_ladder: string[];
+  matched: (IdentityRecord & { member: PersonLink; key: MatchKey; confidence: number })[];
+  /** Never joined silently: several members fit, or one member is claimed by name by several records. */
+  ambiguous: (IdentityRecord & { key: MatchKey; candidates: PersonLink[] })[];
+  /** `rejected`: an override says this record is nobody in the chats. */
+  unmatched: (IdentityRecord & { rejected: boolean })[];
+  /** Every CRM record with its canonical stages (for funnels). */
+  crm_records: CrmRecordReport[];
+}
+
+export interface IdentityRecord {
+  source: IdentitySource;
+  /** Key to override by: a CRM record id (`<file>#<line>` when the export has none); roster `<member id>@<group>` or `<file>#<line>`; SDR `<file>#<line>`. */
+  record: string;
+  /** The name the record gives (name, nickname, remark, invited person). */
+  label: string;
+  file: string;
+  line: number;
+}
+
+export interface CrmRecordReport {
+  id: string;
+  /** Preset: `salesforce`, `hubspot`, `fxiaoke` (纷享销客), `neocrm` (销售易), `wecom` (企业微信客户列表), `scrm`, `generic`. */
+  vendor: string;
+  name: string | null;
+  owner: string | null;
+  source: string | null;
+  campaign: string | null;
+  company: string | null;
+  /** Canonical current stage; null when the label is not on the ladder. */
+  stage: string | null;
+  /** The stage as the export wrote it. */
+  stage_label: string | null;
+  /** Stages reached in ladder order; `time` null when reached but the export gives no time. */
+  stages: { stage: string; time: string | null }[];
+  amount: number | null;
+  /** ISO code (`CNY`, `USD`). */
+  currency: string | null;
+  created: string | null;
+  close_date: string | null;
+  /** The matched member's id, or null. */
+  member: string | null;
 }
 
 // ---------------------------------------------------------------- roles (issue #6)

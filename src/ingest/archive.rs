@@ -128,7 +128,11 @@ impl<'a> Inner<'a> {
         inner.push(data, builder, zone);
         let got = inner.finish(builder, zone);
         let Some(format) = got.format else {
-            self.unknown.push(name.to_string());
+            // A business sheet without a needed column says which one.
+            match (got.error_code, got.error) {
+                (Some("missing_columns"), Some(why)) => self.unknown.push(format!("{name}: {why}")),
+                _ => self.unknown.push(name.to_string()),
+            }
             return;
         };
         self.outcome.format.get_or_insert(format);

@@ -8,6 +8,7 @@
 //! still load.
 
 mod archive;
+pub mod business;
 mod slack;
 mod split;
 pub mod workbook;
@@ -88,6 +89,16 @@ pub enum Format {
     /// Any other CSV, read through a user's column mapping (config `column_maps`).
     #[serde(rename = "mapped-csv")]
     MappedCsv,
+    /// A CRM export of leads, contacts or deals (Salesforce, HubSpot, 纷享销客, 销售易, WeCom
+    /// customer list, SCRM), recognised from its headers.
+    #[serde(rename = "crm-csv")]
+    CrmCsv,
+    /// A group roster: member, group, role tag, inviter, join channel and time.
+    #[serde(rename = "roster-csv")]
+    RosterCsv,
+    /// An SDR activity log: SDR, date, calls, invitations, optionally the invited person.
+    #[serde(rename = "sdr-log-csv")]
+    SdrLogCsv,
 }
 
 impl Format {
@@ -108,7 +119,15 @@ impl Format {
             Format::Discord => "discord",
             Format::Slack => "slack-zip",
             Format::MappedCsv => "mapped-csv",
+            Format::CrmCsv => "crm-csv",
+            Format::RosterCsv => "roster-csv",
+            Format::SdrLogCsv => "sdr-log-csv",
         }
+    }
+
+    /// CRM exports, rosters and SDR logs: business records, not messages.
+    pub fn is_business(self) -> bool {
+        matches!(self, Format::CrmCsv | Format::RosterCsv | Format::SdrLogCsv)
     }
 }
 
@@ -229,6 +248,10 @@ const FORMATS: &[FormatEntry] = &[
     FormatEntry { format: Format::TelegramJson, sniff: telegram_json::sniff, make: telegram_json::parser },
     FormatEntry { format: Format::Discord, sniff: discord::sniff, make: discord::parser },
     FormatEntry { format: Format::WhatsAppTxt, sniff: whatsapp_txt::sniff, make: whatsapp_txt::parser },
+    // Business files last: their headers are recognised loosely, after every chat signature.
+    FormatEntry { format: Format::SdrLogCsv, sniff: business::sniff_sdr_log, make: business::parser },
+    FormatEntry { format: Format::RosterCsv, sniff: business::sniff_roster, make: business::parser },
+    FormatEntry { format: Format::CrmCsv, sniff: business::sniff_crm, make: business::parser },
 ];
 
 /// Reads `bytes` as `format`, skipping detection, in `chunk`-byte pieces: the entry point of
@@ -283,7 +306,8 @@ pub struct InputOutcome {
     /// Stable code of `error`, for translated messages: `empty`, `binary`, `unknown_format`,
     /// `no_messages` (a header only), `no_readable_rows` (every row skipped), `bad_archive`
     /// (a damaged zip), `archive_limits` (a zip over the entry/size/ratio limits), `bad_workbook`
-    /// (an .xlsx/.xls that cannot be read).
+    /// (an .xlsx/.xls that cannot be read), `missing_columns` (a CRM export, roster or SDR log
+    /// without a column it needs; the message names it).
     pub error_code: Option<&'static str>,
     /// Bytes that were not valid in the detected encoding (replaced with U+FFFD).
     pub malformed_bytes: u64,
@@ -419,6 +443,8 @@ impl FileIngest {
         if format.is_some() && self.error.is_none() && self.stats.rows == 0 && messages == 0 {
             if self.stats.skipped_count > 0 {
                 self.fail("no_readable_rows", "no row of this file could be read; see the skipped rows".to_string());
+            } else if format.is_some_and(Format::is_business) {
+                self.fail("no_messages", "the file has a header but no rows".to_string());
             } else {
                 self.fail("no_messages", "the file has a header but no messages".to_string());
             }
@@ -462,7 +488,10 @@ impl FileIngest {
             Some(entry) => (entry.format, (entry.make)(sniff_text, &self.name)),
             None => match mapped_csv::find_map(sniff_text, &self.column_maps) {
                 Some(map) => (Format::MappedCsv, mapped_csv::parser(map.clone(), &self.name)),
-                None => return self.fail("unknown_format", not_a_chat_export(sniff_text)),
+                None => match business::diagnose(sniff_text) {
+                    Some(message) => return self.fail("missing_columns", message),
+                    None => return self.fail("unknown_format", not_a_chat_export(sniff_text)),
+                },
             },
         };
         let mut cx = Context { builder, zone, stats: &mut self.stats, file_name: &self.name };

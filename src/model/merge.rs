@@ -34,6 +34,8 @@ pub struct Partial {
     resolved_listed: Vec<(GroupId, MemberId)>,
     /// Per group: messages offered, repeats of overlapping exports included.
     offered: Vec<u64>,
+    /// CRM / roster / SDR rows (they reference people by value, not by member id).
+    business: super::Business,
 }
 
 impl ModelBuilder {
@@ -67,6 +69,7 @@ impl ModelBuilder {
             memberships: std::mem::take(&mut self.model.memberships),
             resolved_listed: std::mem::take(&mut self.model.listed),
             offered: std::mem::take(&mut self.model.offered),
+            business: std::mem::take(&mut self.model.business),
         }
     }
 
@@ -164,6 +167,7 @@ impl ModelBuilder {
             e
         }));
         self.model.listed.extend(p.resolved_listed.into_iter().map(|(g, id)| (group(g), member(id))));
+        self.model.business.extend(p.business);
         Ok(())
     }
 }

@@ -33,6 +33,13 @@ pub struct MemberReport {
     pub join_method: Option<JoinMethod>,
     /// Every join event, oldest first.
     pub joins: Vec<MemberJoin>,
+    /// Id of the CRM record matched to this person (the strongest match; see `identity`),
+    /// or null.
+    pub crm_record: Option<String>,
+    /// What matched it: `override`, `platform_id`, `phone`, `email`, `remark`, `nickname`.
+    pub crm_match_key: Option<crate::identity::MatchKey>,
+    /// Confidence of that key, 0–1.
+    pub crm_match_confidence: Option<f64>,
 }
 
 /// A display name and when it was used.
@@ -61,53 +68,71 @@ pub struct MemberJoin {
 
 #[derive(Default, Clone)]
 struct Tally {
-    groups: Vec<u32>,
     messages: u64,
     first: Option<i64>,
     last: Option<i64>,
 }
 
-pub(super) fn build(model: &Model, zone: &Zone) -> Vec<MemberReport> {
-    let mut t = vec![Tally::default(); model.members.len()];
-    let m = &model.messages;
-    for i in 0..m.len() {
-        let sender = m.sender[i];
-        if sender == SYSTEM {
-            continue;
+/// Per member: the groups they were seen in (sent, joined, left, invited, listed), in
+/// group-id order (not load order), so reports are order-independent.
+pub(crate) fn member_groups(model: &Model) -> Vec<Vec<u32>> {
+    let mut groups: Vec<Vec<u32>> = vec![Vec::new(); model.members.len()];
+    let mut add = |member: u32, g: u32| {
+        if let Some(list) = groups.get_mut(member as usize) {
+            if list.last() != Some(&g) {
+                list.push(g);
+            }
         }
-        let s = &mut t[sender as usize];
-        s.groups.push(m.group[i]);
-        if m.kind[i].is_member_activity() {
-            let time = m.time[i];
-            s.messages += 1;
-            s.first = Some(s.first.map_or(time, |f| f.min(time)));
-            s.last = Some(s.last.map_or(time, |l| l.max(time)));
+    };
+    let m = &model.messages;
+    for (&sender, &g) in m.sender.iter().zip(&m.group) {
+        if sender != SYSTEM {
+            add(sender, g);
         }
     }
     for e in &model.memberships {
         for id in std::iter::once(e.member).chain(e.actor) {
-            if let Some(s) = t.get_mut(id as usize) {
-                s.groups.push(e.group);
-            }
+            add(id, e.group);
         }
     }
     for &(g, member) in &model.listed {
-        if let Some(s) = t.get_mut(member as usize) {
-            s.groups.push(g);
-        }
+        add(member, g);
     }
-    // Group lists in group-id order (not load order), so reports are order-independent.
     let group_ids: Vec<String> = model.groups.iter().map(super::group_id).collect();
-    for s in &mut t {
-        s.groups.sort_unstable_by(|a, b| group_ids[*a as usize].cmp(&group_ids[*b as usize]));
-        s.groups.dedup();
+    for list in &mut groups {
+        list.sort_unstable_by(|a, b| group_ids[*a as usize].cmp(&group_ids[*b as usize]));
+        list.dedup();
     }
-    let ids: Vec<String> = model
+    groups
+}
+
+/// Report ids of every member (see [`super::member_id`]), given [`member_groups`].
+pub(crate) fn member_ids(model: &Model, groups: &[Vec<u32>]) -> Vec<String> {
+    model
         .members
         .iter()
-        .zip(&t)
-        .map(|(member, s)| super::member_id(model, member, s.groups.first().copied()))
-        .collect();
+        .zip(groups)
+        .map(|(member, g)| super::member_id(model, member, g.first().copied()))
+        .collect()
+}
+
+pub(super) fn build(model: &Model, zone: &Zone, identity: &crate::identity::Identity) -> Vec<MemberReport> {
+    let mut t = vec![Tally::default(); model.members.len()];
+    let m = &model.messages;
+    for i in 0..m.len() {
+        let sender = m.sender[i];
+        if sender == SYSTEM || !m.kind[i].is_member_activity() {
+            continue;
+        }
+        let s = &mut t[sender as usize];
+        let time = m.time[i];
+        s.messages += 1;
+        s.first = Some(s.first.map_or(time, |f| f.min(time)));
+        s.last = Some(s.last.map_or(time, |l| l.max(time)));
+    }
+    let groups = member_groups(model);
+    let group_ids: Vec<String> = model.groups.iter().map(super::group_id).collect();
+    let ids = member_ids(model, &groups);
     let link = |id: u32| -> Option<PersonLink> {
         let member = model.members.get(id as usize)?;
         Some(PersonLink { id: ids[id as usize].clone(), name: latest_name(member) })
@@ -150,7 +175,7 @@ pub(super) fn build(model: &Model, zone: &Zone) -> Vec<MemberReport> {
                 platform: member.platform,
                 platform_id: member.platform_id.clone(),
                 is_self: member.is_self,
-                groups: s.groups.iter().map(|&g| group_ids[g as usize].clone()).collect(),
+                groups: groups[i].iter().map(|&g| group_ids[g as usize].clone()).collect(),
                 messages: s.messages,
                 first_active: s.first.map(|t| zone.format(t)),
                 last_active: s.last.map(|t| zone.format(t)),
@@ -161,6 +186,9 @@ pub(super) fn build(model: &Model, zone: &Zone) -> Vec<MemberReport> {
                     list.sort_by(|a, b| (&a.time, &a.group).cmp(&(&b.time, &b.group)));
                     list
                 },
+                crm_record: identity.primary_crm(i as u32).map(|r| model.business.crm[r].id.clone()),
+                crm_match_key: identity.persons[i].key,
+                crm_match_confidence: identity.persons[i].key.map(|k| k.confidence()),
             }
         })
         .collect();

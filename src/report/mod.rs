@@ -6,10 +6,12 @@
 
 mod activity;
 mod groups;
+pub mod identity;
 mod inputs;
-mod members;
+pub(crate) mod members;
 pub mod roles;
 pub mod health;
+pub mod leaderboard;
 pub mod staff;
 
 pub use activity::{Activity, DailySeries, GroupActivity};
@@ -47,6 +49,10 @@ pub struct Report {
     pub roles: roles::RolesReport,
     /// Silent members, dying groups, response rates (see [`health`]).
     pub health: health::HealthReport,
+    /// Points per member with a per-rule breakdown, and monthly stars (see [`leaderboard`]).
+    pub leaderboard: leaderboard::LeaderboardReport,
+    /// How CRM records, roster rows and SDR-invited people matched the chat members.
+    pub identity: identity::IdentityReport,
 }
 
 impl Report {
@@ -63,10 +69,23 @@ impl Report {
 
 /// Computes every section from the model.
 pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone) -> Report {
+    build_cached(model, inputs, config, zone, &mut Default::default())
+}
+
+/// [`build`], reusing the leaderboard's rule-independent classification from `cache`.
+pub fn build_cached(
+    model: &Model,
+    inputs: &[InputReport],
+    config: &Config,
+    zone: &Zone,
+    cache: &mut leaderboard::Cache,
+) -> Report {
     let as_of = as_of(model, config, zone);
     let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
     let groups = groups::build(model, zone, active_since);
     let order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+    let resolved = crate::identity::resolve(model, config);
+    let ladder = crate::identity::Ladder::new(&config.stage_ladder);
     Report {
         schema_version: SCHEMA_VERSION,
         generator: format!("qunlens {}", env!("CARGO_PKG_VERSION")),
@@ -77,8 +96,10 @@ pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone
         activity: activity::build(model, zone, &order),
         roles: roles::build(model, config, zone, as_of, &order),
         health: health::build(model, config, zone, as_of, &order),
+        leaderboard: leaderboard::build(model, config, zone, cache),
         groups,
-        members: members::build(model, zone),
+        members: members::build(model, zone, &resolved),
+        identity: identity::build(model, &resolved, &ladder, zone),
     }
 }
 
@@ -101,36 +122,6 @@ fn as_of(model: &Model, config: &Config, zone: &Zone) -> Option<i64> {
         }
     }
     model.messages.time.iter().copied().max()
-}
-
-/// The report id of every member (indexed by member id), as the `members` section writes it:
-/// name-only members are named after the first (by id) group they appear in.
-pub(crate) fn member_ids(model: &Model) -> Vec<String> {
-    let group_ids: Vec<String> = model.groups.iter().map(group_id).collect();
-    let mut first: Vec<Option<u32>> = vec![None; model.members.len()];
-    let mut offer = |m: u32, g: u32| {
-        if let Some(slot) = first.get_mut(m as usize) {
-            if slot.is_none_or(|f| group_ids[g as usize] < group_ids[f as usize]) {
-                *slot = Some(g);
-            }
-        }
-    };
-    let msgs = &model.messages;
-    for i in 0..msgs.len() {
-        if msgs.sender[i] != crate::model::SYSTEM {
-            offer(msgs.sender[i], msgs.group[i]);
-        }
-    }
-    for e in &model.memberships {
-        offer(e.member, e.group);
-        if let Some(a) = e.actor {
-            offer(a, e.group);
-        }
-    }
-    for &(g, m) in &model.listed {
-        offer(m, g);
-    }
-    model.members.iter().zip(first).map(|(m, g)| member_id(model, m, g)).collect()
 }
 
 /// `platform:key` id of a group.

@@ -126,13 +126,15 @@ pub struct WeekPoint {
     pub speakers: u64,
     pub joins: u64,
     pub leaves: u64,
-    /// The week's joins by inviter (member id; null: no inviter stated — QR code, link, self).
-    pub joins_by_inviter: Vec<InviterCount>,
+    /// Of `joins`, how many each inviter brought (most first); joins without a named inviter
+    /// (links, QR codes of unknown owners) are not listed.
+    pub joins_by_inviter: Vec<InviterJoins>,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct InviterCount {
-    pub inviter: Option<String>,
+pub struct InviterJoins {
+    pub inviter: String,
+    pub name: String,
     pub joins: u64,
 }
 
@@ -203,7 +205,7 @@ pub fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i64>, or
     let as_of_t = as_of.unwrap_or(i64::MAX);
     let mut scan = scan::scan(model, cfg, zone, as_of_t, &staff);
 
-    let member_ids = super::member_ids(model);
+    let member_ids = super::members::member_ids(model, &super::members::member_groups(model));
     let names: Vec<String> = model.members.iter().map(super::members::latest_name).collect();
     let group_ids: Vec<String> = model.groups.iter().map(super::group_id).collect();
     let days_before_as_of = |t: i64| as_of.map(|a| (a - t).div_euclid(86_400));
@@ -269,7 +271,7 @@ pub fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i64>, or
         let tally = &tallies[g];
         a.delays.sort_unstable();
         let weekly = series::weekly_series(&a.weeks, &a.membership_weeks, as_of.map(|t| series::week_of(zone, t)), |m| {
-            member_ids[m as usize].clone()
+            (member_ids[m as usize].clone(), names[m as usize].clone())
         });
         let declining = series::declining_weeks(&weekly);
         let total = a.member_messages + a.staff_messages;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Cohort, InviterCount, WeekPoint};
+use super::{Cohort, InviterJoins, WeekPoint};
 use crate::model::MemberId;
 use crate::time::{civil_from_days, format_day, Zone};
 
@@ -31,7 +31,7 @@ pub struct WeekMessages {
     pub speakers: u64,
 }
 
-/// Joins and leaves of one week, joins by inviter (`None`: no inviter stated).
+/// Joins and leaves of one week, joins by inviter (`None`: no inviter stated, not listed).
 #[derive(Default)]
 pub struct WeekMembership {
     pub joins: u64,
@@ -45,7 +45,7 @@ pub fn weekly_series(
     messages: &[(i64, WeekMessages)],
     membership: &BTreeMap<i64, WeekMembership>,
     last_week: Option<i64>,
-    member_id: impl Fn(MemberId) -> String,
+    person: impl Fn(MemberId) -> (String, String),
 ) -> Vec<WeekPoint> {
     let firsts = [messages.first().map(|w| w.0), membership.keys().next().copied()];
     let lasts = [messages.last().map(|w| w.0), membership.keys().next_back().copied()];
@@ -66,9 +66,14 @@ pub fn weekly_series(
                 joins: j.map_or(0, |j| j.joins),
                 leaves: j.map_or(0, |j| j.leaves),
                 joins_by_inviter: j.map_or_else(Vec::new, |j| {
-                    let mut v: Vec<InviterCount> =
-                        j.by_inviter.iter().map(|(who, &joins)| InviterCount { inviter: who.map(&member_id), joins }).collect();
-                    v.sort_by(|a, b| a.inviter.cmp(&b.inviter)); // by report id: load order never matters
+                    let mut v: Vec<InviterJoins> = j
+                        .by_inviter
+                        .iter()
+                        .filter_map(|(who, &joins)| who.map(|m| (person(m), joins)))
+                        .map(|((inviter, name), joins)| InviterJoins { inviter, name, joins })
+                        .collect();
+                    // Most first, ties by report id: load order never matters.
+                    v.sort_by(|a, b| b.joins.cmp(&a.joins).then_with(|| a.inviter.cmp(&b.inviter)));
                     v
                 }),
             }

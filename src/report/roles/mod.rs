@@ -22,6 +22,7 @@ pub use recommend::{Recommendation, RecommendedMember};
 pub use settings::{Role, RoleTag, RolesConfig, TagKind, Targets};
 pub use suggest::{StaffSignal, StaffSuggestion};
 pub use tags::{resolve, tags, Tags};
+pub(crate) use tags::groups_named;
 pub use transitions::{Mover, Snapshot, Transitions};
 
 use serde::{Serialize, Serializer};

@@ -1,8 +1,9 @@
 //! Explicit role tags: the one place tags are resolved to members.
 //!
-//! Today tags come from the config's `role_tags`; the CRM/roster import (issue #4) will feed
-//! its per-member tags (大咖, 讲师, KOL, 群主, 群助手, 小号) through this same function, so roles,
-//! staff flags and every later section see one answer.
+//! Tags come from the config's `role_tags` and from roster files (大咖, 讲师, KOL, 群主, 群助手,
+//! 小号 per member and group), both through [`tags`], so roles, staff flags and every later
+//! section see one answer. Roster rows apply only once identity resolution matched them to
+//! one member (an ambiguous row tags nobody until the user settles it).
 
 use crate::config::Config;
 use crate::model::{GroupId, HashMap, MemberId, Model};
@@ -41,7 +42,49 @@ impl Tags {
 /// id or a group name (unknown groups match nothing). When one membership gets several tags the
 /// staff tag, then the higher role, wins.
 pub fn tags(model: &Model, config: &Config) -> Tags {
-    resolve(model, &config.role_tags)
+    let mut out = resolve(model, &config.role_tags);
+    if model.business.roster.iter().any(|r| r.tag.is_some()) {
+        let identity = crate::identity::resolve(model, config);
+        for (row, status) in model.business.roster.iter().zip(&identity.roster) {
+            let (Some(tag), crate::identity::Status::Matched { member, .. }) = (row.tag, status) else { continue };
+            let scopes = match row.group.as_deref().map(|g| groups_named(model, g)) {
+                Some(gs) if !gs.is_empty() => gs.into_iter().map(Some).collect(),
+                _ => vec![None],
+            };
+            out.add(*member, &scopes, tag);
+        }
+        out.staff.sort_unstable();
+        out.staff.dedup();
+    }
+    out
+}
+
+/// Groups whose name, key or report id is `name`.
+pub(crate) fn groups_named(model: &Model, name: &str) -> Vec<GroupId> {
+    let name = name.trim();
+    model
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.name == name || g.key == name || crate::report::group_id(g) == name)
+        .map(|(i, _)| i as GroupId)
+        .collect()
+}
+
+impl Tags {
+    /// Tags `member` in each scope (`None`: every group); the staff tag, then the higher
+    /// role, wins over a tag already there.
+    fn add(&mut self, member: MemberId, scopes: &[Option<GroupId>], tag: TagKind) {
+        if tag.is_staff() {
+            self.staff.push(member);
+        }
+        for &scope in scopes {
+            let slot = self.by_membership.entry((member, scope)).or_insert(tag);
+            if tag.precedence() > slot.precedence() {
+                *slot = tag;
+            }
+        }
+    }
 }
 
 /// [`tags`] over any list of tags (the roster import will pass its own).
@@ -54,17 +97,7 @@ pub fn resolve(model: &Model, list: &[RoleTag]) -> Tags {
     for (i, t) in list.iter().enumerate() {
         wanted.entry(t.member.trim()).or_default().push(i);
     }
-    let group_of = |name: &str| -> Option<Vec<GroupId>> {
-        let name = name.trim();
-        let hits: Vec<GroupId> = model
-            .groups
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.name == name || crate::report::group_id(g) == name)
-            .map(|(i, _)| i as GroupId)
-            .collect();
-        Some(hits)
-    };
+    let group_of = |name: &str| -> Option<Vec<GroupId>> { Some(groups_named(model, name)) };
     let groups: Vec<Option<Vec<GroupId>>> =
         list.iter().map(|t| t.group.as_deref().filter(|g| !g.trim().is_empty()).and_then(group_of)).collect();
     for (id, m) in model.members.iter().enumerate() {
@@ -82,21 +115,11 @@ pub fn resolve(model: &Model, list: &[RoleTag]) -> Tags {
         hits.sort_unstable();
         hits.dedup();
         for i in hits {
-            let tag = list[i].tag;
-            let member = id as MemberId;
-            if tag.is_staff() {
-                out.staff.push(member);
-            }
             let scopes: Vec<Option<GroupId>> = match &groups[i] {
                 Some(gs) => gs.iter().map(|&g| Some(g)).collect(),
                 None => vec![None],
             };
-            for scope in scopes {
-                let slot = out.by_membership.entry((member, scope)).or_insert(tag);
-                if tag.precedence() > slot.precedence() {
-                    *slot = tag;
-                }
-            }
+            out.add(id as MemberId, &scopes, list[i].tag);
         }
     }
     out.staff.sort_unstable();
