@@ -1,7 +1,9 @@
-//! Times the roles section alone on a file: `cargo run --release --example roles_bench -- FILE`.
+//! Times one section alone on a file (roles by default, or health):
+//! `cargo run --release --example roles_bench -- FILE [roles|health]`.
 use std::time::Instant;
 fn main() {
     let path = std::env::args().nth(1).expect("FILE");
+    let section = std::env::args().nth(2).unwrap_or_else(|| "roles".into());
     let bytes = std::fs::read(&path).expect("readable file");
     let mut zone = qunlens::time::Zone::new("Asia/Shanghai").expect("zone");
     let mut b = qunlens::model::ModelBuilder::new();
@@ -20,9 +22,12 @@ fn main() {
     let mut best = std::time::Duration::MAX;
     for _ in 0..3 {
         let t = Instant::now();
-        let r = qunlens::report::roles::build(&model, &config, &zone, as_of, &order);
+        let groups = match section.as_str() {
+            "health" => qunlens::report::health::build(&model, &config, &zone, as_of, &order).groups.len(),
+            _ => qunlens::report::roles::build(&model, &config, &zone, as_of, &order).groups.len(),
+        };
         best = best.min(t.elapsed());
-        assert_eq!(r.groups.len(), full.roles.groups.len());
+        assert_eq!(groups, full.roles.groups.len());
     }
-    println!("{} messages: full report {full_time:?}, roles section (best of 3) {best:?}", model.messages.len());
+    println!("{} messages: full report {full_time:?}, {section} section (best of 3) {best:?}", model.messages.len());
 }

@@ -150,3 +150,49 @@ fn question_detection_precision_and_recall() {
     assert!(n >= 200, "{n} labelled messages");
     assert!(precision >= 0.95 && recall >= 0.95, "precision {precision:.3}, recall {recall:.3}\n{}", misses.join("\n"));
 }
+
+/// Group C (a WeChatMsg per-chat CSV, so tip names resolve to the speakers): joins by inviter
+/// (two by 小王, one by QR code with no inviter) and a removal; the joiners' speaking months; a
+/// question answered 3 h later by an @mention of the asker (outside the 1 h window) and thanked.
+fn group_c() -> (&'static str, String) {
+    let rows = [
+        "1,217,10000,0,0,1704420000,,\"\"\"小王\"\"邀请\"\"甲\"\"加入了群聊\",2024-01-05 10:00:00,,,",
+        "2,217,10000,0,0,1706715000,,\"\"\"小王\"\"邀请\"\"乙\"\"加入了群聊\",2024-01-31 23:30:00,,,",
+        "3,217,10000,0,0,1706718600,,\"\"\"丙\"\"通过扫描二维码加入群聊\",2024-02-01 00:30:00,,,",
+        "4,217,1,0,0,1707526800,,\"大家好\",2024-02-10 09:00:00,甲,甲,wxid_jia",
+        "5,217,1,0,0,1709427600,,\"来了\",2024-03-03 09:00:00,乙,乙,wxid_yi",
+        "6,217,1,0,0,1709514000,,\"欢迎新朋友\",2024-03-04 09:00:00,小王,小王,wxid_wang",
+        "7,217,1,0,0,1712019600,,\"四月的课还有名额吗\",2024-04-02 09:00:00,甲,甲,wxid_jia",
+        "8,217,1,0,0,1712030400,,\"@甲\u{2005}还有两个\",2024-04-02 12:00:00,小王,小王,wxid_wang",
+        "9,217,1,0,0,1712031000,,\"收到，谢谢\",2024-04-02 12:10:00,甲,甲,wxid_jia",
+        "10,217,10000,0,0,1713578400,,\"\"\"小王\"\"将\"\"乙\"\"移出了群聊\",2024-04-20 10:00:00,,,",
+    ];
+    let header = "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n";
+    ("课程群_utf8.csv", rows.iter().fold(header.to_string(), |s, r| s + r + "\n"))
+}
+
+#[test]
+fn inviters_cohorts_and_mention_replies() {
+    let mut a = Analyzer::new(Config::from_json(r#"{"as_of": "2024-04-30"}"#).unwrap()).unwrap();
+    let (name, text) = group_c();
+    a.add_file(name, text.as_bytes());
+    let r = a.report();
+    let c = &r.health.groups[0];
+    // 乙 was removed: 甲, 丙 and 小王 remain; 丙 never spoke (silent), the others 28 days ago.
+    assert_eq!((c.members, c.silent_members, c.never_spoke, c.mau, c.wau), (3, 1, 1, 2, 0));
+    // Asked 09:00, @mentioned 12:00: answered after 10800 s, then thanked within the hour.
+    assert_eq!((c.questions, c.answered, c.median_first_response_s, c.accepted_rate), (1, 1, Some(10800), Some(1.0)));
+    // Cohorts in UTC+8 months: 乙 joined 01-31 23:30 (January), 丙 02-01 00:30 (February, though
+    // still January in UTC). 甲 spoke in February and April, 乙 in March.
+    let cohorts: Vec<(&str, u64, [u64; 3])> = c.cohorts.iter().map(|k| (k.month.as_str(), k.joined, k.speaking_after)).collect();
+    assert_eq!(cohorts, [("2024-01", 2, [1, 1, 1]), ("2024-02", 1, [0, 0, 0])]);
+    // Joins by inviter: 小王 brought two (one since removed), one came by QR code.
+    let inviters: Vec<(Option<&str>, u64, u64)> = c.inviters.iter().map(|i| (i.name.as_deref(), i.joins, i.left)).collect();
+    assert_eq!(inviters, [(Some("小王"), 2, 1), (None, 1, 0)]);
+    let week = c.weekly.iter().find(|w| w.week == "2024-01-29").unwrap();
+    // The QR-code join has no named inviter and is not listed among the week's inviters.
+    let by: Vec<(&str, &str, u64)> = week.joins_by_inviter.iter().map(|i| (i.inviter.as_str(), i.name.as_str(), i.joins)).collect();
+    assert_eq!((week.joins, by), (2, vec![("wechat:wxid_wang", "小王", 1)]));
+    let removal = c.weekly.iter().find(|w| w.week == "2024-04-15").unwrap();
+    assert_eq!((removal.joins, removal.leaves), (0, 1));
+}

@@ -200,6 +200,8 @@ export interface GroupHealth {
   capacity: { cap: number; fill_mark: number; at_fill_mark: boolean; full: boolean; under_100: boolean };
   /** Join-month cohorts: joiners who spoke 1, 2 and 3 calendar months later. */
   cohorts: { month: string; joined: number; speaking_after: [number, number, number] }[];
+  /** Joins per inviter (null inviter: none stated), most first; `left`: of those joiners, how many left since. */
+  inviters: { inviter: string | null; name: string | null; joins: number; left: number }[];
   /** 0–100 = activity + response + trend + ugc (each 0–25). */
   score: number;
   score_parts: { activity: number; response: number; trend: number; ugc: number };

@@ -39,6 +39,21 @@ test('health: response rates, silent members and unanswered questions equal the 
   assert.equal(await page.locator('#health-silent-count').textContent(), `${at90.length.toLocaleString('zh-CN')} 人`);
   assert.ok(at90.length < atSeven.length);
 
+  // One group's silent members on screen are exactly the report's, in its order (at 90 days).
+  const shownGroup = at90[0].group;
+  const onScreen = await page.$$eval(`#health-silent tbody tr[data-group="${shownGroup}"]`, (trs) => trs.map((tr) => tr.dataset.member));
+  assert.deepEqual(onScreen, at90.filter((s) => s.group === shownGroup).map((s) => s.member).slice(0, onScreen.length));
+  assert.ok(onScreen.length > 0);
+
+  // The chosen group's joins by inviter and cohorts.
+  const chosen = health.groups.find((g) => g.inviters.length) ?? health.groups[0];
+  await page.selectOption('#health-group', chosen.id);
+  assert.equal(await page.locator('#health-inviters tbody tr').count(), chosen.inviters.length);
+  assert.equal(num(await page.locator('#health-inviters tbody tr').first().locator('td').nth(1).textContent()), chosen.inviters[0].joins);
+  assert.equal(await page.locator('#health-cohorts tbody tr').count(), chosen.cohorts.length);
+  assert.equal(await page.locator('#health-active').textContent(),
+    `近 1 天发言：${chosen.dau.toLocaleString('zh-CN')} · 近 7 天：${chosen.wau.toLocaleString('zh-CN')} · 近 30 天：${chosen.mau.toLocaleString('zh-CN')}`);
+
   // The list exports as CSV with BOM, every row.
   const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#health-silent-csv').click()]);
   const lines = (await readFile(await csv.path(), 'utf8')).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);

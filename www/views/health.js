@@ -43,6 +43,7 @@ export function renderHealth(container, report, opts = {}) {
     el('h3', { text: t('health.weekly') }),
     groupPicker(groups, rerender),
     chartBox,
+    groupDetails(groups.find((g) => g.id === view.group)),
     el('h3', { text: t('health.silent') }),
     silentSection(health, names, opts, rerender),
     el('h3', { text: t('health.unanswered') }),
@@ -111,6 +112,28 @@ function drawWeekly(box, group) {
       { name: t('health.speakers'), type: 'line', yAxisIndex: 1, data: group.weekly.map((w) => w.speakers), itemStyle: { color: '#16a34a' } },
     ],
   });
+}
+
+/** DAU/WAU/MAU, joins by inviter and join-month cohorts of the chosen group. */
+function groupDetails(group) {
+  if (!group) return el('div');
+  const pctOf = (n, of) => (of ? `${fmt(n)} (${((n / of) * 100).toFixed(0)}%)` : '—');
+  const table = (id, headers, rows) => el('div', { class: 'table-wrap' }, el('table', { id, class: 'data' },
+    el('thead', {}, el('tr', {}, ...headers.map((h, i) => el('th', { class: i ? 'num' : '', text: h })))),
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c, i) => el('td', { class: i ? 'num' : '', text: String(c) })))))));
+  const inviters = group.inviters.length
+    ? table('health-inviters', [t('health.inviter'), t('health.joins'), t('health.left')],
+      group.inviters.map((i) => [i.inviter == null ? t('health.noInviter') : (i.name || i.inviter), fmt(i.joins), fmt(i.left)]))
+    : el('p', { class: 'empty-line', text: t('health.noJoins') });
+  return el('div', { id: 'health-details' },
+    el('p', { id: 'health-active', class: 'muted', text: t('health.activeLine', { dau: fmt(group.dau), wau: fmt(group.wau), mau: fmt(group.mau) }) }),
+    el('h4', { text: t('health.inviters') }),
+    inviters,
+    el('h4', { text: t('health.cohorts') }),
+    group.cohorts.length
+      ? table('health-cohorts', [t('health.month'), t('health.joins'), ...[1, 2, 3].map((n) => t('health.after', { n }))],
+        group.cohorts.map((c) => [c.month, fmt(c.joined), ...c.speaking_after.map((n) => pctOf(n, c.joined))]))
+      : el('p', { class: 'empty-line', text: t('health.noJoins') }));
 }
 
 function silentSection(health, names, opts, rerender) {

@@ -410,7 +410,7 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
 /// Message indices in time order. Messages at the same second are ordered by content (group
 /// key, sender, kind, text), never by load order, so the report is the same whatever order
 /// the files were read in. Already-sorted data (the usual case) sorts in linear time.
-fn time_order(model: &Model) -> Vec<u32> {
+pub(crate) fn time_order(model: &Model) -> Vec<u32> {
     let m = &model.messages;
     let member_key = |id: MemberId| {
         model.members.get(id as usize).map(|x| (x.platform_id.as_deref(), x.names.iter().map(|n| n.name.as_str()).min()))
@@ -446,7 +446,7 @@ fn is_welcome(text: &str) -> bool {
 }
 
 /// Finds the member a quote or mention names, among the people of the same group.
-struct Resolver<'a> {
+pub(crate) struct Resolver<'a> {
     model: &'a Model,
     by_name: HashMap<(GroupId, &'a str), MemberId>,
     by_id: HashMap<(Platform, &'a str), MemberId>,
@@ -454,7 +454,7 @@ struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    fn new(model: &'a Model, slots: &[(GroupId, MemberId)]) -> Self {
+    pub(crate) fn new(model: &'a Model, slots: &[(GroupId, MemberId)]) -> Self {
         let mut by_name = HashMap::default();
         for &(g, member) in slots {
             for n in &model.members[member as usize].names {
@@ -475,7 +475,7 @@ impl<'a> Resolver<'a> {
         self.model.groups.get(g as usize).map_or(Platform::Other, |x| x.platform)
     }
 
-    fn person(&self, g: GroupId, p: &PersonRef) -> Option<MemberId> {
+    pub(crate) fn person(&self, g: GroupId, p: &PersonRef) -> Option<MemberId> {
         match p {
             PersonRef::Id(id) => self.by_id.get(&(self.platform(g), id.as_str())).copied(),
             PersonRef::Name(n) => self.name(g, n),
@@ -488,7 +488,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// A display name (or, failing that, a platform id) in group `g`.
-    fn name(&self, g: GroupId, name: &str) -> Option<MemberId> {
+    pub(crate) fn name(&self, g: GroupId, name: &str) -> Option<MemberId> {
         let name = name.trim().trim_start_matches('@');
         self.by_name.get(&(g, name)).or_else(|| self.by_id.get(&(self.platform(g), name))).copied()
     }

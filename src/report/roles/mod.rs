@@ -17,6 +17,7 @@ mod transitions;
 
 pub use assign::{assign_group, Candidate, Reason, Source};
 pub use features::{Evidence, Features};
+pub(crate) use features::{time_order, Resolver};
 pub use recommend::{Recommendation, RecommendedMember};
 pub use settings::{Role, RoleTag, RolesConfig, TagKind, Targets};
 pub use suggest::{StaffSignal, StaffSuggestion};
