@@ -84,7 +84,12 @@ struct Columns {
 
 /// The header of a CSV head, cleaned (BOM and spaces trimmed); `None` if it has one column.
 pub(crate) fn header_of(head: &str) -> Option<Vec<String>> {
-    let mut splitter = CsvSplitter::new();
+    header_split(head, b',')
+}
+
+/// The header row of `head` split on `delim` (at least two columns).
+pub(crate) fn header_split(head: &str, delim: u8) -> Option<Vec<String>> {
+    let mut splitter = CsvSplitter::with_delimiter(delim);
     let mut header = None;
     let first_line_end = head.find('\n').map_or(head.len(), |i| i + 1);
     splitter.feed(&head[..first_line_end], true, |_, r| {

@@ -13,16 +13,23 @@ pub(crate) mod values;
 
 use columns::{classify, Field, Kind, Layout, Preset, Verdict};
 
+use super::split::sniff_delimiter;
 use super::{Context, CsvRecord, CsvSplitter, FormatParser};
 use crate::identity::{normalize_email, normalize_phone};
 use crate::model::{CrmRecord, RosterRow, SdrActivity};
 
 /// The header of `head` classified, if it is a business file of `kind`.
 fn sniff_kind(head: &str, kind: Kind) -> bool {
-    match super::mapped_csv::header_of(head) {
+    match header(head) {
         Some(h) => matches!(classify(&h), Verdict::Fits(k, ..) if k == kind),
         None => false,
     }
+}
+
+/// The header row, split on the file's own separator (business files also come as Excel's
+/// tab-separated "Unicode Text" or with semicolons).
+fn header(head: &str) -> Option<Vec<String>> {
+    super::mapped_csv::header_split(head, sniff_delimiter(head))
 }
 
 pub(crate) fn sniff_crm(head: &str, _file_name: &str) -> bool {
@@ -38,13 +45,13 @@ pub(crate) fn sniff_sdr_log(head: &str, _file_name: &str) -> bool {
 }
 
 /// A parser for any of the three kinds (the kind is read again from the header row).
-pub(crate) fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    Box::new(Parser { splitter: CsvSplitter::new(), state: State::Header, bad_cells: Vec::new(), footer: 0 })
+pub(crate) fn parser(head: &str, _file_name: &str) -> Box<dyn FormatParser> {
+    Box::new(Parser { splitter: CsvSplitter::with_delimiter(sniff_delimiter(head)), state: State::Header, bad_cells: Vec::new(), footer: 0 })
 }
 
 /// Why a file that looks like a business file cannot be read (names the missing columns).
 pub(crate) fn diagnose(head: &str) -> Option<String> {
-    match classify(&super::mapped_csv::header_of(head)?) {
+    match classify(&header(head)?) {
         Verdict::Missing(message) => Some(message),
         _ => None,
     }
