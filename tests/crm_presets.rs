@@ -65,3 +65,62 @@ fn salesforce_data_loader_export_with_api_names() {
     // 14:43:32 UTC is 22:43:32 in Shanghai.
     assert_eq!((mei["created"].as_str(), mei["stage"].as_str()), (Some("2024-05-02T22:43:32+08:00"), Some("lead")));
 }
+
+/// An in-house lead sheet no preset knows: 学员姓名 / 联系号码 / 归属顾问 / 意向等级 / 报名时间.
+const HOUSE_CRM: &str = "学员姓名,联系号码,归属顾问,意向等级,报名时间,成为MQL时间\r\n\
+                         周杰,139 0000 0011,顾问A,MQL,2024-03-05 10:20,2024-03-06 09:00\r\n\
+                         ,,顾问A,新线索,2024-03-07,\r\n";
+
+fn read_with(config: &str, name: &str, bytes: &[u8]) -> (Report, serde_json::Value) {
+    let mut a = Analyzer::new(Config::from_json(config).unwrap()).unwrap();
+    a.add_file(name, bytes);
+    let r = a.report();
+    let j = serde_json::from_str(&r.to_json()).unwrap();
+    (r, j)
+}
+
+#[test]
+fn unknown_business_headers_are_read_through_a_column_mapping() {
+    // Without a mapping the sheet is not recognised.
+    let (r, _) = read_with("{}", "house.csv", HOUSE_CRM.as_bytes());
+    assert_eq!(r.inputs[0].error_code.as_deref(), Some("unknown_format"));
+
+    let config = r#"{"column_maps": [{"name": "house leads", "kind": "crm",
+        "fields": {"name": "学员姓名", "phone": "联系号码", "owner": "归属顾问", "stage": "意向等级", "created": "报名时间", "colour": "学员姓名"}}]}"#;
+    let (r, j) = read_with(config, "house.csv", HOUSE_CRM.as_bytes());
+    let input = &r.inputs[0];
+    assert_eq!((input.format.as_deref(), input.rows, input.skipped_count), (Some("crm-csv"), 1, 1), "line 3 names nobody");
+    let notes: Vec<(&str, u64)> = input.notes.iter().map(|n| (n.code.as_str(), n.count)).collect();
+    assert_eq!(notes, [("column_map", 1), ("unknown_map_fields", 1)]);
+    assert!(input.notes[0].message.contains("house leads") && input.notes[1].message.contains("colour"));
+    let rec = &j["identity"]["crm_records"][0];
+    assert_eq!((rec["vendor"].as_str(), rec["name"].as_str(), rec["owner"].as_str()), (Some("generic"), Some("周杰"), Some("顾问A")));
+    // The unmapped 成为MQL时间 column still gives the MQL time.
+    assert_eq!(
+        rec["stages"],
+        serde_json::json!([{"stage": "lead", "time": "2024-03-05T10:20:00+08:00"}, {"stage": "mql", "time": "2024-03-06T09:00:00+08:00"}])
+    );
+}
+
+#[test]
+fn a_mapping_supplies_the_column_a_preset_misses_and_reads_rosters() {
+    // 纷享销客-like, but the phone column has a name no preset knows: refused with the
+    // missing columns, read once the mapping names it.
+    let csv = "公司名称,线索来源,负责人,创建时间,联系号码\n某某,官网,SDR小周,2024-03-01,13800000001\n";
+    let (r, _) = read_with("{}", "fx.csv", csv.as_bytes());
+    assert_eq!(r.inputs[0].error_code.as_deref(), Some("missing_columns"));
+    let config = r#"{"column_maps": [{"name": "fx", "kind": "crm", "fields": {"phone": "联系号码", "owner": "负责人", "created": "创建时间"}}]}"#;
+    let (r, _) = read_with(config, "fx.csv", csv.as_bytes());
+    assert_eq!((r.inputs[0].format.as_deref(), r.inputs[0].rows), (Some("crm-csv"), 1));
+
+    // A roster whose columns no preset knows; a mapping for another layout does not apply.
+    let roster = "成员,所属社群,身份\n老王,财税交流群,群主\n阿花,财税交流群,KOL\n";
+    let config = r#"{"column_maps": [
+        {"name": "other", "kind": "roster", "fields": {"name": "昵称", "group": "群"}},
+        {"name": "club roster", "kind": "roster", "fields": {"name": "成员", "group": "所属社群", "tag": "身份"}}]}"#;
+    let (r, j) = read_with(config, "club.csv", roster.as_bytes());
+    assert_eq!((r.inputs[0].format.as_deref(), r.inputs[0].rows), (Some("roster-csv"), 2));
+    assert!(r.inputs[0].notes[0].message.contains("club roster"));
+    let roster_counts = j["identity"]["sources"].as_array().unwrap().iter().find(|s| s["source"] == "roster").cloned().unwrap();
+    assert_eq!(roster_counts["records"], 2);
+}
