@@ -124,3 +124,26 @@ fn a_mapping_supplies_the_column_a_preset_misses_and_reads_rosters() {
     let roster_counts = j["identity"]["sources"].as_array().unwrap().iter().find(|s| s["source"] == "roster").cloned().unwrap();
     assert_eq!(roster_counts["records"], 2);
 }
+
+/// The mapping used by the page test (tests/page/identity-map.test.mjs) on `house_leads.csv`.
+const HOUSE_MAP: &str = r#"{"column_maps": [{"name": "house_leads.csv", "kind": "crm",
+    "fields": {"name": "学员姓名", "platform_id": "微信", "phone": "联系号码", "owner": "归属顾问", "stage": "意向等级", "created": "报名时间"}}]}"#;
+
+#[test]
+fn mapped_crm_file_joins_the_chats() {
+    let mut a = Analyzer::new(Config::from_json(HOUSE_MAP).unwrap()).unwrap();
+    for f in ["财税交流群_utf8.csv", "产品交流群_utf8.csv", "house_leads.csv"] {
+        a.add_file(f, &std::fs::read(format!("{}/tests/fixtures/crm/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap());
+    }
+    let j: serde_json::Value = serde_json::from_str(&a.report().to_json()).unwrap();
+    let id = &j["identity"];
+    let crm = id["sources"].as_array().unwrap().iter().find(|s| s["source"] == "crm").cloned().unwrap();
+    // 张伟 by WeChat id (one person in both groups), 刘洋 by name; 小李 is two people (one
+    // per group): ambiguous; 路人乙 is in no chat.
+    assert_eq!((crm["records"].as_u64(), crm["matched"].as_u64(), crm["ambiguous"].as_u64(), crm["unmatched"].as_u64()), (Some(4), Some(2), Some(1), Some(1)));
+    let matched: Vec<(&str, &str, &str)> =
+        id["matched"].as_array().unwrap().iter().map(|m| (m["label"].as_str().unwrap(), m["member"]["id"].as_str().unwrap(), m["key"].as_str().unwrap())).collect();
+    assert_eq!(matched, [("张伟", "wechat:wxid_zhang", "platform_id"), ("刘洋", "wechat:wxid_liu", "nickname")]);
+    assert_eq!(id["ambiguous"][0]["label"], "小李");
+    assert_eq!(id["unmatched"][0]["label"], "路人乙");
+}
