@@ -32,6 +32,8 @@ pub struct Config {
     pub roles: crate::report::roles::RolesConfig,
     /// Health settings: silence thresholds, the answer window (see [`crate::report::health`]).
     pub health: crate::report::health::HealthConfig,
+    /// Points leaderboard rules and window (see [`crate::report::leaderboard`]).
+    pub leaderboard: crate::report::leaderboard::LeaderboardConfig,
     /// The canonical CRM stage ladder, lowest first: `[{"stage": "lead", "labels": ["线索", …],
     /// "lost": false}, …]`. Default: lead, mql, sql, opportunity, won, and lost beside them.
     pub stage_ladder: Vec<crate::identity::StageDef>,
@@ -53,6 +55,7 @@ impl Default for Config {
             role_tags: Vec::new(),
             roles: Default::default(),
             health: Default::default(),
+            leaderboard: Default::default(),
             stage_ladder: crate::identity::StageDef::defaults(),
             identity_overrides: Vec::new(),
         }

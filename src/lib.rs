@@ -47,13 +47,15 @@ pub struct Analyzer {
     builder: ModelBuilder,
     inputs: Vec<InputReport>,
     current: Option<FileIngest>,
+    /// The leaderboard's per-message classification, so rule edits only re-rank.
+    leaderboard_cache: report::leaderboard::Cache,
 }
 
 impl Analyzer {
     /// A new analyzer; fails only for an invalid configuration (e.g. an unknown time zone).
     pub fn new(config: Config) -> Result<Analyzer, String> {
         let zone = Zone::new(&config.timezone)?;
-        Ok(Analyzer { config, zone, builder: ModelBuilder::new(), inputs: Vec::new(), current: None })
+        Ok(Analyzer { config, zone, builder: ModelBuilder::new(), inputs: Vec::new(), current: None, leaderboard_cache: Default::default() })
     }
 
     /// Replaces the configuration used by the next [`Analyzer::report`]. Returns true when the
@@ -84,6 +86,7 @@ impl Analyzer {
     /// Starts a file that will arrive in chunks (ends any file still open).
     pub fn begin_file(&mut self, name: &str) {
         self.end_file();
+        self.leaderboard_cache.clear();
         self.current = Some(FileIngest::new(name, &self.builder).with_column_maps(&self.config.column_maps));
     }
 
@@ -112,6 +115,7 @@ impl Analyzer {
     /// The analyzer is emptied.
     pub fn take_partial(&mut self) -> Result<Vec<u8>, String> {
         self.end_file();
+        self.leaderboard_cache.clear();
         let builder = std::mem::take(&mut self.builder);
         let part = PartialAnalysis { model: builder.into_partial(), inputs: std::mem::take(&mut self.inputs) };
         postcard::to_allocvec(&part).map_err(|e| format!("partial analysis: {e}"))
@@ -122,6 +126,7 @@ impl Analyzer {
     pub fn absorb(&mut self, bytes: &[u8]) -> Result<(), String> {
         let part: PartialAnalysis = postcard::from_bytes(bytes).map_err(|e| format!("partial analysis: {e}"))?;
         self.end_file();
+        self.leaderboard_cache.clear();
         self.builder.absorb(part.model)?;
         self.inputs.extend(part.inputs);
         Ok(())
@@ -131,7 +136,19 @@ impl Analyzer {
     pub fn report(&mut self) -> report::Report {
         self.end_file();
         let model = self.builder.model();
-        report::build(model, &self.inputs, &self.config, &self.zone)
+        report::build_cached(model, &self.inputs, &self.config, &self.zone, &mut self.leaderboard_cache)
+    }
+
+    /// Only the `leaderboard` section, under `config` (which becomes the configuration in
+    /// force): what the page calls when leaderboard rules change. Re-ranks from the cached
+    /// classification, never re-reading files; errs when `config` changes how files are read.
+    pub fn leaderboard(&mut self, config: Config) -> Result<report::leaderboard::LeaderboardReport, String> {
+        if self.set_config(config)? {
+            return Err("this configuration changes how files are read: load them again".into());
+        }
+        self.end_file();
+        let model = self.builder.model();
+        Ok(report::leaderboard::build(model, &self.config, &self.zone, &mut self.leaderboard_cache))
     }
 }
 

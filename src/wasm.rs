@@ -107,6 +107,15 @@ impl Analyzer {
     pub fn report_json(&mut self) -> String {
         self.inner.report().to_json()
     }
+
+    /// Only the `leaderboard` section (`LeaderboardReport` in `qunlens-report.d.ts`) under
+    /// `config_json`, which becomes the configuration in force: re-ranks from the cached
+    /// per-message classification when only leaderboard rules or the window changed. Throws
+    /// when the config changes how files are read (use `set_config` and reload then).
+    pub fn leaderboard_json(&mut self, config_json: &str) -> Result<String, JsValue> {
+        let report = self.inner.leaderboard(config(config_json)?).map_err(|e| js_error(&e))?;
+        serde_json::to_string(&report).map_err(|e| js_error(&e.to_string()))
+    }
 }
 
 /// One-shot: reads `files` (`{name, bytes: Uint8Array}` objects) and returns the report JSON.

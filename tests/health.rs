@@ -103,6 +103,8 @@ fn weeks_start_on_monday_in_utc_plus_8_and_cohorts_follow_join_months() {
         ]
     );
     assert_eq!(a.declining_weeks, 1, "2 < 5 in the last week");
+    let invited = &a.weekly[1].joins_by_inviter;
+    assert_eq!((invited.len(), invited[0].name.as_str(), invited[0].joins), (1, "小王", 1), "小王 brought 小新");
     assert_eq!(a.cohorts.len(), 1);
     assert_eq!((a.cohorts[0].month.as_str(), a.cohorts[0].joined, a.cohorts[0].speaking_after), ("2024-02", 1, [0, 0, 0]));
 }

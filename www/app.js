@@ -6,6 +6,7 @@ import { t, getLang, setLang, locale, translateDom, LANGS } from './i18n.js';
 import { downloadTable, saveBlob } from './export.js';
 import { renderRoles, rolesConfig } from './views/roles.js';
 import { renderHealth } from './views/health.js';
+import { renderLeaderboard, leaderboardConfig } from './views/leaderboard.js';
 import { renderIdentity, identityConfig } from './views/identity.js';
 import { el } from './views/dom.js';
 
@@ -265,12 +266,13 @@ function renderAll() {
   if (state.tab === 'activity') renderActivity();
   if (state.tab === 'roles') renderRolesTab();
   if (state.tab === 'health') renderHealthTab();
+  if (state.tab === 'leaderboard') renderLeaderboardTab();
   if (state.tab === 'identity') renderIdentityTab();
 }
 
 /** The config the page sends the worker: saved column mappings plus the roles view's settings. */
 function pageConfig() {
-  const config = { ...rolesConfig(), ...identityConfig() };
+  const config = { ...rolesConfig(), ...identityConfig(), ...leaderboardConfig() };
   if (savedMaps().length) config.column_maps = savedMaps();
   return config;
 }
@@ -289,11 +291,24 @@ function renderHealthTab() {
   if (!state.report) return;
   renderHealth($('health-view'), state.report, {
     worker: state.worker,
+    onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
+  });
+}
+
 function renderIdentityTab() {
   if (!state.report) return;
   renderIdentity($('identity-view'), state.report, {
     worker: state.worker,
     onConfig: () => send({ type: 'config', config: pageConfig() }),
+    onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
+  });
+}
+
+function renderLeaderboardTab() {
+  if (!state.report) return;
+  renderLeaderboard($('leaderboard-view'), state.report, {
+    worker: state.worker,
+    config: pageConfig,
     onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
   });
 }
@@ -329,6 +344,7 @@ function showTab(name) {
   if (name === 'activity') renderActivity();
   if (name === 'roles') renderRolesTab();
   if (name === 'health') renderHealthTab();
+  if (name === 'leaderboard') renderLeaderboardTab();
   if (name === 'identity') renderIdentityTab();
 }
 

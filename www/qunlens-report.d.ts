@@ -27,6 +27,122 @@ export interface Report {
   roles: RolesReport;
   /** Silent members, dying groups, response rates, retention (see HealthReport). */
   health: HealthReport;
+  /** Points per member with a per-rule breakdown, and monthly stars (see LeaderboardReport). */
+  leaderboard: LeaderboardReport;
+}
+
+/** Section `leaderboard`. Rules and definitions in the README ("Leaderboard"). Also returned
+ *  alone by `Analyzer.leaderboard_json(config_json)` (re-ranks without re-reading files). */
+export interface LeaderboardReport {
+  /** The rules in force: config `leaderboard` with defaults filled in. */
+  rules: LeaderboardRules;
+  window: LeaderboardWindow;
+  /** Members with points > 0, points descending then member id; cut after rank `rules.top`
+   *  (members tied at the boundary stay). */
+  entries: LeaderboardEntry[];
+  /** One per month with events (oldest first), over all the data of the group filter. */
+  stars: MonthStars[];
+}
+
+/** Config key `leaderboard` (every field optional in the config). */
+export interface LeaderboardRules {
+  /** Points per event; 0 turns a rule off. Defaults in brackets. */
+  points: {
+    /** [5] once per member per group per conversation */
+    discussion: number;
+    /** [10] */ question: number;
+    /** [10] */ answer: number;
+    /** [10] file, link / article, mini-program */ share: number;
+    /** [10] text of at least `long_share_len` meaningful characters */ long_share: number;
+    /** [2] someone else quoted the member */ replied: number;
+    /** [2] 打卡 / 签到 / check-in */ checkin: number;
+    /** [0] */ sticker: number;
+    /** [0] */ red_packet: number;
+    /** [5] a join naming the member as inviter */ invite: number;
+    /** [5] the invitee later spoke in the group */ invite_active: number;
+  };
+  /** [60] seconds between a member's earning messages. */
+  cooldown_s: number;
+  /** [50] points per rule per member per local day; 0 = no cap. */
+  daily_cap_per_rule: number;
+  /** [100] points per member per local day; 0 = no cap. */
+  daily_cap: number;
+  /** [4] meaningful characters a text needs to earn discussion / question / answer. */
+  min_len: number;
+  /** [140] */
+  long_share_len: number;
+  /** [1800] a gap this long between a group's messages starts a new conversation. */
+  conversation_gap_s: number;
+  /** [3600] */
+  answer_window_s: number;
+  /** [false] staff earn points too. */
+  include_staff: boolean;
+  /** ['month'] */
+  window: 'month' | 'week' | 'custom' | 'all';
+  /** `YYYY-MM` (month) or any day of the week `YYYY-MM-DD`; null = latest with data. */
+  period: string | null;
+  /** Custom window, inclusive local days `YYYY-MM-DD`. */
+  from: string | null;
+  to: string | null;
+  /** A report group id; null = all groups together (caps and cooldowns then span groups). */
+  group: string | null;
+  /** [100] entries up to this rank; 0 = all. */
+  top: number;
+}
+
+export interface LeaderboardWindow {
+  kind: 'month' | 'week' | 'custom' | 'all';
+  /** `YYYY-MM` for a month, the Monday `YYYY-MM-DD` for a week, else null. */
+  period: string | null;
+  /** Inclusive start / exclusive end, RFC 3339 in the report zone; null = unbounded. */
+  start: string | null;
+  end: string | null;
+  group: string | null;
+  /** Months (window month) or week Mondays (window week) with events, newest first. */
+  periods: string[];
+}
+
+export interface LeaderboardEntry {
+  /** Standard competition ranking: 1, 2, 2, 4. */
+  rank: number;
+  /** Report member id (as in `members[].id`). */
+  member: string;
+  /** Latest display name. */
+  name: string;
+  /** Sum of `breakdown[].points`. */
+  points: number;
+  /** Rules with count > 0, in rule order. */
+  breakdown: LeaderboardLine[];
+  /** The member's messages in the window that earned nothing, by reason. */
+  skipped: { cooldown: number; duplicate: number; too_short: number };
+}
+
+export interface LeaderboardLine {
+  rule: keyof LeaderboardRules['points'];
+  count: number;
+  value: number;
+  /** count × value − capped. */
+  points: number;
+  /** Points the daily caps removed. */
+  capped: number;
+}
+
+export interface MonthStars {
+  /** `YYYY-MM` in the report zone. */
+  month: string;
+  /** Most points (活跃之星); ties: smaller member id. */
+  most_active: Star | null;
+  /** Most invites of people who joined (推广之星). */
+  best_promoter: Star | null;
+  /** Most answers that earned points (助人之星). */
+  best_helper: Star | null;
+}
+
+export interface Star {
+  member: string;
+  name: string;
+  /** Points, invites or answers. */
+  value: number;
   /** How CRM records, roster rows and SDR-invited people matched the chat members (issue #4). */
   identity: IdentityReport;
 }
@@ -75,7 +191,11 @@ export interface GroupHealth {
   wau: number;
   mau: number;
   /** Monday-start weeks (`week` = the Monday), dense up to `as_of`. */
-  weekly: { week: string; messages: number; speakers: number; joins: number; leaves: number }[];
+  weekly: {
+    week: string; messages: number; speakers: number; joins: number; leaves: number;
+    /** Of `joins`, how many each named inviter brought, most first. */
+    joins_by_inviter: { inviter: string; name: string; joins: number }[];
+  }[];
   declining_weeks: number;
   capacity: { cap: number; fill_mark: number; at_fill_mark: boolean; full: boolean; under_100: boolean };
   /** Join-month cohorts: joiners who spoke 1, 2 and 3 calendar months later. */

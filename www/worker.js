@@ -9,6 +9,8 @@
 //                                                                 when reading settings changed)
 //               {type:'preview', file}                            header + first rows of a loaded file
 //               {type:'export', id, table, format}                a table as CSV (BOM) or .xlsx bytes
+//               {type:'leaderboard', id, config}                  only the leaderboard under this config (which
+//                                                                 stays in force), re-ranked without re-reading
 //               {type:'floor', files: File[]}                     benchmark floor: read + decode + split only
 // Messages out: {type:'ready'}
 //               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
@@ -20,6 +22,7 @@
 //               {type:'preview', file, json}                      json: {encoding, columns, rows} or null
 //               {type:'floor', records, ms}
 //               {type:'exported', id, bytes, error}               bytes: Uint8Array (transferred) or error text
+//               {type:'leaderboard', id, json, ms, error}         json: LeaderboardReport; ms: time in the worker
 import init, { Analyzer, RecordCounter, sample_files, preview_csv, export_table } from './pkg/qunlens.js';
 import { readChunks } from './read.js';
 
@@ -113,6 +116,8 @@ async function handle(msg) {
       } else {
         post(reportMessage('empty'));
       }
+    } else if (msg.type === 'leaderboard') {
+      leaderboard(msg);
     } else if (msg.type === 'preview') {
       const file = committed.find((f) => f !== 'sample' && f.name === msg.file);
       // A CSV's start is enough; a spreadsheet is a zip with its directory at the end.
@@ -135,6 +140,19 @@ async function handle(msg) {
     // A trap (out of memory, a bug) leaves the wasm instance unusable: the page restarts us.
     dead = true;
     post({ type: 'error', fatal: true, message: String(e && e.message || e) });
+  }
+}
+
+/** Re-ranks the leaderboard only; a config that changes reading is an error (use 'config'). */
+function leaderboard({ id, config }) {
+  const started = performance.now();
+  try {
+    const next = JSON.stringify(config || {});
+    const json = analyzer.leaderboard_json(next);
+    configJson = next;
+    post({ type: 'leaderboard', id, json, ms: Math.round((performance.now() - started) * 10) / 10 });
+  } catch (e) {
+    post({ type: 'leaderboard', id, error: String(e && e.message || e) });
   }
 }
 

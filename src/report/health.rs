@@ -120,6 +120,16 @@ pub struct WeekPoint {
     pub speakers: u64,
     pub joins: u64,
     pub leaves: u64,
+    /// Of `joins`, how many each inviter brought (most first); joins without a named inviter
+    /// (links, QR codes of unknown owners) are not listed.
+    pub joins_by_inviter: Vec<InviterJoins>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InviterJoins {
+    pub inviter: String,
+    pub name: String,
+    pub joins: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -190,6 +200,8 @@ struct Acc {
     speakers: [HashSet<MemberId>; 3],
     weeks: std::collections::BTreeMap<i64, Week>,
     months_spoken: HashSet<(MemberId, i64)>,
+    /// week -> inviter -> joins they brought.
+    inviters: std::collections::BTreeMap<i64, std::collections::BTreeMap<MemberId, u64>>,
     questions: u64,
     answered: u64,
     by_members: u64,
@@ -228,9 +240,13 @@ pub(super) fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i
             }
         }
         let week = week_of(zone, e.time);
-        let w = acc[e.group as usize].weeks.entry(week).or_default();
+        let a = &mut acc[e.group as usize];
+        let w = a.weeks.entry(week).or_default();
         if e.kind == MembershipKind::Join {
             w.2 += 1;
+            if let Some(inviter) = e.actor {
+                *a.inviters.entry(week).or_default().entry(inviter).or_default() += 1;
+            }
         } else {
             w.3 += 1;
         }
@@ -388,7 +404,8 @@ pub(super) fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i
         let members = current.len() as u64;
         let non_staff = current.iter().filter(|(m, _)| !is_staff(*m)).count() as f64;
         a.delays.sort_unstable();
-        let weekly = weekly_series(&a.weeks, as_of.map(|t| week_of(zone, t)));
+        let person = |m: MemberId| (member_ids[m as usize].clone(), names[m as usize].clone());
+        let weekly = weekly_series(&a.weeks, &a.inviters, &person, as_of.map(|t| week_of(zone, t)));
         let declining = declining_weeks(&weekly);
         let total = a.member_messages + a.staff_messages;
         let response_rate = (a.questions > 0).then(|| a.answered as f64 / a.questions as f64);
@@ -506,6 +523,8 @@ fn week_of(zone: &Zone, t: i64) -> i64 {
 /// A dense weekly series from the first week with data to `last_week` (or the last data week).
 fn weekly_series(
     weeks: &std::collections::BTreeMap<i64, Week>,
+    inviters: &std::collections::BTreeMap<i64, std::collections::BTreeMap<MemberId, u64>>,
+    person: &dyn Fn(MemberId) -> (String, String),
     last_week: Option<i64>,
 ) -> Vec<WeekPoint> {
     let (Some(&first), Some(&data_last)) = (weeks.keys().next(), weeks.keys().next_back()) else { return Vec::new() };
@@ -513,7 +532,12 @@ fn weekly_series(
     (first..=last)
         .map(|w| {
             let (messages, speakers, joins, leaves) = weeks.get(&w).map_or((0, 0, 0, 0), |(m, s, j, l)| (*m, s.len() as u64, *j, *l));
-            WeekPoint { week: format_day(w * 7 - 3), messages, speakers, joins, leaves }
+            let mut joins_by_inviter: Vec<InviterJoins> = inviters
+                .get(&w)
+                .map(|by| by.iter().map(|(&m, &n)| { let (inviter, name) = person(m); InviterJoins { inviter, name, joins: n } }).collect())
+                .unwrap_or_default();
+            joins_by_inviter.sort_by(|a, b| b.joins.cmp(&a.joins).then_with(|| a.inviter.cmp(&b.inviter)));
+            WeekPoint { week: format_day(w * 7 - 3), messages, speakers, joins, leaves, joins_by_inviter }
         })
         .collect()
 }

@@ -11,6 +11,7 @@ mod inputs;
 pub(crate) mod members;
 pub mod roles;
 pub mod health;
+pub mod leaderboard;
 pub mod staff;
 
 pub use activity::{Activity, DailySeries, GroupActivity};
@@ -48,6 +49,8 @@ pub struct Report {
     pub roles: roles::RolesReport,
     /// Silent members, dying groups, response rates (see [`health`]).
     pub health: health::HealthReport,
+    /// Points per member with a per-rule breakdown, and monthly stars (see [`leaderboard`]).
+    pub leaderboard: leaderboard::LeaderboardReport,
     /// How CRM records, roster rows and SDR-invited people matched the chat members.
     pub identity: identity::IdentityReport,
 }
@@ -66,6 +69,17 @@ impl Report {
 
 /// Computes every section from the model.
 pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone) -> Report {
+    build_cached(model, inputs, config, zone, &mut Default::default())
+}
+
+/// [`build`], reusing the leaderboard's rule-independent classification from `cache`.
+pub fn build_cached(
+    model: &Model,
+    inputs: &[InputReport],
+    config: &Config,
+    zone: &Zone,
+    cache: &mut leaderboard::Cache,
+) -> Report {
     let as_of = as_of(model, config, zone);
     let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
     let groups = groups::build(model, zone, active_since);
@@ -82,6 +96,7 @@ pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone
         activity: activity::build(model, zone, &order),
         roles: roles::build(model, config, zone, as_of, &order),
         health: health::build(model, config, zone, as_of, &order),
+        leaderboard: leaderboard::build(model, config, zone, cache),
         groups,
         members: members::build(model, zone, &resolved),
         identity: identity::build(model, &resolved, &ladder, zone),

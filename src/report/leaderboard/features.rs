@@ -1,0 +1,303 @@
+//! The rule-independent first pass: every message classified once (question? answer? share?
+//! duplicate? which conversation?) plus the passive events (being quoted, invites), sorted
+//! into one canonical time order. The result is cached by the [`crate::Analyzer`], so editing
+//! point values, cooldowns, caps, windows or the group filter only re-runs the tight loop in
+//! [`super::score`]. Only the two structural settings (`conversation_gap_s`,
+//! `answer_window_s`) and the time zone are part of the cache key.
+
+use std::collections::VecDeque;
+use std::hash::BuildHasher;
+
+use crate::model::HashMap;
+
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
+use crate::model::{MemberId, MessageKind, Model, PersonRef, SYSTEM};
+use crate::text::{dedupe_key, is_checkin, is_question, meaningful_len};
+use crate::time::Zone;
+
+/// Event flags (bits of [`Features::flags`]).
+pub mod flag {
+    /// A message the member sent (cooldown applies); otherwise a passive event.
+    pub const MSG: u16 = 1;
+    /// A text message: the minimum meaningful length applies to it.
+    pub const TEXT: u16 = 1 << 1;
+    pub const QUESTION: u16 = 1 << 2;
+    pub const ANSWER: u16 = 1 << 3;
+    pub const SHARE: u16 = 1 << 4;
+    pub const CHECKIN: u16 = 1 << 5;
+    pub const STICKER: u16 = 1 << 6;
+    pub const RED_PACKET: u16 = 1 << 7;
+    /// The same text (dedupe key) was sent before in the group, or by the same member anywhere.
+    pub const DUP: u16 = 1 << 8;
+    /// Passive: the member's message was quoted by someone else.
+    pub const REPLIED: u16 = 1 << 9;
+    /// Passive: the member invited someone who joined.
+    pub const INVITE: u16 = 1 << 10;
+    /// Passive: someone the member invited spoke in the group after joining.
+    pub const INVITE_ACTIVE: u16 = 1 << 11;
+}
+
+/// What the cache was computed for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CacheKey {
+    pub messages: usize,
+    pub memberships: usize,
+    pub timezone: String,
+    pub conversation_gap_s: i64,
+    pub answer_window_s: i64,
+}
+
+/// Classified events in canonical order (time, then group id, then position in the group's
+/// canonical order): columns, one row per event.
+#[derive(Clone, Debug, Default)]
+pub struct Features {
+    pub time: Vec<i64>,
+    /// Local day number (days since 1970-01-01 in the configured zone).
+    pub day: Vec<i32>,
+    pub group: Vec<u32>,
+    /// The member who earns (the sender; the quoted member; the inviter).
+    pub member: Vec<u32>,
+    /// Dense index of (member, group), for "once per conversation per group".
+    pub slot: Vec<u32>,
+    /// Global conversation number (messages of a group with gaps below the gap setting).
+    pub conv: Vec<u32>,
+    /// Meaningful length, saturated at u16::MAX.
+    pub len: Vec<u16>,
+    pub flags: Vec<u16>,
+    pub slots: usize,
+    /// Report member id of every member (as the `members` section writes it).
+    pub ids: Vec<String>,
+}
+
+impl Features {
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+}
+
+/// One event before the final sort.
+struct Row {
+    time: i64,
+    group: u32,
+    seq: u32,
+    member: u32,
+    conv: u32,
+    len: u16,
+    flags: u16,
+}
+
+/// Classifies the model's messages and membership events (see the module docs).
+pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_window_s: i64) -> Features {
+    let msgs = &model.messages;
+    let ids = super::super::members::member_ids(model, &super::super::members::member_groups(model));
+    let group_rank = ranks(model.groups.iter().map(super::super::group_id).collect());
+    let member_rank = ranks(ids.clone());
+    let rank_of = |s: MemberId| member_rank.get(s as usize).copied().unwrap_or(u32::MAX);
+    let mut order: Vec<u32> = (0..msgs.len() as u32)
+        .filter(|&i| msgs.sender[i as usize] != SYSTEM && msgs.kind[i as usize].is_member_activity())
+        .collect();
+    // Canonical order: group id, time, member id, then text — never load order.
+    order.sort_unstable_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        (group_rank[msgs.group[a] as usize], msgs.time[a], rank_of(msgs.sender[a]))
+            .cmp(&(group_rank[msgs.group[b] as usize], msgs.time[b], rank_of(msgs.sender[b])))
+            .then_with(|| msgs.text(a).cmp(msgs.text(b)))
+    });
+    let lookup = Lookup::new(model);
+    let mut rows: Vec<Row> = Vec::with_capacity(order.len() + order.len() / 8);
+    let mut seen_in_group: HashSet<(u32, u64)> = HashSet::default();
+    let mut seen_by_member: HashSet<(u32, u64)> = HashSet::default();
+    // Questions of the group being scanned within the window, for quotes and @mentions:
+    // (time, asker, message).
+    let mut open: VecDeque<(i64, MemberId, usize)> = VecDeque::new();
+    // Questions nobody else has followed yet: (time, asker). All share one asker (the first
+    // message by anyone else takes them all), so this stays tiny.
+    let mut unfollowed: Vec<(i64, MemberId)> = Vec::new();
+    let (mut group, mut last_time, mut conv) = (u32::MAX, i64::MIN, 0u32);
+    // First message time per (group, member), for the invite bonus.
+    let mut spoke: HashMap<(u32, MemberId), (i64, i64)> = HashMap::default();
+    for (seq, &i) in order.iter().enumerate() {
+        let i = i as usize;
+        let (g, t, s, kind) = (msgs.group[i], msgs.time[i], msgs.sender[i], msgs.kind[i]);
+        if g != group {
+            group = g;
+            conv += 1;
+            open.clear();
+            unfollowed.clear();
+        } else if t - last_time >= conversation_gap_s {
+            conv += 1;
+        }
+        last_time = t;
+        let span = spoke.entry((g, s)).or_insert((t, t));
+        span.1 = t;
+        let text = msgs.text(i);
+        let mut flags = flag::MSG;
+        match kind {
+            MessageKind::Text => flags |= flag::TEXT,
+            MessageKind::File | MessageKind::Link | MessageKind::MiniProgram => flags |= flag::SHARE,
+            MessageKind::Sticker => flags |= flag::STICKER,
+            MessageKind::RedPacket => flags |= flag::RED_PACKET,
+            _ => {}
+        }
+        let key = dedupe_key(text);
+        if !key.is_empty() {
+            let h = hash(&key);
+            let in_group = !seen_in_group.insert((g, h));
+            let by_member = !seen_by_member.insert((s, h));
+            if in_group || by_member {
+                flags |= flag::DUP;
+            }
+        }
+        if kind == MessageKind::Text && maybe_checkin(text) && is_checkin(text) {
+            flags |= flag::CHECKIN;
+        }
+        // Answers: a quote / @mention of an open question's asker, or the first message by
+        // someone else after the question, within the window. Never the asker's own.
+        while open.front().is_some_and(|q| t - q.0 > answer_window_s) {
+            open.pop_front();
+        }
+        let quoted = msgs.quotes.get(&(i as u32));
+        let quoted_member = quoted.and_then(|q| lookup.quoted(q));
+        let mentions = msgs.mentions.get(&(i as u32));
+        unfollowed.retain(|q| t - q.0 <= answer_window_s);
+        let mut answers = unfollowed.iter().any(|q| q.1 != s);
+        if answers {
+            unfollowed.retain(|q| q.1 == s);
+        }
+        if !answers && (quoted.is_some() || mentions.is_some()) {
+            answers = open.iter().filter(|q| q.1 != s).any(|q| {
+                quoted_member == Some(q.1)
+                    || quoted.and_then(|x| x.text.as_deref()).is_some_and(|x| !x.is_empty() && msgs.text(q.2).starts_with(x))
+                    || mentions.is_some_and(|ms| ms.iter().any(|n| lookup.names(model, q.1, n.trim_start_matches('@'))))
+            });
+        }
+        if answers {
+            flags |= flag::ANSWER;
+        }
+        if kind == MessageKind::Text && is_question(text) {
+            flags |= flag::QUESTION;
+            open.push_back((t, s, i));
+            unfollowed.push((t, s));
+        }
+        let len = meaningful_len(text).min(u16::MAX as usize) as u16;
+        rows.push(Row { time: t, group: g, seq: seq as u32, member: s, conv, len, flags });
+        if let Some(q) = quoted_member.filter(|&q| q != s) {
+            rows.push(Row { time: t, group: g, seq: seq as u32, member: q, conv, len: 0, flags: flag::REPLIED });
+        }
+    }
+    invites(model, &spoke, &mut rows);
+    let mut f = finish(rows, &group_rank, zone);
+    f.ids = ids;
+    f
+}
+
+/// Invite events (join with an inviter other than the invitee; once per invitee and group)
+/// and the bonus when the invitee spoke in the group after joining (at that first message,
+/// or at the join when they had spoken before it too).
+fn invites(model: &Model, spoke: &HashMap<(u32, MemberId), (i64, i64)>, rows: &mut Vec<Row>) {
+    let mut counted: HashSet<(u32, MemberId)> = HashSet::default();
+    for e in &model.memberships {
+        let Some(actor) = e.actor else { continue };
+        if e.kind != crate::model::MembershipKind::Join || actor == e.member || actor == SYSTEM || e.member == SYSTEM {
+            continue;
+        }
+        if !counted.insert((e.group, e.member)) {
+            continue;
+        }
+        let row = |time, flags| Row { time, group: e.group, seq: u32::MAX, member: actor, conv: 0, len: 0, flags };
+        rows.push(row(e.time, flag::INVITE));
+        if let Some(&(first, last)) = spoke.get(&(e.group, e.member)) {
+            if last >= e.time {
+                rows.push(row(first.max(e.time), flag::INVITE_ACTIVE));
+            }
+        }
+    }
+}
+
+/// Sorts the rows canonically and lays them out as columns.
+fn finish(mut rows: Vec<Row>, group_rank: &[u32], zone: &Zone) -> Features {
+    let rank = |g: u32| group_rank.get(g as usize).copied().unwrap_or(u32::MAX);
+    rows.sort_unstable_by_key(|r| (r.time, rank(r.group), r.seq, r.flags, r.member));
+    let mut f = Features::default();
+    let mut slots: HashMap<(u32, u32), u32> = HashMap::default();
+    let mut day_cache = (i64::MIN, 0i32);
+    for r in rows {
+        let next = slots.len() as u32;
+        let slot = *slots.entry((r.member, r.group)).or_insert(next);
+        // Consecutive events mostly share a quarter hour (every UTC offset is a multiple of
+        // 15 minutes, so a local day never starts inside one): convert once per quarter.
+        if r.time.div_euclid(900) != day_cache.0 {
+            day_cache = (r.time.div_euclid(900), zone.local(r.time).days as i32);
+        }
+        f.time.push(r.time);
+        f.day.push(day_cache.1);
+        f.group.push(r.group);
+        f.member.push(r.member);
+        f.slot.push(slot);
+        f.conv.push(r.conv);
+        f.len.push(r.len);
+        f.flags.push(r.flags);
+    }
+    f.slots = slots.len();
+    f
+}
+
+/// `ranks[i]` = position of `keys[i]` in sorted order.
+fn ranks(keys: Vec<String>) -> Vec<u32> {
+    let mut idx: Vec<usize> = (0..keys.len()).collect();
+    idx.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut out = vec![0; keys.len()];
+    for (r, i) in idx.into_iter().enumerate() {
+        out[i] = r as u32;
+    }
+    out
+}
+
+/// A fixed-seed hash of a dedupe key (the sets hold hashes, not a million strings).
+fn hash(s: &str) -> u64 {
+    foldhash::fast::FixedState::with_seed(0x9e37_79b9).hash_one(s)
+}
+
+/// Cheap pre-check: can [`is_checkin`] accept this text? (Its words all contain 打卡, 签到 or
+/// "heck" in some letter case; skipping the rest avoids lowercasing every message.)
+fn maybe_checkin(text: &str) -> bool {
+    text.contains("打卡") || text.contains("签到") || text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"heck"))
+}
+
+/// Finds the member a quote names: by platform id, else by a display name (unique among members).
+struct Lookup<'m> {
+    by_id: std::collections::HashMap<&'m str, MemberId>,
+    by_name: std::collections::HashMap<&'m str, Option<MemberId>>,
+}
+
+impl<'m> Lookup<'m> {
+    fn new(model: &'m Model) -> Self {
+        let mut by_id = std::collections::HashMap::new();
+        let mut by_name: std::collections::HashMap<&str, Option<MemberId>> = std::collections::HashMap::new();
+        for (m, member) in model.members.iter().enumerate() {
+            if let Some(id) = member.platform_id.as_deref() {
+                by_id.insert(id, m as MemberId);
+            }
+            for n in &member.names {
+                by_name.entry(n.name.as_str()).and_modify(|e| if *e != Some(m as MemberId) { *e = None }).or_insert(Some(m as MemberId));
+            }
+        }
+        Lookup { by_id, by_name }
+    }
+
+    fn quoted(&self, q: &crate::model::Quote) -> Option<MemberId> {
+        match q.sender.as_ref()? {
+            PersonRef::Id(id) => self.by_id.get(id.as_str()).copied().or_else(|| self.by_name.get(id.as_str()).copied().flatten()),
+            PersonRef::Name(n) => self.by_name.get(n.as_str()).copied().flatten(),
+            _ => None,
+        }
+    }
+
+    /// Is `who` (an @mention) one of `member`'s names or its id?
+    fn names(&self, model: &Model, member: MemberId, who: &str) -> bool {
+        model.members.get(member as usize).is_some_and(|m| {
+            m.platform_id.as_deref() == Some(who) || m.names.iter().any(|n| n.name == who)
+        })
+    }
+}
