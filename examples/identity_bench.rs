@@ -1,13 +1,12 @@
 //! Times identity resolution (and the whole report) with business files as big as the chats:
 //! `cargo run --release --example identity_bench -- [MESSAGES] [PEOPLE]` (default 1,000,000
-//! messages from 20,000 people in one group). A CRM export with a record per person (by name,
+//! messages from 20,000 people in five groups). A CRM export with a record per person (by name,
 //! a third also by wxid, duplicates of common names giving ambiguities), a roster of every
 //! person in the group and an SDR log are generated from the chat's own members.
 use std::fmt::Write as _;
 use std::time::Instant;
 
 use qunlens::model::{Model, ModelBuilder};
-use qunlens::sample::{write_benchmark_csv, SampleSpec};
 use qunlens::time::Zone;
 
 fn ingest(b: &mut ModelBuilder, zone: &mut Zone, name: &str, bytes: &[u8]) {
@@ -38,20 +37,38 @@ fn business_files(model: &Model) -> [(String, String); 3] {
     [("crm.csv".into(), crm), ("roster.csv".into(), roster), ("sdr.csv".into(), sdr)]
 }
 
+/// WeChatMsg-style CSVs, one per group: `messages` spread over `people` senders (every
+/// 100th shares the previous one's name, so nicknames alone are ambiguous) in five groups.
+fn chats(messages: usize, people: usize) -> Vec<(String, String)> {
+    const GROUPS: usize = 5;
+    let mut files: Vec<(String, String)> = (0..GROUPS)
+        .map(|g| (format!("group{g}_utf8.csv"), String::from("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n")))
+        .collect();
+    for i in 0..messages {
+        let k = (i * 7919) % people.max(1);
+        let name = if k % 100 == 1 { format!("成员{}", k - 1) } else { format!("成员{k}") };
+        let t = 1_704_067_200 + i as i64 * 30;
+        let _ = writeln!(files[i % GROUPS].1, "{i},1,1,0,0,{t},2,消息{i},,{name},{name},wxid_{k}");
+    }
+    files
+}
+
 fn main() {
     let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().expect("a number"));
     let messages = args.next().unwrap_or(1_000_000);
     let people = args.next().unwrap_or(20_000);
-    let spec = SampleSpec { people, ..SampleSpec::benchmark(messages) };
-    let mut chat = Vec::new();
-    write_benchmark_csv(&spec, &mut chat);
+    let chats = chats(messages, people);
     let mut zone = Zone::new("Asia/Shanghai").expect("zone");
     let mut b = ModelBuilder::new();
-    ingest(&mut b, &mut zone, "chat.csv", &chat);
+    for (name, text) in &chats {
+        ingest(&mut b, &mut zone, name, text.as_bytes());
+    }
     let members = b.finish();
     let files = business_files(&members);
     let mut b = ModelBuilder::new();
-    ingest(&mut b, &mut zone, "chat.csv", &chat);
+    for (name, text) in &chats {
+        ingest(&mut b, &mut zone, name, text.as_bytes());
+    }
     let t = Instant::now();
     for (name, text) in &files {
         ingest(&mut b, &mut zone, name, text.as_bytes());
