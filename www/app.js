@@ -375,7 +375,8 @@ function renderInputs(r) {
       const translated = getLang() === 'en' || !input.error_code ? null : t(key);
       const text = translated && translated !== key ? `${translated}（${input.error}）` : input.error;
       details.push(el('p', { class: 'input-error', text }));
-      if (input.error_code === 'unknown_format' && /\.(csv|txt|xlsx|xls)$/i.test(input.file) && state.source === 'files') {
+      const mappable = input.error_code === 'unknown_format' || input.error_code === 'missing_columns';
+      if (mappable && /\.(csv|txt|xlsx|xls)$/i.test(input.file) && state.source === 'files') {
         details.push(el('button', {
           type: 'button', class: 'button map-button', dataset: { file: input.file }, text: t('map.button'),
           onclick: () => state.worker.postMessage({ type: 'preview', file: input.file }),
@@ -740,6 +741,17 @@ function savedMaps() {
   }
 }
 
+/**
+ * Business-file fields a mapping can name, per kind (config `column_maps[].kind` / `.fields`,
+ * see qunlens-report.d.ts `ColumnMap`); identity fields first.
+ */
+const BUSINESS_FIELDS = {
+  crm: ['name', 'phone', 'email', 'platform_id', 'remark', 'nickname', 'id', 'company', 'owner', 'source', 'campaign', 'created', 'stage', 'amount', 'currency', 'close_date'],
+  roster: ['member', 'name', 'group', 'tag', 'inviter', 'channel', 'join_time', 'phone', 'email', 'remark'],
+  sdr_log: ['sdr', 'date', 'calls', 'invitations', 'invited', 'phone'],
+};
+const MAP_KINDS = ['messages', 'crm', 'roster', 'sdr_log'];
+
 /** Shows an unrecognised CSV's first rows and lets the user name its columns. */
 function openMapDialog(file, preview) {
   const dialog = $('map-dialog');
@@ -748,35 +760,65 @@ function openMapDialog(file, preview) {
     ...preview.columns.map((c) => el('option', { value: c, text: c })));
   const head = el('tr', {}, ...preview.columns.map((c) => el('th', { text: c })));
   const rows = preview.rows.map((r) => el('tr', {}, ...preview.columns.map((_, i) => el('td', { text: r[i] ?? '' }))));
+  const fieldLabel = (text, select) => el('label', {}, el('span', { text }), select);
+  const messageFields = () => [
+    ...MAP_FIELDS.map(([field, required]) => fieldLabel(t(`map.${field}`) + (required ? ' *' : ''), columnSelect(field, required))),
+    fieldLabel(t('map.date_order'),
+      el('select', { id: 'map-date_order' }, ...['ymd', 'dmy', 'mdy'].map((o) => el('option', { value: o, text: t(`map.order.${o}`) })))),
+  ];
+  const businessFields = (kind) => BUSINESS_FIELDS[kind].map((f) => fieldLabel(t(`mapb.f.${f}`), columnSelect(f, false)));
+  const fields = el('div', { class: 'map-fields', id: 'map-fields' });
+  const help = el('p', { class: 'muted' });
+  const showKind = (kind) => {
+    fields.replaceChildren(...(kind === 'messages' ? messageFields() : businessFields(kind)));
+    help.textContent = kind === 'messages' ? t('map.help', { encoding: preview.encoding }) : t('mapb.help', { encoding: preview.encoding });
+  };
+  // A file refused for missing columns looks like a business file already.
+  const refused = state.report?.inputs.find((i) => i.file === file);
+  const initial = refused?.error_code === 'missing_columns' ? 'crm' : 'messages';
+  const kindSelect = el('select', { id: 'map-kind', onchange: (e) => showKind(e.target.value) },
+    ...MAP_KINDS.map((k) => el('option', { value: k, text: t(`mapb.kind.${k}`) })));
+  kindSelect.value = initial;
   dialog.replaceChildren(el('form', { method: 'dialog', class: 'map-form' },
     el('h2', { text: t('map.title', { file }) }),
-    el('p', { class: 'muted', text: t('map.help', { encoding: preview.encoding }) }),
+    fieldLabel(t('mapb.kind'), kindSelect),
+    help,
     el('div', { class: 'table-wrap' }, el('table', { class: 'data preview' }, el('thead', {}, head), el('tbody', {}, ...rows))),
-    el('div', { class: 'map-fields' },
-      ...MAP_FIELDS.map(([field, required]) => el('label', {},
-        el('span', { text: t(`map.${field}`) + (required ? ' *' : '') }), columnSelect(field, required))),
-      el('label', {}, el('span', { text: t('map.date_order') }),
-        el('select', { id: 'map-date_order' }, ...['ymd', 'dmy', 'mdy'].map((o) => el('option', { value: o, text: t(`map.order.${o}`) }))))),
+    fields,
     el('div', { class: 'map-actions' },
       el('button', { type: 'button', class: 'button primary', id: 'map-save', text: t('map.save'), onclick: () => saveMap(dialog, file) }),
       el('button', { type: 'button', class: 'button', id: 'map-export', text: t('map.export'), onclick: exportMaps }),
       el('button', { type: 'button', class: 'button subtle', text: t('map.cancel'), onclick: () => dialog.close() }))));
-  // Preselect likely columns by name.
+  showKind(initial);
+  // Preselect likely message columns by name.
   const guess = { time: /time|date|时间|日期/i, sender: /sender|author|from|name|发送|昵称|用户/i, text: /text|content|message|内容|消息/i };
-  for (const [field, re] of Object.entries(guess)) {
+  for (const [field, re] of Object.entries(initial === 'messages' ? guess : {})) {
     const hit = preview.columns.find((c) => re.test(c));
     if (hit) $(`map-${field}`).value = hit;
   }
   dialog.showModal();
 }
 
-function saveMap(dialog, file) {
+/** The mapping the dialog describes, or null while a required choice is missing. */
+function mapFromDialog(file) {
+  const kind = $('map-kind').value;
+  if (kind !== 'messages') {
+    const fields = {};
+    for (const f of BUSINESS_FIELDS[kind]) if ($(`map-${f}`).value) fields[f] = $(`map-${f}`).value;
+    return Object.keys(fields).length ? { name: file, kind, fields } : null;
+  }
   const map = { name: file, date_order: $('map-date_order').value };
   for (const [field, required] of MAP_FIELDS) {
     const v = $(`map-${field}`).value;
     if (v) map[field] = v;
-    else if (required) return;
+    else if (required) return null;
   }
+  return map;
+}
+
+function saveMap(dialog, file) {
+  const map = mapFromDialog(file);
+  if (!map) return;
   const maps = [map, ...savedMaps().filter((m) => m.name !== file)];
   localStorage.setItem(MAPS_KEY, JSON.stringify(maps));
   dialog.close();

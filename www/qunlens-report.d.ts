@@ -261,7 +261,11 @@ export interface InputNote {
     /** Business files: cells that could not be read (a date that is not a date) were left empty; the rest of the row is kept. */
     | "unreadable_values"
     /** Business files: one-field lines after the data (a Salesforce report footer) ignored. */
-    | "footer_lines";
+    | "footer_lines"
+    /** Business files: read through the user's column mapping (`message` names it) instead of a preset. */
+    | "column_map"
+    /** Business files: the mapping names fields qunlens does not know (listed in `message`); the others are used. */
+    | "unknown_map_fields";
   /** How many times it happened. */
   count: number;
   /** The same in plain language (English). */
@@ -367,6 +371,10 @@ export interface MemberReport {
   crm_match_key: MatchKey | null;
   /** Confidence of that key, 0–1 (override / platform id 1, phone 0.95, email 0.9, remark 0.7, nickname 0.5). */
   crm_match_confidence: number | null;
+  /** The same as `crm_match_key` (the name the issue #4 brief gives; funnel / attribution read this one). */
+  match_key: MatchKey | null;
+  /** The same as `crm_match_confidence`. */
+  match_confidence: number | null;
 }
 
 export interface PersonLink {
@@ -407,6 +415,38 @@ export interface Config {
   stage_ladder?: StageDef[];
   /** Your decisions about business records (the page's Identity tab saves them). */
   identity_overrides?: IdentityOverride[];
+  /** Column mappings for files no known format matches (the page's "Map columns…" saves them). */
+  column_maps?: ColumnMap[];
+}
+
+/**
+ * A column mapping, by header name. Without `kind` it reads chat messages (`time`, `sender`,
+ * `text` required; `format: "mapped-csv"`). With `kind` it reads a business file no preset
+ * recognises (or one missing a column a preset needs), as `crm-csv` / `roster-csv` /
+ * `sdr-log-csv`; only `fields` is used then. A mapping applies to a file whose header has
+ * every column it names; CSV, tab- or semicolon-separated text, or a spreadsheet sheet.
+ */
+export interface ColumnMap {
+  /** Label shown in the page and in the `column_map` note. */
+  name: string;
+  time?: string;
+  /** How dates in `time` are written. Default `ymd`. */
+  date_order?: "ymd" | "dmy" | "mdy";
+  sender?: string;
+  sender_id?: string | null;
+  text?: string;
+  group?: string | null;
+  message_id?: string | null;
+  reply_to?: string | null;
+  kind?: "crm" | "roster" | "sdr_log" | null;
+  /**
+   * Business mappings: field -> column header. Fields: crm `id name first_name last_name phone
+   * email platform_id remark nickname company owner source campaign created stage lead_status
+   * amount currency close_date`; roster `member name group tag inviter channel join_time phone
+   * email remark`; sdr_log `sdr date calls invitations invited phone`. CRM mappings also read
+   * "Became a … Date" / "成为MQL时间" stage-date columns left unmapped.
+   */
+  fields?: Record<string, string>;
 }
 
 // ---------------------------------------------------------------- identity (issue #4)

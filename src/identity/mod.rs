@@ -233,7 +233,8 @@ fn probe(ix: &Index, probes: &Probes, allowed: Option<&[MemberId]>, order: &impl
         order(&mut found);
         if let Some(allowed) = allowed {
             if key.is_weak() {
-                found.retain(|m| allowed.contains(m));
+                // `allowed` is in member order (see `resolve`): a binary search, not a scan.
+                found.retain(|m| allowed.binary_search(m).is_ok());
             }
         }
         match found.len() {
@@ -282,14 +283,19 @@ pub fn resolve(model: &Model, config: &Config) -> Identity {
         let gs = crate::report::roles::groups_named(model, name);
         (!gs.is_empty()).then(|| groups.iter().enumerate().filter(|(_, mg)| mg.iter().any(|g| gs.contains(g))).map(|(m, _)| m as MemberId).collect())
     };
+    // Once per group name, not per row: a roster lists one group's members many times over.
+    let mut members_of_group: HashMap<&str, Option<Vec<MemberId>>> = HashMap::default();
+    for g in b.roster.iter().filter_map(|r| r.group.as_deref()) {
+        members_of_group.entry(g).or_insert_with(|| group_members(g));
+    }
     let mut roster: Vec<Status> = b
         .roster
         .iter()
         .map(|r| {
             use MatchKey::*;
             let probes = probes_of(&[(PlatformId, &r.member_id), (Phone, &r.phone), (Email, &r.email), (Remark, &r.remark), (Nickname, &r.name)]);
-            let allowed = r.group.as_deref().and_then(group_members);
-            probe(&ix, &probes, allowed.as_deref(), &order)
+            let allowed = r.group.as_deref().and_then(|g| members_of_group.get(g)).and_then(|a| a.as_deref());
+            probe(&ix, &probes, allowed, &order)
         })
         .collect();
     settle_weak_claims(&mut roster);

@@ -15,6 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::split::sniff_delimiter;
 use super::{Context, CsvSplitter, FormatParser};
 use crate::decode::{sniff_encoding, StreamDecoder};
 use crate::model::{MessageKind, NewMessage, PersonRef, Platform, Quote};
@@ -49,6 +50,24 @@ pub struct ColumnMap {
     pub group: Option<String>,
     pub message_id: Option<String>,
     pub reply_to: Option<String>,
+    /// Set for a business file instead of messages: a CRM export, roster or SDR log whose
+    /// headers no preset knows. `time` / `sender` / `text` are then unused.
+    pub kind: Option<BusinessKind>,
+    /// For a business mapping: field -> column header (`{"phone": "联系方式", "owner": "跟进销售"}`).
+    /// Fields: crm `id name first_name last_name phone email platform_id remark nickname company
+    /// owner source campaign created stage lead_status amount currency close_date`; roster
+    /// `member name group tag inviter channel join_time phone email remark`; sdr_log `sdr date
+    /// calls invitations invited phone`.
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+/// What a business column mapping describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BusinessKind {
+    Crm,
+    Roster,
+    SdrLog,
 }
 
 impl ColumnMap {
@@ -84,7 +103,12 @@ struct Columns {
 
 /// The header of a CSV head, cleaned (BOM and spaces trimmed); `None` if it has one column.
 pub(crate) fn header_of(head: &str) -> Option<Vec<String>> {
-    let mut splitter = CsvSplitter::new();
+    header_split(head, b',')
+}
+
+/// The header row of `head` split on `delim` (at least two columns).
+pub(crate) fn header_split(head: &str, delim: u8) -> Option<Vec<String>> {
+    let mut splitter = CsvSplitter::with_delimiter(delim);
     let mut header = None;
     let first_line_end = head.find('\n').map_or(head.len(), |i| i + 1);
     splitter.feed(&head[..first_line_end], true, |_, r| {
@@ -95,15 +119,15 @@ pub(crate) fn header_of(head: &str) -> Option<Vec<String>> {
 
 /// The first mapping that fits the file's header.
 pub(crate) fn find_map<'m>(head: &str, maps: &'m [ColumnMap]) -> Option<&'m ColumnMap> {
-    let header = header_of(head)?;
-    maps.iter().find(|m| m.resolve(&header).is_some())
+    let header = header_split(head, sniff_delimiter(head))?;
+    maps.iter().filter(|m| m.kind.is_none()).find(|m| m.resolve(&header).is_some())
 }
 
 /// A parser for a file whose header fits `map`.
-pub(crate) fn parser(map: ColumnMap, file_name: &str) -> Box<dyn FormatParser> {
+pub(crate) fn parser(map: ColumnMap, head: &str, file_name: &str) -> Box<dyn FormatParser> {
     let stem = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
     let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s).to_string();
-    Box::new(Parser { map, columns: None, splitter: CsvSplitter::new(), default_group: stem })
+    Box::new(Parser { map, columns: None, splitter: CsvSplitter::with_delimiter(sniff_delimiter(head)), default_group: stem })
 }
 
 struct Parser {
@@ -204,7 +228,7 @@ pub fn preview(bytes: &[u8]) -> Option<Preview> {
     let mut text = String::new();
     StreamDecoder::new(encoding).decode(head, &mut text, head.len() == bytes.len());
     let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut splitter = CsvSplitter::new();
+    let mut splitter = CsvSplitter::with_delimiter(sniff_delimiter(&text));
     let complete = match text.rfind('\n') {
         Some(i) => &text[..=i],
         None => &text[..],
@@ -232,6 +256,10 @@ mod tests {
         assert_eq!(p.columns, ["时间", "发送人", "内容"]);
         assert_eq!(p.rows[1], ["02/03/2024 11:00", "Amy", "a, b"]);
         assert!(preview(b"just one column\nx\n").is_none());
+        // Excel "Unicode Text": UTF-16LE with BOM, tab-separated.
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("时间\t发送人\t内容\r\nx\ty\ta, b\r\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let p = preview(&utf16).unwrap();
+        assert_eq!((p.columns.len(), p.rows[0][2].as_str()), (3, "a, b"));
     }
 
     #[test]
@@ -240,6 +268,9 @@ mod tests {
         let maps = [map];
         assert!(find_map("\u{FEFF}时间,发送人,内容\n", &maps).is_some());
         assert!(find_map("时间,作者,内容\n", &maps).is_none());
+        assert!(find_map("时间\t发送人\t内容\n", &maps).is_some(), "tab-separated");
+        let business = ColumnMap { kind: Some(BusinessKind::Crm), ..maps[0].clone() };
+        assert!(find_map("时间,发送人,内容\n", &[business]).is_none(), "a business mapping never reads messages");
         let with_group = ColumnMap { group: Some("群".into()), ..maps[0].clone() };
         assert!(find_map("时间,发送人,内容\n", &[with_group]).is_none());
     }

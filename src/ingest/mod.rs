@@ -487,10 +487,13 @@ impl FileIngest {
         let (format, mut parser) = match FORMATS.iter().find(|f| (f.sniff)(sniff_text, &self.name)) {
             Some(entry) => (entry.format, (entry.make)(sniff_text, &self.name)),
             None => match mapped_csv::find_map(sniff_text, &self.column_maps) {
-                Some(map) => (Format::MappedCsv, mapped_csv::parser(map.clone(), &self.name)),
-                None => match business::diagnose(sniff_text) {
-                    Some(message) => return self.fail("missing_columns", message),
-                    None => return self.fail("unknown_format", not_a_chat_export(sniff_text)),
+                Some(map) => (Format::MappedCsv, mapped_csv::parser(map.clone(), sniff_text, &self.name)),
+                None => match business::find_map(sniff_text, &self.column_maps) {
+                    Some(found) => found,
+                    None => match business::diagnose(sniff_text) {
+                        Some(message) => return self.fail("missing_columns", message),
+                        None => return self.fail("unknown_format", not_a_chat_export(sniff_text)),
+                    },
                 },
             },
         };

@@ -62,6 +62,18 @@ pub struct CsvSplitter {
     /// Size of `carry` when a split last found no complete record in it; the next attempt
     /// waits until it has doubled, so a 50 MB single record is scanned O(n), not O(n²).
     stalled: usize,
+    /// Field separator: `,` unless made [`CsvSplitter::with_delimiter`].
+    delim: u8,
+}
+
+/// The field separator of delimited text whose first line is a header: a tab (Excel's
+/// "Unicode Text", UTF-16LE) or a semicolon (Excel in comma-decimal locales) when that line
+/// has more of it than commas, else a comma.
+pub fn sniff_delimiter(head: &str) -> u8 {
+    let line = head.split('\n').next().unwrap_or("");
+    let count = |d: char| line.matches(d).count();
+    let commas = count(',');
+    [b'\t', b';'].into_iter().map(|d| (count(d as char), d)).filter(|&(n, _)| n > commas).max().map_or(b',', |(_, d)| d)
 }
 
 /// Where a quoted record ends: the byte after its terminator and the newlines it spans.
@@ -73,7 +85,12 @@ struct QuotedEnd {
 impl CsvSplitter {
     /// A comma-separated splitter.
     pub fn new() -> Self {
-        CsvSplitter { line: 1, ..Default::default() }
+        CsvSplitter::with_delimiter(b',')
+    }
+
+    /// A splitter on another separator (tab, semicolon); quoting rules are unchanged.
+    pub fn with_delimiter(delim: u8) -> Self {
+        CsvSplitter { line: 1, delim, ..Default::default() }
     }
 
     /// Splits `text`; `on_record(line, record)` is called for every complete record. Call
@@ -132,7 +149,7 @@ impl CsvSplitter {
             return;
         }
         self.ends.clear();
-        self.ends.extend(memchr::memchr_iter(b',', line));
+        self.ends.extend(memchr::memchr_iter(self.delim, line));
         self.ends.push(line.len());
         // The comma positions are field ends in `line` itself; `CsvRecord` expects each
         // field to start after the previous end, so skip the commas when slicing.
@@ -183,7 +200,7 @@ impl CsvSplitter {
                     state = State::Quoted;
                 }
                 State::FieldStart if b == b'"' => state = State::Quoted,
-                _ if b == b',' => {
+                _ if b == self.delim => {
                     self.ends.push(self.out.len());
                     field_start = self.out.len();
                     state = State::FieldStart;
@@ -276,6 +293,18 @@ impl LineSplitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delimiter_from_the_header_line() {
+        assert_eq!(sniff_delimiter("姓名\t手机\t备注\r\na,b\t1\t2"), b'\t');
+        assert_eq!(sniff_delimiter("Name;Phone;Amount\nx;1;2,5"), b';');
+        assert_eq!(sniff_delimiter("Name,Phone;x\n"), b',', "a tie keeps the comma");
+        assert_eq!(sniff_delimiter("just text"), b',');
+        let mut s = CsvSplitter::with_delimiter(b'\t');
+        let mut got = Vec::new();
+        s.feed("a\t\"b\tc\"\td,e\n", true, |_, r| got.push(r.iter().map(str::to_string).collect::<Vec<_>>()));
+        assert_eq!(got, [vec!["a", "b\tc", "d,e"]]);
+    }
 
     fn split_csv(text: &str, chunk: usize) -> Vec<(u64, Vec<String>)> {
         let mut s = CsvSplitter::new();

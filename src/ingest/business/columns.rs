@@ -261,6 +261,68 @@ pub(crate) fn stage_date_label(header: &str) -> Option<String> {
     known.then(|| stem.to_string())
 }
 
+/// Field names a column mapping uses (config `column_maps[].fields`), per kind.
+const MAP_KEYS: &[(&str, Field)] = &[
+    ("id", Field::Id),
+    ("name", Field::Name),
+    ("first_name", Field::FirstName),
+    ("last_name", Field::LastName),
+    ("phone", Field::Phone),
+    ("email", Field::Email),
+    ("platform_id", Field::PlatformId),
+    ("remark", Field::Remark),
+    ("nickname", Field::Nickname),
+    ("company", Field::Company),
+    ("owner", Field::Owner),
+    ("source", Field::Source),
+    ("campaign", Field::Campaign),
+    ("created", Field::Created),
+    ("stage", Field::Stage),
+    ("lead_status", Field::LeadStatus),
+    ("amount", Field::Amount),
+    ("currency", Field::Currency),
+    ("close_date", Field::CloseDate),
+    ("member", Field::Member),
+    ("group", Field::Group),
+    ("tag", Field::Tag),
+    ("inviter", Field::Inviter),
+    ("channel", Field::Channel),
+    ("join_time", Field::JoinTime),
+    ("sdr", Field::Sdr),
+    ("date", Field::Date),
+    ("calls", Field::Calls),
+    ("invitations", Field::Invitations),
+    ("invited", Field::Invited),
+];
+
+/// A user's mapping applied to `header`: `None` when the header lacks a column the mapping
+/// names; otherwise the layout and the mapping's field names that mean nothing (for a note).
+/// CRM mappings also pick up "Became a … Date" / "成为MQL时间" stage-date columns.
+pub(crate) fn mapped_layout(header: &[String], kind: Kind, fields: &std::collections::BTreeMap<String, String>) -> Option<(Layout, Vec<String>)> {
+    let mut out = Layout::default();
+    let mut unknown = Vec::new();
+    for (key, column) in fields {
+        let col = header.iter().position(|h| h == column.trim() || norm(h) == norm(column))?;
+        match MAP_KEYS.iter().find(|(k, _)| *k == key.trim()) {
+            Some(&(_, f)) if !out.has(f) => {
+                out.fields.push((f, col));
+                out.names.push((col, header[col].clone()));
+            }
+            Some(_) => {}
+            None => unknown.push(key.clone()),
+        }
+    }
+    if kind == Kind::Crm {
+        for (i, h) in header.iter().enumerate() {
+            if let Some(label) = stage_date_label(h).filter(|_| !out.names.iter().any(|(c, _)| *c == i)) {
+                out.stage_dates.push((label, i));
+                out.names.push((i, h.clone()));
+            }
+        }
+    }
+    Some((out, unknown))
+}
+
 /// What a header row looks like: a business file of some kind, or not.
 pub(crate) enum Verdict {
     /// Readable as this kind, with this layout (CRM: and preset).

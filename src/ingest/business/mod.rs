@@ -13,16 +13,24 @@ pub(crate) mod values;
 
 use columns::{classify, Field, Kind, Layout, Preset, Verdict};
 
-use super::{Context, CsvRecord, CsvSplitter, FormatParser};
+use super::mapped_csv::{BusinessKind, ColumnMap};
+use super::split::sniff_delimiter;
+use super::{Context, CsvRecord, CsvSplitter, Format, FormatParser};
 use crate::identity::{normalize_email, normalize_phone};
 use crate::model::{CrmRecord, RosterRow, SdrActivity};
 
 /// The header of `head` classified, if it is a business file of `kind`.
 fn sniff_kind(head: &str, kind: Kind) -> bool {
-    match super::mapped_csv::header_of(head) {
+    match header(head) {
         Some(h) => matches!(classify(&h), Verdict::Fits(k, ..) if k == kind),
         None => false,
     }
+}
+
+/// The header row, split on the file's own separator (business files also come as Excel's
+/// tab-separated "Unicode Text" or with semicolons).
+fn header(head: &str) -> Option<Vec<String>> {
+    super::mapped_csv::header_split(head, sniff_delimiter(head))
 }
 
 pub(crate) fn sniff_crm(head: &str, _file_name: &str) -> bool {
@@ -38,13 +46,40 @@ pub(crate) fn sniff_sdr_log(head: &str, _file_name: &str) -> bool {
 }
 
 /// A parser for any of the three kinds (the kind is read again from the header row).
-pub(crate) fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    Box::new(Parser { splitter: CsvSplitter::new(), state: State::Header, bad_cells: Vec::new(), footer: 0 })
+pub(crate) fn parser(head: &str, _file_name: &str) -> Box<dyn FormatParser> {
+    Box::new(Parser { splitter: CsvSplitter::with_delimiter(sniff_delimiter(head)), state: State::Header, mapped: None, bad_cells: Vec::new(), footer: 0 })
+}
+
+/// The first of the user's business mappings (config `column_maps` with a `kind`) whose
+/// columns the file's header has: the file's format and a parser reading it that way. For
+/// files no preset recognises, or that lack a column a preset requires.
+pub(crate) fn find_map(head: &str, maps: &[ColumnMap]) -> Option<(Format, Box<dyn FormatParser>)> {
+    let header = header(head)?;
+    maps.iter().find_map(|m| {
+        let (kind, format) = match m.kind? {
+            BusinessKind::Crm => (Kind::Crm, Format::CrmCsv),
+            BusinessKind::Roster => (Kind::Roster, Format::RosterCsv),
+            BusinessKind::SdrLog => (Kind::SdrLog, Format::SdrLogCsv),
+        };
+        let (layout, unknown) = columns::mapped_layout(&header, kind, &m.fields)?;
+        let mapped = Mapped { kind, layout, name: m.name.clone(), unknown };
+        let parser = Parser { splitter: CsvSplitter::with_delimiter(sniff_delimiter(head)), state: State::Header, mapped: Some(mapped), bad_cells: Vec::new(), footer: 0 };
+        Some((format, Box::new(parser) as Box<dyn FormatParser>))
+    })
+}
+
+/// A user's mapping chosen for the file.
+struct Mapped {
+    kind: Kind,
+    layout: Layout,
+    name: String,
+    /// Field names in the mapping that mean nothing.
+    unknown: Vec<String>,
 }
 
 /// Why a file that looks like a business file cannot be read (names the missing columns).
 pub(crate) fn diagnose(head: &str) -> Option<String> {
-    match classify(&super::mapped_csv::header_of(head)?) {
+    match classify(&header(head)?) {
         Verdict::Missing(message) => Some(message),
         _ => None,
     }
@@ -59,6 +94,8 @@ enum State {
 struct Parser {
     splitter: CsvSplitter,
     state: State,
+    /// Read the header through this mapping instead of the presets.
+    mapped: Option<Mapped>,
     /// `(column header, count, first example)` of cells that could not be read.
     bad_cells: Vec<(String, u64, String)>,
     footer: u64,
@@ -82,12 +119,20 @@ impl FormatParser for Parser {
 
 impl Parser {
     fn split(&mut self, text: &str, last: bool, cx: &mut Context<'_>) {
-        let Parser { splitter, state, bad_cells, footer } = self;
+        let Parser { splitter, state, mapped, bad_cells, footer } = self;
         splitter.feed(text, last, |line, r| {
             let filled = r.iter().filter(|c| !values::blank(c)).count();
             match state {
                 State::Header => {
                     let header: Vec<String> = r.iter().map(|f| f.trim_start_matches('\u{FEFF}').trim().to_string()).collect();
+                    if let Some(m) = mapped.take() {
+                        cx.note("column_map", 1, format!("read through the column mapping {:?}", m.name));
+                        if !m.unknown.is_empty() {
+                            cx.note("unknown_map_fields", m.unknown.len() as u64, format!("the mapping names fields qunlens does not know: {}", m.unknown.join(", ")));
+                        }
+                        *state = State::Rows { kind: m.kind, layout: m.layout, preset: &columns::GENERIC, columns: header.len() };
+                        return;
+                    }
                     *state = match classify(&header) {
                         Verdict::Fits(kind, layout, preset) => {
                             if kind == Kind::Crm {
