@@ -394,7 +394,7 @@ function renderInputs(r) {
     }
     for (const note of input.notes || []) {
       const key = `note.${note.code}`;
-      const translated = t(key, { count: fmtNum(note.count) });
+      const translated = t(key, { count: fmtNum(note.count), detail: note.detail || '' });
       details.push(el('p', { class: 'muted input-note', text: translated !== key ? translated : note.message }));
     }
     if (input.malformed_bytes > 0) {

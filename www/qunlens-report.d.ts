@@ -268,6 +268,8 @@ export interface InputNote {
     | "unknown_map_fields";
   /** How many times it happened. */
   count: number;
+  /** The variable part of the message (column and example value, preset label, mapping name, field names); "" when none. Added with the business files. */
+  detail: string;
   /** The same in plain language (English). */
   message: string;
 }
@@ -371,10 +373,6 @@ export interface MemberReport {
   crm_match_key: MatchKey | null;
   /** Confidence of that key, 0–1 (override / platform id 1, phone 0.95, email 0.9, remark 0.7, nickname 0.5). */
   crm_match_confidence: number | null;
-  /** The same as `crm_match_key` (the name the issue #4 brief gives; funnel / attribution read this one). */
-  match_key: MatchKey | null;
-  /** The same as `crm_match_confidence`. */
-  match_confidence: number | null;
 }
 
 export interface PersonLink {

@@ -149,7 +149,13 @@ impl Context<'_> {
 
     /// Records a repair or decision that lost nothing (see [`Note`]).
     pub fn note(&mut self, code: &'static str, count: u64, message: impl Into<String>) {
-        self.stats.notes.push(Note { code: code.to_string(), count, message: message.into() });
+        self.note_detail(code, count, String::new(), message);
+    }
+
+    /// Like [`Context::note`], with the variable part (a column, a preset) kept apart so the
+    /// page can put it into a translated sentence.
+    pub fn note_detail(&mut self, code: &'static str, count: u64, detail: impl Into<String>, message: impl Into<String>) {
+        self.stats.notes.push(Note { code: code.to_string(), count, detail: detail.into(), message: message.into() });
     }
 
     /// Counts one skipped row and lists the first [`MAX_LISTED_SKIPS`] reasons.
@@ -165,10 +171,14 @@ impl Context<'_> {
 /// escapes repaired): shown to the user, not counted as skipped.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
-    /// Stable code for translations: `repaired_escapes`, `repaired_values`.
+    /// Stable code for translations: `repaired_escapes`, `repaired_values`, `preset`,
+    /// `unreadable_values`, `footer_lines`, `column_map`, `unknown_map_fields`.
     pub code: String,
     /// How many times it happened.
     pub count: u64,
+    /// The variable part of the message (a column and example value, a preset, a mapping
+    /// name, field names), empty when there is none.
+    pub detail: String,
     /// The same in plain language (English).
     pub message: String,
 }

@@ -40,11 +40,6 @@ pub struct MemberReport {
     pub crm_match_key: Option<crate::identity::MatchKey>,
     /// Confidence of that key, 0–1.
     pub crm_match_confidence: Option<f64>,
-    /// The same as `crm_match_key` under the name the issue #4 brief gives (funnel and
-    /// attribution read it).
-    pub match_key: Option<crate::identity::MatchKey>,
-    /// The same as `crm_match_confidence`.
-    pub match_confidence: Option<f64>,
 }
 
 /// A display name and when it was used.
@@ -194,8 +189,6 @@ pub(super) fn build(model: &Model, zone: &Zone, identity: &crate::identity::Iden
                 crm_record: identity.primary_crm(i as u32).map(|r| model.business.crm[r].id.clone()),
                 crm_match_key: identity.persons[i].key,
                 crm_match_confidence: identity.persons[i].key.map(|k| k.confidence()),
-                match_key: identity.persons[i].key,
-                match_confidence: identity.persons[i].key.map(|k| k.confidence()),
             }
         })
         .collect();

@@ -109,7 +109,7 @@ impl FormatParser for Parser {
     fn finish(&mut self, cx: &mut Context<'_>) {
         self.split("", true, cx);
         for (column, count, example) in std::mem::take(&mut self.bad_cells) {
-            cx.note("unreadable_values", count, format!("{count} value(s) of column {column} could not be read and were left empty (e.g. {example:?})"));
+            cx.note_detail("unreadable_values", count, format!("{column} ({example:?})"), format!("{count} value(s) of column {column} could not be read and were left empty (e.g. {example:?})"));
         }
         if self.footer > 0 {
             cx.note("footer_lines", self.footer, format!("{} footer line(s) after the data were ignored", self.footer));
@@ -126,9 +126,9 @@ impl Parser {
                 State::Header => {
                     let header: Vec<String> = r.iter().map(|f| f.trim_start_matches('\u{FEFF}').trim().to_string()).collect();
                     if let Some(m) = mapped.take() {
-                        cx.note("column_map", 1, format!("read through the column mapping {:?}", m.name));
+                        cx.note_detail("column_map", 1, m.name.clone(), format!("read through the column mapping {:?}", m.name));
                         if !m.unknown.is_empty() {
-                            cx.note("unknown_map_fields", m.unknown.len() as u64, format!("the mapping names fields qunlens does not know: {}", m.unknown.join(", ")));
+                            cx.note_detail("unknown_map_fields", m.unknown.len() as u64, m.unknown.join(", "), format!("the mapping names fields qunlens does not know: {}", m.unknown.join(", ")));
                         }
                         *state = State::Rows { kind: m.kind, layout: m.layout, preset: &columns::GENERIC, columns: header.len() };
                         return;
@@ -136,7 +136,7 @@ impl Parser {
                     *state = match classify(&header) {
                         Verdict::Fits(kind, layout, preset) => {
                             if kind == Kind::Crm {
-                                cx.note("preset", 1, format!("read as a {} export ({})", preset.label, preset.key));
+                                cx.note_detail("preset", 1, preset.label, format!("read as a {} export ({})", preset.label, preset.key));
                             }
                             State::Rows { kind, layout, preset, columns: header.len() }
                         }
