@@ -41,6 +41,8 @@ pub struct Config {
     /// (or got wrong): `[{"source": "crm", "record": "<record key>", "member": "wechat:wxid_…"
     /// | null}]`, null meaning "not anyone in the chats".
     pub identity_overrides: Vec<crate::identity::IdentityOverride>,
+    /// Funnel steps, mode, conversion window and date range (see [`crate::report::funnel`]).
+    pub funnel: crate::report::funnel::FunnelConfig,
 }
 
 impl Default for Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             leaderboard: Default::default(),
             stage_ladder: crate::identity::StageDef::defaults(),
             identity_overrides: Vec::new(),
+            funnel: Default::default(),
         }
     }
 }

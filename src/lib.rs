@@ -22,6 +22,7 @@ pub mod decode;
 pub mod export;
 pub mod identity;
 pub mod ingest;
+pub mod journey;
 pub mod model;
 pub mod report;
 pub mod sample;
@@ -47,15 +48,15 @@ pub struct Analyzer {
     builder: ModelBuilder,
     inputs: Vec<InputReport>,
     current: Option<FileIngest>,
-    /// The leaderboard's per-message classification, so rule edits only re-rank.
-    leaderboard_cache: report::leaderboard::Cache,
+    /// What settings changes reuse (the leaderboard's classification, the journeys).
+    caches: report::Caches,
 }
 
 impl Analyzer {
     /// A new analyzer; fails only for an invalid configuration (e.g. an unknown time zone).
     pub fn new(config: Config) -> Result<Analyzer, String> {
         let zone = Zone::new(&config.timezone)?;
-        Ok(Analyzer { config, zone, builder: ModelBuilder::new(), inputs: Vec::new(), current: None, leaderboard_cache: Default::default() })
+        Ok(Analyzer { config, zone, builder: ModelBuilder::new(), inputs: Vec::new(), current: None, caches: Default::default() })
     }
 
     /// Replaces the configuration used by the next [`Analyzer::report`]. Returns true when the
@@ -86,7 +87,7 @@ impl Analyzer {
     /// Starts a file that will arrive in chunks (ends any file still open).
     pub fn begin_file(&mut self, name: &str) {
         self.end_file();
-        self.leaderboard_cache.clear();
+        self.caches.clear();
         self.current = Some(FileIngest::new(name, &self.builder).with_column_maps(&self.config.column_maps));
     }
 
@@ -115,7 +116,7 @@ impl Analyzer {
     /// The analyzer is emptied.
     pub fn take_partial(&mut self) -> Result<Vec<u8>, String> {
         self.end_file();
-        self.leaderboard_cache.clear();
+        self.caches.clear();
         let builder = std::mem::take(&mut self.builder);
         let part = PartialAnalysis { model: builder.into_partial(), inputs: std::mem::take(&mut self.inputs) };
         postcard::to_allocvec(&part).map_err(|e| format!("partial analysis: {e}"))
@@ -126,7 +127,7 @@ impl Analyzer {
     pub fn absorb(&mut self, bytes: &[u8]) -> Result<(), String> {
         let part: PartialAnalysis = postcard::from_bytes(bytes).map_err(|e| format!("partial analysis: {e}"))?;
         self.end_file();
-        self.leaderboard_cache.clear();
+        self.caches.clear();
         self.builder.absorb(part.model)?;
         self.inputs.extend(part.inputs);
         Ok(())
@@ -136,7 +137,7 @@ impl Analyzer {
     pub fn report(&mut self) -> report::Report {
         self.end_file();
         let model = self.builder.model();
-        report::build_cached(model, &self.inputs, &self.config, &self.zone, &mut self.leaderboard_cache)
+        report::build_cached(model, &self.inputs, &self.config, &self.zone, &mut self.caches)
     }
 
     /// Only the `leaderboard` section, under `config` (which becomes the configuration in
@@ -148,7 +149,21 @@ impl Analyzer {
         }
         self.end_file();
         let model = self.builder.model();
-        Ok(report::leaderboard::build(model, &self.config, &self.zone, &mut self.leaderboard_cache))
+        Ok(report::leaderboard::build(model, &self.config, &self.zone, &mut self.caches.leaderboard))
+    }
+
+    /// Only the `funnel` section, under `config` (which becomes the configuration in force):
+    /// what the page calls when funnel steps, mode, window or range change. Reuses the cached
+    /// journeys, never re-reading files; errs when `config` changes how files are read.
+    pub fn funnel(&mut self, config: Config) -> Result<report::funnel::FunnelReport, String> {
+        if self.set_config(config)? {
+            return Err("this configuration changes how files are read: load them again".into());
+        }
+        self.end_file();
+        let model = self.builder.model();
+        let config = &self.config;
+        let journeys = self.caches.journeys.get(model, config, &self.zone, || identity::resolve(model, config));
+        Ok(report::funnel::build(model, journeys, &config.funnel, &self.zone))
     }
 }
 

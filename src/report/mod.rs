@@ -13,6 +13,7 @@ pub mod roles;
 pub mod health;
 pub mod leaderboard;
 pub mod staff;
+pub mod funnel;
 
 pub use activity::{Activity, DailySeries, GroupActivity};
 pub use groups::GroupReport;
@@ -53,6 +54,8 @@ pub struct Report {
     pub leaderboard: leaderboard::LeaderboardReport,
     /// How CRM records, roster rows and SDR-invited people matched the chat members.
     pub identity: identity::IdentityReport,
+    /// Invited -> joined -> active -> lead -> … -> won, with breakdowns and the SDR funnel.
+    pub funnel: funnel::FunnelReport,
 }
 
 impl Report {
@@ -72,20 +75,33 @@ pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone
     build_cached(model, inputs, config, zone, &mut Default::default())
 }
 
-/// [`build`], reusing the leaderboard's rule-independent classification from `cache`.
-pub fn build_cached(
-    model: &Model,
-    inputs: &[InputReport],
-    config: &Config,
-    zone: &Zone,
-    cache: &mut leaderboard::Cache,
-) -> Report {
+/// What survives between reports so that settings changes recompute only what they touch.
+#[derive(Default)]
+pub struct Caches {
+    /// The leaderboard's rule-independent classification.
+    pub leaderboard: leaderboard::Cache,
+    /// Per-person journeys for funnels and attribution.
+    pub journeys: crate::journey::Cache,
+}
+
+impl Caches {
+    /// Forgets everything (the loaded data changed).
+    pub fn clear(&mut self) {
+        self.leaderboard.clear();
+        self.journeys.clear();
+    }
+}
+
+/// [`build`], reusing what `caches` kept from the previous report.
+pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone, caches: &mut Caches) -> Report {
     let as_of = as_of(model, config, zone);
     let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
     let groups = groups::build(model, zone, active_since);
     let order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
     let resolved = crate::identity::resolve(model, config);
     let ladder = crate::identity::Ladder::new(&config.stage_ladder);
+    let journeys = caches.journeys.get(model, config, zone, || resolved.clone());
+    let funnel = funnel::build(model, journeys, &config.funnel, zone);
     Report {
         schema_version: SCHEMA_VERSION,
         generator: format!("qunlens {}", env!("CARGO_PKG_VERSION")),
@@ -96,10 +112,11 @@ pub fn build_cached(
         activity: activity::build(model, zone, &order),
         roles: roles::build(model, config, zone, as_of, &order),
         health: health::build(model, config, zone, as_of, &order),
-        leaderboard: leaderboard::build(model, config, zone, cache),
+        leaderboard: leaderboard::build(model, config, zone, &mut caches.leaderboard),
         groups,
         members: members::build(model, zone, &resolved),
         identity: identity::build(model, &resolved, &ladder, zone),
+        funnel,
     }
 }
 

@@ -28,7 +28,7 @@ use crate::model::Model;
 use crate::time::Zone;
 
 mod scan;
-mod series;
+pub(crate) mod series;
 
 use series::{percentile, round1, round3};
 
