@@ -116,6 +116,14 @@ impl Analyzer {
         let report = self.inner.leaderboard(config(config_json)?).map_err(|e| js_error(&e))?;
         serde_json::to_string(&report).map_err(|e| js_error(&e.to_string()))
     }
+
+    /// Only the `funnel` section (`FunnelReport`) under `config_json`, which becomes the
+    /// configuration in force: recomputed from the cached per-person journeys when only funnel
+    /// settings changed. Throws when the config changes how files are read.
+    pub fn funnel_json(&mut self, config_json: &str) -> Result<String, JsValue> {
+        let report = self.inner.funnel(config(config_json)?).map_err(|e| js_error(&e))?;
+        serde_json::to_string(&report).map_err(|e| js_error(&e.to_string()))
+    }
 }
 
 /// One-shot: reads `files` (`{name, bytes: Uint8Array}` objects) and returns the report JSON.

@@ -7,6 +7,7 @@ import { downloadTable, saveBlob } from './export.js';
 import { renderRoles, rolesConfig } from './views/roles.js';
 import { renderHealth } from './views/health.js';
 import { renderLeaderboard, leaderboardConfig } from './views/leaderboard.js';
+import { renderFunnel, funnelConfig } from './views/funnel.js';
 import { renderIdentity, identityConfig } from './views/identity.js';
 import { el } from './views/dom.js';
 
@@ -267,12 +268,13 @@ function renderAll() {
   if (state.tab === 'roles') renderRolesTab();
   if (state.tab === 'health') renderHealthTab();
   if (state.tab === 'leaderboard') renderLeaderboardTab();
+  if (state.tab === 'funnel') renderFunnelTab();
   if (state.tab === 'identity') renderIdentityTab();
 }
 
 /** The config the page sends the worker: saved column mappings plus the roles view's settings. */
 function pageConfig() {
-  const config = { ...rolesConfig(), ...identityConfig(), ...leaderboardConfig() };
+  const config = { ...rolesConfig(), ...identityConfig(), ...leaderboardConfig(), ...funnelConfig() };
   if (savedMaps().length) config.column_maps = savedMaps();
   return config;
 }
@@ -313,6 +315,15 @@ function renderLeaderboardTab() {
   });
 }
 
+function renderFunnelTab() {
+  if (!state.report) return;
+  renderFunnel($('funnel-view'), state.report, {
+    worker: state.worker,
+    config: pageConfig,
+    onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
+  });
+}
+
 function renderSummary(r) {
   const card = (label, value, extra) =>
     el('div', { class: 'stat' }, el('div', { class: 'stat-label', text: label }), el('div', { class: 'stat-value', text: value }),
@@ -345,6 +356,7 @@ function showTab(name) {
   if (name === 'roles') renderRolesTab();
   if (name === 'health') renderHealthTab();
   if (name === 'leaderboard') renderLeaderboardTab();
+  if (name === 'funnel') renderFunnelTab();
   if (name === 'identity') renderIdentityTab();
 }
 

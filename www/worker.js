@@ -11,6 +11,7 @@
 //               {type:'export', id, table, format}                a table as CSV (BOM) or .xlsx bytes
 //               {type:'leaderboard', id, config}                  only the leaderboard under this config (which
 //                                                                 stays in force), re-ranked without re-reading
+//               {type:'funnel', id, config}                       only the funnel, likewise (cached journeys)
 //               {type:'floor', files: File[]}                     benchmark floor: read + decode + split only
 // Messages out: {type:'ready'}
 //               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
@@ -23,6 +24,7 @@
 //               {type:'floor', records, ms}
 //               {type:'exported', id, bytes, error}               bytes: Uint8Array (transferred) or error text
 //               {type:'leaderboard', id, json, ms, error}         json: LeaderboardReport; ms: time in the worker
+//               {type:'funnel', id, json, ms, error}              json: FunnelReport
 import init, { Analyzer, RecordCounter, sample_files, preview_csv, export_table } from './pkg/qunlens.js';
 import { readChunks } from './read.js';
 
@@ -116,8 +118,8 @@ async function handle(msg) {
       } else {
         post(reportMessage('empty'));
       }
-    } else if (msg.type === 'leaderboard') {
-      leaderboard(msg);
+    } else if (msg.type === 'leaderboard' || msg.type === 'funnel') {
+      section(msg);
     } else if (msg.type === 'preview') {
       const file = committed.find((f) => f !== 'sample' && f.name === msg.file);
       // A CSV's start is enough; a spreadsheet is a zip with its directory at the end.
@@ -143,16 +145,17 @@ async function handle(msg) {
   }
 }
 
-/** Re-ranks the leaderboard only; a config that changes reading is an error (use 'config'). */
-function leaderboard({ id, config }) {
+/** Recomputes one section (leaderboard, funnel) from the cached model; a config that changes
+ *  reading is an error (use 'config'). */
+function section({ type, id, config }) {
   const started = performance.now();
   try {
     const next = JSON.stringify(config || {});
-    const json = analyzer.leaderboard_json(next);
+    const json = type === 'funnel' ? analyzer.funnel_json(next) : analyzer.leaderboard_json(next);
     configJson = next;
-    post({ type: 'leaderboard', id, json, ms: Math.round((performance.now() - started) * 10) / 10 });
+    post({ type, id, json, ms: Math.round((performance.now() - started) * 10) / 10 });
   } catch (e) {
-    post({ type: 'leaderboard', id, error: String(e && e.message || e) });
+    post({ type, id, error: String(e && e.message || e) });
   }
 }
 

@@ -12,11 +12,11 @@ npm init -y >/dev/null
 npm install --no-audit --no-fund --loglevel=error "echarts@$ECHARTS" "esbuild@$ESBUILD" >/dev/null
 cat > entry.js <<'JS'
 import * as echarts from 'echarts/core';
-import { LineChart, HeatmapChart, BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, VisualMapComponent, DataZoomComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
-echarts.use([LineChart, HeatmapChart, BarChart, GridComponent, TooltipComponent, VisualMapComponent,
-  DataZoomComponent, CanvasRenderer]);
+import { LineChart, HeatmapChart, BarChart, FunnelChart, SankeyChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent, VisualMapComponent, DataZoomComponent, LegendComponent } from 'echarts/components';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
+echarts.use([LineChart, HeatmapChart, BarChart, FunnelChart, SankeyChart, GridComponent, TooltipComponent, VisualMapComponent,
+  DataZoomComponent, LegendComponent, CanvasRenderer, SVGRenderer]);
 export { init, getInstanceByDom, use, graphic, version } from 'echarts/core';
 JS
 npx esbuild entry.js --bundle --minify --format=esm --target=es2020 --legal-comments=none \

@@ -6,6 +6,7 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el } from './dom.js';
+import { recompute } from './recompute.js';
 
 const STORE_KEY = 'qunlens.leaderboard';
 /** Point rules in breakdown order (the report's `rules.points` keys). */
@@ -72,28 +73,19 @@ export function renderLeaderboard(container, report, opts = {}) {
 
 /** Asks the worker for the leaderboard under the saved rules; only the newest answer is drawn. */
 function requestRerank(container, report, opts) {
-  const worker = opts.worker;
-  if (!worker) return;
+  if (!opts.worker) return;
   const id = ++view.seq;
   const config = { ...(opts.config ? opts.config() : {}), ...leaderboardConfig() };
   const started = performance.now();
-  const onMessage = ({ data }) => {
-    if (data.type !== 'leaderboard' || data.id !== id) return;
-    worker.removeEventListener('message', onMessage);
+  recompute(opts.worker, 'leaderboard', config).then(({ section, ms }) => {
     if (id !== view.seq) return;
-    if (data.error) {
-      opts.onError?.(new Error(data.error));
-      return;
-    }
-    view.section = JSON.parse(data.json);
+    view.section = section;
     renderLeaderboard(container, report, opts);
     // For tests and benchmarks: round trip and the worker's own time.
     container.dataset.rerankMs = String(Math.round(performance.now() - started));
-    container.dataset.workerMs = String(data.ms);
+    container.dataset.workerMs = String(ms);
     container.dataset.rerank = String(id);
-  };
-  worker.addEventListener('message', onMessage);
-  worker.postMessage({ type: 'leaderboard', id, config });
+  }, (e) => opts.onError?.(e));
 }
 
 function select(id, options, value, onchange) {
