@@ -29,6 +29,115 @@ export interface Report {
   health: HealthReport;
   /** Points per member with a per-rule breakdown, and monthly stars (see LeaderboardReport). */
   leaderboard: LeaderboardReport;
+  /** How CRM records, roster rows and SDR-invited people matched the chat members. */
+  identity: IdentityReport;
+  /** Invited -> joined -> active -> lead -> … -> won, with breakdowns and the SDR funnel (see FunnelReport). */
+  funnel: FunnelReport;
+}
+
+/** Config key `funnel`; every field optional in a config. */
+export interface FunnelSettings {
+  /** Step names in order: `invited`, `joined`, `first_message`, `active`, `question`, `file`, and the stage ladder's stages (`lead`, `mql`, `sql`, `opportunity`, `won`). Default: invited, joined, active, lead, mql, sql, opportunity, won. */
+  steps: string[];
+  /** [`ordered`] or `any_order`. */
+  mode: "ordered" | "any_order";
+  /** [90] conversion window from entry, days. */
+  window_days: number;
+  /** [3] distinct days with messages that make a person `active`. */
+  active_min_days: number;
+  /** Entry date range, local days `YYYY-MM-DD` inclusive; null = open. */
+  from: string | null;
+  to: string | null;
+  /** [20] values per breakdown; the rest are summed as `(other)`. */
+  breakdown_limit: number;
+  /** [100] people listed per step in `dropoff`, latest activity first; 0 = everyone. */
+  dropoff_limit: number;
+  /** [0.8] the SDR funnel's weekly goal, joined / calls. */
+  sdr_goal_join_rate: number;
+}
+
+/**
+ * Section `funnel`. Also returned alone by `Analyzer.funnel_json(config_json)` (recomputed
+ * from cached per-person journeys, without re-reading files). Semantics: a person counts at
+ * step k when they reached steps 1..k in order, each within `window_days` of entry (the first
+ * time they reach step 1 inside `from`..`to`; later step-1 events do not restart it); ties in
+ * time are in order. Chat steps are events (at or after the previous step); CRM stages are
+ * states (one reached before the previous step still holds: `already_reached`). Undated CRM
+ * stages count as reached and stay out of the times (`times_unknown`). `any_order`: each of
+ * steps 1..k within the window of entry, before or after it; no times.
+ */
+export interface FunnelReport {
+  settings: FunnelSettings;
+  /** People considered: non-staff members, CRM records joined to no member, SDR-invited people not in the chats. */
+  people: number;
+  /** Step names not recognised (left out of `steps`). */
+  unknown_steps: string[];
+  steps: FunnelStep[];
+  /** `group` (first group joined or spoken in), `owner` (CRM owner, else the inviting SDR), `channel` (CRM source or campaign, else roster channel, else `invite` / `qr_code` / `link` / `join`), `cohort` (`YYYY-MM` of first join). */
+  breakdowns: FunnelBreakdown[];
+  sdr: SdrFunnel;
+}
+
+export interface FunnelStep {
+  name: string;
+  count: number;
+  /** count / previous step's count (1 for the first step); 4 decimals. */
+  conversion_from_previous: number;
+  /** count / first step's count. */
+  conversion_from_first: number;
+  /** Median (nearest rank) seconds from the previous step over people with both times known; null for the first step, in any_order mode, or when none is known. */
+  median_time_from_previous_s: number | null;
+  p90_time_from_previous_s: number | null;
+  /** People counted here whose time (or the previous step's) is unknown. */
+  times_unknown: number;
+  /** People counted at this CRM stage who had reached it before the previous step. */
+  already_reached: number;
+  /** People who reached the previous step and stopped before this one. */
+  dropped: number;
+  /** Up to `settings.dropoff_limit` of them, latest activity first. */
+  dropoff: FunnelDropOff[];
+}
+
+export interface FunnelDropOff {
+  /** Member id, `crm:<record id>` or `sdr:<file#line>`. */
+  person: string;
+  name: string;
+  /** Report id and name of the person's first group. */
+  group: string | null;
+  group_name: string | null;
+  owner: string | null;
+  last_activity: string | null;
+}
+
+export interface FunnelBreakdown {
+  dimension: "group" | "owner" | "channel" | "cohort";
+  /** Most entries first (ties by key); `key` "" = none, "(other)" = the rest. */
+  values: { key: string; label: string; counts: number[]; conversion_from_first: number }[];
+}
+
+/** Calls -> invitations -> joined -> active -> lead -> SQL -> won per SDR per Monday week. People an SDR brought in: those the log names that week (matched to members) and chat joins whose inviter's name is the SDR's; each followed for the window from the invitation. */
+export interface SdrFunnel {
+  goal_join_rate: number;
+  /** By SDR, then week. */
+  weeks: SdrFunnelRow[];
+  /** Per SDR over all weeks (`week` null), most joined first. */
+  totals: SdrFunnelRow[];
+}
+
+export interface SdrFunnelRow {
+  sdr: string;
+  /** Monday, `YYYY-MM-DD`; null in totals. */
+  week: string | null;
+  calls: number;
+  invitations: number;
+  joined: number;
+  active: number;
+  lead: number;
+  sql: number;
+  won: number;
+  /** joined / calls (joined / invitations when no calls); null when neither. */
+  join_rate: number | null;
+  meets_goal: boolean | null;
 }
 
 /** Section `leaderboard`. Rules and definitions in the README ("Leaderboard"). Also returned
@@ -143,8 +252,6 @@ export interface Star {
   name: string;
   /** Points, invites or answers. */
   value: number;
-  /** How CRM records, roster rows and SDR-invited people matched the chat members (issue #4). */
-  identity: IdentityReport;
 }
 
 /** Section `health`. Definitions in the README ("Health"). */
@@ -415,6 +522,12 @@ export interface Config {
   identity_overrides?: IdentityOverride[];
   /** Column mappings for files no known format matches (the page's "Map columns…" saves them). */
   column_maps?: ColumnMap[];
+  /** Health thresholds and windows. */
+  health?: Partial<HealthSettings>;
+  /** Leaderboard rules and window. */
+  leaderboard?: Partial<LeaderboardRules>;
+  /** Funnel steps, mode, window and range (the page's Funnel tab saves them). */
+  funnel?: Partial<FunnelSettings>;
 }
 
 /**
