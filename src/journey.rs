@@ -124,6 +124,19 @@ pub struct Journeys {
     pub stage_names: Vec<String>,
     /// Per stage (as `stage_names`), per person.
     pub stages: Vec<Vec<StageTime>>,
+    /// Owners (`owner_names[owner_of[p]]`, id 0 = none) and channels, interned once so that
+    /// breakdowns count by index.
+    pub owner_of: Vec<u32>,
+    pub owner_names: Vec<String>,
+    pub channel_of: Vec<u32>,
+    pub channel_names: Vec<String>,
+    /// Month number (`year * 12 + month - 1`, local) of `first_joined`, precomputed because a
+    /// time-zone lookup per person would dominate a funnel recompute; `i64::MIN` = none.
+    pub first_joined_month: Vec<i64>,
+    /// Compact copies of `persons[p].group` (+1, 0 = none) and `last_activity` (`i64::MIN` =
+    /// none): a recompute walks a million people and should not touch their strings.
+    pub group_of: Vec<u32>,
+    pub last_activity: Vec<i64>,
     /// Per member, its person (none for staff).
     pub person_of_member: Vec<Option<u32>>,
     /// Per SDR log row, the person it invited (none when the row names nobody).
@@ -353,7 +366,19 @@ impl Journeys {
                 person.channel = method[p].map(|(_, how)| join_channel(how).to_string());
             }
         }
+        let first_joined_month = persons.iter().map(|p| p.first_joined.map_or(i64::MIN, |t| crate::report::health::series::month_of(zone, t))).collect();
+        let (owner_of, owner_names) = intern(persons.iter().map(|p| p.owner.as_deref()));
+        let (channel_of, channel_names) = intern(persons.iter().map(|p| p.channel.as_deref()));
+        let group_of = persons.iter().map(|p| p.group.map_or(0, |g| g + 1)).collect();
+        let last_activity = persons.iter().map(|p| p.last_activity.unwrap_or(i64::MIN)).collect();
         Journeys {
+            group_of,
+            last_activity,
+            first_joined_month,
+            owner_of,
+            owner_names,
+            channel_of,
+            channel_names,
             invited: Times::from_pairs(n, &invited),
             joined: Times::from_pairs(n, &joined),
             first_message,
@@ -392,6 +417,22 @@ impl Journeys {
     pub fn questions(&self) -> Option<&Times> {
         self.questions.as_ref()
     }
+}
+
+/// Dense ids for trimmed values (0 = none or blank) and the names by id.
+fn intern<'a>(values: impl Iterator<Item = Option<&'a str>>) -> (Vec<u32>, Vec<String>) {
+    let mut names = vec![String::new()];
+    let mut ids: HashMap<&'a str, u32> = HashMap::default();
+    let of = values
+        .map(|v| match v.map(str::trim).filter(|v| !v.is_empty()) {
+            None => 0,
+            Some(v) => *ids.entry(v).or_insert_with(|| {
+                names.push(v.to_string());
+                names.len() as u32 - 1
+            }),
+        })
+        .collect();
+    (of, names)
 }
 
 /// The channel a join method stands for when nothing better is known.

@@ -339,19 +339,20 @@ fn dropoffs(j: &Journeys, reached: &[u8], n: usize, limit: usize, model: &Model,
             lists[r].push(p);
         }
     }
-    let order = |a: &usize, b: &usize| {
-        let (pa, pb) = (&j.persons[*a], &j.persons[*b]);
-        pb.last_activity.cmp(&pa.last_activity).then_with(|| pa.id.cmp(&pb.id))
-    };
+    let last = |p: usize| std::cmp::Reverse(j.last_activity[p]);
+    let order = |a: &usize, b: &usize| last(*a).cmp(&last(*b)).then_with(|| j.persons[*a].id.cmp(&j.persons[*b].id));
     lists
         .into_iter()
         .map(|mut list| {
             let dropped = list.len() as u64;
             if limit > 0 && list.len() > limit {
-                list.select_nth_unstable_by(limit - 1, order);
-                list.truncate(limit);
+                // By time first (cheap), then only the ones tied at the cut are ordered by id.
+                list.select_nth_unstable_by_key(limit - 1, |&p| last(p));
+                let cut = last(list[limit - 1]);
+                list.retain(|&p| last(p) <= cut);
             }
             list.sort_unstable_by(order);
+            list.truncate(if limit > 0 { limit } else { list.len() });
             let rows = list
                 .into_iter()
                 .map(|p| {
@@ -372,34 +373,56 @@ fn dropoffs(j: &Journeys, reached: &[u8], n: usize, limit: usize, model: &Model,
         .collect()
 }
 
-/// Counts per value of each dimension.
+/// Counts per value of each dimension: every person gets a dense key id, counted by index.
 fn breakdowns(model: &Model, j: &Journeys, w: &Walk, n: usize, limit: usize, zone: &Zone) -> Vec<Breakdown> {
-    let dims: [(&'static str, &dyn Fn(usize) -> (String, String)); 4] = [
-        ("group", &|p| match j.persons[p].group.and_then(|g| model.groups.get(g as usize)) {
-            Some(g) => (super::group_id(g), g.name.clone()),
-            None => (String::new(), String::new()),
-        }),
-        ("owner", &|p| plain(j.persons[p].owner.as_deref())),
-        ("channel", &|p| plain(j.persons[p].channel.as_deref())),
-        ("cohort", &|p| match j.persons[p].first_joined.or(w.entry[p]) {
-            Some(t) => plain(Some(&format_month(month_of(zone, t)))),
-            None => plain(None),
-        }),
+    if n == 0 {
+        return Vec::new();
+    }
+    let groups: Vec<(String, String)> =
+        std::iter::once((String::new(), String::new())).chain(model.groups.iter().map(|g| (super::group_id(g), g.name.clone()))).collect();
+    let named = |names: &[String]| names.iter().map(|s| (s.clone(), s.clone())).collect::<Vec<_>>();
+    // Cohorts: months in first-seen order, id 0 = none.
+    let mut months: HashMap<i64, u32> = HashMap::default();
+    let mut cohort_keys = vec![(String::new(), String::new())];
+    let cohort_of: Vec<u32> = (0..j.persons.len())
+        .map(|p| {
+            if w.reached[p] == 0 {
+                return 0;
+            }
+            let month = match (j.first_joined_month[p], w.entry[p]) {
+                (i64::MIN, Some(t)) => month_of(zone, t),
+                (i64::MIN, None) => return 0,
+                (m, _) => m,
+            };
+            *months.entry(month).or_insert_with(|| {
+                let m = format_month(month);
+                cohort_keys.push((m.clone(), m));
+                cohort_keys.len() as u32 - 1
+            })
+        })
+        .collect();
+    let group_of = |p: usize| j.group_of[p];
+    let dims: [(&'static str, Vec<(String, String)>, &dyn Fn(usize) -> u32); 4] = [
+        ("group", groups, &group_of),
+        ("owner", named(&j.owner_names), &|p| j.owner_of[p]),
+        ("channel", named(&j.channel_names), &|p| j.channel_of[p]),
+        ("cohort", cohort_keys, &|p| cohort_of[p]),
     ];
-    dims.iter()
-        .map(|(dimension, key_of)| {
-            let mut by_key: HashMap<String, (String, Vec<u64>)> = HashMap::default();
+    dims.into_iter()
+        .map(|(dimension, keys, key_of)| {
+            let mut counts = vec![0u64; keys.len() * n];
             for (p, &r) in w.reached.iter().enumerate() {
-                if r == 0 {
-                    continue;
-                }
-                let (key, label) = key_of(p);
-                let slot = by_key.entry(key).or_insert_with(|| (label, vec![0; n]));
-                for c in slot.1.iter_mut().take(r as usize) {
+                let base = key_of(p) as usize * n;
+                for c in &mut counts[base..base + r as usize] {
                     *c += 1;
                 }
             }
-            let mut values: Vec<BreakdownValue> = by_key.into_iter().map(|(key, (label, counts))| value(key, label, counts)).collect();
+            let mut values: Vec<BreakdownValue> = keys
+                .into_iter()
+                .enumerate()
+                .filter(|(id, _)| counts[id * n] > 0)
+                .map(|(id, (key, label))| value(key, label, counts[id * n..(id + 1) * n].to_vec()))
+                .collect();
             values.sort_by(|a, b| b.counts.first().cmp(&a.counts.first()).then_with(|| a.key.cmp(&b.key)));
             if limit > 0 && values.len() > limit {
                 let rest = values.split_off(limit);
@@ -414,11 +437,6 @@ fn breakdowns(model: &Model, j: &Journeys, w: &Walk, n: usize, limit: usize, zon
             Breakdown { dimension, values }
         })
         .collect()
-}
-
-fn plain(s: Option<&str>) -> (String, String) {
-    let s = s.map(str::trim).unwrap_or("").to_string();
-    (s.clone(), s)
 }
 
 fn value(key: String, label: String, counts: Vec<u64>) -> BreakdownValue {
