@@ -7,6 +7,7 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el } from './dom.js';
+import { settingsStore } from './store.js';
 import { duration } from './health.js';
 import { recompute } from './recompute.js';
 
@@ -19,26 +20,15 @@ const view = { report: null, section: null, charts: [], seq: 0, dropStep: null, 
 const fmt = (n) => Number(n).toLocaleString(locale());
 const pct = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
 
+const store = settingsStore(STORE_KEY);
+
 /** Funnel settings kept in this browser (config key `funnel`). */
-export function savedFunnel() {
-  try {
-    const v = JSON.parse(localStorage.getItem(STORE_KEY) || '{}');
-    return v && typeof v === 'object' ? v : {};
-  } catch {
-    return {};
-  }
-}
+export const savedFunnel = store.load;
 
 /** The config keys this view owns, merged into the page's config by app.js. */
-export function funnelConfig() {
-  const s = savedFunnel();
-  return Object.keys(s).length ? { funnel: s } : {};
-}
+export const funnelConfig = () => store.configUnder('funnel');
 
-function save(patch) {
-  const next = { ...savedFunnel(), ...patch };
-  try { localStorage.setItem(STORE_KEY, JSON.stringify(next)); } catch { /* private mode: this session only */ }
-}
+const save = store.save;
 
 /** A step's display name: chat steps translated, CRM stages upper-cased (MQL, SQL). */
 export function stepLabel(name) {
@@ -143,7 +133,7 @@ function editor(f, report, change) {
   });
   const day = (id, key, value) => el('input', { id, type: 'date', value: value || '', onchange: (e) => change({ [key]: e.target.value || null }) });
   const reset = el('button', { type: 'button', id: 'funnel-reset', class: 'secondary', text: t('lb.reset'), onclick: () => {
-    try { localStorage.removeItem(STORE_KEY); } catch { /* ignore */ }
+    store.clear();
     change({});
   } });
   return el('div', { class: 'funnel-editor' },

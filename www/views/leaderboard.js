@@ -6,6 +6,7 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el } from './dom.js';
+import { settingsStore } from './store.js';
 import { recompute } from './recompute.js';
 
 const STORE_KEY = 'qunlens.leaderboard';
@@ -17,26 +18,15 @@ const LIMITS = ['cooldown_s', 'daily_cap_per_rule', 'daily_cap', 'min_len', 'lon
 const view = { section: null, report: null, chart: null, open: new Set(), seq: 0 };
 const fmt = (n) => Number(n).toLocaleString(locale());
 
+const store = settingsStore(STORE_KEY);
+
 /** Leaderboard settings kept in this browser (config key `leaderboard`). */
-export function savedLeaderboard() {
-  try {
-    const v = JSON.parse(localStorage.getItem(STORE_KEY) || '{}');
-    return v && typeof v === 'object' ? v : {};
-  } catch {
-    return {};
-  }
-}
+export const savedLeaderboard = store.load;
 
 /** The config keys this view owns, merged into the page's config by app.js. */
-export function leaderboardConfig() {
-  const s = savedLeaderboard();
-  return Object.keys(s).length ? { leaderboard: s } : {};
-}
+export const leaderboardConfig = () => store.configUnder('leaderboard');
 
-function save(patch) {
-  const next = { ...savedLeaderboard(), ...patch };
-  try { localStorage.setItem(STORE_KEY, JSON.stringify(next)); } catch { /* private mode: this session only */ }
-}
+const save = store.save;
 
 /**
  * Renders report.leaderboard into `container`.
@@ -127,7 +117,7 @@ function rulesEditor(rules, rerank) {
   const staff = el('input', { id: 'lb-include-staff', type: 'checkbox', onchange: (e) => rerank({ include_staff: e.target.checked }) });
   staff.checked = !!rules.include_staff;
   const reset = el('button', { type: 'button', id: 'lb-reset', class: 'secondary', text: t('lb.reset'), onclick: () => {
-    try { localStorage.removeItem(STORE_KEY); } catch { /* ignore */ }
+    store.clear();
     rerank({});
   } });
   return el('details', { class: 'lb-rules', open: true },

@@ -6,21 +6,17 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el } from './dom.js';
+import { settingsStore } from './store.js';
 
 export const ROLES = ['big_name', 'lecturer', 'kol', 'active', 'ordinary'];
 const COLORS = { big_name: '#7c3aed', lecturer: '#2563eb', kol: '#0891b2', active: '#16a34a', ordinary: '#cbd5e1' };
 const STORE_KEY = 'qunlens.roles';
 const PAGE = 100;
 
+const store = settingsStore(STORE_KEY);
+
 /** Role settings kept in this browser: {staff: [], role_tags: [], roles: {targets}}. */
-export function savedRoleSettings() {
-  try {
-    const v = JSON.parse(localStorage.getItem(STORE_KEY) || '{}');
-    return v && typeof v === 'object' ? v : {};
-  } catch {
-    return {};
-  }
-}
+export const savedRoleSettings = store.load;
 
 /** The config keys this view owns, merged into the page's config by app.js. */
 export function rolesConfig() {
@@ -32,10 +28,7 @@ export function rolesConfig() {
   return out;
 }
 
-function saveRoleSettings(patch) {
-  const next = { ...savedRoleSettings(), ...patch };
-  try { localStorage.setItem(STORE_KEY, JSON.stringify(next)); } catch { /* private mode: keep for this session only */ }
-}
+const saveRoleSettings = store.save;
 
 const fmt = (n) => Number(n).toLocaleString(locale());
 const pct = (n) => `${Number(n).toLocaleString(locale(), { maximumFractionDigits: 1 })}%`;
