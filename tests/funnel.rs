@@ -204,3 +204,25 @@ fn recomputing_under_new_settings_equals_a_fresh_report() {
     let fresh = funnel(changed);
     assert_eq!(serde_json::to_string(&again).unwrap(), serde_json::to_string(&fresh).unwrap());
 }
+
+#[test]
+fn a_page_setup_is_a_cli_config() {
+    // The shape the page's "Export setup…" writes (every view's keys).
+    let setup = r#"{
+        "staff": ["wxid_wang"], "role_tags": [], "roles": {"targets": {"kol": 3}},
+        "identity_overrides": [{"source": "crm", "record": "线索导出.csv#5", "member": null}],
+        "leaderboard": {"window": "all"},
+        "funnel": {"steps": ["joined", "active"], "window_days": 30, "mode": "any_order"},
+        "health": {"silent_days": 45}, "timezone": "Asia/Shanghai",
+        "column_maps": []
+    }"#;
+    let config = Config::from_json(setup).unwrap();
+    assert_eq!((config.funnel.window_days, config.funnel.mode.as_str(), config.health.silent_days), (30, "any_order", 45));
+    let mut a = Analyzer::new(config).unwrap();
+    for (name, text) in files() {
+        a.add_file(name, text.as_bytes());
+    }
+    let r = a.report();
+    assert_eq!(r.funnel.steps.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["joined", "active"]);
+    assert_eq!(r.identity.overrides_applied, 1);
+}

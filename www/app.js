@@ -8,6 +8,7 @@ import { renderRoles, rolesConfig } from './views/roles.js';
 import { renderHealth } from './views/health.js';
 import { renderLeaderboard, leaderboardConfig } from './views/leaderboard.js';
 import { renderFunnel, funnelConfig } from './views/funnel.js';
+import { importSetup, mergeConfig } from './setup.js';
 import { renderIdentity, identityConfig } from './views/identity.js';
 import { el } from './views/dom.js';
 
@@ -274,7 +275,7 @@ function renderAll() {
 
 /** The config the page sends the worker: saved column mappings plus the roles view's settings. */
 function pageConfig() {
-  const config = { ...rolesConfig(), ...identityConfig(), ...leaderboardConfig(), ...funnelConfig() };
+  const config = mergeConfig({ ...rolesConfig(), ...identityConfig(), ...leaderboardConfig(), ...funnelConfig() });
   if (savedMaps().length) config.column_maps = savedMaps();
   return config;
 }
@@ -799,7 +800,7 @@ function openMapDialog(file, preview) {
     fields,
     el('div', { class: 'map-actions' },
       el('button', { type: 'button', class: 'button primary', id: 'map-save', text: t('map.save'), onclick: () => saveMap(dialog, file) }),
-      el('button', { type: 'button', class: 'button', id: 'map-export', text: t('map.export'), onclick: exportMaps }),
+      el('button', { type: 'button', class: 'button', id: 'map-export', text: t('map.export'), onclick: exportSetup }),
       el('button', { type: 'button', class: 'button subtle', text: t('map.cancel'), onclick: () => dialog.close() }))));
   showKind(initial);
   // Preselect likely message columns by name.
@@ -837,15 +838,33 @@ function saveMap(dialog, file) {
   send({ type: 'config', config: pageConfig() });
 }
 
-/** Downloads the saved mappings as a config file the CLI accepts (`--config`). */
-function exportMaps() {
-  const blob = new Blob([JSON.stringify({ column_maps: savedMaps() }, null, 2)], { type: 'application/json' });
+/** Downloads the whole setup (every setting, mapping and decision) as a config file the CLI
+ *  accepts (`--config`). */
+function exportSetup() {
+  const blob = new Blob([JSON.stringify(pageConfig(), null, 2)], { type: 'application/json' });
   saveBlob(blob, 'qunlens-config.json');
+}
+
+/** Reads a setup file chosen by the user, stores it, and recomputes with it. */
+async function importSetupFile(file) {
+  try {
+    const n = importSetup(await file.text());
+    notify('info', 'setup.imported', { n, file: file.name });
+    send({ type: 'config', config: pageConfig() });
+  } catch (e) {
+    notify('error', 'setup.bad', { file: file.name, message: String(e.message || e) });
+  }
 }
 
 // ---------------------------------------------------------------- wiring
 
 function wire() {
+  $('setup-export').addEventListener('click', exportSetup);
+  $('setup-input').addEventListener('change', (e) => {
+    const [file] = e.target.files;
+    e.target.value = '';
+    if (file) importSetupFile(file);
+  });
   $('file-input').addEventListener('change', (e) => {
     const files = [...e.target.files];
     e.target.value = '';
