@@ -1,7 +1,6 @@
 // The page: file input and drop zone, progress, and the report rendered as tables and charts.
 // No analytics here — every number shown comes from the report JSON the worker produces
 // (schema: qunlens-report.d.ts). Data is only ever put into the page as text (textContent).
-import * as echarts from './vendor/echarts.js';
 import { t, getLang, setLang, locale, translateDom, LANGS } from './i18n.js';
 import { downloadTable, saveBlob } from './export.js';
 import { renderRoles, rolesConfig } from './views/roles.js';
@@ -11,6 +10,7 @@ import { renderFunnel, funnelConfig } from './views/funnel.js';
 import { importSetup, mergeConfig } from './setup.js';
 import { renderIdentity, identityConfig } from './views/identity.js';
 import { el } from './views/dom.js';
+import { renderActivity as renderActivityView } from './views/activity.js';
 
 const PAGE_SIZE = 100;
 const $ = (id) => document.getElementById(id);
@@ -33,7 +33,6 @@ const state = {
   memberHay: [], // lower-cased search text per member, same order as report.members
   groupNames: new Map(),
   activityGroup: '',
-  charts: {},
   notices: [],
   progress: null,
 };
@@ -255,7 +254,7 @@ function renderAll() {
   $('generator').textContent = r ? `· ${r.generator}` : '';
   renderProgress();
   if (!r) {
-    disposeCharts();
+    $('activity-view').replaceChildren();
     return;
   }
   renderSummary(r);
@@ -619,74 +618,9 @@ function renderActivityControls(r) {
   $('activity-note').textContent = t('activity.note', { zone: r.timezone });
 }
 
-function chart(id) {
-  const node = $(id);
-  let c = state.charts[id];
-  if (!c || c.isDisposed()) {
-    c = echarts.init(node, null, { renderer: 'canvas' });
-    state.charts[id] = c;
-    new ResizeObserver(() => c.resize()).observe(node);
-  }
-  return c;
-}
-
-function disposeCharts() {
-  for (const c of Object.values(state.charts)) c.dispose();
-  state.charts = {};
-}
-
-/** Dates `start + i` for a dense daily series (calendar arithmetic only, in UTC). */
-function dayLabels(start, n) {
-  const [y, m, d] = start.split('-').map(Number);
-  const base = Date.UTC(y, m - 1, d);
-  return Array.from({ length: n }, (_, i) => new Date(base + i * 86400000).toISOString().slice(0, 10));
-}
-
 function renderActivity() {
-  const r = state.report;
-  if (!r) return;
-  const a = state.activityGroup ? r.activity.by_group.find((g) => g.group === state.activityGroup) : r.activity;
-  const daily = a?.daily || { start: null, messages: [] };
-  const heat = a?.heatmap || [];
-  const empty = !daily.start || !daily.messages.length;
-  $('activity-empty').hidden = !empty;
-  $('chart-daily').hidden = empty;
-  $('chart-heatmap').hidden = empty;
-  if (empty) return;
-  const font = { fontFamily: getComputedStyle(document.body).fontFamily };
-  const days = dayLabels(daily.start, daily.messages.length);
-  chart('chart-daily').setOption({
-    textStyle: font,
-    animation: false,
-    grid: { left: 56, right: 24, top: 16, bottom: days.length > 31 ? 72 : 40 },
-    tooltip: { trigger: 'axis', valueFormatter: (v) => fmtNum(v) },
-    xAxis: { type: 'category', data: days, boundaryGap: false, axisLabel: { hideOverlap: true } },
-    yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v) => fmtNum(v) } },
-    dataZoom: days.length > 31 ? [{ type: 'inside' }, { type: 'slider', height: 22, bottom: 12 }] : [],
-    series: [{
-      type: 'line', name: t('activity.messages'), data: daily.messages, showSymbol: false, smooth: false,
-      lineStyle: { width: 1.5, color: '#2563eb' }, itemStyle: { color: '#2563eb' }, areaStyle: { color: 'rgba(37,99,235,0.12)' },
-    }],
-  }, true);
-  const weekdays = t('weekdays');
-  const cells = [];
-  let max = 0;
-  heat.forEach((row, wd) => row.forEach((v, h) => { cells.push([h, wd, v]); if (v > max) max = v; }));
-  chart('chart-heatmap').setOption({
-    textStyle: font,
-    animation: false,
-    grid: { left: 56, right: 96, top: 8, bottom: 28 },
-    tooltip: {
-      formatter: (p) => `${weekdays[p.value[1]]} ${String(p.value[0]).padStart(2, '0')}:00 · ${fmtNum(p.value[2])}`,
-    },
-    xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0')), splitArea: { show: true } },
-    yAxis: { type: 'category', data: weekdays, inverse: true, splitArea: { show: true } },
-    visualMap: {
-      min: 0, max: Math.max(1, max), calculable: true, orient: 'vertical', right: 8, top: 'middle', itemHeight: 200,
-      inRange: { color: ['#f1f5f9', '#bfdbfe', '#60a5fa', '#2563eb', '#1e3a8a'] }, formatter: (v) => fmtNum(Math.round(v)),
-    },
-    series: [{ type: 'heatmap', data: cells, emphasis: { itemStyle: { borderColor: '#111827', borderWidth: 1 } } }],
-  }, true);
+  if (!state.report) return;
+  renderActivityView($('activity-view'), state.report, { group: state.activityGroup });
 }
 
 // ---------------------------------------------------------------- language

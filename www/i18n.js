@@ -260,6 +260,9 @@ const STRINGS = {
     'roles.moved': '{month} · {name} ({group}): {from} → {to}',
     'tab.leaderboard': 'Leaderboard',
     'tab.funnel': 'Funnel',
+    'widget.reading': 'Reading {n} file(s) in this browser…',
+    'widget.drop': 'Drop chat or CRM exports here (read in this browser, never uploaded)',
+    'widget.noReport': 'No report: set src="report.json" or the report property.',
     'setup.label': 'Setup (settings, mappings, decisions):',
     'setup.export': 'Export…',
     'setup.import': 'Import…',
@@ -712,6 +715,9 @@ const STRINGS = {
     'roles.moved': '{month} · {name}（{group}）：{from} → {to}',
     'tab.leaderboard': '积分榜',
     'tab.funnel': '漏斗',
+    'widget.reading': '正在本浏览器中读取 {n} 个文件…',
+    'widget.drop': '把聊天记录或 CRM 导出拖到这里（只在本浏览器中读取，不会上传）',
+    'widget.noReport': '没有报告：请设置 src="report.json" 或 report 属性。',
     'setup.label': '设置（规则、列映射、匹配决定）：',
     'setup.export': '导出…',
     'setup.import': '导入…',
@@ -925,10 +931,14 @@ export function locale() {
   return lang === 'zh' ? 'zh-CN' : 'en-US';
 }
 
-export function setLang(next) {
+/** Switches the language; `persist` false (widgets following their host page) leaves the
+ *  page's saved choice alone. */
+export function setLang(next, persist = true) {
   if (!STRINGS[next]) return;
   lang = next;
-  try { localStorage.setItem(STORAGE_KEY, next); } catch { /* ignore */ }
+  if (persist) {
+    try { localStorage.setItem(STORAGE_KEY, next); } catch { /* ignore */ }
+  }
 }
 
 /** The string for `key`, with `{name}` placeholders replaced from `params`. */
