@@ -21,3 +21,11 @@ test('the static build works from a sub-path, offline', async () => {
   const wasm = requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
   assert.ok(wasm.length >= 1 && wasm.every((p) => p === '/intranet/tools/qunlens/pkg/qunlens_bg.wasm'), wasm.join());
 });
+
+test('the widgets example works from the static build under a sub-path', async () => {
+  const { page, finish } = await openPage('en-US', 'widgets-example.html');
+  for (const id of ['w-leaderboard', 'w-funnel', 'w-health', 'w-activity', 'w-roles', 'w-identity']) {
+    await page.waitForFunction((i) => document.getElementById(i).shadowRoot.querySelector('.widget-view')?.childElementCount > 0, id);
+  }
+  await finish();
+});
