@@ -9,10 +9,11 @@ import { renderLeaderboard, leaderboardConfig } from './views/leaderboard.js';
 import { renderFunnel, funnelConfig } from './views/funnel.js';
 import { importSetup, mergeConfig } from './setup.js';
 import { renderIdentity, identityConfig } from './views/identity.js';
-import { el } from './views/dom.js';
+import { el, setShowContacts } from './views/dom.js';
 import { renderActivity as renderActivityView } from './views/activity.js';
 
 const PAGE_SIZE = 100;
+const CONTACTS_KEY = 'qunlens.showContacts';
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -812,6 +813,15 @@ function wire() {
   $('lang-select').addEventListener('change', (e) => {
     setLang(e.target.value);
     renderNotices();
+    renderAll();
+  });
+  // Phone numbers and e-mails are masked on screen unless the user shows them (exports keep them).
+  const contacts = $('show-contacts');
+  contacts.checked = localStorage.getItem(CONTACTS_KEY) === 'true';
+  setShowContacts(contacts.checked);
+  contacts.addEventListener('change', () => {
+    setShowContacts(contacts.checked);
+    try { localStorage.setItem(CONTACTS_KEY, String(contacts.checked)); } catch { /* storage off */ }
     renderAll();
   });
   for (const btn of document.querySelectorAll('.tab')) btn.addEventListener('click', () => showTab(btn.dataset.tab));

@@ -17,7 +17,7 @@
 // clicked; `qunlens-report` {detail: {report}} when a report is shown; `qunlens-error`.
 // Every string from the data is rendered as text.
 import { setLang, getLang, t } from './i18n.js';
-import { el } from './views/dom.js';
+import { el, setShowContacts } from './views/dom.js';
 import { renderLeaderboard } from './views/leaderboard.js';
 import { renderFunnel } from './views/funnel.js';
 import { renderHealth } from './views/health.js';
@@ -49,7 +49,7 @@ function languageOf(node) {
 }
 
 class QunlensWidget extends HTMLElement {
-  static observedAttributes = ['src', 'lang', 'group', 'top', 'drop'];
+  static observedAttributes = ['src', 'lang', 'group', 'top', 'drop', 'show-contacts'];
 
   constructor() {
     super();
@@ -154,6 +154,8 @@ class QunlensWidget extends HTMLElement {
     const lang = languageOf(this);
     if (lang !== getLang()) setLang(lang, false);
     this._body.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    // Phone numbers and e-mails are masked unless the host opts in with `show-contacts`.
+    setShowContacts(this.hasAttribute('show-contacts'));
     const parts = [];
     if (this.hasAttribute('drop')) parts.push(this.dropZone());
     const view = el('div', { class: 'widget-view' });

@@ -1,11 +1,38 @@
-// DOM helper shared by app.js and the views: data goes into the page only as text.
+// DOM helper shared by app.js and the views: data goes into the page only as text, and phone
+// numbers and e-mail addresses in it are masked unless the user chose to show them.
+
+/** Phone numbers: an international number written with `+`, or a mainland mobile (optionally
+ *  +86, with spaces or dashes); e-mail addresses. Ids, counts and dates do not match. */
+const PHONE = /(?:\+\d[\d ()-]{6,}\d)|(?<![\w+])(?:1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?!\d)/g;
+const EMAIL = /[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])/g;
+
+let showContacts = false;
+
+/** Shows (true) or masks (false, the default) phone numbers and e-mails in what `el` renders. */
+export function setShowContacts(on) {
+  showContacts = !!on;
+}
+
+/** `text` with phone numbers as `+49 1•••••678` / `138••••0001` and e-mails as `a•••@example.com`. */
+export function maskContacts(text) {
+  if (showContacts || typeof text !== 'string' || !/\d{3}|@/.test(text)) return text;
+  return text
+    .replace(EMAIL, (m) => `${m[0]}•••${m.slice(m.indexOf('@'))}`)
+    .replace(PHONE, (m) => {
+      const digits = [...m].filter((c) => /\d/.test(c)).length;
+      let seen = 0;
+      // Keep the prefix (country code and first digits) and the last three digits.
+      return m.replace(/\d/g, (d) => { seen += 1; return seen <= 3 || seen > digits - 3 ? d : '•'; });
+    });
+}
 
 /** Creates an element; `text` is set with textContent, other props as attributes. */
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (v == null || v === false) continue;
-    if (k === 'text') node.textContent = v;
+    if (k === 'text') node.textContent = maskContacts(String(v));
+    else if (k === 'title') node.setAttribute('title', maskContacts(String(v)));
     else if (k === 'class') node.className = v;
     else if (k === 'dataset') Object.assign(node.dataset, v);
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);

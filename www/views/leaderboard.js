@@ -5,7 +5,7 @@
 import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
-import { el } from './dom.js';
+import { el, maskContacts } from './dom.js';
 import { settingsStore } from './store.js';
 import { recompute } from './recompute.js';
 
@@ -174,7 +174,7 @@ function starsTable(lb) {
 function drawChart(node, entries) {
   view.chart?.dispose();
   view.chart = echarts.init(node, null, { renderer: 'canvas' });
-  const names = entries.map((e) => `${e.rank}. ${e.name || e.member}`).reverse();
+  const names = entries.map((e) => maskContacts(`${e.rank}. ${e.name || e.member}`)).reverse();
   view.chart.setOption({
     animation: false,
     grid: { left: 160, right: 24, top: 16, bottom: 24 },
