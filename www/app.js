@@ -8,6 +8,7 @@ import { renderHealth } from './views/health.js';
 import { renderLeaderboard, leaderboardConfig } from './views/leaderboard.js';
 import { renderFunnel, funnelConfig } from './views/funnel.js';
 import { importSetup, mergeConfig } from './setup.js';
+import { buildHtmlReport } from './html-report.js';
 import { renderIdentity, identityConfig } from './views/identity.js';
 import { el, setShowContacts } from './views/dom.js';
 import { renderActivity as renderActivityView } from './views/activity.js';
@@ -793,7 +794,28 @@ async function importSetupFile(file) {
 
 // ---------------------------------------------------------------- wiring
 
+/** The report as JSON, exactly as the worker produced it (the CLI writes the same). */
+function downloadReportJson() {
+  if (!state.report) return;
+  saveBlob(new Blob([JSON.stringify(state.report, null, 2)], { type: 'application/json' }), `qunlens-report-${(state.report.as_of || '').slice(0, 10) || 'empty'}.json`);
+}
+
+/** A single self-contained HTML file of the main views, charts inlined. */
+async function downloadReportHtml() {
+  if (!state.report) return;
+  try {
+    const html = await buildHtmlReport(state.report);
+    saveBlob(new Blob([html], { type: 'text/html;charset=utf-8' }), `qunlens-report-${(state.report.as_of || '').slice(0, 10) || 'empty'}.html`);
+  } catch (e) {
+    notify('error', 'notice.export', { message: String(e.message || e) });
+  } finally {
+    renderAll(); // the views drew into the staging area; draw the visible tab again
+  }
+}
+
 function wire() {
+  $('report-json').addEventListener('click', downloadReportJson);
+  $('report-html').addEventListener('click', downloadReportHtml);
   $('setup-export').addEventListener('click', exportSetup);
   $('setup-input').addEventListener('change', (e) => {
     const [file] = e.target.files;

@@ -39,6 +39,8 @@ export function useBrowser({ root = WWW, prefix = '' } = {}) {
 
 /** The served origin (after `useBrowser`'s `before` ran). */
 export const serverUrl = () => server.url;
+/** The shared browser (for contexts a test opens itself, e.g. on a file:// URL). */
+export const browserOf = () => browser;
 
 /** A fresh page on the served www/ (`query`: e.g. `?workers=1`), with every request and page
  *  error recorded. */
