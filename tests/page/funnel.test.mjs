@@ -83,3 +83,22 @@ test('funnel: Chinese labels', async () => {
   await shot(page, 'funnel-zh.png');
   await finish();
 });
+
+test('funnel: the chart downloads as PNG and SVG', async () => {
+  const { page, finish } = await openPage('en-US');
+  await page.evaluate(() => localStorage.removeItem('qunlens.funnel'));
+  await page.locator('#sample-button').click();
+  await waitForReport(page);
+  await page.locator('#tab-funnel').click();
+  await page.waitForFunction(() => document.querySelector('#funnel-chart canvas'));
+  const box = page.locator('.chart-box', { has: page.locator('#funnel-chart') });
+  const [png] = await Promise.all([page.waitForEvent('download'), box.locator('button[data-format="png"]').click()]);
+  const bytes = await readFile(await png.path());
+  assert.equal(png.suggestedFilename(), 'funnel-chart.png');
+  assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+  const [svg] = await Promise.all([page.waitForEvent('download'), box.locator('button[data-format="svg"]').click()]);
+  const text = await readFile(await svg.path(), 'utf8');
+  assert.match(text, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(text, /Joined/, 'the SVG carries the step labels as text');
+  await finish();
+});

@@ -4,6 +4,7 @@
 import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { el } from './dom.js';
+import { chartBox } from './chart-box.js';
 
 /** Charts per container, so several views (page, widgets) never share one. */
 const charts = new WeakMap();
@@ -28,9 +29,9 @@ export function renderActivity(container, report, opts = {}) {
     container.replaceChildren(el('p', { id: 'activity-empty', class: 'empty-line', text: t('activity.empty') }));
     return;
   }
-  const dailyNode = el('div', { id: 'chart-daily', class: 'chart' });
-  const heatNode = el('div', { id: 'chart-heatmap', class: 'chart heat' });
-  container.replaceChildren(el('h3', { text: t('activity.daily') }), dailyNode, el('h3', { text: t('activity.heatmap') }), heatNode);
+  const { box: dailyBox, node: dailyNode } = chartBox('chart-daily');
+  const { box: heatBox, node: heatNode } = chartBox('chart-heatmap', 'heat');
+  container.replaceChildren(el('h3', { text: t('activity.daily') }), dailyBox, el('h3', { text: t('activity.heatmap') }), heatBox);
   const font = { fontFamily: getComputedStyle(container).fontFamily };
   const make = (node) => {
     const c = echarts.init(node, null, { renderer: 'canvas' });

@@ -7,6 +7,7 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el } from './dom.js';
+import { chartBox } from './chart-box.js';
 import { settingsStore } from './store.js';
 import { duration } from './health.js';
 import { recompute } from './recompute.js';
@@ -57,27 +58,27 @@ export function renderFunnel(container, report, opts = {}) {
     save(patch);
     request(container, report, opts, {});
   };
-  const chartBox = el('div', { id: 'funnel-chart', class: 'chart' });
-  const breakdownBox = el('div', { id: 'funnel-bd-chart', class: 'chart' });
+  const funnelChart = chartBox('funnel-chart');
+  const breakdownChart = chartBox('funnel-bd-chart');
   container.replaceChildren(...[
     el('p', { class: 'hint', id: 'funnel-semantics', text: t('funnel.semantics') }),
     editor(f, report, change),
     f.unknown_steps.length ? el('p', { class: 'input-error', text: t('funnel.unknown', { steps: f.unknown_steps.join(', ') }) }) : null,
     el('p', { class: 'hint', id: 'funnel-people', text: t('funnel.people', { people: fmt(f.people), entered: fmt(f.steps[0]?.count ?? 0) }) }),
-    chartBox,
+    funnelChart.box,
     stepsTable(f),
     exportButtons('funnel-steps', stepsExport(f), opts),
     el('h3', { text: t('funnel.dropoff') }),
     dropoff(f, opts, container, report),
     el('h3', { text: t('funnel.breakdown') }),
-    breakdown(f, breakdownBox, () => renderFunnel(container, report, opts)),
-    breakdownBox,
+    breakdown(f, () => renderFunnel(container, report, opts)),
+    breakdownChart.box,
     el('h3', { text: t('funnel.sdr') }),
     el('p', { class: 'hint', text: t('funnel.sdrHint', { goal: pct(f.sdr.goal_join_rate) }) }),
     sdrTables(f, opts),
   ].filter(Boolean));
-  drawFunnel(chartBox, f);
-  drawBreakdown(breakdownBox, f);
+  drawFunnel(funnelChart.node, f);
+  drawBreakdown(breakdownChart.node, f);
 }
 
 /** Recomputes the funnel in the worker with the saved settings (plus `extra`); newest wins. */
@@ -227,7 +228,7 @@ function valueLabel(v) {
   return v.label || v.key;
 }
 
-function breakdown(f, box, rerender) {
+function breakdown(f, rerender) {
   const dim = f.breakdowns.find((b) => b.dimension === view.dimension) || f.breakdowns[0];
   if (!dim) return null;
   const picker = select('funnel-dim', DIMENSIONS.map((d) => [d, t(`funnel.dim.${d}`)]), dim.dimension, (v) => { view.dimension = v; rerender(); });

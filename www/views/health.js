@@ -5,6 +5,7 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el, sortableTable } from './dom.js';
+import { chartBox } from './chart-box.js';
 
 const view = { sort: { key: null, dir: 'desc' }, threshold: null, group: null, chart: null };
 
@@ -35,21 +36,21 @@ export function renderHealth(container, report, opts = {}) {
   const names = new Map(report.groups.map((g) => [g.id, g.name]));
   view.threshold ??= health.settings.thresholds[0] ?? 7;
   if (!groups.some((g) => g.id === view.group)) view.group = groups[0]?.id ?? null;
-  const chartBox = el('div', { id: 'health-chart', class: 'chart' });
+  const chart = chartBox('health-chart');
   container.replaceChildren(
     el('p', { class: 'hint', text: t('health.hint', { window: duration(health.settings.response_window_s), days: health.settings.silent_days }) }),
     el('h3', { text: t('health.groups') }),
     groupTable(groups, rerender),
     el('h3', { text: t('health.weekly') }),
     groupPicker(groups, rerender),
-    chartBox,
+    chart.box,
     groupDetails(groups.find((g) => g.id === view.group)),
     el('h3', { text: t('health.silent') }),
     silentSection(health, names, opts, rerender),
     el('h3', { text: t('health.unanswered') }),
     unansweredList(health, names, opts),
   );
-  drawWeekly(chartBox, groups.find((g) => g.id === view.group));
+  drawWeekly(chart.node, groups.find((g) => g.id === view.group));
 }
 
 function groupTable(groups, rerender) {

@@ -6,6 +6,7 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el, maskContacts } from './dom.js';
+import { chartBox } from './chart-box.js';
 import { settingsStore } from './store.js';
 import { recompute } from './recompute.js';
 
@@ -46,7 +47,7 @@ export function renderLeaderboard(container, report, opts = {}) {
     save(patch);
     requestRerank(container, report, opts);
   };
-  const chartBox = el('div', { id: 'lb-chart', class: 'chart' });
+  const chart = chartBox('lb-chart');
   container.replaceChildren(
     el('p', { class: 'hint', id: 'lb-semantics', text: t('lb.semantics') }),
     windowControls(lb, report, rerank),
@@ -54,11 +55,11 @@ export function renderLeaderboard(container, report, opts = {}) {
     el('h3', { text: t('lb.table', { n: lb.entries.length }) }),
     exportButtons(lb, opts),
     entriesTable(lb),
-    chartBox,
+    chart.box,
     el('h3', { text: t('lb.stars') }),
     starsTable(lb),
   );
-  drawChart(chartBox, lb.entries.slice(0, 20));
+  drawChart(chart.node, lb.entries.slice(0, 20));
 }
 
 /** Asks the worker for the leaderboard under the saved rules; only the newest answer is drawn. */

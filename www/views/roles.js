@@ -6,6 +6,7 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el } from './dom.js';
+import { chartBox } from './chart-box.js';
 import { settingsStore } from './store.js';
 
 export const ROLES = ['big_name', 'lecturer', 'kol', 'active', 'ordinary'];
@@ -66,13 +67,13 @@ export function renderRoles(container, report, opts = {}) {
   }
   const names = opts.groupNames || new Map(report.groups.map((g) => [g.id, g.name]));
   const rerender = () => renderRoles(container, report, opts);
-  const chartBox = el('div', { id: 'roles-chart', class: 'chart' });
+  const chart = chartBox('roles-chart');
   container.replaceChildren(
     el('p', { class: 'hint', text: t('roles.hint') }),
     targetsEditor(roles, opts),
     el('h3', { text: t('roles.groups') }),
     groupTable(roles, rerender),
-    chartBox,
+    chart.box,
     el('h3', { text: t('roles.recommendations') }),
     recommendations(roles, names),
     el('h3', { text: t('roles.staff') }),
@@ -82,7 +83,7 @@ export function renderRoles(container, report, opts = {}) {
     el('h3', { text: t('roles.transitions') }),
     transitions(roles, names),
   );
-  drawChart(chartBox, roles);
+  drawChart(chart.node, roles);
 }
 
 // ---------------------------------------------------------------- targets
