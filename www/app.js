@@ -11,6 +11,7 @@ import { importSetup, mergeConfig } from './setup.js';
 import { buildHtmlReport } from './html-report.js';
 import { renderIdentity, identityConfig } from './views/identity.js';
 import { el, setShowContacts } from './views/dom.js';
+import { tableExport } from './views/table-export.js';
 import { renderActivity as renderActivityView } from './views/activity.js';
 
 const PAGE_SIZE = 100;
@@ -814,6 +815,8 @@ async function downloadReportHtml() {
 }
 
 function wire() {
+  $('groups-export').append(tableExport('groups-table', 'groups', () => state.worker,
+    (e) => notify('error', 'notice.export', { message: String(e.message || e) })));
   $('report-json').addEventListener('click', downloadReportJson);
   $('report-html').addEventListener('click', downloadReportHtml);
   $('setup-export').addEventListener('click', exportSetup);

@@ -30,3 +30,19 @@ test('the members table exports as CSV with BOM and as xlsx', async () => {
   assert.ok(book.length > 2000);
   await finish();
 });
+
+test('export: a table without its own export (groups) downloads as shown, numbers as numbers', async () => {
+  const { page, finish } = await openPage('en-US');
+  await page.locator('#sample-button').click();
+  const report = await waitForReport(page);
+  await page.locator('#tab-groups').click();
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#groups-table-csv').click()]);
+  const lines = (await readFile(await csv.path(), 'utf8')).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+  assert.equal(lines.length, report.groups.length + 1, 'a header and one line per group');
+  const biggest = Math.max(...report.groups.map((g) => g.messages));
+  assert.ok(biggest > 999 && lines.some((l) => l.split(',').includes(String(biggest))), 'message counts exported as plain numbers');
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.locator('#groups-table-xlsx').click()]);
+  const bytes = await readFile(await xlsx.path());
+  assert.deepEqual([...bytes.subarray(0, 2)], [0x50, 0x4b], 'an .xlsx (zip) file');
+  await finish();
+});

@@ -7,6 +7,7 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el } from './dom.js';
+import { tableExport } from './table-export.js';
 import { chartBox } from './chart-box.js';
 import { settingsStore } from './store.js';
 import { duration } from './health.js';
@@ -72,6 +73,7 @@ export function renderFunnel(container, report, opts = {}) {
     dropoff(f, opts, container, report),
     el('h3', { text: t('funnel.breakdown') }),
     breakdown(f, () => renderFunnel(container, report, opts)),
+    tableExport('funnel-breakdown', 'funnel-breakdown', () => opts.worker, opts.onError),
     breakdownChart.box,
     el('h3', { text: t('funnel.sdr') }),
     el('p', { class: 'hint', text: t('funnel.sdrHint', { goal: pct(f.sdr.goal_join_rate) }) }),

@@ -5,6 +5,7 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el, sortableTable } from './dom.js';
+import { tableExport } from './table-export.js';
 import { chartBox } from './chart-box.js';
 
 const view = { sort: { key: null, dir: 'desc' }, threshold: null, group: null, chart: null };
@@ -41,6 +42,7 @@ export function renderHealth(container, report, opts = {}) {
     el('p', { class: 'hint', text: t('health.hint', { window: duration(health.settings.response_window_s), days: health.settings.silent_days }) }),
     el('h3', { text: t('health.groups') }),
     groupTable(groups, rerender),
+    tableExport('health-groups', 'health-groups', () => opts.worker, opts.onError),
     el('h3', { text: t('health.weekly') }),
     groupPicker(groups, rerender),
     chart.box,

@@ -6,6 +6,7 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el, maskContacts } from './dom.js';
+import { tableExport } from './table-export.js';
 import { chartBox } from './chart-box.js';
 import { settingsStore } from './store.js';
 import { recompute } from './recompute.js';
@@ -58,6 +59,7 @@ export function renderLeaderboard(container, report, opts = {}) {
     chart.box,
     el('h3', { text: t('lb.stars') }),
     starsTable(lb),
+    tableExport('lb-stars', 'leaderboard-stars', () => opts.worker, opts.onError),
   );
   drawChart(chart.node, lb.entries.slice(0, 20));
 }

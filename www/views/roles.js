@@ -6,6 +6,7 @@ import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el } from './dom.js';
+import { tableExport } from './table-export.js';
 import { chartBox } from './chart-box.js';
 import { settingsStore } from './store.js';
 
@@ -73,6 +74,7 @@ export function renderRoles(container, report, opts = {}) {
     targetsEditor(roles, opts),
     el('h3', { text: t('roles.groups') }),
     groupTable(roles, rerender),
+    tableExport('roles-groups', 'roles-groups', () => opts.worker, opts.onError),
     chart.box,
     el('h3', { text: t('roles.recommendations') }),
     recommendations(roles, names),
