@@ -43,6 +43,47 @@ pub struct Config {
     pub identity_overrides: Vec<crate::identity::IdentityOverride>,
     /// Funnel steps, mode, conversion window and date range (see [`crate::report::funnel`]).
     pub funnel: crate::report::funnel::FunnelConfig,
+    /// Caps that stop reading with a clear message before memory runs out (see [`Limits`]).
+    pub limits: Limits,
+}
+
+/// Caps on what is read (config key `limits`; 0 = no cap). Reading stops at a cap: the file
+/// that reached it keeps what was read and says so (`error_code: limit_reached`), later files
+/// are not read. The defaults keep the browser inside wasm32's 4 GiB: ≈ 72–91 bytes per
+/// message, and the full report of a million people does not fit yet. The CLI has the same
+/// defaults (one report for the same inputs); raise them in its config.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Limits {
+    /// Bytes read from one file. Default 0 (files are streamed; size alone is no danger).
+    pub max_file_bytes: u64,
+    /// Messages over all files. Default 30,000,000.
+    pub max_messages: u64,
+    /// People over all files. Default 500,000.
+    pub max_members: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file_bytes: 0, max_messages: 30_000_000, max_members: 500_000 }
+    }
+}
+
+impl Limits {
+    /// The cap reached, if any: its config key and a plain-language message.
+    pub fn reached(&self, file_bytes: u64, messages: usize, members: usize) -> Option<String> {
+        let over = |cap: u64, n: u64| cap > 0 && n > cap;
+        if over(self.max_file_bytes, file_bytes) {
+            return Some(format!("stopped after {} bytes of this file: the cap limits.max_file_bytes is {}", self.max_file_bytes, self.max_file_bytes));
+        }
+        if over(self.max_messages, messages as u64) {
+            return Some(format!("stopped at {} messages: the cap limits.max_messages is {} (raise it in the config if this machine has the memory)", messages, self.max_messages));
+        }
+        if over(self.max_members, members as u64) {
+            return Some(format!("stopped at {} people: the cap limits.max_members is {} (raise it in the config if this machine has the memory)", members, self.max_members));
+        }
+        None
+    }
 }
 
 impl Default for Config {
@@ -61,6 +102,7 @@ impl Default for Config {
             stage_ladder: crate::identity::StageDef::defaults(),
             identity_overrides: Vec::new(),
             funnel: Default::default(),
+            limits: Default::default(),
         }
     }
 }
@@ -69,7 +111,7 @@ impl Config {
     /// Does switching from `self` to `other` change how files are read? (Then loaded files
     /// must be read again; everything else is recomputed from the loaded model.)
     pub fn affects_reading(&self, other: &Config) -> bool {
-        self.timezone != other.timezone || self.column_maps != other.column_maps
+        self.timezone != other.timezone || self.column_maps != other.column_maps || self.limits != other.limits
     }
 
     /// Parses a config JSON; errors name the offending field.

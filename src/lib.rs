@@ -88,13 +88,20 @@ impl Analyzer {
     pub fn begin_file(&mut self, name: &str) {
         self.end_file();
         self.caches.clear();
-        self.current = Some(FileIngest::new(name, &self.builder).with_column_maps(&self.config.column_maps));
+        let mut file = FileIngest::new(name, &self.builder).with_column_maps(&self.config.column_maps);
+        if let Some(why) = self.config.limits.reached(0, self.builder.message_count(), self.builder.member_count()) {
+            file.stop_at_limit(format!("not read: {why}"));
+        }
+        self.current = Some(file);
     }
 
     /// Feeds the next chunk of the current file.
     pub fn push(&mut self, chunk: &[u8]) {
         if let Some(f) = self.current.as_mut() {
             f.push(chunk, &mut self.builder, &mut self.zone);
+            if let Some(why) = self.config.limits.reached(f.bytes_read(), self.builder.message_count(), self.builder.member_count()) {
+                f.stop_at_limit(why);
+            }
         }
     }
 

@@ -395,6 +395,11 @@ impl ModelBuilder {
         self.model.messages.len()
     }
 
+    /// People loaded so far.
+    pub fn member_count(&self) -> usize {
+        self.model.members.len()
+    }
+
     fn member_for(
         &mut self,
         group: GroupId,

@@ -536,6 +536,7 @@ const STRINGS = {
     'error.archive_limits': 'zip 压缩包超出安全限制（文件过多、过大或疑似压缩炸弹），未读取',
     'error.bad_workbook': 'Excel 文件已损坏或无法读取',
     'error.missing_columns': '这份 CRM / 名单 / SDR 日志缺少必需的列，请用“映射列…”指定',
+    'error.limit_reached': '已达到读取上限（配置 limits），之后的内容没有读取；已读取的数据保留',
     'groups.name': '群名称',
     'groups.platform': '平台',
     'groups.members': '出现过的成员',

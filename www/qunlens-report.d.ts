@@ -404,6 +404,7 @@ export interface InputReport {
   error: string | null;
   /** Stable code of `error`, for showing it in another language. */
   error_code:
+    | "limit_reached"
     | "empty"
     | "binary"
     | "unknown_format"
@@ -528,6 +529,8 @@ export interface Config {
   leaderboard?: Partial<LeaderboardRules>;
   /** Funnel steps, mode, window and range (the page's Funnel tab saves them). */
   funnel?: Partial<FunnelSettings>;
+  /** Caps that stop reading with a clear message (`error_code: "limit_reached"`) before memory runs out; 0 = no cap. Defaults: max_file_bytes 0, max_messages 30,000,000, max_members 500,000. */
+  limits?: { max_file_bytes?: number; max_messages?: number; max_members?: number };
 }
 
 /**

@@ -317,7 +317,8 @@ pub struct InputOutcome {
     /// `no_messages` (a header only), `no_readable_rows` (every row skipped), `bad_archive`
     /// (a damaged zip), `archive_limits` (a zip over the entry/size/ratio limits), `bad_workbook`
     /// (an .xlsx/.xls that cannot be read), `missing_columns` (a CRM export, roster or SDR log
-    /// without a column it needs; the message names it).
+    /// without a column it needs; the message names it), `limit_reached` (a cap of config
+    /// `limits` stopped reading; what was read before it is kept).
     pub error_code: Option<&'static str>,
     /// Bytes that were not valid in the detected encoding (replaced with U+FFFD).
     pub malformed_bytes: u64,
@@ -510,6 +511,21 @@ impl FileIngest {
         let mut cx = Context { builder, zone, stats: &mut self.stats, file_name: &self.name };
         parser.feed(&text, &mut cx);
         self.state = State::Parsing { decoder, parser, format };
+    }
+
+    /// Bytes fed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Stops reading at a cap (config `limits`): what was read stays, the rest is ignored, and
+    /// the file says why (`limit_reached`).
+    pub fn stop_at_limit(&mut self, message: String) {
+        if self.error_code != Some("limit_reached") {
+            self.error = Some(message);
+            self.error_code = Some("limit_reached");
+            self.state = State::Rejected;
+        }
     }
 
     /// Rejects the whole file with a plain-language reason and its stable code.

@@ -1,0 +1,68 @@
+//! Config `limits`: a cap stops reading with a clear, specific message instead of running out of
+//! memory; what was read before it stays in the report, later files are not read.
+
+use qunlens::{Analyzer, Config};
+
+const HEADER: &str = "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n";
+
+fn csv(room: &str, people: usize, per_person: usize) -> String {
+    let mut s = HEADER.to_string();
+    let mut id = 0;
+    for p in 0..people {
+        for k in 0..per_person {
+            id += 1;
+            s += &format!("{id},{id},文本,0,wxid_{room}_{p},{room}@chatroom,消息{k},,2024-03-01 10:{:02}:00\n", id % 60);
+        }
+    }
+    s
+}
+
+/// Streams each file in 16 KiB chunks (caps are checked per chunk, and before each file).
+fn analyze(config: &str, files: &[(&str, String)]) -> qunlens::report::Report {
+    let mut a = Analyzer::new(Config::from_json(config).unwrap()).unwrap();
+    for (name, text) in files {
+        a.begin_file(name);
+        for chunk in text.as_bytes().chunks(16 << 10) {
+            a.push(chunk);
+        }
+        a.end_file();
+    }
+    a.report()
+}
+
+#[test]
+fn the_message_cap_stops_reading_and_says_so() {
+    let files = [("111_0_10000.csv", csv("111", 1000, 10)), ("222_0_100.csv", csv("222", 10, 10))];
+    let r = analyze(r#"{"limits": {"max_messages": 5000}}"#, &files);
+    let first = &r.inputs[0];
+    assert_eq!(first.error_code.as_deref(), Some("limit_reached"));
+    assert!(first.messages > 5000 && first.messages < 6000, "stopped at the chunk that crossed the cap: {}", first.messages);
+    assert!(first.error.as_deref().unwrap().contains("limits.max_messages is 5000"), "{:?}", first.error);
+    let second = &r.inputs[1];
+    assert_eq!((second.error_code.as_deref(), second.messages), (Some("limit_reached"), 0));
+    assert!(second.error.as_deref().unwrap().starts_with("not read: "));
+    assert_eq!(r.groups.len(), 1, "the first file's data is in the report");
+}
+
+#[test]
+fn the_people_and_file_size_caps() {
+    let files = [("333_0_3000.csv", csv("333", 3000, 1))];
+    let r = analyze(r#"{"limits": {"max_members": 2000}}"#, &files);
+    assert_eq!(r.inputs[0].error_code.as_deref(), Some("limit_reached"));
+    assert!(r.inputs[0].error.as_deref().unwrap().contains("limits.max_members is 2000"));
+    let r = analyze(r#"{"limits": {"max_file_bytes": 100000}}"#, &files);
+    assert!(r.inputs[0].error.as_deref().unwrap().contains("limits.max_file_bytes"));
+    assert!(r.inputs[0].messages > 0, "what was read before the cap stays");
+    let r = analyze("{}", &files);
+    assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 3000), "the defaults do not bite");
+}
+
+#[test]
+fn a_small_file_that_crosses_the_cap_is_read_and_the_next_is_not() {
+    // A file smaller than the sniffing window is parsed when it ends: the cap is seen before
+    // the next file.
+    let files = [("555_0_100.csv", csv("555", 10, 10)), ("666_0_100.csv", csv("666", 10, 10))];
+    let r = analyze(r#"{"limits": {"max_messages": 50}}"#, &files);
+    assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 100));
+    assert_eq!((r.inputs[1].error_code.as_deref(), r.inputs[1].messages), (Some("limit_reached"), 0));
+}
