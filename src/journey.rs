@@ -141,6 +141,12 @@ pub struct Journeys {
     pub person_of_member: Vec<Option<u32>>,
     /// Per SDR log row, the person it invited (none when the row names nobody).
     pub person_of_sdr_row: Vec<Option<u32>>,
+    /// Per roster row, its person (none when unmatched or staff).
+    pub person_of_roster_row: Vec<Option<u32>>,
+    /// Per person: the amounts of their won CRM records, summed (attribution's revenue).
+    pub won_value: Vec<f64>,
+    /// Per person: whether a CRM record names them (so its owner is the one converting them).
+    pub in_crm: Vec<bool>,
 }
 
 impl Journeys {
@@ -287,9 +293,11 @@ impl Journeys {
         }
 
         // Roster rows: join time, inviter, channel.
-        for (r, status) in b.roster.iter().zip(&identity.roster) {
+        let mut person_of_roster_row: Vec<Option<u32>> = vec![None; b.roster.len()];
+        for (i, (r, status)) in b.roster.iter().zip(&identity.roster).enumerate() {
             let Status::Matched { member, .. } = status else { continue };
             let Some(p) = person_of.get(*member as usize).copied().flatten() else { continue };
+            person_of_roster_row[i] = Some(p);
             if let Some(t) = r.join_time {
                 joined.push((p, t));
                 if r.inviter.is_some() {
@@ -308,6 +316,8 @@ impl Journeys {
         let stage_defs: Vec<usize> = (0..ladder.stages().len()).filter(|&i| !ladder.stages()[i].lost).collect();
         let stage_names: Vec<String> = stage_defs.iter().map(|&i| ladder.stages()[i].stage.clone()).collect();
         let mut stages = vec![vec![StageTime::NotReached; n]; stage_names.len()];
+        let mut won_value = vec![0.0; n];
+        let mut in_crm = vec![false; n];
         let records_of = |p: &Person| -> Vec<usize> {
             match p.kind {
                 PersonKind::Member(mm) => identity.persons.get(mm as usize).map(|r| r.crm.clone()).unwrap_or_default(),
@@ -320,6 +330,7 @@ impl Journeys {
             if records.is_empty() {
                 continue;
             }
+            in_crm[p] = true;
             if let PersonKind::Member(_) = person.kind {
                 let primary = &b.crm[records[0]];
                 if let Some(owner) = primary.owner.clone() {
@@ -331,7 +342,11 @@ impl Journeys {
             }
             let mut reached: Vec<Option<Option<i64>>> = vec![None; stage_names.len()];
             for &r in &records {
-                for s in ladder.reached(&b.crm[r]) {
+                let passed = ladder.reached(&b.crm[r]);
+                if passed.iter().any(|s| s.stage == "won") {
+                    won_value[p] += b.crm[r].amount.unwrap_or(0.0);
+                }
+                for s in passed {
                     let Some(k) = stage_names.iter().position(|n| *n == s.stage) else { continue };
                     let slot = &mut reached[k];
                     *slot = Some(match (*slot, s.time) {
@@ -390,6 +405,9 @@ impl Journeys {
             persons,
             person_of_member: person_of,
             person_of_sdr_row,
+            person_of_roster_row,
+            won_value,
+            in_crm,
         }
     }
 

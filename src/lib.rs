@@ -17,6 +17,7 @@
 //! assert_eq!(report.inputs[0].format.as_deref(), Some("pywxdump-csv"));
 //! ```
 
+pub mod attribution;
 pub mod config;
 pub mod decode;
 pub mod export;
