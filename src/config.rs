@@ -43,6 +43,8 @@ pub struct Config {
     pub identity_overrides: Vec<crate::identity::IdentityOverride>,
     /// Funnel steps, mode, conversion window and date range (see [`crate::report::funnel`]).
     pub funnel: crate::report::funnel::FunnelConfig,
+    /// Conversion step, lookback, model weights and the SDR rule (see [`crate::report::attribution`]).
+    pub attribution: crate::report::attribution::AttributionConfig,
     /// Caps that stop reading with a clear message before memory runs out (see [`Limits`]).
     pub limits: Limits,
 }
@@ -102,6 +104,7 @@ impl Default for Config {
             stage_ladder: crate::identity::StageDef::defaults(),
             identity_overrides: Vec::new(),
             funnel: Default::default(),
+            attribution: Default::default(),
             limits: Default::default(),
         }
     }

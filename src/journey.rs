@@ -118,6 +118,8 @@ pub struct Journeys {
     pub active_days: Times,
     /// Files shared.
     pub files: Times,
+    /// Attribution touchpoints; built on first use ([`crate::report::attribution`]).
+    pub attribution: Option<crate::report::attribution::touches::Touches>,
     /// Questions asked; filled on first use ([`Journeys::ensure_questions`]).
     questions: Option<Times>,
     /// Canonical names of the ladder's non-lost stages, in order.
@@ -264,8 +266,16 @@ impl Journeys {
         let mut join_seen: HashMap<(u32, GroupId), ()> = HashMap::default();
         let mut first_group: Vec<Option<(i64, GroupId)>> = vec![None; n];
         let mut method: Vec<Option<(i64, JoinMethod)>> = vec![None; n];
+        // Ties in time go to the group first by report id (group ids follow file order).
+        let mut by_id: Vec<GroupId> = (0..model.groups.len() as GroupId).collect();
+        by_id.sort_by_cached_key(|&g| crate::report::group_id(&model.groups[g as usize]));
+        let mut rank = vec![0u32; model.groups.len()];
+        for (r, &g) in by_id.iter().enumerate() {
+            rank[g as usize] = r as u32;
+        }
+        let rank_of = |g: GroupId| rank.get(g as usize).copied().unwrap_or(u32::MAX);
         let earliest = |slot: &mut Option<(i64, GroupId)>, t: i64, g: GroupId| {
-            if slot.is_none_or(|(t0, g0)| (t, g) < (t0, g0)) {
+            if slot.is_none_or(|(t0, g0)| (t, rank_of(g)) < (t0, rank_of(g0))) {
                 *slot = Some((t, g));
             }
         };
@@ -400,6 +410,7 @@ impl Journeys {
             active_days: Times::from_pairs(n, &day_firsts),
             files: Times::from_pairs(n, &files),
             questions: None,
+            attribution: None,
             stage_names,
             stages,
             persons,

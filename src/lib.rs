@@ -173,6 +173,20 @@ impl Analyzer {
         let journeys = self.caches.journeys.get(model, config, &self.zone, || identity::resolve(model, config));
         Ok(report::funnel::build(model, journeys, &config.funnel, &self.zone))
     }
+
+    /// Only the `attribution` section, under `config` (which becomes the configuration in
+    /// force): what the page calls when the conversion, lookback or model settings change.
+    /// Reuses the cached journeys and touches; errs when `config` changes how files are read.
+    pub fn attribution(&mut self, config: Config) -> Result<report::attribution::AttributionReport, String> {
+        if self.set_config(config)? {
+            return Err("this configuration changes how files are read: load them again".into());
+        }
+        self.end_file();
+        let model = self.builder.model();
+        let config = &self.config;
+        let journeys = self.caches.journeys.get(model, config, &self.zone, || identity::resolve(model, config));
+        Ok(report::attribution::build(model, journeys, &config.attribution, config.funnel.active_min_days))
+    }
 }
 
 /// What [`Analyzer::take_partial`] hands over.

@@ -124,6 +124,24 @@ impl Analyzer {
         let report = self.inner.funnel(config(config_json)?).map_err(|e| js_error(&e))?;
         serde_json::to_string(&report).map_err(|e| js_error(&e.to_string()))
     }
+
+    /// Only the `attribution` section (`AttributionReport`) under `config_json`, likewise
+    /// recomputed from the cached journeys and touches.
+    pub fn attribution_json(&mut self, config_json: &str) -> Result<String, JsValue> {
+        let report = self.inner.attribution(config(config_json)?).map_err(|e| js_error(&e))?;
+        serde_json::to_string(&report).map_err(|e| js_error(&e.to_string()))
+    }
+}
+
+/// Benchmark: times every attribution model on `persons` synthetic people with up to
+/// `max_touches` touches over `keys` keys, in this browser; `{"touches": n, "ms": {model: ms}}`.
+#[wasm_bindgen]
+pub fn attribution_bench(persons: usize, max_touches: usize, keys: usize) -> String {
+    let paths = crate::attribution::synthetic::paths(persons, max_touches, keys, 7);
+    let now = || js_sys::Date::now();
+    let times = crate::attribution::synthetic::time_models(&paths, &now);
+    let ms: serde_json::Map<String, serde_json::Value> = times.into_iter().map(|(n, t)| (n.to_string(), t.into())).collect();
+    serde_json::json!({ "touches": paths.touch_count(), "ms": ms }).to_string()
 }
 
 /// One-shot: reads `files` (`{name, bytes: Uint8Array}` objects) and returns the report JSON.

@@ -7,6 +7,7 @@ import { renderRoles, rolesConfig } from './views/roles.js';
 import { renderHealth } from './views/health.js';
 import { renderLeaderboard, leaderboardConfig } from './views/leaderboard.js';
 import { renderFunnel, funnelConfig } from './views/funnel.js';
+import { renderAttribution, attributionConfig } from './views/attribution.js';
 import { importSetup, mergeConfig } from './setup.js';
 import { buildHtmlReport } from './html-report.js';
 import { renderIdentity, identityConfig } from './views/identity.js';
@@ -272,12 +273,13 @@ function renderAll() {
   if (state.tab === 'health') renderHealthTab();
   if (state.tab === 'leaderboard') renderLeaderboardTab();
   if (state.tab === 'funnel') renderFunnelTab();
+  if (state.tab === 'attribution') renderAttributionTab();
   if (state.tab === 'identity') renderIdentityTab();
 }
 
 /** The config the page sends the worker: saved column mappings plus the roles view's settings. */
 function pageConfig() {
-  const config = mergeConfig({ ...rolesConfig(), ...identityConfig(), ...leaderboardConfig(), ...funnelConfig() });
+  const config = mergeConfig({ ...rolesConfig(), ...identityConfig(), ...leaderboardConfig(), ...funnelConfig(), ...attributionConfig() });
   if (savedMaps().length) config.column_maps = savedMaps();
   return config;
 }
@@ -327,6 +329,15 @@ function renderFunnelTab() {
   });
 }
 
+function renderAttributionTab() {
+  if (!state.report) return;
+  renderAttribution($('attribution-view'), state.report, {
+    worker: state.worker,
+    config: pageConfig,
+    onError: (e) => notify('error', 'notice.export', { message: String(e.message || e) }),
+  });
+}
+
 function renderSummary(r) {
   const card = (label, value, extra) =>
     el('div', { class: 'stat' }, el('div', { class: 'stat-label', text: label }), el('div', { class: 'stat-value', text: value }),
@@ -360,6 +371,7 @@ function showTab(name) {
   if (name === 'health') renderHealthTab();
   if (name === 'leaderboard') renderLeaderboardTab();
   if (name === 'funnel') renderFunnelTab();
+  if (name === 'attribution') renderAttributionTab();
   if (name === 'identity') renderIdentityTab();
 }
 

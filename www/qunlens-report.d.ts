@@ -33,6 +33,112 @@ export interface Report {
   identity: IdentityReport;
   /** Invited -> joined -> active -> lead -> … -> won, with breakdowns and the SDR funnel (see FunnelReport). */
   funnel: FunnelReport;
+  /** Leads and revenue credited to groups, SDRs, channels and content by every model (see AttributionReport). */
+  attribution: AttributionReport;
+}
+
+/** Config key `attribution`; every field optional in a config. */
+export interface AttributionSettings {
+  /** [`won`] the funnel step that counts as a conversion (`lead`, `mql`, `sql`, `opportunity`, `won`, or a chat step such as `joined`, `active`). */
+  conversion: string;
+  /** [180] touches older than this before the conversion do not count. */
+  lookback_days: number;
+  /** [50] touches kept per path (the latest). */
+  max_touches: number;
+  /** [0.4, 0.4] position-based (U-shaped) shares of the first and last touch; the rest over the middle. */
+  position_first: number;
+  position_last: number;
+  /** [0.3, 0.3, 0.3] W-shaped shares of the first, lead-creation and deal-creation touches; the rest over the others. */
+  w_first: number;
+  w_lead: number;
+  w_deal: number;
+  /** [7] time-decay half-life, days. */
+  half_life_days: number;
+  /** [1] Markov chain order. */
+  markov_order: number;
+  /** [true] include non-converting people as null paths in the Markov chain. */
+  markov_null_paths: boolean;
+  /** Channels last-non-direct passes over (case-insensitive); default direct, (direct), (none), none, join, 直接, 直接访问, 自然流量. */
+  direct_channels: string[];
+  /** [0.5] SDR rule: the inviting SDR's share when another SDR converts. */
+  sdr_inviter_share: number;
+  /** [0.3] SDR rule: community operations' share when no SDR invited the person. */
+  community_share: number;
+  /** [50] keys listed per dimension in credits and comparison (the rest as `(other)`); 0 = all. */
+  key_limit: number;
+}
+
+/** Model names in `AttributionReport.models` order. */
+export type AttributionModel =
+  | "first_touch" | "last_touch" | "last_non_direct" | "linear" | "position_based"
+  | "w_shaped" | "time_decay" | "markov" | "shapley" | "sdr_rule";
+
+export type AttributionDimension = "group" | "sdr" | "channel" | "content";
+
+/**
+ * Section `attribution`. Also returned alone by `Analyzer.attribution_json(config_json)`
+ * (recomputed from cached journeys and touches). Per dimension a person's path is their
+ * touches of that dimension from `lookback_days` before the conversion up to it (`group`: groups
+ * joined or first spoken in; `sdr`: SDR log invitations, inviters of joins and roster rows, the
+ * CRM owner at lead creation; `channel`: the entry channel at entry; `content`: links and files
+ * shared or spoken after within 24 h). A person converts once (the `conversion` step); revenue
+ * is the amount of their won CRM records. Non-converting people are null paths (Markov only).
+ * Markov: exact absorbing-chain removal effect, repeats collapsed, order `markov_order`, null
+ * paths included, credits = RE / ΣRE × conversions (revenue from the value-weighted chain).
+ * Shapley: Zhao's simplified game = equal split over a path's distinct keys. `sdr_rule`: same
+ * SDR invited and converted → 100 %; invited by SDR1, converted by SDR2 → `sdr_inviter_share`
+ * to SDR1; not invited by an SDR → `community_share` to `(community)`, the rest to the CRM owner.
+ */
+export interface AttributionReport {
+  settings: AttributionSettings;
+  /** False when `settings.conversion` names no funnel step (nothing converts). */
+  conversion_known: boolean;
+  people: number;
+  /** People who converted, and their won revenue. */
+  conversions: number;
+  revenue: number;
+  /** Conversions whose stage has no time (lookback measured from the last touch). */
+  undated_conversions: number;
+  dimensions: AttributionDimensionSummary[];
+  models: AttributionModelCredits[];
+  /** Per listed key, every model's conversions and revenue in `models` order (null = model does not cover the dimension), and the spread of its conversion share over models. */
+  comparison: { dimension: AttributionDimension; key: string; label: string; conversions: (number | null)[]; revenue: (number | null)[]; spread: number }[];
+  removal_effects: { dimension: AttributionDimension; key: string; removal_effect: number; removal_effect_value: number }[];
+  /** Per SDR and `(community)`: people first invited, conversions owned in the CRM, SDR-rule credit. */
+  sdr: { sdr: string; invited: number; owned_conversions: number; conversions: number; revenue: number }[];
+  /** Channel -> first group -> furthest stage; node ids `channel:<key>`, `group:<id>`, `stage:<name>`; value = people. */
+  sankey: { nodes: { id: string; label: string }[]; links: { source: string; target: string; value: number }[] };
+}
+
+export interface AttributionDimensionSummary {
+  dimension: AttributionDimension;
+  paths: number;
+  converting_paths: number;
+  null_paths: number;
+  /** Conversions with no touch of this dimension within the lookback (credited to no key). */
+  unattributed_conversions: number;
+  touches: number;
+  keys: number;
+  markov_states: number;
+  markov_p_conversion: number;
+}
+
+export interface AttributionModelCredits {
+  name: AttributionModel;
+  /** Per dimension, the same keys in every model (by linear credit), then `(other)`. */
+  credits: AttributionCredit[];
+}
+
+export interface AttributionCredit {
+  dimension: AttributionDimension;
+  /** Group id, SDR name, channel, content title/URL, `(community)` or `(other)`. */
+  key: string;
+  label: string;
+  conversions: number;
+  revenue: number;
+  /** conversions / the dimension's credited conversions (4 decimals). */
+  share: number;
+  revenue_share: number;
 }
 
 /** Config key `funnel`; every field optional in a config. */
@@ -529,6 +635,7 @@ export interface Config {
   leaderboard?: Partial<LeaderboardRules>;
   /** Funnel steps, mode, window and range (the page's Funnel tab saves them). */
   funnel?: Partial<FunnelSettings>;
+  attribution?: Partial<AttributionSettings>;
   /** Caps that stop reading with a clear message (`error_code: "limit_reached"`) before memory runs out; 0 = no cap. Defaults: max_file_bytes 0, max_messages 30,000,000, max_members 500,000. */
   limits?: { max_file_bytes?: number; max_messages?: number; max_members?: number };
 }

@@ -3,6 +3,7 @@
 //   <script type="module" src="/qunlens/qunlens-widgets.js"></script>
 //   <qunlens-leaderboard src="report.json" top="10"></qunlens-leaderboard>
 //   <qunlens-funnel src="report.json"></qunlens-funnel>
+//   <qunlens-attribution src="report.json" dimension="sdr"></qunlens-attribution>
 //   <qunlens-health src="report.json" group="wechat:123@chatroom"></qunlens-health>
 //   <qunlens-roles src="report.json"></qunlens-roles>
 //   <qunlens-activity src="report.json" group="…"></qunlens-activity>
@@ -20,6 +21,7 @@ import { setLang, getLang, t } from './i18n.js';
 import { el, setShowContacts } from './views/dom.js';
 import { renderLeaderboard } from './views/leaderboard.js';
 import { renderFunnel } from './views/funnel.js';
+import { renderAttribution } from './views/attribution.js';
 import { renderHealth } from './views/health.js';
 import { renderRoles } from './views/roles.js';
 import { renderActivity } from './views/activity.js';
@@ -49,7 +51,7 @@ function languageOf(node) {
 }
 
 class QunlensWidget extends HTMLElement {
-  static observedAttributes = ['src', 'lang', 'group', 'top', 'drop', 'show-contacts'];
+  static observedAttributes = ['src', 'lang', 'group', 'top', 'drop', 'show-contacts', 'dimension'];
 
   constructor() {
     super();
@@ -187,6 +189,12 @@ class FunnelWidget extends QunlensWidget {
   draw(node, report, opts) { renderFunnel(node, report, opts); }
 }
 
+/** `dimension` (group, sdr, channel, content) fixes what credit goes to. */
+class AttributionWidget extends QunlensWidget {
+  get needsWorker() { return true; }
+  draw(node, report, opts) { renderAttribution(node, report, { ...opts, dimension: this.getAttribute('dimension') }); }
+}
+
 class HealthWidget extends QunlensWidget {
   get needsWorker() { return true; }
   draw(node, report, opts) { renderHealth(node, report, opts); }
@@ -207,6 +215,7 @@ class IdentityWidget extends QunlensWidget {
 const ELEMENTS = {
   'qunlens-leaderboard': LeaderboardWidget,
   'qunlens-funnel': FunnelWidget,
+  'qunlens-attribution': AttributionWidget,
   'qunlens-health': HealthWidget,
   'qunlens-roles': RolesWidget,
   'qunlens-activity': ActivityWidget,

@@ -12,6 +12,7 @@
 //               {type:'leaderboard', id, config}                  only the leaderboard under this config (which
 //                                                                 stays in force), re-ranked without re-reading
 //               {type:'funnel', id, config}                       only the funnel, likewise (cached journeys)
+//               {type:'attribution', id, config}                  only attribution, likewise (cached journeys)
 //               {type:'floor', files: File[]}                     benchmark floor: read + decode + split only
 // Messages out: {type:'ready'}
 //               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
@@ -25,6 +26,7 @@
 //               {type:'exported', id, bytes, error}               bytes: Uint8Array (transferred) or error text
 //               {type:'leaderboard', id, json, ms, error}         json: LeaderboardReport; ms: time in the worker
 //               {type:'funnel', id, json, ms, error}              json: FunnelReport
+//               {type:'attribution', id, json, ms, error}         json: AttributionReport
 import init, { Analyzer, RecordCounter, sample_files, preview_csv, export_table } from './pkg/qunlens.js';
 import { readChunks } from './read.js';
 
@@ -118,7 +120,7 @@ async function handle(msg) {
       } else {
         post(reportMessage('empty'));
       }
-    } else if (msg.type === 'leaderboard' || msg.type === 'funnel') {
+    } else if (msg.type in SECTIONS) {
       section(msg);
     } else if (msg.type === 'preview') {
       const file = committed.find((f) => f !== 'sample' && f.name === msg.file);
@@ -145,13 +147,20 @@ async function handle(msg) {
   }
 }
 
-/** Recomputes one section (leaderboard, funnel) from the cached model; a config that changes
- *  reading is an error (use 'config'). */
+/** Sections recomputed alone, by the analyzer method that does it. */
+const SECTIONS = {
+  leaderboard: (a, config) => a.leaderboard_json(config),
+  funnel: (a, config) => a.funnel_json(config),
+  attribution: (a, config) => a.attribution_json(config),
+};
+
+/** Recomputes one section from the cached model; a config that changes reading is an error
+ *  (use 'config'). */
 function section({ type, id, config }) {
   const started = performance.now();
   try {
     const next = JSON.stringify(config || {});
-    const json = type === 'funnel' ? analyzer.funnel_json(next) : analyzer.leaderboard_json(next);
+    const json = SECTIONS[type](analyzer, next);
     configJson = next;
     post({ type, id, json, ms: Math.round((performance.now() - started) * 10) / 10 });
   } catch (e) {

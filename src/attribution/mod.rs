@@ -21,6 +21,7 @@
 
 mod heuristics;
 pub mod markov;
+pub mod synthetic;
 
 pub use heuristics::Heuristic;
 

@@ -14,6 +14,7 @@ pub mod health;
 pub mod leaderboard;
 pub mod staff;
 pub mod funnel;
+pub mod attribution;
 
 pub use activity::{Activity, DailySeries, GroupActivity};
 pub use groups::GroupReport;
@@ -56,6 +57,8 @@ pub struct Report {
     pub identity: identity::IdentityReport,
     /// Invited -> joined -> active -> lead -> … -> won, with breakdowns and the SDR funnel.
     pub funnel: funnel::FunnelReport,
+    /// Leads and revenue credited to groups, SDRs, channels and content by every model.
+    pub attribution: attribution::AttributionReport,
 }
 
 impl Report {
@@ -102,6 +105,7 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
     let ladder = crate::identity::Ladder::new(&config.stage_ladder);
     let journeys = caches.journeys.get(model, config, zone, || resolved.clone());
     let funnel = funnel::build(model, journeys, &config.funnel, zone);
+    let attribution = attribution::build(model, journeys, &config.attribution, config.funnel.active_min_days);
     Report {
         schema_version: SCHEMA_VERSION,
         generator: format!("qunlens {}", env!("CARGO_PKG_VERSION")),
@@ -117,6 +121,7 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
         members: members::build(model, zone, &resolved),
         identity: identity::build(model, &resolved, &ladder, zone),
         funnel,
+        attribution,
     }
 }
 

@@ -7,7 +7,7 @@ import { useBrowser, openPage, shot, num } from './harness.mjs';
 
 useBrowser();
 
-const WIDGETS = ['w-leaderboard', 'w-funnel', 'w-health', 'w-activity', 'w-roles', 'w-identity'];
+const WIDGETS = ['w-leaderboard', 'w-funnel', 'w-attribution', 'w-health', 'w-activity', 'w-roles', 'w-identity'];
 
 /** Text inside a widget's shadow root. */
 const inside = (page, id, selector) => page.evaluate(([i, s]) => {
@@ -29,8 +29,14 @@ test('widgets: the example page renders every widget from the sample report', as
   // Funnel counts = the report's.
   const counts = await inside(page, 'w-funnel', '#funnel-table tbody [data-col="count"]');
   assert.deepEqual(counts.map(num), report.funnel.steps.map((s) => s.count));
-  // Charts drawn inside shadow roots (activity, health, funnel).
-  for (const id of ['w-activity', 'w-funnel', 'w-health']) {
+  // Attribution, fixed to SDRs by its `dimension` attribute: the SDR credit table and the
+  // comparison rows are the report's.
+  const sdrs = await page.evaluate(() => [...document.getElementById('w-attribution').shadowRoot.querySelectorAll('#attr-sdr tbody tr')].map((tr) => tr.dataset.sdr));
+  assert.deepEqual(sdrs, report.attribution.sdr.map((s) => s.sdr));
+  const keys = await page.evaluate(() => [...document.getElementById('w-attribution').shadowRoot.querySelectorAll('#attr-comparison tbody tr')].map((tr) => tr.dataset.key));
+  assert.deepEqual(keys, report.attribution.comparison.filter((c) => c.dimension === 'sdr').map((c) => c.key));
+  // Charts drawn inside shadow roots (activity, health, funnel, attribution's Sankey).
+  for (const id of ['w-activity', 'w-funnel', 'w-health', 'w-attribution']) {
     assert.ok((await page.evaluate((i) => document.getElementById(i).shadowRoot.querySelectorAll('canvas').length, id)) > 0, `${id} has a chart`);
   }
   // Styles are isolated: the host page's body font is not the widget's table style, and the

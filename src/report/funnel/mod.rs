@@ -150,7 +150,7 @@ pub struct BreakdownValue {
 
 /// A step the funnel can count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Step {
+pub(crate) enum Step {
     Invited,
     Joined,
     FirstMessage,
@@ -161,7 +161,7 @@ enum Step {
 }
 
 impl Step {
-    fn parse(name: &str, j: &Journeys, active_min_days: u32) -> Option<Step> {
+    pub(crate) fn parse(name: &str, j: &Journeys, active_min_days: u32) -> Option<Step> {
         Some(match name.trim() {
             "invited" => Step::Invited,
             "joined" => Step::Joined,
@@ -175,7 +175,7 @@ impl Step {
 
     /// The person's earliest occurrence in `lo..=hi`, placed in time, and how its time is
     /// known. CRM stages are states: one reached before `lo` still holds (placed at `lo`).
-    fn occurrence(self, j: &Journeys, p: usize, lo: i64, hi: i64) -> Option<(i64, Timing)> {
+    pub(crate) fn occurrence(self, j: &Journeys, p: usize, lo: i64, hi: i64) -> Option<(i64, Timing)> {
         let known = |t: Option<i64>| t.map(|t| (t, Timing::Known));
         match self {
             Step::Invited => known(j.invited.first_in(p, lo, hi)),
@@ -198,7 +198,7 @@ impl Step {
 
 /// How a step's time is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Timing {
+pub(crate) enum Timing {
     Known,
     /// A CRM stage with no time of its own.
     Unknown,
