@@ -10,8 +10,13 @@
 //!   path converts and the effect becomes the share of conversions that passed through a key.
 //! - **Removal effect** of key k: `RE_k = 1 - P_-k(conversion) / P(conversion)`, where `P_-k`
 //!   sends every state containing k to null. Probabilities are absorption probabilities of the
-//!   chain, solved by Gauss–Seidel to 1e-15 (ChannelAttribution estimates the same quantity by
-//!   random walks, capped at the longest observed path + 1 steps).
+//!   chain (ChannelAttribution estimates the same quantity by random walks, capped at the
+//!   longest observed path + 1 steps).
+//! - **Solving.** Order 1 with up to [`DENSE_STATES`] states: the fundamental matrix
+//!   `N = (I - Q)^-1` once; a walk converts through k with probability `h_k x_k` (reach k, then
+//!   convert from it; `h_k = N(start, k) / N(k, k)`), so `P_-k = P - h_k x_k` for every k from
+//!   one inversion. Otherwise (higher orders remove several states per key) each removal is
+//!   solved by Gauss–Seidel to 1e-15 over the states that can reach a removed one.
 //! - **Normalisation.** Credited conversions are `RE_k / Σ RE × total conversions`. Revenue uses
 //!   the value-weighted chain: reaching conversion from state l is worth the mean value of the
 //!   conversions of paths ending in l; `RE^v_k` likewise, and revenue is
@@ -32,6 +37,9 @@ pub struct Markov {
     /// Transient states of the chain.
     pub states: usize,
 }
+
+/// Largest order-1 chain solved through its fundamental matrix (32 MB of f64 at 2,000).
+pub const DENSE_STATES: usize = 2000;
 
 /// The chain's transient states with their outgoing probabilities.
 struct Chain {
@@ -68,6 +76,20 @@ pub fn removal_effects(paths: &Paths, order: usize, with_nulls: bool) -> Markov 
     let all: Vec<u32> = chain.order.clone();
     chain.solve(&all, &killed, &mut x, &mut xv);
     let (p, pv) = chain.from_start(&x, &xv);
+    let share = |effects: &[f64], total: f64| -> Vec<f64> {
+        let sum: f64 = effects.iter().sum();
+        effects.iter().map(|e| if sum > 0.0 { e / sum * total } else { 0.0 }).collect()
+    };
+    if order <= 1 && n <= DENSE_STATES {
+        let (re, re_v) = chain.removal_by_hitting(p, pv, keys);
+        return Markov {
+            credit: Credit { conversions: share(&re, total_conversions), revenue: share(&re_v, total_value) },
+            removal_effects: re,
+            removal_effects_value: re_v,
+            p_conversion: p,
+            states: n,
+        };
+    }
 
     // States containing each key.
     let mut states_of: Vec<Vec<u32>> = vec![Vec::new(); keys];
@@ -109,10 +131,6 @@ pub fn removal_effects(paths: &Paths, order: usize, with_nulls: bool) -> Markov 
             xvk[s as usize] = xv[s as usize];
         }
     }
-    let share = |effects: &[f64], total: f64| -> Vec<f64> {
-        let sum: f64 = effects.iter().sum();
-        effects.iter().map(|e| if sum > 0.0 { e / sum * total } else { 0.0 }).collect()
-    };
     Markov {
         credit: Credit { conversions: share(&re, total_conversions), revenue: share(&re_v, total_value) },
         removal_effects: re,
@@ -262,6 +280,46 @@ impl Chain {
         Some(Chain { state_keys_offsets, state_keys, start, out_offsets, out, conv, conv_value, value_scale, order, into_offsets, into })
     }
 
+    /// Order 1 (state = key): every key's removal effect from the fundamental matrix.
+    fn removal_by_hitting(&self, p: f64, pv: f64, keys: usize) -> (Vec<f64>, Vec<f64>) {
+        let n = self.conv.len();
+        // A = I - Q, inverted in place by Gauss-Jordan (A is a nonsingular M-matrix: every state
+        // reaches absorption, so no pivoting is needed).
+        let mut a = vec![0.0; n * n];
+        for s in 0..n {
+            a[s * n + s] = 1.0;
+            for &(t, q) in &self.out[self.out_offsets[s] as usize..self.out_offsets[s + 1] as usize] {
+                a[s * n + t as usize] -= q;
+            }
+        }
+        invert(&mut a, n);
+        let mut x = vec![0.0; n];
+        let mut xv = vec![0.0; n];
+        for s in 0..n {
+            let row = &a[s * n..(s + 1) * n];
+            x[s] = row.iter().zip(&self.conv).map(|(m, r)| m * r).sum();
+            xv[s] = row.iter().zip(&self.conv_value).map(|(m, r)| m * r).sum();
+        }
+        let mut visits_from_start = vec![0.0; n];
+        for &(s, w) in &self.start {
+            for (v, m) in visits_from_start.iter_mut().zip(&a[s as usize * n..(s as usize + 1) * n]) {
+                *v += w * m;
+            }
+        }
+        let mut re = vec![0.0; keys];
+        let mut re_v = vec![0.0; keys];
+        for k in 0..n.min(keys) {
+            let diagonal = a[k * n + k];
+            if diagonal <= 0.0 {
+                continue;
+            }
+            let hit = visits_from_start[k] / diagonal;
+            re[k] = if p > 0.0 { (hit * x[k] / p).clamp(0.0, 1.0) } else { 0.0 };
+            re_v[k] = if pv > 0.0 { (hit * xv[k] / pv).clamp(0.0, 1.0) } else { 0.0 };
+        }
+        (re, re_v)
+    }
+
     fn keys_of(&self, s: usize) -> &[u32] {
         &self.state_keys[self.state_keys_offsets[s] as usize..self.state_keys_offsets[s + 1] as usize]
     }
@@ -310,5 +368,34 @@ impl Chain {
 
     fn from_start(&self, x: &[f64], xv: &[f64]) -> (f64, f64) {
         self.start.iter().fold((0.0, 0.0), |(p, pv), &(s, w)| (p + w * x[s as usize], pv + w * xv[s as usize]))
+    }
+}
+
+/// Inverts the row-major `n`×`n` matrix `a` in place (Gauss–Jordan without pivoting, for
+/// diagonally dominant M-matrices).
+fn invert(a: &mut [f64], n: usize) {
+    let mut pivot_row = vec![0.0; n];
+    for k in 0..n {
+        let pivot = a[k * n + k];
+        let inv = 1.0 / pivot;
+        // Row k becomes row k / pivot, with column k holding 1 / pivot.
+        a[k * n + k] = 1.0;
+        for v in &mut a[k * n..(k + 1) * n] {
+            *v *= inv;
+        }
+        pivot_row.copy_from_slice(&a[k * n..(k + 1) * n]);
+        for i in 0..n {
+            if i == k {
+                continue;
+            }
+            let f = a[i * n + k];
+            if f == 0.0 {
+                continue;
+            }
+            a[i * n + k] = 0.0;
+            for (v, p) in a[i * n..(i + 1) * n].iter_mut().zip(&pivot_row) {
+                *v -= f * p;
+            }
+        }
     }
 }
