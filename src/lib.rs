@@ -164,20 +164,19 @@ impl Analyzer {
     /// what the page calls when funnel steps, mode, window or range change. Reuses the cached
     /// journeys, never re-reading files; errs when `config` changes how files are read.
     pub fn funnel(&mut self, config: Config) -> Result<report::funnel::FunnelReport, String> {
-        if self.set_config(config)? {
-            return Err("this configuration changes how files are read: load them again".into());
-        }
-        self.end_file();
-        let model = self.builder.model();
-        let config = &self.config;
-        let journeys = self.caches.journeys.get(model, config, &self.zone, || identity::resolve(model, config));
-        Ok(report::funnel::build(model, journeys, &config.funnel, &self.zone))
+        self.from_journeys(config, |model, journeys, config, zone| report::funnel::build(model, journeys, &config.funnel, zone))
     }
 
     /// Only the `attribution` section, under `config` (which becomes the configuration in
     /// force): what the page calls when the conversion, lookback or model settings change.
     /// Reuses the cached journeys and touches; errs when `config` changes how files are read.
     pub fn attribution(&mut self, config: Config) -> Result<report::attribution::AttributionReport, String> {
+        self.from_journeys(config, |model, journeys, config, _| report::attribution::build(model, journeys, &config.attribution, config.funnel.active_min_days))
+    }
+
+    /// One section computed from the cached per-person journeys under `config`, which becomes
+    /// the configuration in force.
+    fn from_journeys<T>(&mut self, config: Config, section: impl FnOnce(&model::Model, &mut journey::Journeys, &Config, &time::Zone) -> T) -> Result<T, String> {
         if self.set_config(config)? {
             return Err("this configuration changes how files are read: load them again".into());
         }
@@ -185,7 +184,7 @@ impl Analyzer {
         let model = self.builder.model();
         let config = &self.config;
         let journeys = self.caches.journeys.get(model, config, &self.zone, || identity::resolve(model, config));
-        Ok(report::attribution::build(model, journeys, &config.attribution, config.funnel.active_min_days))
+        Ok(section(model, journeys, config, &self.zone))
     }
 }
 

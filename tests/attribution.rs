@@ -6,36 +6,11 @@
 use qunlens::report::attribution::AttributionReport;
 use qunlens::{Analyzer, Config};
 
-const HEADER: &str = "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n";
-
-/// Epoch seconds of a local time in UTC+8 (`2024-01-02 10:00`).
-fn at(s: &str) -> i64 {
-    let (d, t) = s.split_once(' ').unwrap();
-    let d: Vec<i64> = d.split('-').map(|x| x.parse().unwrap()).collect();
-    let t: Vec<i64> = t.split(':').map(|x| x.parse().unwrap()).collect();
-    let (y, m) = if d[1] <= 2 { (d[0] - 1, d[1] + 9) } else { (d[0], d[1] - 3) };
-    let days = 365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d[2] - 1 - 719_468;
-    days * 86_400 + t[0] * 3600 + t[1] * 60 - 8 * 3600
-}
-
-/// A WeChatMsg (留痕) CSV: `(local time, sender wxid, nickname, text)`; sender "" = system,
-/// text `link:TITLE` = a link card.
-fn chat(rows: &[(&str, &str, &str, &str)]) -> String {
-    let mut csv = HEADER.to_string();
-    for (i, (time, wxid, nick, text)) in rows.iter().enumerate() {
-        let (kind, sub, text) = match text.strip_prefix("link:") {
-            Some(title) => (49, 5, title),
-            None if wxid.is_empty() => (10000, 0, *text),
-            None => (1, 0, *text),
-        };
-        let text = text.replace('"', "\"\"");
-        csv += &format!("{},1,{kind},{sub},0,{},,\"{text}\",{time}:00,{nick},{nick},{wxid}\n", i + 1, at(time));
-    }
-    csv
-}
+mod common;
+use common::wechatmsg_csv;
 
 fn files() -> Vec<(&'static str, String)> {
-    let a = chat(&[
+    let a = wechatmsg_csv(&[
         ("2024-01-01 09:00", "wxid_wang", "小王", "欢迎大家"),
         ("2024-01-02 10:00", "", "", "\"小王\"邀请\"阿甲\"加入了群聊"),
         ("2024-01-02 11:00", "wxid_a", "阿甲", "大家好"),
@@ -51,7 +26,7 @@ fn files() -> Vec<(&'static str, String)> {
         ("2024-01-11 09:00", "wxid_e", "阿戊", "收到"),
         ("2024-01-20 09:00", "wxid_li", "小李", "下周见"),
     ]);
-    let b = chat(&[
+    let b = wechatmsg_csv(&[
         ("2023-06-01 09:00", "", "", "\"小王\"邀请\"阿丁\"加入了群聊"),
         ("2023-06-01 09:30", "wxid_d", "阿丁", "大家好"),
         ("2024-01-10 10:00", "", "", "\"阿甲\"通过扫描\"小李\"分享的二维码加入群聊"),

@@ -3,8 +3,7 @@
 // touches over 800 keys, one in ten converting) and times every model on them.
 //   node attribution-bench.mjs [PERSONS] [MAX_TOUCHES] [KEYS] [--runs N]
 // The recompute of the whole section on loaded files: node funnel-bench.mjs FILE... --attribution
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { serve, launchChromium } from './server.mjs';
 
 const args = process.argv.slice(2);
 let runs = 3;
@@ -15,10 +14,7 @@ for (let i = 0; i < args.length; i++) {
 }
 const [persons = 1_000_000, maxTouches = 20, keys = 800] = sizes;
 const server = await serve();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-});
+const browser = await launchChromium();
 try {
   const page = await (await browser.newContext()).newPage();
   await page.goto(server.url + '/');

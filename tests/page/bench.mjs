@@ -4,8 +4,7 @@
 // Prints MB/s, messages/s, the time to the first progress message and the main thread's
 // longest stall while the worker ran.
 import { stat } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { serve, launchChromium } from './server.mjs';
 import { installStallProbe } from './probes.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -41,10 +40,7 @@ let bytes = 0;
 for (const f of files) bytes += (await stat(f)).size;
 
 const server = await serve();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-});
+const browser = await launchChromium();
 /** One floor measurement: a fresh worker reads the files and only splits them into records. */
 async function floorRun(browser, url, files) {
   const context = await browser.newContext();

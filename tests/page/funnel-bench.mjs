@@ -7,8 +7,7 @@
 // the touches; the later ones are a settings change in the Attribution tab).
 //   node funnel-bench.mjs FILE... [--runs N] [--attribution]
 //   (files: cargo run --release --example funnel_bench -- 1000000 --out /tmp/fb)
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { serve, launchChromium } from './server.mjs';
 
 const args = process.argv.slice(2);
 let runs = 3;
@@ -30,10 +29,7 @@ const CONFIGS = [
   { steps: ['joined', 'active', 'lead', 'sql', 'won'], from: '2024-02-01' },
 ];
 const server = await serve();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-});
+const browser = await launchChromium();
 try {
   const page = await (await browser.newContext()).newPage();
   await page.goto(server.url + '/');

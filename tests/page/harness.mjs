@@ -6,13 +6,11 @@ import { mkdir, access } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve, WWW } from './server.mjs';
+import { serve, launchChromium, WWW } from './server.mjs';
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.join(HERE, 'fixtures');
 export const SHOTS = path.join(HERE, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let server;
 let browser;
@@ -26,10 +24,7 @@ export function useBrowser({ root = WWW, prefix = '' } = {}) {
     });
     await mkdir(SHOTS, { recursive: true });
     server = await serve(root, prefix);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

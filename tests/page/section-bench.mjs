@@ -4,8 +4,7 @@
 // trip including the table and chart render.
 //   leaderboard: a rule value changes;  funnel: the conversion window changes (5 steps)
 //   node section-bench.mjs [--section leaderboard|funnel] FILE... [--runs N]
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { serve, launchChromium } from './server.mjs';
 
 const args = process.argv.slice(2);
 let runs = 10;
@@ -28,10 +27,7 @@ const SECTIONS = {
 };
 const s = SECTIONS[section];
 const server = await serve();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-});
+const browser = await launchChromium();
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });

@@ -1,5 +1,7 @@
-// A tiny static server for www/ (the page tests must not depend on python): right MIME types
+// A tiny static server for www/ and the Chromium launcher for page tests and benches (the page
+// tests must not depend on python): right MIME types
 // (application/wasm lets the browser compile while streaming), no directory escape, free port.
+import { chromium } from 'playwright-core';
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,6 +25,14 @@ const MIME = {
 
 /** Starts serving `root` on 127.0.0.1 at a free port, under the URL path `prefix` (e.g.
  *  `/apps/qunlens`, as an intranet host would); resolves to {url, close()}. */
+/** Headless Chromium (Debian's, or $CHROMIUM) with the flags every page test and bench uses. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+}
+
 export async function serve(root = WWW, prefix = '') {
   const server = http.createServer(async (req, res) => {
     try {

@@ -5,7 +5,7 @@
 // every string is set as text. Reusable by widgets: renderAttribution(container, report, opts).
 import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
-import { el } from './dom.js';
+import { el, field, select } from './dom.js';
 import { tableExport } from './table-export.js';
 import { chartBox } from './chart-box.js';
 import { settingsStore } from './store.js';
@@ -103,17 +103,6 @@ function request(container, report, opts) {
     container.dataset.workerMs = String(ms);
     container.dataset.recompute = String(id);
   }, (e) => opts.onError?.(e));
-}
-
-function field(label, control) {
-  return el('label', { class: 'lb-field' }, el('span', { text: label }), control);
-}
-
-function select(id, options, value, onchange) {
-  const s = el('select', { id, onchange: (e) => onchange(e.target.value) },
-    ...options.map(([v, label]) => el('option', { value: v, text: label })));
-  s.value = value ?? '';
-  return s;
 }
 
 function number(id, value, onchange, { min = 0, max = '', step = '1' } = {}) {

@@ -81,3 +81,16 @@ export function sortableTable(id, cols, rows, sort, rerender, rowId, collator) {
   return el('div', { class: 'table-wrap' },
     el('table', { id, class: 'data sortable' }, el('thead', {}, head), el('tbody', {}, ...body)));
 }
+
+/** A labelled settings control (`<label><span>label</span>control</label>`). */
+export function field(label, control) {
+  return el('label', { class: 'lb-field' }, el('span', { text: label }), control);
+}
+
+/** A `<select>` of `[value, label]` options calling `onchange(value)`. */
+export function select(id, options, value, onchange) {
+  const s = el('select', { id, onchange: (e) => onchange(e.target.value) },
+    ...options.map(([v, label]) => el('option', { value: v, text: label })));
+  s.value = value ?? '';
+  return s;
+}

@@ -6,7 +6,7 @@
 import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
-import { el } from './dom.js';
+import { el, field, select } from './dom.js';
 import { tableExport } from './table-export.js';
 import { chartBox } from './chart-box.js';
 import { settingsStore } from './store.js';
@@ -100,17 +100,6 @@ function request(container, report, opts, extra) {
     container.dataset.recompute = String(id);
     return section;
   }, (e) => opts.onError?.(e));
-}
-
-function field(label, control) {
-  return el('label', { class: 'lb-field' }, el('span', { text: label }), control);
-}
-
-function select(id, options, value, onchange) {
-  const s = el('select', { id, onchange: (e) => onchange(e.target.value) },
-    ...options.map(([v, label]) => el('option', { value: v, text: label })));
-  s.value = value ?? '';
-  return s;
 }
 
 function editor(f, report, change) {

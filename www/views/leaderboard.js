@@ -5,7 +5,7 @@
 import * as echarts from '../vendor/echarts.js';
 import { t, locale } from '../i18n.js';
 import { downloadTable } from '../export.js';
-import { el, maskContacts } from './dom.js';
+import { el, field, select, maskContacts } from './dom.js';
 import { tableExport } from './table-export.js';
 import { chartBox } from './chart-box.js';
 import { settingsStore } from './store.js';
@@ -79,17 +79,6 @@ function requestRerank(container, report, opts) {
     container.dataset.workerMs = String(ms);
     container.dataset.rerank = String(id);
   }, (e) => opts.onError?.(e));
-}
-
-function select(id, options, value, onchange) {
-  const s = el('select', { id, onchange: (e) => onchange(e.target.value) },
-    ...options.map(([v, label]) => el('option', { value: v, text: label })));
-  s.value = value ?? '';
-  return s;
-}
-
-function field(label, control) {
-  return el('label', { class: 'lb-field' }, el('span', { text: label }), control);
 }
 
 function windowControls(lb, report, rerank) {
