@@ -1,4 +1,4 @@
-// The single-file HTML report for a manager: the summary and the leaderboard, funnel, health,
+// The single-file HTML report for a manager: the summary and the leaderboard, funnel, attribution, health,
 // roles and activity views rendered as static tables, every chart inlined as a PNG data URL,
 // the page's stylesheet inlined — one file that opens offline by double-click and fetches
 // nothing (its own Content-Security-Policy forbids it). It shows what the page shows,
@@ -9,6 +9,7 @@ import { t, getLang, locale } from './i18n.js';
 import { el } from './views/dom.js';
 import { renderLeaderboard } from './views/leaderboard.js';
 import { renderFunnel } from './views/funnel.js';
+import { renderAttribution } from './views/attribution.js';
 import { renderHealth } from './views/health.js';
 import { renderRoles } from './views/roles.js';
 import { renderActivity } from './views/activity.js';
@@ -16,6 +17,7 @@ import { renderActivity } from './views/activity.js';
 const SECTIONS = [
   ['leaderboard', 'tab.leaderboard', renderLeaderboard],
   ['funnel', 'tab.funnel', renderFunnel],
+  ['attribution', 'tab.attribution', renderAttribution],
   ['health', 'tab.health', renderHealth],
   ['roles', 'tab.roles', renderRoles],
   ['activity', 'tab.activity', renderActivity],
@@ -48,7 +50,7 @@ export async function buildHtmlReport(report) {
       node.replaceWith(el('img', { class: 'chart-img', src, alt: '' }));
     }
     // Static: no controls, every folded part open.
-    for (const n of host.querySelectorAll('button, input, select, .controls, .lb-rules, .funnel-editor, label.lb-field')) n.remove();
+    for (const n of host.querySelectorAll('button, input, select, .controls, .lb-rules, .funnel-editor, .attr-pickers, label.lb-field')) n.remove();
     for (const d of host.querySelectorAll('details')) d.setAttribute('open', '');
     const fmt = (n) => Number(n).toLocaleString(locale());
     const summary = el('p', { class: 'muted', text: t('htmlReport.summary', {

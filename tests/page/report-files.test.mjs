@@ -39,6 +39,8 @@ test('report files: JSON and a single-file HTML report that opens offline', asyn
   assert.deepEqual(rows.map(([m, p]) => [m, num(p)]), report.leaderboard.entries.map((e) => [e.member, e.points]));
   const counts = await offline.$$eval('#report-funnel #funnel-table tbody [data-col="count"]', (tds) => tds.map((td) => td.textContent));
   assert.deepEqual(counts.map(num), report.funnel.steps.map((s) => s.count));
+  const sdrs = await offline.$$eval('#report-attribution #attr-sdr tbody tr', (trs) => trs.map((tr) => tr.dataset.sdr));
+  assert.deepEqual(sdrs, report.attribution.sdr.map((s) => s.sdr), 'the attribution SDR table is in the report');
   const images = await offline.$$eval('img.chart-img', (imgs) => imgs.map((i) => [i.src.slice(0, 22), i.naturalWidth]));
   assert.ok(images.length >= 4, `charts inlined: ${images.length}`);
   assert.ok(images.every(([src, w]) => src === 'data:image/png;base64,' && w > 0), 'every chart is an inline PNG');
