@@ -46,7 +46,10 @@ test('attribution: sample SDR table and model comparison equal the report; setti
   // The SDR dimension and revenue: also equal to the report.
   await page.locator('#attr-dimension').selectOption('sdr');
   await page.locator('#attr-metric').selectOption('revenue');
-  const sdrWant = a.comparison.filter((c) => c.dimension === 'sdr').map((c) => [c.key, index.map((i) => (c.revenue[i] == null ? '' : round2(c.revenue[i])))]);
+  const sdrIndex = (await headers(page)).map((m) => a.models.findIndex((x) => x.name === m));
+  assert.ok(sdrIndex.includes(a.models.findIndex((x) => x.name === 'sdr_rule')), 'the SDR rule shows for SDRs');
+  assert.ok(!index.includes(a.models.findIndex((x) => x.name === 'sdr_rule')), 'and not for groups');
+  const sdrWant = a.comparison.filter((c) => c.dimension === 'sdr').map((c) => [c.key, sdrIndex.map((i) => (c.revenue[i] == null ? '' : round2(c.revenue[i])))]);
   const sdrGot = (await comparison(page)).map(([k, v]) => [k, v.map((x) => (x === '' ? '' : num(x)))]);
   assert.deepEqual(sdrGot, sdrWant);
   // Hiding a model removes its column.

@@ -10,7 +10,7 @@ import { tableExport } from './table-export.js';
 import { chartBox } from './chart-box.js';
 import { settingsStore } from './store.js';
 import { recompute } from './recompute.js';
-import { stepLabel } from './funnel.js';
+import { stepLabel, channelLabel } from './funnel.js';
 
 const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'position_based', 'w_shaped', 'time_decay', 'markov', 'shapley', 'sdr_rule'];
 const DIMENSIONS = ['group', 'sdr', 'channel', 'content'];
@@ -149,8 +149,10 @@ function summary(a, dim) {
 
 /** Rows of the chosen dimension, with the shown models' numbers (index into `models`). */
 function comparisonRows(a, c) {
-  const index = c.shown.map((m) => a.models.findIndex((x) => x.name === m)).filter((i) => i >= 0);
   const rows = a.comparison.filter((r) => r.dimension === c.dimension);
+  // Models that do not cover this dimension (the SDR rule outside SDRs) are left out.
+  const index = c.shown.map((m) => a.models.findIndex((x) => x.name === m))
+    .filter((i) => i >= 0 && (!rows.length || rows.some((r) => r[c.metric][i] != null)));
   const values = (r) => index.map((i) => r[c.metric][i]);
   return { index, rows, values };
 }
@@ -164,7 +166,7 @@ function comparisonTable(a, c) {
       ...index.map((i) => el('th', { class: 'num', dataset: { model: a.models[i].name }, text: modelLabel(a.models[i].name) })),
       el('th', { class: 'num', text: t('attr.spread') }))),
     el('tbody', {}, ...rows.map((r) => el('tr', { dataset: { key: r.key } },
-      el('td', { text: r.label || r.key || t('attr.none') }),
+      el('td', { text: keyLabel(r, c.dimension) }),
       ...values(r).map((v) => el('td', { class: 'num', text: v == null ? '' : fmt(v, digits) })),
       el('td', { class: 'num', text: pct(r.spread) })))));
 }
@@ -192,16 +194,25 @@ function drawComparison(node, a, c) {
     legend: { top: 0, type: 'scroll' },
     grid: { left: 56, right: 16, top: 40, bottom: 72 },
     tooltip: { trigger: 'axis' },
-    xAxis: { type: 'category', data: top.map((r) => r.label || r.key || t('attr.none')), axisLabel: { rotate: 30, interval: 0, width: 120, overflow: 'truncate' } },
+    xAxis: { type: 'category', data: top.map((r) => keyLabel(r, c.dimension)), axisLabel: { rotate: 30, interval: 0, width: 120, overflow: 'truncate' } },
     yAxis: { type: 'value', name: t(`attr.metric.${c.metric}`) },
     series: index.map((i, k) => ({ type: 'bar', name: modelLabel(a.models[i].name), data: top.map((r) => values(r)[k] ?? 0) })),
   });
 }
 
+/** A credited key as shown: `(other)`, `(community)` and join channels translated. */
+function keyLabel(r, dimension) {
+  if (r.key === '(other)') return t('attr.other');
+  if (r.key === '(community)') return t('attr.community');
+  const label = r.label || r.key || t('attr.none');
+  return dimension === 'channel' ? channelLabel(label) : label;
+}
+
 function nodeLabel(n) {
   if (n.label === '(none)') return t('attr.none');
   if (n.label === '(other)') return t('attr.other');
-  return n.id.startsWith('stage:') ? stepLabel(n.label) : n.label;
+  if (n.id.startsWith('stage:')) return stepLabel(n.label);
+  return n.id.startsWith('channel:') ? channelLabel(n.label) : n.label;
 }
 
 function drawSankey(node, a) {

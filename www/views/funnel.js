@@ -216,7 +216,13 @@ function dropoff(f, opts, container, report) {
 function valueLabel(v) {
   if (v.key === '') return t('funnel.none');
   if (v.key === '(other)') return t('funnel.other');
-  return v.label || v.key;
+  return channelLabel(v.label || v.key);
+}
+
+/** How-they-joined channels (used when nothing better is known) in the page's language. */
+const JOIN_CHANNELS = { invite: 'join.invite', qr_code: 'join.qr_code', link: 'join.link', join: 'join.unknown' };
+export function channelLabel(name) {
+  return JOIN_CHANNELS[name] ? t(JOIN_CHANNELS[name]) : name;
 }
 
 function breakdown(f, rerender) {
