@@ -218,3 +218,18 @@ fn markov_matches_channel_attribution_within_one_percent() {
     assert_eq!(checked, p.keys.len());
     eprintln!("largest difference from ChannelAttribution: {:.3} % of {total} conversions", worst * 100.0);
 }
+
+#[test]
+fn markov_merges_keys_past_its_limit_and_splits_their_credit_by_touches() {
+    // 120 one-touch paths, each converting once and failing once: every key earns one
+    // conversion. Order 2 keeps 100 keys; the other 20 share one state and split its 20.
+    let mut p = Paths::default();
+    for i in 0..120 {
+        p.push_named(&[&format!("k{i:03}")], 1.0, 1.0, 10.0);
+    }
+    let m = markov::removal_effects(&p, 2, true);
+    assert_eq!(m.merged_keys, 20);
+    assert_all_close(&m.credit.conversions, &[1.0; 120], 1e-9);
+    assert_all_close(&m.credit.revenue, &[10.0; 120], 1e-9);
+    assert_eq!(markov::removal_effects(&p, 1, true).merged_keys, 0);
+}

@@ -121,6 +121,8 @@ export interface AttributionDimensionSummary {
   keys: number;
   markov_states: number;
   markov_p_conversion: number;
+  /** Keys past the Markov chain's limit (999 at order 1, 100 above) sharing one state; their credit is split by their touches on converting paths. */
+  markov_merged_keys: number;
 }
 
 export interface AttributionModelCredits {

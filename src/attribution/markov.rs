@@ -17,6 +17,10 @@
 //!   convert from it; `h_k = N(start, k) / N(k, k)`), so `P_-k = P - h_k x_k` for every k from
 //!   one inversion. Otherwise (higher orders remove several states per key) each removal is
 //!   solved by Gauss–Seidel to 1e-15 over the states that can reach a removed one.
+//! - **Many keys.** A chain keeps the most touched keys as their own states (999 at order 1,
+//!   [`HIGHER_ORDER_KEYS`] above); the rest share one `(other)` state, whose credit is split
+//!   among them in proportion to their touches on converting paths (revenue: value-weighted).
+//!   `merged_keys` says how many keys were merged.
 //! - **Normalisation.** Credited conversions are `RE_k / Σ RE × total conversions`. Revenue uses
 //!   the value-weighted chain: reaching conversion from state l is worth the mean value of the
 //!   conversions of paths ending in l; `RE^v_k` likewise, and revenue is
@@ -36,10 +40,12 @@ pub struct Markov {
     pub p_conversion: f64,
     /// Transient states of the chain.
     pub states: usize,
+    /// Keys beyond the chain's key limit, merged into one state (see the module docs).
+    pub merged_keys: usize,
 }
 
-/// Largest order-1 chain solved through its fundamental matrix (32 MB of f64 at 2,000).
-pub const DENSE_STATES: usize = 2000;
+/// Largest order-1 chain solved through its fundamental matrix (8 MB of f64, about a second in the browser at 1,000).
+pub const DENSE_STATES: usize = 1000;
 
 /// The chain's transient states with their outgoing probabilities.
 struct Chain {
@@ -62,8 +68,68 @@ struct Chain {
     into: Vec<u32>,
 }
 
+/// Keys kept as their own states by chains of order 2 and up.
+pub const HIGHER_ORDER_KEYS: usize = 100;
+
 /// Credits by removal effect over `paths`, with chain `order` (≥ 1).
 pub fn removal_effects(paths: &Paths, order: usize, with_nulls: bool) -> Markov {
+    let limit = if order <= 1 { DENSE_STATES - 1 } else { HIGHER_ORDER_KEYS };
+    if paths.keys.len() > limit {
+        merged(paths, order, with_nulls, limit)
+    } else {
+        exact(paths, order, with_nulls)
+    }
+}
+
+/// [`exact`] on paths whose keys past the `limit` most touched share one state; the shared
+/// state's credit split by their touches on converting paths.
+fn merged(paths: &Paths, order: usize, with_nulls: bool, limit: usize) -> Markov {
+    let keys = paths.keys.len();
+    let mut weight = vec![0.0; keys];
+    let mut converting = vec![0.0; keys];
+    let mut valued = vec![0.0; keys];
+    for i in 0..paths.len() {
+        let w = paths.conversions[i] + if with_nulls { paths.nulls[i] } else { 0.0 };
+        for &k in paths.path(i).0 {
+            weight[k as usize] += w;
+            converting[k as usize] += paths.conversions[i];
+            valued[k as usize] += paths.values[i];
+        }
+    }
+    let mut by_weight: Vec<usize> = (0..keys).collect();
+    by_weight.sort_by(|&a, &b| weight[b].total_cmp(&weight[a]).then(a.cmp(&b)));
+    let other = limit as u32;
+    let mut to = vec![other; keys];
+    let mut reduced = Paths::default();
+    for (new, &k) in by_weight.iter().take(limit).enumerate() {
+        to[k] = new as u32;
+        reduced.key_id(&paths.keys[k]);
+    }
+    reduced.key_id("\u{0}(other)");
+    let mut buf = Vec::new();
+    for i in 0..paths.len() {
+        let (ks, ts) = paths.path(i);
+        buf.clear();
+        buf.extend(ts.iter().zip(ks).map(|(&t, &k)| (t, to[k as usize])));
+        reduced.push(&buf, paths.conversions[i], paths.nulls[i], paths.values[i], paths.conversion_time[i], paths.milestones[i]);
+    }
+    let m = exact(&reduced, order, with_nulls);
+    let o = other as usize;
+    let (sum_c, sum_v): (f64, f64) = (0..keys).filter(|&k| to[k] == other).fold((0.0, 0.0), |(c, v), k| (c + converting[k], v + valued[k]));
+    let mut out = Markov { credit: Credit::zeros(keys), removal_effects: vec![0.0; keys], removal_effects_value: vec![0.0; keys], p_conversion: m.p_conversion, states: m.states, merged_keys: keys - limit };
+    for k in 0..keys {
+        let r = to[k] as usize;
+        let (c_share, v_share) = if r == o { (if sum_c > 0.0 { converting[k] / sum_c } else { 0.0 }, if sum_v > 0.0 { valued[k] / sum_v } else { 0.0 }) } else { (1.0, 1.0) };
+        out.credit.conversions[k] = m.credit.conversions[r] * c_share;
+        out.credit.revenue[k] = m.credit.revenue[r] * v_share;
+        out.removal_effects[k] = m.removal_effects[r];
+        out.removal_effects_value[k] = m.removal_effects_value[r];
+    }
+    out
+}
+
+/// The chain over every key of `paths`.
+fn exact(paths: &Paths, order: usize, with_nulls: bool) -> Markov {
     let keys = paths.keys.len();
     let (total_conversions, total_value) = converting_totals(paths);
     let Some(chain) = Chain::build(paths, order.max(1), with_nulls) else {
@@ -88,6 +154,7 @@ pub fn removal_effects(paths: &Paths, order: usize, with_nulls: bool) -> Markov 
             removal_effects_value: re_v,
             p_conversion: p,
             states: n,
+            merged_keys: 0,
         };
     }
 
@@ -137,6 +204,7 @@ pub fn removal_effects(paths: &Paths, order: usize, with_nulls: bool) -> Markov 
         removal_effects_value: re_v,
         p_conversion: p,
         states: n,
+        merged_keys: 0,
     }
 }
 

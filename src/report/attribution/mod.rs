@@ -123,6 +123,8 @@ pub struct DimensionSummary {
     pub keys: u64,
     pub markov_states: u64,
     pub markov_p_conversion: f64,
+    /// Keys past the Markov chain's key limit, sharing one state (see `crate::attribution::markov`).
+    pub markov_merged_keys: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -273,7 +275,7 @@ pub fn build(model: &Model, journeys: &mut Journeys, cfg: &AttributionConfig, ac
             removal_effect: round6(chain.removal_effects[k]),
             removal_effect_value: round6(chain.removal_effects_value[k]),
         }));
-        dimensions.push(DimensionSummary { dimension, markov_states: chain.states as u64, markov_p_conversion: round6(chain.p_conversion), ..summary });
+        dimensions.push(DimensionSummary { dimension, markov_states: chain.states as u64, markov_p_conversion: round6(chain.p_conversion), markov_merged_keys: chain.merged_keys as u64, ..summary });
     }
     removal_effects.sort_by(|a, b| {
         let d = |x: &RemovalEffect| DIMENSIONS.iter().position(|&n| n == x.dimension);
@@ -315,7 +317,7 @@ fn paths_of(dim: &touches::DimensionTouches, order: &[u32], converted: &[Convert
     let ids: Vec<u32> = dim.keys.iter().map(|k| paths.key_id(k)).collect();
     let lookback = cfg.lookback_days as i64 * 86_400;
     let max = cfg.max_touches.max(1) as usize;
-    let mut s = DimensionSummary { dimension: "", paths: 0, converting_paths: 0, null_paths: 0, unattributed_conversions: 0, touches: 0, keys: 0, markov_states: 0, markov_p_conversion: 0.0 };
+    let mut s = DimensionSummary { dimension: "", paths: 0, converting_paths: 0, null_paths: 0, unattributed_conversions: 0, touches: 0, keys: 0, markov_states: 0, markov_p_conversion: 0.0, markov_merged_keys: 0 };
     let mut buf: Vec<(i64, u32)> = Vec::new();
     let mut used = vec![false; ids.len()];
     for &p in order {
