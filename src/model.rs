@@ -701,7 +701,9 @@ impl ModelBuilder {
         let listed = std::mem::take(&mut self.pending_listed);
         for (group, person, name, time) in listed {
             let id = self.member_for(group, &person, name.as_deref(), time);
-            self.model.listed.push((group, id));
+            if id != SYSTEM {
+                self.model.listed.push((group, id));
+            }
         }
         let pending = std::mem::take(&mut self.pending_names);
         if !pending.names.is_empty() {
@@ -723,7 +725,11 @@ impl ModelBuilder {
         let added = !events.is_empty();
         for e in events {
             let member = self.resolve(e.group, &e.member, e.time);
-            let actor = e.actor.as_ref().map(|a| self.resolve(e.group, a, e.time));
+            // An event about "the system" names nobody (only a damaged partial model says so).
+            if member == SYSTEM {
+                continue;
+            }
+            let actor = e.actor.as_ref().map(|a| self.resolve(e.group, a, e.time)).filter(|&a| a != SYSTEM);
             self.model.memberships.push(Membership {
                 time: e.time,
                 group: e.group,
