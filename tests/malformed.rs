@@ -176,3 +176,21 @@ fn overlapping_exports_are_deduplicated_and_counted() {
     let g2 = b.report().groups.into_iter().find(|g| g.id == "wechat:20000@chatroom").unwrap();
     assert_eq!((g2.messages, g2.duplicates), (5, 2));
 }
+
+#[test]
+fn a_sheet_spanning_billions_of_cells_is_refused_without_building_it() {
+    // Two cells, A1 and XFD1048576: a dense grid between them would be 17 billion cells.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "姓名").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    a.add_file("stray.xlsx", &bytes);
+    a.add_file("20000@chatroom_0_1.csv", pywx_rows(&["1,1,1,0,0,1704067200,,你好,2024-01-01 08:00:00,,,wxid_a"]).as_bytes());
+    let r = a.report();
+    let stray = input(&r, "stray.xlsx");
+    assert_eq!(stray.error_code.as_deref(), Some("archive_limits"), "{:?}", stray.error);
+    assert!(stray.error.as_deref().unwrap().contains("spans more than"), "{:?}", stray.error);
+    assert_eq!(r.groups.len(), 1, "the other file still loads");
+}

@@ -21,6 +21,17 @@ pub(crate) const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0";
 /// Limits, as for zips: more cells than this is not an export a person made.
 const MAX_CELLS: usize = 50_000_000;
 
+/// Rows × columns from a sheet's first to its last cell, streamed without building the grid.
+fn xlsx_area<RS: std::io::Read + std::io::Seek>(x: &mut calamine::Xlsx<RS>, sheet: &str) -> Result<u64, calamine::XlsxError> {
+    let mut reader = x.worksheet_cells_reader(sheet)?;
+    let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    while let Some(cell) = reader.next_cell()? {
+        let (r, c) = cell.get_position();
+        (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
+    }
+    Ok(if r0 > r1 { 0 } else { (r1 - r0) as u64 * (c1 - c0) as u64 + (r1 - r0) as u64 + (c1 - c0) as u64 + 1 })
+}
+
 /// Is this zip an Excel workbook (by its entry names)?
 pub(crate) fn is_workbook_zip(names: &[String]) -> bool {
     names.iter().any(|n| n == "xl/workbook.xml")
@@ -34,6 +45,14 @@ pub(crate) fn sheets_as_csv(bytes: &[u8]) -> Result<Vec<(String, String)>, Archi
     let mut out = Vec::new();
     let mut cells = 0usize;
     for name in names {
+        if let Sheets::Xlsx(x) = &mut book {
+            // calamine makes a sheet one dense grid from its first to its last cell: a stray cell
+            // at row 1,000,000 / column XFD (or a mangled reference) would ask for billions.
+            let area = xlsx_area(x, &name).map_err(|e| fail("bad_workbook", format!("sheet \"{name}\" cannot be read: {e}")))?;
+            if area > MAX_CELLS as u64 {
+                return Err(fail("archive_limits", format!("sheet \"{name}\" spans more than {MAX_CELLS} cells")));
+            }
+        }
         let range = book
             .worksheet_range(&name)
             .map_err(|e| fail("bad_workbook", format!("sheet \"{name}\" cannot be read: {e}")))?;
