@@ -212,11 +212,13 @@ pub fn build(model: &Model, journeys: &mut Journeys, cfg: &AttributionConfig, ac
     if cfg.conversion.trim() == "question" {
         journeys.ensure_questions(model);
     }
-    if journeys.attribution.is_none() {
-        journeys.attribution = Some(Touches::build(model, journeys));
-    }
-    let j: &Journeys = journeys;
-    let Some(touches) = j.attribution.as_ref() else { unreachable!() };
+    let touches = journeys.attribution.take().unwrap_or_else(|| Touches::build(model, journeys));
+    let report = build_with(model, journeys, &touches, cfg, active_min_days);
+    journeys.attribution = Some(touches);
+    report
+}
+
+fn build_with(model: &Model, j: &Journeys, touches: &Touches, cfg: &AttributionConfig, active_min_days: u32) -> AttributionReport {
     let step = Step::parse(&cfg.conversion, j, active_min_days);
     let converted: Vec<Converted> = (0..j.persons.len()).map(|p| conversion_of(j, step, p)).collect();
     let lead = 0;
