@@ -142,20 +142,9 @@ fn exact(paths: &Paths, order: usize, with_nulls: bool) -> Markov {
     let all: Vec<u32> = chain.order.clone();
     chain.solve(&all, &killed, &mut x, &mut xv);
     let (p, pv) = chain.from_start(&x, &xv);
-    let share = |effects: &[f64], total: f64| -> Vec<f64> {
-        let sum: f64 = effects.iter().sum();
-        effects.iter().map(|e| if sum > 0.0 { e / sum * total } else { 0.0 }).collect()
-    };
     if order <= 1 && n <= DENSE_STATES {
         let (re, re_v) = chain.removal_by_hitting(p, pv, keys);
-        return Markov {
-            credit: Credit { conversions: share(&re, total_conversions), revenue: share(&re_v, total_value) },
-            removal_effects: re,
-            removal_effects_value: re_v,
-            p_conversion: p,
-            states: n,
-            merged_keys: 0,
-        };
+        return normalised(re, re_v, (total_conversions, total_value), p, n);
     }
 
     // States containing each key.
@@ -198,12 +187,21 @@ fn exact(paths: &Paths, order: usize, with_nulls: bool) -> Markov {
             xvk[s as usize] = xv[s as usize];
         }
     }
+    normalised(re, re_v, (total_conversions, total_value), p, n)
+}
+
+/// Credits `RE_k / Σ RE × total` (conversions, and revenue from the value effects).
+fn normalised(re: Vec<f64>, re_v: Vec<f64>, (conversions, value): (f64, f64), p: f64, states: usize) -> Markov {
+    let share = |effects: &[f64], total: f64| -> Vec<f64> {
+        let sum: f64 = effects.iter().sum();
+        effects.iter().map(|e| if sum > 0.0 { e / sum * total } else { 0.0 }).collect()
+    };
     Markov {
-        credit: Credit { conversions: share(&re, total_conversions), revenue: share(&re_v, total_value) },
+        credit: Credit { conversions: share(&re, conversions), revenue: share(&re_v, value) },
         removal_effects: re,
         removal_effects_value: re_v,
         p_conversion: p,
-        states: n,
+        states,
         merged_keys: 0,
     }
 }
