@@ -136,16 +136,16 @@ fn exact(paths: &Paths, order: usize, with_nulls: bool) -> Markov {
         return Markov { credit: Credit::zeros(keys), removal_effects: vec![0.0; keys], removal_effects_value: vec![0.0; keys], ..Default::default() };
     };
     let n = chain.conv.len();
+    if order <= 1 && n <= DENSE_STATES {
+        let (re, re_v, p) = chain.removal_by_hitting(keys);
+        return normalised(re, re_v, (total_conversions, total_value), p, n);
+    }
     let mut x = vec![0.0; n];
     let mut xv = vec![0.0; n];
     let killed = vec![false; n];
     let all: Vec<u32> = chain.order.clone();
     chain.solve(&all, &killed, &mut x, &mut xv);
     let (p, pv) = chain.from_start(&x, &xv);
-    if order <= 1 && n <= DENSE_STATES {
-        let (re, re_v) = chain.removal_by_hitting(p, pv, keys);
-        return normalised(re, re_v, (total_conversions, total_value), p, n);
-    }
 
     // States containing each key.
     let mut states_of: Vec<Vec<u32>> = vec![Vec::new(); keys];
@@ -347,7 +347,8 @@ impl Chain {
     }
 
     /// Order 1 (state = key): every key's removal effect from the fundamental matrix.
-    fn removal_by_hitting(&self, p: f64, pv: f64, keys: usize) -> (Vec<f64>, Vec<f64>) {
+    /// Returns the removal effects, their value versions and P(conversion).
+    fn removal_by_hitting(&self, keys: usize) -> (Vec<f64>, Vec<f64>, f64) {
         let n = self.conv.len();
         // A = I - Q, inverted in place by Gauss-Jordan (A is a nonsingular M-matrix: every state
         // reaches absorption, so no pivoting is needed).
@@ -372,6 +373,7 @@ impl Chain {
                 *v += w * m;
             }
         }
+        let (p, pv) = self.from_start(&x, &xv);
         let mut re = vec![0.0; keys];
         let mut re_v = vec![0.0; keys];
         for k in 0..n.min(keys) {
@@ -383,7 +385,7 @@ impl Chain {
             re[k] = if p > 0.0 { (hit * x[k] / p).clamp(0.0, 1.0) } else { 0.0 };
             re_v[k] = if pv > 0.0 { (hit * xv[k] / pv).clamp(0.0, 1.0) } else { 0.0 };
         }
-        (re, re_v)
+        (re, re_v, p)
     }
 
     fn keys_of(&self, s: usize) -> &[u32] {
