@@ -433,7 +433,7 @@ impl Journeys {
                     continue;
                 }
                 let Some(p) = person_of.get(msgs.sender[i] as usize).copied().flatten() else { continue };
-                if crate::text::is_question(msgs.text(i)) {
+                if msgs.is_question(i) {
                     pairs.push((p, msgs.time[i]));
                 }
             }

@@ -209,6 +209,9 @@ pub struct Messages {
     pub group: Vec<GroupId>,
     pub sender: Vec<MemberId>,
     pub kind: Vec<MessageKind>,
+    /// Text classifications made once when the message is read ([`text_flag`] bits), so
+    /// every report shares them and parallel readers do that work in parallel.
+    pub flags: Vec<u8>,
     /// Where the text is in `text_arena` (read it with [`Messages::text`]).
     pub text_span: Vec<(u32, u32)>,
     pub text_arena: TextArena,
@@ -217,7 +220,27 @@ pub struct Messages {
     pub mentions: HashMap<u32, Vec<String>>,
 }
 
+/// Bits of [`Messages::flags`].
+pub mod text_flag {
+    /// A text message [`crate::text::is_question`] accepts.
+    pub const QUESTION: u8 = 1;
+
+    /// The flags of a message of `kind` with `text`.
+    pub fn of(kind: super::MessageKind, text: &str) -> u8 {
+        if kind == super::MessageKind::Text && crate::text::is_question(text) {
+            QUESTION
+        } else {
+            0
+        }
+    }
+}
+
 impl Messages {
+    /// Is message `i` a question (a text message [`crate::text::is_question`] accepts)?
+    pub fn is_question(&self, i: usize) -> bool {
+        self.flags.get(i).is_some_and(|f| f & text_flag::QUESTION != 0)
+    }
+
     /// Number of messages.
     pub fn len(&self) -> usize {
         self.time.len()
@@ -543,6 +566,7 @@ impl ModelBuilder {
         m.group.push(msg.group);
         m.sender.push(sender);
         m.kind.push(msg.kind);
+        m.flags.push(text_flag::of(msg.kind, msg.text));
         let span = m.text_arena.push(msg.text);
         m.text_span.push(span);
         if let Some(q) = msg.quote {

@@ -80,9 +80,47 @@ pub fn is_question(text: &str) -> bool {
     if EN_EXCLAMATIONS.iter().any(|e| starts(e)) {
         return false;
     }
-    let first = t.split(|c: char| !c.is_alphanumeric() && c != '\'').find(|w| !w.is_empty()).unwrap_or("");
-    let opens = EN_QUESTION_STARTS.iter().any(|w| w.eq_ignore_ascii_case(first));
-    (opens && t.split_whitespace().nth(2).is_some()) || matchers().en_phrases.is_match(t)
+    let opens = first_ascii_word(t).is_some_and(|first| EN_QUESTION_STARTS.iter().any(|w| w.eq_ignore_ascii_case(first)));
+    (opens && t.split_whitespace().nth(2).is_some()) || (has_ascii_letter(t) && matchers().en_phrases.is_match(t))
+}
+
+/// Can `t` hold an English phrase at all? (Most Chinese messages have no ASCII letter.)
+fn has_ascii_letter(t: &str) -> bool {
+    t.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// The first word (a run of letters, digits and apostrophes) when it is plain ASCII; `None`
+/// when it is not (a Chinese text's first "word" is often the whole text: no need to walk it).
+fn first_ascii_word(t: &str) -> Option<&str> {
+    let start = t.find(|c: char| is_word_char(c) || c == '\'')?;
+    let rest = &t[start..];
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '\'')).unwrap_or(rest.len());
+    let next = rest[end..].chars().next();
+    // The word goes on with a non-ASCII letter: not an English word.
+    if next.is_some_and(|c| !c.is_ascii() && is_word_char(c)) {
+        return None;
+    }
+    Some(&rest[..end])
+}
+
+/// `c.is_alphanumeric()` with the common cases first: ASCII and the CJK Unified Ideographs
+/// (most of a Chinese chat) are answered without the Unicode table search, which dominated
+/// the per-message text passes of multi-million-message imports.
+///
+/// ```
+/// use qunlens::text::is_word_char;
+/// assert!(is_word_char('群') && is_word_char('a') && is_word_char('7') && is_word_char('é'));
+/// assert!(!is_word_char('，') && !is_word_char(' ') && !is_word_char('😊'));
+/// ```
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        true
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// The word lists compiled once into multi-pattern matchers (one pass over the text instead
@@ -99,6 +137,8 @@ fn matchers() -> &'static Matchers {
         let build = |words: &[&str], nocase: bool| {
             aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(nocase)
+                // A few dozen short words: a full DFA is small and the fastest to run.
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(words)
                 .unwrap_or_else(|_| unreachable!("fixed word lists compile")) // ok: constant input
         };
@@ -124,7 +164,7 @@ fn has_zh_question_word(t: &str) -> bool {
 
 /// The text without trailing punctuation, spaces or emoji.
 fn trim_end_marks(t: &str) -> &str {
-    t.trim_end_matches(|c: char| !c.is_alphanumeric())
+    t.trim_end_matches(|c: char| !is_word_char(c))
 }
 
 /// 了没 / 的没 at the end ("到了没").
@@ -199,13 +239,45 @@ pub fn is_checkin(text: &str) -> bool {
 /// assert_eq!(dedupe_key("Hello， World！！"), dedupe_key("hello world"));
 /// ```
 pub fn dedupe_key(text: &str) -> String {
-    text.chars().map(fold_width).filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    let mut key = String::new();
+    push_dedupe_key(text, &mut key);
+    key
+}
+
+/// Appends [`dedupe_key`]`(text)` to `key` and returns [`meaningful_len`]`(text)`: both in one
+/// pass and without allocating, for loops over every message (the caller reuses `key`).
+///
+/// ```
+/// let mut key = String::new();
+/// assert_eq!(qunlens::text::push_dedupe_key("Ｈi，群友！", &mut key), 4);
+/// assert_eq!(key, "hi群友");
+/// ```
+pub fn push_dedupe_key(text: &str, key: &mut String) -> usize {
+    let mut meaningful = 0;
+    for c in text.chars() {
+        if is_word_char(c) {
+            meaningful += 1;
+        }
+        let c = fold_width(c);
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                key.push(c.to_ascii_lowercase());
+            }
+        } else if is_word_char(c) {
+            if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                key.push(c);
+            } else {
+                key.extend(c.to_lowercase());
+            }
+        }
+    }
+    meaningful
 }
 
 /// Number of meaningful characters (letters, digits, CJK; no whitespace, punctuation, emoji):
 /// what "minimum length" rules count.
 pub fn meaningful_len(text: &str) -> usize {
-    text.chars().filter(|c| c.is_alphanumeric()).count()
+    text.chars().filter(|&c| is_word_char(c)).count()
 }
 
 /// Full-width ASCII forms (Ｈ, １, ！) to their ASCII equivalents; the ideographic space to ' '.
@@ -220,7 +292,7 @@ pub fn fold_width(c: char) -> char {
 fn ends_with_particle(t: &str) -> bool {
     t.chars()
         .rev()
-        .find(|c| c.is_alphanumeric())
+        .find(|&c| is_word_char(c))
         .is_some_and(|c| ZH_FINAL_PARTICLES.contains(&c))
 }
 

@@ -141,6 +141,7 @@ impl ModelBuilder {
             out.group.push(group(m.group[i]));
             out.sender.push(sender(m.sender[i]));
             out.kind.push(m.kind[i]);
+            out.flags.push(m.flags[i]);
             let moved = out.text_arena.push(m.text(i));
             out.text_span.push(moved);
         }
@@ -211,7 +212,7 @@ impl Partial {
         let m = &self.messages;
         let n = m.time.len();
         let bad = |what: &str| Err(format!("partial model: {what}"));
-        if [m.group.len(), m.sender.len(), m.kind.len(), m.text_span.len()].iter().any(|&l| l != n) {
+        if [m.group.len(), m.sender.len(), m.kind.len(), m.flags.len(), m.text_span.len()].iter().any(|&l| l != n) {
             return bad("message columns differ in length");
         }
         let groups = self.groups.len() as u32;
@@ -243,3 +244,4 @@ impl Partial {
         if ok { Ok(()) } else { bad("a group or member reference is out of range") }
     }
 }
+

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use super::series::{month_of, week_of, WeekMembership, WeekMessages};
 use super::HealthConfig;
-use crate::model::{GroupId, HashMap, MemberId, MembershipKind, MessageKind, Model, SYSTEM};
+use crate::model::{GroupId, HashMap, MemberId, MembershipKind, Model, SYSTEM};
 use crate::report::roles::{time_order, Resolver};
 use crate::time::Zone;
 
@@ -262,7 +262,7 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
                 }
             }
         }
-        if kind == MessageKind::Text && !staff_sender && crate::text::is_question(text) {
+        if !staff_sender && model.messages.is_question(i) {
             let q = questions.len() as u32;
             questions.push(Question { message: i as u32, time: t, asker: s, answered: false });
             a.questions += 1;

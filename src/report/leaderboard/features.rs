@@ -13,7 +13,7 @@ use crate::model::HashMap;
 type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 use crate::model::{MemberId, MessageKind, Model, PersonRef, SYSTEM};
-use crate::text::{dedupe_key, is_checkin, is_question, meaningful_len};
+use crate::text::{is_checkin, push_dedupe_key};
 use crate::time::Zone;
 
 /// Event flags (bits of [`Features::flags`]).
@@ -94,16 +94,23 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
     let group_rank = ranks(model.groups.iter().map(super::super::group_id).collect());
     let member_rank = ranks(ids.clone());
     let rank_of = |s: MemberId| member_rank.get(s as usize).copied().unwrap_or(u32::MAX);
-    let mut order: Vec<u32> = (0..msgs.len() as u32)
-        .filter(|&i| msgs.sender[i as usize] != SYSTEM && msgs.kind[i as usize].is_member_activity())
+    // Canonical order: group id, time, member id, then text — never load order. Sorted by a
+    // packed key first (integer compares), then runs with equal keys by text.
+    let mut keyed: Vec<(u128, u32)> = (0..msgs.len())
+        .filter(|&i| msgs.sender[i] != SYSTEM && msgs.kind[i].is_member_activity())
+        .map(|i| (group_time_member(group_rank[msgs.group[i] as usize], msgs.time[i], rank_of(msgs.sender[i])), i as u32))
         .collect();
-    // Canonical order: group id, time, member id, then text — never load order.
-    order.sort_unstable_by(|&a, &b| {
-        let (a, b) = (a as usize, b as usize);
-        (group_rank[msgs.group[a] as usize], msgs.time[a], rank_of(msgs.sender[a]))
-            .cmp(&(group_rank[msgs.group[b] as usize], msgs.time[b], rank_of(msgs.sender[b])))
-            .then_with(|| msgs.text(a).cmp(msgs.text(b)))
-    });
+    keyed.sort_unstable();
+    let mut order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
+    let mut start = 0;
+    while start < keyed.len() {
+        let end = start + keyed[start..].iter().take_while(|k| k.0 == keyed[start].0).count();
+        if end - start > 1 {
+            order[start..end].sort_by(|&a, &b| msgs.text(a as usize).cmp(msgs.text(b as usize)));
+        }
+        start = end;
+    }
+    drop(keyed);
     let lookup = Lookup::new(model);
     let mut rows: Vec<Row> = Vec::with_capacity(order.len() + order.len() / 8);
     let mut seen_in_group: HashSet<(u32, u64)> = HashSet::default();
@@ -117,6 +124,8 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
     let (mut group, mut last_time, mut conv) = (u32::MAX, i64::MIN, 0u32);
     // First message time per (group, member), for the invite bonus.
     let mut spoke: HashMap<(u32, MemberId), (i64, i64)> = HashMap::default();
+    // The dedupe key of the message at hand (one buffer for all).
+    let mut key = String::new();
     for (seq, &i) in order.iter().enumerate() {
         let i = i as usize;
         let (g, t, s, kind) = (msgs.group[i], msgs.time[i], msgs.sender[i], msgs.kind[i]);
@@ -140,7 +149,8 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
             MessageKind::RedPacket => flags |= flag::RED_PACKET,
             _ => {}
         }
-        let key = dedupe_key(text);
+        key.clear();
+        let meaningful = push_dedupe_key(text, &mut key);
         if !key.is_empty() {
             let h = hash(&key);
             let in_group = !seen_in_group.insert((g, h));
@@ -175,12 +185,12 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
         if answers {
             flags |= flag::ANSWER;
         }
-        if kind == MessageKind::Text && is_question(text) {
+        if msgs.is_question(i) {
             flags |= flag::QUESTION;
             open.push_back((t, s, i));
             unfollowed.push((t, s));
         }
-        let len = meaningful_len(text).min(u16::MAX as usize) as u16;
+        let len = meaningful.min(u16::MAX as usize) as u16;
         rows.push(Row { time: t, group: g, seq: seq as u32, member: s, conv, len, flags });
         if let Some(q) = quoted_member.filter(|&q| q != s) {
             rows.push(Row { time: t, group: g, seq: seq as u32, member: q, conv, len: 0, flags: flag::REPLIED });
@@ -218,7 +228,7 @@ fn invites(model: &Model, spoke: &HashMap<(u32, MemberId), (i64, i64)>, rows: &m
 /// Sorts the rows canonically and lays them out as columns.
 fn finish(mut rows: Vec<Row>, group_rank: &[u32], zone: &Zone) -> Features {
     let rank = |g: u32| group_rank.get(g as usize).copied().unwrap_or(u32::MAX);
-    rows.sort_unstable_by_key(|r| (r.time, rank(r.group), r.seq, r.flags, r.member));
+    rows.sort_unstable_by_key(|r| (time_group_seq(r.time, rank(r.group), r.seq), (r.flags as u64) << 32 | r.member as u64));
     let mut f = Features::default();
     let mut slots: HashMap<(u32, u32), u32> = HashMap::default();
     let mut day_cache = (i64::MIN, 0i32);
@@ -241,6 +251,21 @@ fn finish(mut rows: Vec<Row>, group_rank: &[u32], zone: &Zone) -> Features {
     }
     f.slots = slots.len();
     f
+}
+
+/// `(group, time, member)` as one integer that sorts like the tuple.
+fn group_time_member(group: u32, time: i64, member: u32) -> u128 {
+    (group as u128) << 96 | (biased(time) as u128) << 32 | member as u128
+}
+
+/// `(time, group, seq)` as one integer that sorts like the tuple.
+fn time_group_seq(time: i64, group: u32, seq: u32) -> u128 {
+    (biased(time) as u128) << 64 | (group as u128) << 32 | seq as u128
+}
+
+/// A time as an unsigned integer in the same order.
+fn biased(time: i64) -> u64 {
+    time as u64 ^ (1 << 63)
 }
 
 /// `ranks[i]` = position of `keys[i]` in sorted order.
