@@ -8,7 +8,7 @@
 use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 
 /// The encoding a file was read in, as shown to the user.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TextEncoding {
     #[serde(rename = "utf-8")]
     Utf8,

@@ -25,6 +25,7 @@ pub mod identity;
 pub mod ingest;
 pub mod journey;
 pub mod model;
+pub mod parallel;
 pub mod report;
 pub mod sample;
 pub mod text;
@@ -34,6 +35,7 @@ pub mod time;
 pub mod wasm;
 
 pub use config::Config;
+pub use ingest::pieces::{Continuation, PieceOutcome, PieceReader};
 
 use ingest::FileIngest;
 use report::InputReport;
@@ -112,6 +114,123 @@ impl Analyzer {
             let outcome = f.finish(&mut self.builder, &mut self.zone);
             self.inputs.push(InputReport::from(&outcome));
         }
+    }
+
+    /// Starts reading the rest of the open file in parallel pieces (see [`ingest::pieces`]):
+    /// this analyzer reads on up to the first record boundary at or after byte `to` (push
+    /// until [`Analyzer::wants_more`] is false), [`PieceReader`]s read the later ranges, and
+    /// [`Analyzer::absorb_piece`] takes them back in order. `None` when the file cannot be
+    /// continued elsewhere (format, encoding, or nothing yet tells the exporter's id): then
+    /// read on as usual.
+    ///
+    /// ```
+    /// use qunlens::{Analyzer, Config, PieceReader};
+    ///
+    /// let mut csv = String::from("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n");
+    /// for i in 0..3000 {
+    ///     let (me, who) = if i % 3 == 0 { (1, "wxid_me") } else { (0, "wxid_a") };
+    ///     csv += &format!("{i},1,1,0,{me},{},2,第{i}条,,A,A,{who}\n", 1_700_000_000 + i * 60);
+    /// }
+    /// let bytes = csv.as_bytes();
+    /// let whole = qunlens::analyze(&[("群_utf8.csv", bytes)], Config::default()).unwrap();
+    ///
+    /// let mut lead = Analyzer::new(Config::default()).unwrap();
+    /// lead.begin_file("群_utf8.csv");
+    /// lead.push(&bytes[..70_000]); // enough to tell the format (64 KiB) and the exporter
+    /// let half = bytes.len() as u64 / 2;
+    /// let continuation = lead.continuation(half).expect("a WeChatMsg CSV can be continued");
+    /// lead.push(&bytes[70_000..]); // the lead stops by itself at its boundary
+    /// assert!(!lead.wants_more());
+    /// let mut piece = PieceReader::new(&continuation, "Asia/Shanghai", half, bytes.len() as u64).unwrap();
+    /// piece.push(&bytes[PieceReader::first_byte(half) as usize..]);
+    /// assert!(lead.absorb_piece(piece.finish()));
+    /// assert_eq!(lead.resume_offset(), None); // nothing left to read
+    /// assert_eq!(lead.report().to_json(), whole.to_json());
+    /// ```
+    pub fn continuation(&mut self, to: u64) -> Option<ingest::pieces::Continuation> {
+        self.current.as_mut()?.continuation(to)
+    }
+
+    /// False once the open file's own range (see [`Analyzer::continuation`]) is read.
+    pub fn wants_more(&self) -> bool {
+        self.current.as_ref().is_some_and(FileIngest::wants_more)
+    }
+
+    /// Takes back the next piece of the open file. False when it was refused (it does not
+    /// start where the previous range ended, it ended inside a record, or it would pass a
+    /// `limits` cap): every later piece is refused too, and the caller reads the file on from
+    /// [`Analyzer::resume_offset`] itself. The result is the same either way.
+    pub fn absorb_piece(&mut self, piece: PieceOutcome) -> bool {
+        let Some(f) = self.current.as_mut() else { return false };
+        self.caches.clear();
+        let (limits, builder) = (&self.config.limits, &self.builder);
+        let (bytes, messages, members) = (f.bytes_read(), builder.message_count(), builder.member_count());
+        let fits = |p: &PieceOutcome| limits.reached(bytes + p.bytes_read(), messages + p.message_count(), members + p.member_count()).is_none();
+        f.absorb_piece(piece, &mut self.builder, &mut self.zone, fits)
+    }
+
+    /// After the pieces: the byte offset from which the caller must push the rest of the open
+    /// file itself, or `None` when it is complete. Ends reading in pieces.
+    pub fn resume_offset(&mut self) -> Option<u64> {
+        self.current.as_mut()?.resume_offset(&mut self.builder, &mut self.zone)
+    }
+
+    /// Reads a whole file with `readers` threads besides this one (native builds; the page
+    /// does the same with workers): the start here until [`Analyzer::continuation`] is
+    /// possible, then the rest cut into equal ranges read side by side and taken back in
+    /// order. Files that cannot be read in pieces are read here alone. The report is the one
+    /// [`Analyzer::add_file`] gives. `read_from(offset, sink)` must feed the file's bytes from
+    /// `offset` on to `sink` until it returns false or the file ends.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn add_file_in_pieces<R>(&mut self, name: &str, size: u64, readers: usize, read_from: R) -> Result<(), String>
+    where
+        R: Fn(u64, &mut dyn FnMut(&[u8]) -> bool) -> Result<(), String> + Sync,
+    {
+        let timezone = self.config.timezone.clone();
+        self.begin_file(name);
+        let outcomes = std::thread::scope(|scope| -> Result<Vec<PieceOutcome>, String> {
+            let mut handles = Vec::new();
+            let mut read = 0u64;
+            let read_from = &read_from;
+            let timezone = &timezone;
+            read_from(0, &mut |chunk| {
+                self.push(chunk);
+                read += chunk.len() as u64;
+                // Worth it while most of the file is still ahead.
+                if readers > 0 && handles.is_empty() && read < size / 2 {
+                    let cuts = ingest::pieces::cuts(read, size, readers + 1);
+                    if let Some(continuation) = self.continuation(cuts[0]) {
+                        for (i, &from) in cuts.iter().enumerate() {
+                            let to = cuts.get(i + 1).copied().unwrap_or(size);
+                            let continuation = continuation.clone();
+                            handles.push(scope.spawn(move || -> Result<PieceOutcome, String> {
+                                let mut piece = PieceReader::new(&continuation, timezone, from, to)?;
+                                read_from(PieceReader::first_byte(from), &mut |chunk| {
+                                    piece.push(chunk);
+                                    piece.wants_more()
+                                })?;
+                                Ok(piece.finish())
+                            }));
+                        }
+                    }
+                }
+                self.wants_more()
+            })?;
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        })?;
+        for piece in outcomes {
+            if !self.absorb_piece(piece) {
+                break;
+            }
+        }
+        if let Some(at) = self.resume_offset() {
+            read_from(at, &mut |chunk| {
+                self.push(chunk);
+                true
+            })?;
+        }
+        self.end_file();
+        Ok(())
     }
 
     /// Messages loaded so far.

@@ -322,6 +322,9 @@ pub struct ModelBuilder {
     dedup: dedup::Dedup,
     /// Messages of the current file dropped for an implausible time: count, earliest and latest.
     implausible: (u64, Option<(i64, i64)>),
+    /// Group renames in reading order, so a later piece of the same file renames as reading
+    /// it in one go would ([`ModelBuilder::absorb_piece`]).
+    renames: Vec<(GroupId, String)>,
 }
 
 /// Message times qunlens accepts: 1990-01-01 up to (not including) 2100-01-01 UTC. Outside it a
@@ -409,6 +412,7 @@ impl ModelBuilder {
         if let Some(g) = self.model.groups.get_mut(group as usize) {
             if !name.is_empty() {
                 g.name = name.to_string();
+                self.renames.push((group, g.name.clone()));
             }
         }
     }
@@ -602,6 +606,16 @@ impl ModelBuilder {
     /// [`PLAUSIBLE_TIMES`]): how many, the earliest and the latest. Resets the count.
     pub fn take_implausible(&mut self) -> (u64, Option<(i64, i64)>) {
         std::mem::take(&mut self.implausible)
+    }
+
+    /// Adds what a piece of the current file read elsewhere dropped for an implausible time
+    /// (see [`ModelBuilder::take_implausible`]).
+    pub fn add_implausible(&mut self, (n, range): (u64, Option<(i64, i64)>)) {
+        let (count, seen) = &mut self.implausible;
+        *count += n;
+        if let Some((lo, hi)) = range {
+            *seen = Some(seen.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+        }
     }
 
     /// Adds a system (grey tip) message: sender [`PersonRef::System`], kind `System`.

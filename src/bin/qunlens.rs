@@ -67,10 +67,17 @@ fn analyze(args: &[String]) -> Result<(), String> {
         return Err(format!("no input files\n{USAGE}"));
     }
     let mut analyzer = Analyzer::new(config)?;
+    // One large file is read by every core (the rest of the machine would idle otherwise).
+    let readers = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).min(7);
     for path in &paths {
-        analyzer.begin_file(&path.to_string_lossy());
-        read_chunks(path, |chunk| analyzer.push(chunk))?;
-        analyzer.end_file();
+        let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+        if readers > 0 && size >= PIECES_MIN_BYTES {
+            analyzer.add_file_in_pieces(&path.to_string_lossy(), size, readers, |offset, sink| read_from(path, offset, sink))?;
+        } else {
+            analyzer.begin_file(&path.to_string_lossy());
+            read_chunks(path, |chunk| analyzer.push(chunk))?;
+            analyzer.end_file();
+        }
     }
     let report = analyzer.report();
     for input in &report.inputs {
@@ -92,18 +99,30 @@ fn analyze(args: &[String]) -> Result<(), String> {
     writeln!(out, "{json}").map_err(|e| e.to_string())
 }
 
-/// Reads `path` in 1 MiB chunks (memory holds one chunk, never the file).
-fn read_chunks(path: &Path, mut on_chunk: impl FnMut(&[u8])) -> Result<(), String> {
+/// Files at least this large are read in parallel pieces.
+const PIECES_MIN_BYTES: u64 = 32 << 20;
+
+/// Feeds `path` from byte `offset` on to `sink` in 1 MiB chunks until it returns false.
+fn read_from(path: &Path, offset: u64, sink: &mut dyn FnMut(&[u8]) -> bool) -> Result<(), String> {
+    use std::io::{Seek, SeekFrom};
     let name = path.to_string_lossy();
     let mut file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+    file.seek(SeekFrom::Start(offset)).map_err(|e| format!("{name}: {e}"))?;
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = file.read(&mut buf).map_err(|e| format!("{name}: {e}"))?;
-        if n == 0 {
+        if n == 0 || !sink(&buf[..n]) {
             return Ok(());
         }
-        on_chunk(&buf[..n]);
     }
+}
+
+/// Reads `path` in 1 MiB chunks (memory holds one chunk, never the file).
+fn read_chunks(path: &Path, mut on_chunk: impl FnMut(&[u8])) -> Result<(), String> {
+    read_from(path, 0, &mut |chunk| {
+        on_chunk(chunk);
+        true
+    })
 }
 
 /// The benchmark floor: the same reading and decoding, split into CSV records (`.csv`) or

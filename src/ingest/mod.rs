@@ -9,6 +9,7 @@
 
 mod archive;
 pub mod business;
+pub mod pieces;
 mod slack;
 mod split;
 pub mod workbook;
@@ -45,7 +46,7 @@ const SNIFF_BYTES: usize = 64 * 1024;
 const SNIFF_BYTES_MAX: usize = 1024 * 1024;
 
 /// The export formats qunlens reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// WeChatMsg / MemoTrace (留痕) CSV, every generation, per chat or "export all".
     #[serde(rename = "wechatmsg-csv")]
@@ -205,6 +206,22 @@ pub struct FileStats {
 pub trait FormatParser {
     fn feed(&mut self, text: &str, cx: &mut Context<'_>);
     fn finish(&mut self, cx: &mut Context<'_>);
+
+    /// After text ending with a line break: handles every complete record still held back and
+    /// returns the newlines read so far when the parser stands between records (`None` inside
+    /// one, or for formats that cannot be read in pieces). See [`pieces`].
+    fn at_boundary(&mut self, _cx: &mut Context<'_>) -> Option<u64> {
+        None
+    }
+
+    /// What a reader continuing the file from a record boundary needs; `None` when this
+    /// format (or this file, so far) cannot be continued elsewhere. See [`pieces`].
+    fn seed(&self) -> Option<pieces::ParserSeed> {
+        None
+    }
+
+    /// Counts `lines` more lines read (by piece readers) before the next text.
+    fn skip_lines(&mut self, _lines: u64) {}
 }
 
 /// A parser for formats that are read as one document (JSON without line structure): it
@@ -345,6 +362,9 @@ pub struct FileIngest {
     text: String,
     /// The user's mappings for CSVs no known format matches.
     column_maps: Vec<mapped_csv::ColumnMap>,
+    /// Reading in pieces: the byte range this reader parses, and the lead's bookkeeping.
+    window: Option<pieces::Window>,
+    lead: Option<pieces::Lead>,
 }
 
 impl FileIngest {
@@ -362,6 +382,8 @@ impl FileIngest {
             encoding: None,
             text: String::new(),
             column_maps: Vec::new(),
+            window: None,
+            lead: None,
         }
     }
 
@@ -373,6 +395,7 @@ impl FileIngest {
 
     /// Feeds the next chunk of the file.
     pub fn push(&mut self, chunk: &[u8], builder: &mut ModelBuilder, zone: &mut Zone) {
+        let chunk = self.windowed(chunk);
         self.bytes += chunk.len() as u64;
         match &mut self.state {
             State::Sniffing { head } => {
@@ -429,7 +452,7 @@ impl FileIngest {
                     file_name: &self.name,
                 };
                 parser.finish(&mut cx);
-                (Some(*format), decoder.malformed)
+                (Some(*format), decoder.malformed + self.lead.as_ref().map_or(0, |l| l.malformed))
             }
             _ => (None, 0),
         };

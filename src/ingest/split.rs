@@ -113,6 +113,25 @@ impl CsvSplitter {
         self.stalled = self.carry.len();
     }
 
+    /// Emits every complete record still held back, then tells whether the splitter stands
+    /// between records: `Some(newlines read so far)` when nothing is left over, `None` inside
+    /// a record (e.g. a quoted field spanning the last line break). How a reader that stopped
+    /// at a line break checks it stopped at a record boundary.
+    pub fn at_boundary(&mut self, mut on_record: impl FnMut(u64, &CsvRecord<'_>)) -> Option<u64> {
+        if !self.carry.is_empty() {
+            let input = std::mem::take(&mut self.carry);
+            let used = self.split(&input, false, &mut on_record);
+            self.carry = input[used..].to_vec();
+            self.stalled = 0;
+        }
+        self.carry.is_empty().then(|| self.line - 1)
+    }
+
+    /// Counts `lines` more lines as read (by someone else) before the next text.
+    pub fn skip_lines(&mut self, lines: u64) {
+        self.line += lines;
+    }
+
     /// Emits every complete record of `input` (all of it when `last`); returns bytes used.
     fn split(&mut self, input: &[u8], last: bool, on_record: &mut impl FnMut(u64, &CsvRecord<'_>)) -> usize {
         let mut pos = 0;

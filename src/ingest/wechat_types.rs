@@ -310,6 +310,17 @@ impl SelfId {
         }
     }
 
+    /// The exporter's id, once a row told it.
+    pub(crate) fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// State for a reader continuing a file whose exporter is already known to be `id` (its
+    /// own rows then compare against `id` and nothing else).
+    pub(crate) fn known(id: &str) -> Self {
+        SelfId { id: Some(id.to_string()), first_other: None }
+    }
+
     /// Who the exporter's rows are from: its id once known, else the anonymous self account.
     pub(crate) fn person(&self) -> PersonRef {
         match &self.id {

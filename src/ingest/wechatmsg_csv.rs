@@ -17,13 +17,13 @@
 //! `Remark`/`NickName` are the *conversation*, `Sender` a display name (`我` = self) — and is
 //! told apart by content, then grouped by conversation with name-only members.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::wechat_types::{
     kind_from_codes, looks_like_wxid, mentions, parse_int, parse_time, shown, stored_text, SelfId,
 };
-use super::{wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser};
-use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform};
+use super::{pieces::ParserSeed, wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser};
+use crate::model::{GroupId, MessageKind, ModelBuilder, NewMessage, PersonRef, Platform};
 
 const COLUMNS: [&str; 12] = [
     "localId",
@@ -71,7 +71,36 @@ pub fn parser(head: &str, file_name: &str) -> Box<dyn FormatParser> {
     };
     Box::new(Parser {
         splitter: CsvSplitter::new(),
-        rows: Rows { chats, columns: None, self_id: SelfId::default(), nick_noted: HashSet::new() },
+        rows: Rows { chats, columns: None, self_id: SelfId::default(), nicks: HashMap::new() },
+    })
+}
+
+/// What a reader continuing a file from a record boundary needs (see `ingest::pieces`): the
+/// header width, which chat(s) the rows belong to and the exporter's id. Only the header
+/// width and the exporter are carried over; every other piece of state is per row.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Seed {
+    columns: usize,
+    /// `Some((key, name))` for a per-chat file, `None` for an "export all".
+    chat: Option<(String, String)>,
+    /// The exporter's wxid (a per-chat file is only continued once a row told it).
+    self_id: Option<String>,
+}
+
+/// A parser continuing a file at a record boundary from `seed`.
+pub(crate) fn continue_from(seed: &Seed, builder: &mut ModelBuilder) -> Box<dyn FormatParser> {
+    let (chats, self_id) = match (&seed.chat, &seed.self_id) {
+        (Some((key, name)), Some(id)) => {
+            let group = builder.group(Platform::WeChat, key, Some(name.as_str()));
+            builder.identify_self(group, id);
+            (Chats::One { key: key.clone(), name: name.clone(), group: Some(group) }, SelfId::known(id))
+        }
+        (Some((key, name)), None) => (Chats::One { key: key.clone(), name: name.clone(), group: None }, SelfId::default()),
+        (None, _) => (Chats::All { last: None }, SelfId::default()),
+    };
+    Box::new(Parser {
+        splitter: CsvSplitter::new(),
+        rows: Rows { chats, columns: Some(seed.columns), self_id, nicks: HashMap::new() },
     })
 }
 
@@ -89,6 +118,35 @@ impl FormatParser for Parser {
     fn finish(&mut self, cx: &mut Context<'_>) {
         let rows = &mut self.rows;
         self.splitter.feed("", true, |line, rec| rows.record(line, rec, cx));
+        rows.note_last_nicknames(cx);
+    }
+
+    fn at_boundary(&mut self, cx: &mut Context<'_>) -> Option<u64> {
+        let rows = &mut self.rows;
+        let lines = self.splitter.at_boundary(|line, rec| rows.record(line, rec, cx));
+        // A piece ends here: its nicknames' last sightings are part of what it read.
+        if lines.is_some() {
+            rows.note_last_nicknames(cx);
+        }
+        lines
+    }
+
+    fn skip_lines(&mut self, lines: u64) {
+        self.splitter.skip_lines(lines);
+    }
+
+    fn seed(&self) -> Option<ParserSeed> {
+        let rows = &self.rows;
+        let chat = match &rows.chats {
+            // A continued per-chat file must know its exporter: rows before the id is told are
+            // the anonymous exporter's until the file ends, which a piece cannot see.
+            Chats::One { key, name, .. } => Some((key.clone(), name.clone())).filter(|_| rows.self_id.id().is_some()),
+            Chats::All { .. } => None,
+        };
+        if matches!(rows.chats, Chats::One { .. }) && chat.is_none() {
+            return None;
+        }
+        Some(ParserSeed::WeChatMsg(Seed { columns: rows.columns?, chat, self_id: rows.self_id.id().map(str::to_string) }))
     }
 }
 
@@ -117,8 +175,10 @@ struct Rows {
     /// Header width, once the header row has been read.
     columns: Option<usize>,
     self_id: SelfId,
-    /// Senders whose nickname (beside the remark) was already recorded.
-    nick_noted: HashSet<String>,
+    /// Nicknames seen beside a sender's remark: (wxid, nickname) -> (group, first and last
+    /// time). Recorded at the first sighting and, when the file ends, at the last, so the
+    /// name's first/last seen are the same however the file is read (whole or in pieces).
+    nicks: HashMap<String, Vec<(String, GroupId, i64, i64)>>,
 }
 
 impl Rows {
@@ -257,11 +317,31 @@ impl Rows {
         cx: &mut Context<'_>,
     ) {
         let nick = nick.trim();
-        if nick.is_empty() || nick == id || Some(nick) == display || self.nick_noted.contains(id) {
+        if nick.is_empty() || nick == id || Some(nick) == display {
             return;
         }
-        self.nick_noted.insert(id.to_string());
+        if !self.nicks.contains_key(id) {
+            self.nicks.insert(id.to_string(), Vec::new());
+        }
+        let Some(seen) = self.nicks.get_mut(id) else { return };
+        if let Some(n) = seen.iter_mut().find(|n| n.0 == nick && n.1 == group) {
+            n.3 = n.3.max(time);
+            return;
+        }
+        seen.push((nick.to_string(), group, time, time));
         cx.builder.name_hint(group, &PersonRef::Id(id.to_string()), nick, time);
+    }
+
+    /// Records each nickname's last sighting (the first was recorded when seen).
+    fn note_last_nicknames(&mut self, cx: &mut Context<'_>) {
+        for (id, seen) in self.nicks.drain() {
+            let person = PersonRef::Id(id);
+            for (nick, group, first, last) in seen {
+                if last > first {
+                    cx.builder.name_hint(group, &person, &nick, last);
+                }
+            }
+        }
     }
 }
 

@@ -69,6 +69,21 @@ impl Dedup {
         entry.1 > entry.0
     }
 
+    /// [`Dedup::keep`] with the key computed only when the group has messages of earlier
+    /// files to compare with.
+    pub(super) fn keep_lazy(&mut self, group: GroupId, key: impl FnOnce() -> u64, stored: impl FnOnce() -> Vec<u64>) -> bool {
+        let g = group as usize;
+        let untouched = self.group_file.get(g).copied().flatten().is_none_or(|f| f == self.file);
+        if untouched && !self.active.contains_key(&group) {
+            if self.group_file.len() <= g {
+                self.group_file.resize(g + 1, None);
+            }
+            self.group_file[g] = Some(self.file);
+            return true;
+        }
+        self.keep(group, key(), stored)
+    }
+
     /// The file ended: the next one compares against everything kept so far.
     pub(super) fn end_file(&mut self) {
         self.active.clear();

@@ -36,6 +36,9 @@ pub struct Partial {
     offered: Vec<u64>,
     /// CRM / roster / SDR rows (they reference people by value, not by member id).
     business: super::Business,
+    /// Group renames in reading order (applied only when the partial is a piece of the file
+    /// being read: [`ModelBuilder::absorb_piece`]).
+    renames: Vec<(GroupId, String)>,
 }
 
 impl ModelBuilder {
@@ -70,6 +73,7 @@ impl ModelBuilder {
             resolved_listed: std::mem::take(&mut self.model.listed),
             offered: std::mem::take(&mut self.model.offered),
             business: std::mem::take(&mut self.model.business),
+            renames: std::mem::take(&mut self.renames),
         }
     }
 
@@ -79,6 +83,22 @@ impl ModelBuilder {
     pub fn absorb(&mut self, p: Partial) -> Result<(), String> {
         p.check()?;
         self.end_file();
+        self.merge(p, false);
+        Ok(())
+    }
+
+    /// Merges the partial of the next piece of the file being read (read elsewhere from a
+    /// record boundary, see `ingest::pieces`) as if this builder had read on: its messages
+    /// continue the file (a repeat within the file stays; repeats of earlier files are dropped
+    /// by the same rule as when reading), and its group renames apply in order. The file stays
+    /// open.
+    pub fn absorb_piece(&mut self, p: Partial) -> Result<(), String> {
+        p.check()?;
+        self.merge(p, true);
+        Ok(())
+    }
+
+    fn merge(&mut self, p: Partial, same_file: bool) {
         let groups: Vec<GroupId> = p.groups.iter().map(|g| self.group(g.platform, &g.key, Some(&g.name))).collect();
         let group = |g: GroupId| groups.get(g as usize).copied().unwrap_or(g);
 
@@ -130,7 +150,7 @@ impl ModelBuilder {
             s if s & PENDING != 0 => pending.get((s & !PENDING) as usize).copied().unwrap_or(SYSTEM),
             s => member(s),
         };
-        let keep = self.keep_absorbed(&p, &group);
+        let keep = if same_file { self.keep_continued(&p, &group, &sender) } else { self.keep_absorbed(&p, &group) };
         let m = p.messages;
         let out = &mut self.model.messages;
         // Old index -> new index for the messages kept.
@@ -169,7 +189,11 @@ impl ModelBuilder {
         }));
         self.model.listed.extend(p.resolved_listed.into_iter().map(|(g, id)| (group(g), member(id))));
         self.model.business.extend(p.business);
-        Ok(())
+        if same_file {
+            for (g, name) in p.renames {
+                self.rename_group(group(g), &name);
+            }
+        }
     }
 }
 
@@ -205,7 +229,35 @@ impl ModelBuilder {
     }
 }
 
+impl ModelBuilder {
+    /// Which of a piece's messages to keep: each goes through the current file's duplicate
+    /// check in order, exactly as if this builder had read it. `sender` maps the piece's
+    /// sender ids to this builder's.
+    fn keep_continued(&mut self, p: &Partial, group: &impl Fn(GroupId) -> GroupId, sender: &impl Fn(MemberId) -> MemberId) -> Vec<bool> {
+        let m = &p.messages;
+        (0..m.len())
+            .map(|i| {
+                let g = group(m.group[i]);
+                let s = sender(m.sender[i]);
+                let (messages, members, pending) = (&self.model.messages, &self.model.members, &self.pending_names.names);
+                let key = || dedup::key(m.time[i], m.kind[i], dedup::stored_sender(members, pending, s), m.text(i));
+                self.dedup.keep_lazy(g, key, || dedup::keys_of_group(messages, members, pending, g))
+            })
+            .collect()
+    }
+}
+
 impl Partial {
+    /// Messages in the partial.
+    pub fn message_count(&self) -> usize {
+        self.messages.len()
+    }
+
+    /// Members in the partial.
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
     /// Every index in range and every column the same length, so a damaged or foreign
     /// partial is refused whole instead of corrupting the model.
     fn check(&self) -> Result<(), String> {
@@ -240,8 +292,10 @@ impl Partial {
             && self.events.iter().all(|e| group_ok(e.group))
             && self.listed.iter().all(|(g, ..)| group_ok(*g))
             && self.memberships.iter().all(|e| group_ok(e.group) && member_ok(e.member) && e.actor.is_none_or(member_ok))
-            && self.resolved_listed.iter().all(|&(g, id)| group_ok(g) && member_ok(id));
+            && self.resolved_listed.iter().all(|&(g, id)| group_ok(g) && member_ok(id))
+            && self.renames.iter().all(|(g, _)| group_ok(*g));
         if ok { Ok(()) } else { bad("a group or member reference is out of range") }
     }
 }
+
 

@@ -101,11 +101,27 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
     let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
     let groups = groups::build(model, zone, active_since);
     let order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
-    let resolved = crate::identity::resolve(model, config);
+    let Caches { leaderboard: leaderboard_cache, journeys: journeys_cache } = caches;
+    // The sections read the model and nothing else of each other: the heaviest (leaderboard,
+    // health) run beside the rest where the platform has threads.
+    let ((leaderboard, health, activity), (resolved, funnel, attribution, roles)) = crate::parallel::join(
+        || {
+            (
+                leaderboard::build(model, config, zone, leaderboard_cache),
+                health::build(model, config, zone, as_of, &order),
+                activity::build(model, zone, &order),
+            )
+        },
+        || {
+            let resolved = crate::identity::resolve(model, config);
+            let journeys = journeys_cache.get(model, config, zone, || resolved.clone());
+            let funnel = funnel::build(model, journeys, &config.funnel, zone);
+            let attribution = attribution::build(model, journeys, &config.attribution, config.funnel.active_min_days);
+            let roles = roles::build(model, config, zone, as_of, &order);
+            (resolved, funnel, attribution, roles)
+        },
+    );
     let ladder = crate::identity::Ladder::new(&config.stage_ladder);
-    let journeys = caches.journeys.get(model, config, zone, || resolved.clone());
-    let funnel = funnel::build(model, journeys, &config.funnel, zone);
-    let attribution = attribution::build(model, journeys, &config.attribution, config.funnel.active_min_days);
     Report {
         schema_version: SCHEMA_VERSION,
         generator: format!("qunlens {}", env!("CARGO_PKG_VERSION")),
@@ -113,10 +129,10 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
         as_of: as_of.map(|t| zone.format(t)),
         active_days: config.active_days,
         inputs: sorted_inputs(inputs),
-        activity: activity::build(model, zone, &order),
-        roles: roles::build(model, config, zone, as_of, &order),
-        health: health::build(model, config, zone, as_of, &order),
-        leaderboard: leaderboard::build(model, config, zone, &mut caches.leaderboard),
+        activity,
+        roles,
+        health,
+        leaderboard,
         groups,
         members: members::build(model, zone, &resolved),
         identity: identity::build(model, &resolved, &ladder, zone),

@@ -1,0 +1,172 @@
+//! One large file read in parallel pieces gives the report of reading it in one go, byte for
+//! byte: wherever the cuts fall (inside a quoted multi-line message too), in UTF-8 with a BOM
+//! and in GB18030, with skipped rows (their line numbers), implausible times and repeats.
+
+use qunlens::sample::{write_benchmark_csv, SampleSpec};
+use qunlens::{Analyzer, Config, PieceReader};
+
+const NAME: &str = "产品交流群_utf8.csv";
+
+/// A benchmark-shaped WeChatMsg CSV with hostile rows mixed in every 400 lines: a quoted
+/// multi-line message whose lines start with digits (so they look like record starts), a row
+/// with a non-numeric Type (skipped, with its line), a row dated 1970 (implausible, counted)
+/// and an exact repeat of the previous row (kept: a repeat within one export is real).
+fn hostile_csv(messages: usize) -> String {
+    let mut bytes = Vec::new();
+    write_benchmark_csv(&SampleSpec::benchmark(messages), &mut bytes);
+    let text = String::from_utf8(bytes).unwrap();
+    let mut out = String::new();
+    let mut previous = String::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        out.push_str(line);
+        if i > 0 && i % 400 == 0 {
+            let t = 1_672_502_452 + i as i64 * 60;
+            out.push_str(&format!("9{i},217,1,0,0,{t},,\"第一行\n2024年计划\n3,2,1 出发\n{i}\",2023-01-01 00:00:00,王芳,王芳,wxid_multiline\n"));
+            out.push_str(&format!("9{i},217,abc,0,0,{t},,坏行,2023-01-01 00:00:00,王芳,王芳,wxid_multiline\n"));
+            out.push_str(&format!("9{i},217,1,0,0,100,,太早了,,王芳,王芳,wxid_multiline\n"));
+            out.push_str(&previous);
+        }
+        previous = line.to_string();
+    }
+    out
+}
+
+fn whole(bytes: &[u8]) -> String {
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    a.add_file(NAME, bytes);
+    a.report().to_json()
+}
+
+/// Reads `bytes` with the lead's range ending at `cuts[0]` and one piece per further cut;
+/// returns the report and which pieces were taken back.
+fn in_pieces(bytes: &[u8], cuts: &[u64]) -> (String, Vec<bool>) {
+    let size = bytes.len() as u64;
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    a.begin_file(NAME);
+    let mut read = 0;
+    let mut continuation = None;
+    for chunk in bytes.chunks(64 * 1024) {
+        if !a.wants_more() {
+            break;
+        }
+        a.push(chunk);
+        read += chunk.len();
+        if continuation.is_none() {
+            continuation = a.continuation(cuts[0]);
+        }
+    }
+    let continuation = continuation.expect("the file can be continued");
+    let mut taken = Vec::new();
+    for (i, &from) in cuts.iter().enumerate() {
+        let to = cuts.get(i + 1).copied().unwrap_or(size);
+        let mut piece = PieceReader::new(&continuation, "Asia/Shanghai", from, to).unwrap();
+        // Odd chunk sizes: boundaries fall on chunk edges too.
+        for chunk in bytes[PieceReader::first_byte(from) as usize..].chunks(7919) {
+            piece.push(chunk);
+            if !piece.wants_more() {
+                break;
+            }
+        }
+        taken.push(a.absorb_piece(piece.finish()));
+    }
+    if let Some(at) = a.resume_offset() {
+        a.push(&bytes[at as usize..]);
+    }
+    assert!(read > 0);
+    a.end_file();
+    (a.report().to_json(), taken)
+}
+
+#[test]
+fn pieces_cut_anywhere_give_the_one_reader_report() {
+    let csv = hostile_csv(20_000);
+    let bytes = csv.as_bytes();
+    let expected = whole(bytes);
+    let size = bytes.len() as u64;
+    // It really has what the test is about.
+    assert!(expected.contains("Type \\\"abc\\\" is not a number") || expected.contains("is not a number"), "skips are listed");
+    for parts in [2u64, 3, 5] {
+        let cuts: Vec<u64> = (1..parts).map(|i| size * i / parts).collect();
+        let (got, taken) = in_pieces(bytes, &cuts);
+        assert_eq!(got, expected, "{parts} parts");
+        assert!(taken.iter().all(|&t| t), "{parts} parts: every piece taken back ({taken:?})");
+    }
+}
+
+#[test]
+fn a_cut_inside_a_quoted_multi_line_message_is_refused_and_read_on_exactly() {
+    let csv = hostile_csv(20_000);
+    let bytes = csv.as_bytes();
+    let expected = whole(bytes);
+    // Just before "2024年计划": a line break inside a quoted field, followed by a digit.
+    let firsts: Vec<u64> = csv.match_indices("\n2024年计划").map(|(at, _)| at as u64).collect();
+    let first = firsts[firsts.len() / 10];
+    let inside: Vec<u64> = csv.match_indices("\n3,2,1 出发").map(|(at, _)| at as u64).collect();
+    let second = inside[inside.len() * 2 / 3];
+    let (got, taken) = in_pieces(bytes, &[first, second]);
+    assert_eq!(got, expected);
+    // The lead's own range ends inside the record: nothing is taken back, the lead reads on.
+    assert_eq!(taken, vec![false, false]);
+
+    let third = csv.len() as u64 / 3;
+    let (got, taken) = in_pieces(bytes, &[third, second]);
+    assert_eq!(got, expected);
+    // The first piece ends inside the record: it is refused, the lead reads on from its start.
+    assert_eq!(taken, vec![false, false]);
+    let (got, taken) = in_pieces(bytes, &[first / 2, third, second]);
+    assert_eq!(got, expected);
+    assert_eq!(taken, vec![true, false, false], "pieces before the bad cut are kept");
+}
+
+#[test]
+fn gb18030_files_are_read_in_pieces_too() {
+    let csv = hostile_csv(8_000);
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(csv.trim_start_matches('\u{feff}'));
+    assert!(!unmappable);
+    let expected = whole(&gbk);
+    assert!(expected.contains("\"gb18030\""));
+    let size = gbk.len() as u64;
+    let (got, taken) = in_pieces(&gbk, &[size / 3, size * 2 / 3]);
+    assert_eq!(got, expected);
+    assert_eq!(taken, vec![true, true]);
+}
+
+#[test]
+fn threads_read_a_file_in_pieces_with_the_same_report() {
+    let csv = hostile_csv(20_000);
+    let bytes = csv.as_bytes();
+    let expected = whole(bytes);
+    for readers in [1, 3] {
+        let mut a = Analyzer::new(Config::default()).unwrap();
+        a.add_file_in_pieces(NAME, bytes.len() as u64, readers, |offset, sink| {
+            for chunk in bytes[offset as usize..].chunks(100_000) {
+                if !sink(chunk) {
+                    break;
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(a.report().to_json(), expected, "{readers} readers");
+    }
+}
+
+#[test]
+fn a_file_is_only_continued_once_its_exporter_is_known() {
+    // The exporter's first own row comes late: rows before it are the anonymous exporter's
+    // until the file ends, which a piece cannot know, so no continuation is offered earlier.
+    let mut csv = String::from("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n");
+    for i in 0..4000 {
+        let own = i >= 3000 && i % 2 == 0;
+        let (me, who) = if own { (1, "wxid_me") } else { (0, "wxid_peer") };
+        csv += &format!("{i},1,1,0,{me},{},2,消息内容第{i}条,,A,A,{who}\n", 1_700_000_000 + i * 60);
+    }
+    let bytes = csv.as_bytes();
+    let own_row = csv.find("3000,1,1,0,1").unwrap();
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    a.begin_file(NAME);
+    a.push(&bytes[..own_row - 10]);
+    assert!(a.continuation(bytes.len() as u64 - 100).is_none());
+    a.push(&bytes[own_row - 10..own_row + 200]);
+    assert!(a.continuation(bytes.len() as u64 - 100).is_some());
+}
