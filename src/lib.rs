@@ -175,17 +175,18 @@ impl Analyzer {
         self.current.as_mut()?.resume_offset(&mut self.builder, &mut self.zone)
     }
 
-    /// Reads a whole file with `readers` threads besides this one (native builds; the page
-    /// does the same with workers): the start here until [`Analyzer::continuation`] is
+    /// Reads a whole file with `readers` threads besides this one (native builds; in
+    /// WebAssembly the page does the same with workers, and this reads alone): the start here until [`Analyzer::continuation`] is
     /// possible, then the rest cut into equal ranges read side by side and taken back in
     /// order. Files that cannot be read in pieces are read here alone. The report is the one
     /// [`Analyzer::add_file`] gives. `read_from(offset, sink)` must feed the file's bytes from
     /// `offset` on to `sink` until it returns false or the file ends.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn add_file_in_pieces<R>(&mut self, name: &str, size: u64, readers: usize, read_from: R) -> Result<(), String>
     where
         R: Fn(u64, &mut dyn FnMut(&[u8]) -> bool) -> Result<(), String> + Sync,
     {
+        // A WebAssembly instance has one thread (the page uses workers instead).
+        let readers = if cfg!(target_arch = "wasm32") { 0 } else { readers };
         let timezone = self.config.timezone.clone();
         self.begin_file(name);
         let outcomes = std::thread::scope(|scope| -> Result<Vec<PieceOutcome>, String> {

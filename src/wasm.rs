@@ -46,6 +46,58 @@ fn config(json: &str) -> Result<crate::Config, JsValue> {
     crate::Config::from_json(json).map_err(|e| js_error(&e))
 }
 
+/// Where to cut the bytes `[read, size)` of a file into `parts` ranges of about equal size:
+/// the start of each range after the first (the lead's own range ends at the first cut).
+#[wasm_bindgen]
+pub fn piece_cuts(read: f64, size: f64, parts: u32) -> Vec<f64> {
+    crate::ingest::pieces::cuts(read as u64, size as u64, parts as usize).into_iter().map(|c| c as f64).collect()
+}
+
+/// Reads one byte range of a file another `Analyzer` has started (see its `continuation`):
+/// push the file's bytes from `PieceReader.first_byte(from)` on until `wants_more()` is
+/// false or the file ends, then hand `finish()` to that analyzer's `absorb_piece`.
+#[wasm_bindgen]
+pub struct PieceReader {
+    inner: Option<crate::PieceReader>,
+}
+
+#[wasm_bindgen]
+impl PieceReader {
+    /// A reader of the records of `[from, to)` of the file `continuation` describes, with
+    /// local times in the config's zone. Throws on a bad config or continuation.
+    #[wasm_bindgen(constructor)]
+    pub fn new(continuation: &[u8], config_json: &str, from: f64, to: f64) -> Result<PieceReader, JsValue> {
+        init();
+        let continuation = crate::Continuation::from_bytes(continuation).map_err(|e| js_error(&e))?;
+        let timezone = config(config_json)?.timezone;
+        let inner = crate::PieceReader::new(&continuation, &timezone, from as u64, to as u64).map_err(|e| js_error(&e))?;
+        Ok(PieceReader { inner: Some(inner) })
+    }
+
+    /// The file offset of the first byte to push for a range starting at `from`.
+    pub fn first_byte(from: f64) -> f64 {
+        crate::PieceReader::first_byte(from as u64) as f64
+    }
+
+    /// Feeds the next bytes of the file.
+    pub fn push(&mut self, bytes: &[u8]) {
+        if let Some(r) = self.inner.as_mut() {
+            r.push(bytes);
+        }
+    }
+
+    /// False once the range's end boundary has been read.
+    pub fn wants_more(&self) -> bool {
+        self.inner.as_ref().is_some_and(crate::PieceReader::wants_more)
+    }
+
+    /// Ends the piece; the bytes for the lead's `absorb_piece`. Throws when called twice.
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
+        let reader = self.inner.take().ok_or_else(|| js_error("this piece is already finished"))?;
+        reader.finish().to_bytes().map_err(|e| js_error(&e))
+    }
+}
+
 /// Reads files incrementally and computes the report: `begin_file`, `push` chunks,
 /// `end_file`, repeat, then `report_json()`.
 #[wasm_bindgen]
@@ -96,6 +148,35 @@ impl Analyzer {
     /// reading every file would give. Throws on damaged bytes (nothing is merged then).
     pub fn absorb(&mut self, partial: &[u8]) -> Result<(), JsValue> {
         self.inner.absorb(partial).map_err(|e| js_error(&e))
+    }
+
+    /// Starts reading the rest of the open file in parallel pieces: this analyzer reads on up
+    /// to the first record boundary at or after byte `to` (push until `wants_more()` is
+    /// false); returns the continuation bytes for `PieceReader`s of the later ranges, or
+    /// `undefined` when the file cannot be continued elsewhere (yet): read on as usual then.
+    pub fn continuation(&mut self, to: f64) -> Result<Option<Vec<u8>>, JsValue> {
+        match self.inner.continuation(to as u64) {
+            Some(c) => c.to_bytes().map(Some).map_err(|e| js_error(&e)),
+            None => Ok(None),
+        }
+    }
+
+    /// False once the open file's own range (see `continuation`) is read.
+    pub fn wants_more(&self) -> bool {
+        self.inner.wants_more()
+    }
+
+    /// Takes back the next piece of the open file (a `PieceReader`'s `finish()` bytes), in
+    /// order. False when it was refused: read the file on from `resume_offset()` then.
+    pub fn absorb_piece(&mut self, piece: &[u8]) -> Result<bool, JsValue> {
+        let piece = crate::PieceOutcome::from_bytes(piece).map_err(|e| js_error(&e))?;
+        Ok(self.inner.absorb_piece(piece))
+    }
+
+    /// After the pieces: the byte offset to push the rest of the open file from, or
+    /// `undefined` when it is complete.
+    pub fn resume_offset(&mut self) -> Option<f64> {
+        self.inner.resume_offset().map(|at| at as f64)
     }
 
     /// Messages loaded so far.

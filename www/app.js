@@ -98,6 +98,7 @@ function onWorkerMessage(msg) {
       // For benchmarks and tests: the worker's wasm memory peak, threads that read the files.
       window.__qunlensWasmBytes = msg.wasmBytes;
       window.__qunlensThreads = msg.threads;
+      window.__qunlensTimes = { readMs: msg.readMs, reportMs: msg.reportMs };
       setReport(msg.source === 'empty' ? null : JSON.parse(msg.json));
       break;
     case 'cancelled':

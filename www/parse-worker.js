@@ -3,16 +3,25 @@
 // files in, an unresolved partial model out (Analyzer.take_partial), which the coordinator
 // absorbs; names are resolved once, after the merge, so the report equals a single worker's.
 //
+// It also reads one range of a large file the coordinator has started (PieceReader), which
+// the coordinator takes back in order (Analyzer.absorb_piece).
+//
 // Messages in:  {type:'parse', module, config, files: File[]}
+//               {type:'piece', module, config, continuation, file: File, from, to}
 // Messages out: {type:'progress', bytes}        bytes read so far (all its files)
 //               {type:'partial', bytes}         Uint8Array (transferred)
+//               {type:'piece', bytes}           Uint8Array (transferred)
 //               {type:'error', message}
-import init, { Analyzer } from './pkg/qunlens.js';
+import init, { Analyzer, PieceReader } from './pkg/qunlens.js';
 import { readChunks } from './read.js';
 
 const PROGRESS_EVERY_MS = 50;
 
 self.onmessage = async ({ data }) => {
+  if (data.type === 'piece') {
+    await readPiece(data);
+    return;
+  }
   if (data.type !== 'parse') return;
   try {
     // The coordinator's compiled module: no second fetch or compile.
@@ -46,3 +55,34 @@ self.onmessage = async ({ data }) => {
     self.postMessage({ type: 'error', message: String(e && e.message || e) });
   }
 };
+
+/** Reads the records of [from, to) of a file the coordinator has started. */
+async function readPiece({ module, config, continuation, file, from, to }) {
+  try {
+    await init({ module_or_path: module });
+    const reader = new PieceReader(continuation, config, from, to);
+    let bytes = 0;
+    let last = 0;
+    try {
+      await readChunks(file.slice(PieceReader.first_byte(from)), (chunk) => {
+        reader.push(chunk);
+        bytes += chunk.byteLength;
+        const now = performance.now();
+        if (now - last >= PROGRESS_EVERY_MS) {
+          last = now;
+          self.postMessage({ type: 'progress', bytes: Math.min(bytes, to - from) });
+        }
+        return reader.wants_more();
+      });
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) throw e;
+      throw new Error(`${file.name}: ${e && e.message || e}`);
+    }
+    self.postMessage({ type: 'progress', bytes: to - from });
+    const piece = reader.finish();
+    reader.free();
+    self.postMessage({ type: 'piece', bytes: piece }, [piece.buffer]);
+  } catch (e) {
+    self.postMessage({ type: 'error', message: String(e && e.message || e) });
+  }
+}

@@ -1,7 +1,8 @@
 // Reading a File in chunks, shared by the analysis worker and the parse workers.
 
-/** Reads `file` chunk by chunk with file.stream(), asking for the next chunk before handing
- *  over this one so reading overlaps parsing. `onChunk` may be async. */
+/** Reads `file` (a File or Blob, e.g. a slice) chunk by chunk with stream(), asking for the
+ *  next chunk before handing over this one so reading overlaps parsing. `onChunk` may be
+ *  async; returning false stops reading. */
 export async function readChunks(file, onChunk) {
   const reader = file.stream().getReader();
   try {
@@ -10,7 +11,10 @@ export async function readChunks(file, onChunk) {
       const { value, done } = await pending;
       if (done) return;
       pending = reader.read();
-      await onChunk(value);
+      if ((await onChunk(value)) === false) {
+        reader.cancel().catch(() => {});
+        return;
+      }
     }
   } catch (e) {
     reader.cancel().catch(() => {});

@@ -16,9 +16,12 @@
 //               {type:'floor', files: File[]}                     benchmark floor: read + decode + split only
 // Messages out: {type:'ready'}
 //               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
-//               {type:'report', json, source, wasmBytes, threads} source: 'files' | 'sample' | 'empty';
+//               {type:'report', json, source, wasmBytes, threads, readMs, reportMs}
+//                                                                 source: 'files' | 'sample' | 'empty';
 //                                                                 wasmBytes: wasm memory size (= its peak);
-//                                                                 threads: workers that read the last load
+//                                                                 threads: workers that read the last load;
+//                                                                 readMs / reportMs: time reading the last
+//                                                                 load / computing this report (benchmarks)
 //               {type:'cancelled'}
 //               {type:'error', message, fatal}                    fatal: the wasm instance is unusable
 //               {type:'preview', file, json}                      json: {encoding, columns, rows} or null
@@ -27,7 +30,7 @@
 //               {type:'leaderboard', id, json, ms, error}         json: LeaderboardReport; ms: time in the worker
 //               {type:'funnel', id, json, ms, error}              json: FunnelReport
 //               {type:'attribution', id, json, ms, error}         json: AttributionReport
-import init, { Analyzer, RecordCounter, sample_files, preview_csv, export_table } from './pkg/qunlens.js';
+import init, { Analyzer, RecordCounter, sample_files, preview_csv, export_table, piece_cuts } from './pkg/qunlens.js';
 import { readChunks } from './read.js';
 
 const PROGRESS_EVERY_MS = 50;
@@ -47,6 +50,8 @@ let wasmMemory = null;
 
 /** Threads (this worker + parse workers) that read the last load, for benchmarks and tests. */
 let lastThreads = 1;
+/** Time the last load took to read, for benchmarks. */
+let lastReadMs = 0;
 
 /** The compiled wasm module, shared with parse workers so they skip fetching and compiling. */
 let wasmModule = null;
@@ -59,6 +64,8 @@ const PARSE_WORKERS = Math.max(0, Math.min(
 ));
 /** Below this many bytes a drop is read here alone: starting workers would cost more. */
 const PARALLEL_MIN_BYTES = 4 << 20;
+/** A file at least this large is read in pieces by the idle parse workers and this one. */
+const PIECES_MIN_BYTES = 32 << 20;
 
 const ready = WebAssembly.compileStreaming(fetch(new URL('./pkg/qunlens_bg.wasm', import.meta.url)))
   .then((module) => {
@@ -189,9 +196,12 @@ function finish(source) {
 }
 
 function reportMessage(source) {
+  const started = performance.now();
+  const json = analyzer.report_json();
   return {
-    type: 'report', source, json: analyzer.report_json(),
+    type: 'report', source, json,
     wasmBytes: wasmMemory?.buffer.byteLength ?? 0, threads: lastThreads,
+    readMs: lastReadMs, reportMs: performance.now() - started,
   };
 }
 
@@ -211,6 +221,7 @@ async function restore() {
 /** Reads every source (File or 'sample') into the analyzer, posting throttled progress.
  *  Several large files are shared out to parse workers (planShares) and merged here. */
 async function load(sources, uncancellable = false) {
+  const started = performance.now();
   let files = [];
   for (const s of sources) {
     if (s === 'sample') {
@@ -250,6 +261,16 @@ async function load(sources, uncancellable = false) {
     helperBytes[k] = bytes;
     progress(false);
   }));
+  /** Parse workers not busy with whole files: they read pieces of large files. */
+  const spare = PARSE_WORKERS - shares.length;
+  const pieceWorkers = [];
+  /** Waits for `pending` workers to answer, still answering a cancel. */
+  const settle = async (pending) => {
+    while (pending.some((p) => !p.result)) {
+      await Promise.race([...pending.map((p) => p.done), new Promise((r) => setTimeout(r, 50))]);
+      check();
+    }
+  };
   try {
     for (let i = 0; i < own.length; i++) {
       const f = own[i];
@@ -266,13 +287,53 @@ async function load(sources, uncancellable = false) {
           check();
         }
       } else {
+        const pieces = [];
         try {
           await readChunks(f.file, async (value) => {
             check();
             analyzer.push(value);
             current.done += value.byteLength;
+            // A large file: once the reader can hand over a continuation, the idle parse
+            // workers read the rest in ranges while this one reads on to the first cut.
+            if (spare > 0 && f.size >= PIECES_MIN_BYTES && !pieces.length && current.done < f.size / 2) {
+              const cuts = piece_cuts(current.done, f.size, spare + 1);
+              const continuation = analyzer.continuation(cuts[0]);
+              if (continuation) {
+                cuts.forEach((from, i) => {
+                  const k = helperBytes.push(0) - 1;
+                  const to = i + 1 < cuts.length ? cuts[i + 1] : f.size;
+                  const message = { type: 'piece', continuation, file: f.file, from, to };
+                  pieces.push(startWorker(message, (bytes) => {
+                    helperBytes[k] = bytes;
+                    progress(false);
+                  }));
+                });
+                pieceWorkers.push(...pieces);
+              }
+            }
             if (progress(false)) await yieldTask();
+            return analyzer.wants_more();
           });
+          if (pieces.length) {
+            await settle(pieces);
+            let taken = 0;
+            for (const p of pieces) {
+              if (p.result.error) throw new Error(p.result.error);
+              if (!analyzer.absorb_piece(p.result.bytes)) break;
+              taken++;
+            }
+            // Threads that read the load: the pieces taken back count.
+            lastThreads = Math.max(lastThreads, 1 + taken);
+            // A refused piece (a cut inside a quoted record): read on from the last good cut.
+            const at = analyzer.resume_offset();
+            if (at !== undefined) {
+              await readChunks(f.file.slice(at), async (value) => {
+                check();
+                analyzer.push(value);
+                if (progress(false)) await yieldTask();
+              });
+            }
+          }
         } catch (e) {
           if (e === CANCELLED || e instanceof WebAssembly.RuntimeError) throw e;
           // The browser could not read the file (deleted, permission): report it as that file's error.
@@ -298,7 +359,8 @@ async function load(sources, uncancellable = false) {
     }
     progress(true);
   } finally {
-    for (const p of parsers) p.worker.terminate();
+    for (const p of [...parsers, ...pieceWorkers]) p.worker.terminate();
+    lastReadMs = performance.now() - started;
   }
 }
 
@@ -319,13 +381,19 @@ function planShares(files) {
 
 /** Starts a parse worker on `share`; `.result` is set when it answers ({bytes} or {error}). */
 function startParser(share, onProgress) {
+  return startWorker({ type: 'parse', files: share.map((f) => f.file) }, onProgress);
+}
+
+/** Starts a parse worker with `message` (parse files, or read a piece); `.result` is set
+ *  when it answers: {bytes} (a partial or a piece) or {error}. */
+function startWorker(message, onProgress) {
   const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { type: 'module' });
   const parser = { worker, result: null, done: null };
   parser.done = new Promise((resolve) => {
     worker.onmessage = ({ data }) => {
       if (data.type === 'progress') onProgress(data.bytes);
       else {
-        parser.result = data.type === 'partial' ? { bytes: data.bytes } : { error: data.message };
+        parser.result = data.type === 'error' ? { error: data.message } : { bytes: data.bytes };
         resolve();
       }
     };
@@ -334,7 +402,7 @@ function startParser(share, onProgress) {
       resolve();
     };
   });
-  worker.postMessage({ type: 'parse', module: wasmModule, config: configJson, files: share.map((f) => f.file) });
+  worker.postMessage({ ...message, module: wasmModule, config: configJson });
   return parser;
 }
 

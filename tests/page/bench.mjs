@@ -93,6 +93,8 @@ try {
         firstProgressMs: window.__firstProgress ? window.__firstProgress - start : null,
         maxGap: Math.max(...window.__gaps),
         wasmBytes: window.__qunlensWasmBytes,
+        threads: window.__qunlensThreads,
+        times: window.__qunlensTimes,
         messages: rep.inputs.reduce((n, i) => n + i.messages, 0),
         members: rep.members.length,
         groups: rep.groups.length,
@@ -104,7 +106,8 @@ try {
     results.push(r);
     console.log(`page run ${run + 1}: ${(r.ms / 1000).toFixed(3)} s (in-app ${(r.appMs / 1000).toFixed(3)} s), ${r.messages} messages, ${r.groups} groups, ${r.members} members, ` +
       `first progress after ${r.firstProgressMs?.toFixed(0)} ms, longest main-thread stall ${r.maxGap.toFixed(0)} ms, ` +
-      `wasm memory ${(r.wasmBytes / 1e6).toFixed(0)} MB, renderer peak RSS ${(r.rendererPeak / 1e6).toFixed(0)} MB`);
+      `wasm memory ${(r.wasmBytes / 1e6).toFixed(0)} MB, renderer peak RSS ${(r.rendererPeak / 1e6).toFixed(0)} MB; ` +
+      `in the worker: read ${(r.times.readMs / 1000).toFixed(3)} s by ${r.threads} thread(s), report ${(r.times.reportMs / 1000).toFixed(3)} s`);
     for (const e of r.errors) console.log(`  error: ${e}`);
     await context.close();
   }

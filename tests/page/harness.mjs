@@ -86,6 +86,37 @@ export async function shot(page, name) {
 }
 
 /** A PyWxDump CSV of about `mb` megabytes (one group, `speakers` speakers), written to `dir`. */
+/** Writes a WeChatMsg per-chat CSV (UTF-8 with BOM) of about `mb` megabytes: the exporter
+ *  speaking every 7th row, a quoted multi-line message whose lines start with digits every
+ *  300 rows (they look like record starts to a reader cutting the file), a row with a bad
+ *  Type every 1000 rows. Returns its path. */
+export async function bigWeChatMsgCsv(dir, mb) {
+  const file = path.join(dir, '产品交流群_utf8.csv');
+  const out = createWriteStream(file);
+  out.write('\ufefflocalId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\r\n');
+  let written = 0;
+  const chunk = [];
+  for (let i = 1; written < mb * 1e6; i++) {
+    const t = 1_700_000_000 + i * 37;
+    const own = i % 7 === 0;
+    const who = own ? 'wxid_me' : `wxid_user${i % 97}`;
+    const name = own ? '运营小王' : `学员${i % 97}`;
+    let text = `今天的课程资料已经发到群文件了，大家记得查收 ${i}`;
+    if (i % 300 === 0) text = `"第一行\n2024年计划\n3,2,1 出发\n${i}"`;
+    const type = i % 1000 === 0 ? 'abc' : '1';
+    const row = `${i},217,${type},0,${own ? 1 : 0},${t},,${text},,${name},${name},${who}\r\n`;
+    chunk.push(row);
+    written += Buffer.byteLength(row);
+    if (chunk.length === 10_000) {
+      if (!out.write(chunk.join(''))) await new Promise((r) => out.once('drain', r));
+      chunk.length = 0;
+    }
+  }
+  out.write(chunk.join(''));
+  await new Promise((r) => out.end(r));
+  return file;
+}
+
 export async function bigCsv(dir, mb, room = '99999999999', speakers = 20) {
   const file = path.join(dir, `${room}@chatroom_0_9999999.csv`);
   const out = createWriteStream(file);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { useBrowser, openPage, waitForReport, bigCsv, HERE } from './harness.mjs';
+import { useBrowser, openPage, waitForReport, bigCsv, bigWeChatMsgCsv, HERE } from './harness.mjs';
 
 useBrowser();
 
@@ -41,6 +41,23 @@ test('several files read by parse workers give the single-worker report', async 
     assert.equal(report.inputs.length, files.length);
     assert.ok(report.members.some((m) => m.id === 'wechat:wxid_user3' && m.groups.length === 2), 'one person in two groups read by two workers');
     assert.equal(parallel.json, single.json, 'byte-identical report');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('one large file read in pieces by the parse workers gives the one-reader report', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-pieces-'));
+  try {
+    const file = await bigWeChatMsgCsv(dir, 40);
+    const single = await loadIn(1, [file]);
+    const pieces = await loadIn(null, [file]);
+    assert.equal(single.threads, 1);
+    assert.ok(pieces.threads >= 2, `the file was read in pieces (threads: ${pieces.threads})`);
+    const report = JSON.parse(pieces.json);
+    assert.equal(report.inputs.length, 1);
+    assert.ok(report.inputs[0].skipped_count > 0 && report.inputs[0].skipped.every((s) => s.line > 1), 'skipped rows keep their lines');
+    assert.equal(pieces.json, single.json, 'byte-identical report');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
