@@ -114,12 +114,17 @@ fn first_ascii_word(t: &str) -> Option<&str> {
 /// ```
 #[inline]
 pub fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-        true
-    } else {
-        c.is_alphanumeric()
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        // CJK Unified Ideographs.
+        0x4E00..=0x9FFF => true,
+        // Chinese punctuation (、。「」【】…) and general punctuation (“”…—).
+        0x2000..=0x206F | 0x3001..=0x3004 | 0x3008..=0x3020 => false,
+        // Full-width forms: letters and digits are, punctuation (，！？：) is not.
+        0xFF01..=0xFF5E => fold_width(c).is_ascii_alphanumeric(),
+        // Emoji and pictographs.
+        0x1F300..=0x1FAFF => false,
+        _ => c.is_alphanumeric(),
     }
 }
 
@@ -280,6 +285,22 @@ pub fn meaningful_len(text: &str) -> usize {
     text.chars().filter(|&c| is_word_char(c)).count()
 }
 
+/// Does `text` contain `word` (lowercase ASCII letters) in any letter case? The answer of
+/// `text.to_lowercase().contains(word)` — no non-ASCII character lowercases to an ASCII letter
+/// other than `k` (the Kelvin sign) and `i` (İ) — without building a lowercase copy of every
+/// message.
+///
+/// ```
+/// use qunlens::text::contains_ascii_nocase;
+/// assert!(contains_ascii_nocase("欢迎 WELCOME aboard", "welcome"));
+/// assert!(!contains_ascii_nocase("welcom", "welcome"));
+/// ```
+pub fn contains_ascii_nocase(text: &str, word: &str) -> bool {
+    let (t, w) = (text.as_bytes(), word.as_bytes());
+    let Some(&first) = w.first() else { return true };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), t).any(|at| t[at..].len() >= w.len() && t[at..at + w.len()].eq_ignore_ascii_case(w))
+}
+
 /// Full-width ASCII forms (Ｈ, １, ！) to their ASCII equivalents; the ideographic space to ' '.
 pub fn fold_width(c: char) -> char {
     match c {
@@ -321,6 +342,13 @@ fn strip_urls(t: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_chars_are_exactly_the_alphanumeric_ones() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn particles_only_count_at_the_end() {

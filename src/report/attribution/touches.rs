@@ -267,13 +267,11 @@ fn channel_touches(j: &Journeys) -> DimensionTouches {
 fn content_touches(model: &Model, j: &Journeys) -> DimensionTouches {
     let m = &model.messages;
     let is_content = |k: MessageKind| matches!(k, MessageKind::Link | MessageKind::File);
-    let mut order: Vec<u32> = (0..m.len() as u32)
-        .filter(|&i| is_content(m.kind[i as usize]) || (m.sender[i as usize] != SYSTEM && m.kind[i as usize].is_member_activity()))
+    let keyed: Vec<(u128, u32)> = (0..m.len())
+        .filter(|&i| is_content(m.kind[i]) || (m.sender[i] != SYSTEM && m.kind[i].is_member_activity()))
+        .map(|i| (crate::report::order::pack(m.group[i] as u64, m.time[i], 0), i as u32))
         .collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (a, b) = (a as usize, b as usize);
-        (m.group[a], m.time[a]).cmp(&(m.group[b], m.time[b])).then_with(|| m.text(a).cmp(m.text(b))).then(a.cmp(&b))
-    });
+    let order = crate::report::order::by_key_then_text(m, keyed);
     let mut names = Names::default();
     let mut touched: HashMap<(u32, u32), i64> = HashMap::default();
     let mut recent: Vec<(i64, u32)> = Vec::new();

@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 use std::hash::BuildHasher;
 
 use crate::model::HashMap;
+use crate::report::order;
 
 type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
@@ -96,21 +97,11 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
     let rank_of = |s: MemberId| member_rank.get(s as usize).copied().unwrap_or(u32::MAX);
     // Canonical order: group id, time, member id, then text — never load order. Sorted by a
     // packed key first (integer compares), then runs with equal keys by text.
-    let mut keyed: Vec<(u128, u32)> = (0..msgs.len())
+    let keyed: Vec<(u128, u32)> = (0..msgs.len())
         .filter(|&i| msgs.sender[i] != SYSTEM && msgs.kind[i].is_member_activity())
-        .map(|i| (group_time_member(group_rank[msgs.group[i] as usize], msgs.time[i], rank_of(msgs.sender[i])), i as u32))
+        .map(|i| (order::pack(group_rank[msgs.group[i] as usize] as u64, msgs.time[i], rank_of(msgs.sender[i])), i as u32))
         .collect();
-    keyed.sort_unstable();
-    let mut order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
-    let mut start = 0;
-    while start < keyed.len() {
-        let end = start + keyed[start..].iter().take_while(|k| k.0 == keyed[start].0).count();
-        if end - start > 1 {
-            order[start..end].sort_by(|&a, &b| msgs.text(a as usize).cmp(msgs.text(b as usize)));
-        }
-        start = end;
-    }
-    drop(keyed);
+    let order = order::by_key_then_text(msgs, keyed);
     let lookup = Lookup::new(model);
     let mut rows: Vec<Row> = Vec::with_capacity(order.len() + order.len() / 8);
     let mut seen_in_group: HashSet<(u32, u64)> = HashSet::default();
@@ -253,19 +244,9 @@ fn finish(mut rows: Vec<Row>, group_rank: &[u32], zone: &Zone) -> Features {
     f
 }
 
-/// `(group, time, member)` as one integer that sorts like the tuple.
-fn group_time_member(group: u32, time: i64, member: u32) -> u128 {
-    (group as u128) << 96 | (biased(time) as u128) << 32 | member as u128
-}
-
 /// `(time, group, seq)` as one integer that sorts like the tuple.
 fn time_group_seq(time: i64, group: u32, seq: u32) -> u128 {
-    (biased(time) as u128) << 64 | (group as u128) << 32 | seq as u128
-}
-
-/// A time as an unsigned integer in the same order.
-fn biased(time: i64) -> u64 {
-    time as u64 ^ (1 << 63)
+    (order::biased(time) as u128) << 64 | (group as u128) << 32 | seq as u128
 }
 
 /// `ranks[i]` = position of `keys[i]` in sorted order.

@@ -442,7 +442,7 @@ pub(crate) fn time_order(model: &Model) -> Vec<u32> {
 
 /// 欢迎 / welcome (a greeting to someone who just joined).
 fn is_welcome(text: &str) -> bool {
-    text.contains("欢迎") || text.to_lowercase().contains("welcome")
+    text.contains("欢迎") || crate::text::contains_ascii_nocase(text, "welcome")
 }
 
 /// Finds the member a quote or mention names, among the people of the same group.
