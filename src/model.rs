@@ -592,13 +592,14 @@ impl ModelBuilder {
             },
             PersonRef::System => "",
         };
-        let key = dedup::key(msg.time, msg.kind, sender, msg.text);
         let g = msg.group as usize;
         if self.model.offered.len() <= g {
             self.model.offered.resize(g + 1, 0);
         }
         self.model.offered[g] += 1;
         let (messages, members, pending) = (&self.model.messages, &self.model.members, &self.pending_names.names);
+        // The key (a hash of the text) only when earlier files have the group.
+        let key = || dedup::key(msg.time, msg.kind, sender, msg.text);
         self.dedup.keep(msg.group, key, || dedup::keys_of_group(messages, members, pending, msg.group))
     }
 

@@ -64,8 +64,12 @@ const PARSE_WORKERS = Math.max(0, Math.min(
 ));
 /** Below this many bytes a drop is read here alone: starting workers would cost more. */
 const PARALLEL_MIN_BYTES = 4 << 20;
-/** A file at least this large is read in pieces by the idle parse workers and this one. */
+/** A file at least this large is read in pieces by the idle parse workers and this one; up to
+ *  PIECES_MAX_BYTES, since taking a piece back holds it twice in wasm memory for a moment
+ *  (its bytes and the decoded partial) — larger files are read by one worker, within the
+ *  memory budget. */
 const PIECES_MIN_BYTES = 32 << 20;
+const PIECES_MAX_BYTES = 512 << 20;
 
 const ready = WebAssembly.compileStreaming(fetch(new URL('./pkg/qunlens_bg.wasm', import.meta.url)))
   .then((module) => {
@@ -295,7 +299,7 @@ async function load(sources, uncancellable = false) {
             current.done += value.byteLength;
             // A large file: once the reader can hand over a continuation, the idle parse
             // workers read the rest in ranges while this one reads on to the first cut.
-            if (spare > 0 && f.size >= PIECES_MIN_BYTES && !pieces.length && current.done < f.size / 2) {
+            if (spare > 0 && f.size >= PIECES_MIN_BYTES && f.size <= PIECES_MAX_BYTES && !pieces.length && current.done < f.size / 2) {
               const cuts = piece_cuts(current.done, f.size, spare + 1);
               const continuation = analyzer.continuation(cuts[0]);
               if (continuation) {

@@ -46,8 +46,9 @@ pub(super) fn stored_sender<'a>(members: &'a [Member], pending: &'a [(GroupId, S
 
 impl Dedup {
     /// Should the message with `key` in `group` be kept? `stored` gives the keys of the
-    /// group's messages already in the model (called once per group per file).
-    pub(super) fn keep(&mut self, group: GroupId, key: u64, stored: impl FnOnce() -> Vec<u64>) -> bool {
+    /// group's messages already in the model (called once per group per file); `key` is only
+    /// computed when the group has messages of earlier files to compare with.
+    pub(super) fn keep(&mut self, group: GroupId, key: impl FnOnce() -> u64, stored: impl FnOnce() -> Vec<u64>) -> bool {
         let g = group as usize;
         if self.group_file.len() <= g {
             self.group_file.resize(g + 1, None);
@@ -64,24 +65,9 @@ impl Dedup {
         }
         self.group_file[g] = Some(self.file);
         let Some(counts) = self.active.get_mut(&group) else { return true };
-        let entry = counts.entry(key).or_default();
+        let entry = counts.entry(key()).or_default();
         entry.1 += 1;
         entry.1 > entry.0
-    }
-
-    /// [`Dedup::keep`] with the key computed only when the group has messages of earlier
-    /// files to compare with.
-    pub(super) fn keep_lazy(&mut self, group: GroupId, key: impl FnOnce() -> u64, stored: impl FnOnce() -> Vec<u64>) -> bool {
-        let g = group as usize;
-        let untouched = self.group_file.get(g).copied().flatten().is_none_or(|f| f == self.file);
-        if untouched && !self.active.contains_key(&group) {
-            if self.group_file.len() <= g {
-                self.group_file.resize(g + 1, None);
-            }
-            self.group_file[g] = Some(self.file);
-            return true;
-        }
-        self.keep(group, key(), stored)
     }
 
     /// The file ended: the next one compares against everything kept so far.

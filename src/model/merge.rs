@@ -241,7 +241,7 @@ impl ModelBuilder {
                 let s = sender(m.sender[i]);
                 let (messages, members, pending) = (&self.model.messages, &self.model.members, &self.pending_names.names);
                 let key = || dedup::key(m.time[i], m.kind[i], dedup::stored_sender(members, pending, s), m.text(i));
-                self.dedup.keep_lazy(g, key, || dedup::keys_of_group(messages, members, pending, g))
+                self.dedup.keep(g, key, || dedup::keys_of_group(messages, members, pending, g))
             })
             .collect()
     }
