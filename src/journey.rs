@@ -247,10 +247,11 @@ impl Journeys {
         }
         let spoke = Times::from_pairs(n, &spoke);
         let mut day_firsts: Vec<(u32, i64)> = Vec::new();
+        let mut cache = crate::time::LocalCache::default();
         for p in 0..n {
             let mut last_day = None;
             for &t in spoke.of(p) {
-                let day = zone.local(t).days;
+                let day = zone.local_cached(t, &mut cache).days;
                 if last_day != Some(day) {
                     day_firsts.push((p as u32, t));
                     last_day = Some(day);

@@ -134,6 +134,8 @@ struct Matchers {
     /// ZH_QUESTION_WORDS then ZH_NOT_QUESTIONS (pattern ids past the first list are rhetorical).
     zh: aho_corasick::AhoCorasick,
     en_phrases: aho_corasick::AhoCorasick,
+    /// Check-in words, ASCII letters in any case.
+    checkin: aho_corasick::AhoCorasick,
 }
 
 fn matchers() -> &'static Matchers {
@@ -148,7 +150,11 @@ fn matchers() -> &'static Matchers {
                 .unwrap_or_else(|_| unreachable!("fixed word lists compile")) // ok: constant input
         };
         let zh: Vec<&str> = ZH_QUESTION_WORDS.iter().chain(ZH_NOT_QUESTIONS).copied().collect();
-        Matchers { zh: build(&zh, false), en_phrases: build(EN_QUESTION_PHRASES, true) }
+        Matchers {
+            zh: build(&zh, false),
+            en_phrases: build(EN_QUESTION_PHRASES, true),
+            checkin: build(&["打卡", "签到", "check in", "check-in", "checkin"], true),
+        }
     })
 }
 
@@ -225,15 +231,15 @@ pub fn is_thanks(text: &str) -> bool {
     EN.iter().any(|w| lower.contains(w))
 }
 
-/// Check-in messages (打卡 / 签到 / "check in"), which earn points in many groups.
+/// Check-in messages (打卡 / 签到 / "check in" in any letter case), which earn points in many
+/// groups.
 ///
 /// ```
 /// assert!(qunlens::text::is_checkin("今日打卡 Day 12"));
 /// assert!(!qunlens::text::is_checkin("明天见"));
 /// ```
 pub fn is_checkin(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    ["打卡", "签到", "check in", "check-in", "checkin"].iter().any(|w| lower.contains(w))
+    matchers().checkin.is_match(text)
 }
 
 /// Text reduced for duplicate detection: whitespace, punctuation and emoji removed,

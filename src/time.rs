@@ -161,6 +161,13 @@ pub struct Zone {
     cache_day: Option<(i16, i8, i8, i32)>,
 }
 
+/// The last quarter hour [`Zone::local_cached`] converted, and its UTC offset.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LocalCache {
+    quarter: Option<i64>,
+    offset: i64,
+}
+
 impl Zone {
     /// A zone by IANA name (`Asia/Shanghai`) or fixed offset (`+08:00`, `UTC`).
     pub fn new(name: &str) -> Result<Zone, String> {
@@ -211,15 +218,18 @@ impl Zone {
         let offset = Timestamp::from_second(epoch)
             .map(|t| self.tz.to_offset(t).seconds() as i64)
             .unwrap_or(0);
-        let local = epoch + offset;
-        let days = local.div_euclid(86400);
-        let secs = local.rem_euclid(86400);
-        LocalTime {
-            days,
-            hour: (secs / 3600) as u8,
-            weekday: ((days + 3).rem_euclid(7)) as u8, // 1970-01-01 was a Thursday; 0 = Monday
-            offset_seconds: offset as i32,
+        LocalTime::at(epoch, offset)
+    }
+
+    /// [`Zone::local`] through `cache`: consecutive times of a message pass mostly share a
+    /// quarter hour, and every UTC offset (and every change of it) falls on a multiple of 15
+    /// minutes, so the zone is asked once per quarter hour instead of once per message.
+    pub fn local_cached(&self, epoch: i64, cache: &mut LocalCache) -> LocalTime {
+        let quarter = epoch.div_euclid(900);
+        if cache.quarter != Some(quarter) {
+            *cache = LocalCache { quarter: Some(quarter), offset: self.local(epoch).offset_seconds as i64 };
         }
+        LocalTime::at(epoch, cache.offset)
     }
 
     /// RFC 3339 rendering of an epoch second in this zone, e.g. `2024-03-01T10:00:00+08:00`.
@@ -257,6 +267,21 @@ pub struct LocalTime {
     /// 0 = Monday … 6 = Sunday.
     pub weekday: u8,
     pub offset_seconds: i32,
+}
+
+impl LocalTime {
+    /// The local time of `epoch` at UTC offset `offset` seconds.
+    fn at(epoch: i64, offset: i64) -> LocalTime {
+        let local = epoch + offset;
+        let days = local.div_euclid(86400);
+        let secs = local.rem_euclid(86400);
+        LocalTime {
+            days,
+            hour: (secs / 3600) as u8,
+            weekday: ((days + 3).rem_euclid(7)) as u8, // 1970-01-01 was a Thursday; 0 = Monday
+            offset_seconds: offset as i32,
+        }
+    }
 }
 
 /// `YYYY-MM-DD` for a local day number.

@@ -71,11 +71,12 @@ pub(super) fn build(model: &Model, zone: &Zone, group_order: &[String]) -> Activ
     let mut all = Acc::default();
     let mut per: Vec<Acc> = (0..model.groups.len()).map(|_| Acc::default()).collect();
     let m = &model.messages;
+    let mut cache = crate::time::LocalCache::default();
     for i in 0..m.len() {
         if m.sender[i] == SYSTEM || !m.kind[i].is_member_activity() {
             continue;
         }
-        let l = zone.local(m.time[i]);
+        let l = zone.local_cached(m.time[i], &mut cache);
         all.add(l.days, l.weekday, l.hour);
         per[m.group[i] as usize].add(l.days, l.weekday, l.hour);
     }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::series::{month_of, week_of, WeekMembership, WeekMessages};
+use super::series::{month_of, month_of_day, week_of, week_of_day, WeekMembership, WeekMessages};
 use super::HealthConfig;
 use crate::model::{GroupId, HashMap, MemberId, MembershipKind, Model, SYSTEM};
 use crate::report::roles::{time_order, Resolver};
@@ -159,6 +159,7 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
     // Questions by text, for quotes that carry the quoted text (only kept when the data has quotes).
     let quotable = !msgs.quotes.is_empty();
     let mut by_text: HashMap<(GroupId, &str), Vec<u32>> = HashMap::default();
+    let mut local_cache = crate::time::LocalCache::default();
     for i in time_order(model) {
         let i = i as usize;
         let (g, t, s, kind) = (msgs.group[i], msgs.time[i], msgs.sender[i], msgs.kind[i]);
@@ -180,7 +181,8 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
                 a.recent_member += 1;
             }
         }
-        let (week, month) = (week_of(zone, t), month_of(zone, t));
+        let day = zone.local_cached(t, &mut local_cache).days;
+        let (week, month) = (week_of_day(day), month_of_day(day));
         if a.weeks.last().is_none_or(|w| w.0 != week) {
             a.weeks.push((week, WeekMessages::default()));
         }

@@ -9,13 +9,23 @@ use crate::time::{civil_from_days, format_day, Zone};
 
 /// Monday-start week number of a local time (weeks in the report's zone, e.g. UTC+8).
 pub fn week_of(zone: &Zone, t: i64) -> i64 {
+    week_of_day(zone.local(t).days)
+}
+
+/// Week number (Monday-based) of a local day number.
+pub fn week_of_day(days: i64) -> i64 {
     // Day 0 (1970-01-01) was a Thursday; shifting by 3 puts Mondays at multiples of 7.
-    (zone.local(t).days + 3).div_euclid(7)
+    (days + 3).div_euclid(7)
 }
 
 /// Calendar month number (`year * 12 + month - 1`) of a local time.
 pub fn month_of(zone: &Zone, t: i64) -> i64 {
-    let (y, m, _) = civil_from_days(zone.local(t).days);
+    month_of_day(zone.local(t).days)
+}
+
+/// Calendar month number of a local day number.
+pub fn month_of_day(days: i64) -> i64 {
+    let (y, m, _) = civil_from_days(days);
     y * 12 + m as i64 - 1
 }
 

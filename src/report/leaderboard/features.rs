@@ -104,8 +104,9 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
     let order = order::by_key_then_text(msgs, keyed);
     let lookup = Lookup::new(model);
     let mut rows: Vec<Row> = Vec::with_capacity(order.len() + order.len() / 8);
-    let mut seen_in_group: HashSet<(u32, u64)> = HashSet::default();
-    let mut seen_by_member: HashSet<(u32, u64)> = HashSet::default();
+    // Sized up front: a million-message import fills them, and growing rehashes each time.
+    let mut seen_in_group: HashSet<(u32, u64)> = HashSet::with_capacity_and_hasher(order.len(), Default::default());
+    let mut seen_by_member: HashSet<(u32, u64)> = HashSet::with_capacity_and_hasher(order.len(), Default::default());
     // Questions of the group being scanned within the window, for quotes and @mentions:
     // (time, asker, message).
     let mut open: VecDeque<(i64, MemberId, usize)> = VecDeque::new();
@@ -150,7 +151,7 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
                 flags |= flag::DUP;
             }
         }
-        if kind == MessageKind::Text && maybe_checkin(text) && is_checkin(text) {
+        if kind == MessageKind::Text && is_checkin(text) {
             flags |= flag::CHECKIN;
         }
         // Answers: a quote / @mention of an open question's asker, or the first message by
@@ -222,17 +223,12 @@ fn finish(mut rows: Vec<Row>, group_rank: &[u32], zone: &Zone) -> Features {
     rows.sort_unstable_by_key(|r| (time_group_seq(r.time, rank(r.group), r.seq), (r.flags as u64) << 32 | r.member as u64));
     let mut f = Features::default();
     let mut slots: HashMap<(u32, u32), u32> = HashMap::default();
-    let mut day_cache = (i64::MIN, 0i32);
+    let mut local_cache = crate::time::LocalCache::default();
     for r in rows {
         let next = slots.len() as u32;
         let slot = *slots.entry((r.member, r.group)).or_insert(next);
-        // Consecutive events mostly share a quarter hour (every UTC offset is a multiple of
-        // 15 minutes, so a local day never starts inside one): convert once per quarter.
-        if r.time.div_euclid(900) != day_cache.0 {
-            day_cache = (r.time.div_euclid(900), zone.local(r.time).days as i32);
-        }
         f.time.push(r.time);
-        f.day.push(day_cache.1);
+        f.day.push(zone.local_cached(r.time, &mut local_cache).days as i32);
         f.group.push(r.group);
         f.member.push(r.member);
         f.slot.push(slot);
@@ -263,12 +259,6 @@ fn ranks(keys: Vec<String>) -> Vec<u32> {
 /// A fixed-seed hash of a dedupe key (the sets hold hashes, not a million strings).
 fn hash(s: &str) -> u64 {
     foldhash::fast::FixedState::with_seed(0x9e37_79b9).hash_one(s)
-}
-
-/// Cheap pre-check: can [`is_checkin`] accept this text? (Its words all contain 打卡, 签到 or
-/// "heck" in some letter case; skipping the rest avoids lowercasing every message.)
-fn maybe_checkin(text: &str) -> bool {
-    text.contains("打卡") || text.contains("签到") || text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"heck"))
 }
 
 /// Finds the member a quote names: by platform id, else by a display name (unique among members).

@@ -193,6 +193,7 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
     let mut first_of_day: HashMap<u32, u32> = HashMap::default();
     let mut group_last_join = vec![i64::MIN; n_groups];
     let mut join_cursor = 0;
+    let mut local_cache = crate::time::LocalCache::default();
 
     for &i in &order {
         let i = i as usize;
@@ -208,7 +209,7 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
         }
         let g = m.group[i];
         let sender = m.sender[i];
-        let local = zone.local(t);
+        let local = zone.local_cached(t, &mut local_cache);
         let day = local.days;
         let month = month_of(day);
         month_range = Some(month_range.map_or((month, month), |(a, b)| (a.min(month), b.max(month))));
