@@ -104,9 +104,8 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
     let order = order::by_key_then_text(msgs, keyed);
     let lookup = Lookup::new(model);
     let mut rows: Vec<Row> = Vec::with_capacity(order.len() + order.len() / 8);
-    // Sized up front: a million-message import fills them, and growing rehashes each time.
-    let mut seen_in_group: HashSet<(u32, u64)> = HashSet::with_capacity_and_hasher(order.len(), Default::default());
-    let mut seen_by_member: HashSet<(u32, u64)> = HashSet::with_capacity_and_hasher(order.len(), Default::default());
+    let mut seen_in_group: HashSet<(u32, u64)> = HashSet::default();
+    let mut seen_by_member: HashSet<(u32, u64)> = HashSet::default();
     // Questions of the group being scanned within the window, for quotes and @mentions:
     // (time, asker, message).
     let mut open: VecDeque<(i64, MemberId, usize)> = VecDeque::new();
