@@ -19,13 +19,19 @@ pub(crate) fn biased(time: i64) -> u64 {
 /// text order, then index order.
 pub(crate) fn by_key_then_text(msgs: &Messages, mut keyed: Vec<(u128, u32)>) -> Vec<u32> {
     keyed.sort_unstable();
+    // Stable: equal texts keep index order.
+    sort_ties(&keyed, |&a, &b| msgs.text(a as usize).cmp(msgs.text(b as usize)))
+}
+
+/// The indices of `keyed` (`(key, index)`, sorted) with each run of equal keys sorted by
+/// `tie` (stable), for the canonical orders.
+pub(crate) fn sort_ties<K: PartialEq>(keyed: &[(K, u32)], mut tie: impl FnMut(&u32, &u32) -> std::cmp::Ordering) -> Vec<u32> {
     let mut order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
     let mut start = 0;
     while start < keyed.len() {
         let end = start + keyed[start..].iter().take_while(|k| k.0 == keyed[start].0).count();
         if end - start > 1 {
-            // Stable: equal texts keep index order.
-            order[start..end].sort_by(|&a, &b| msgs.text(a as usize).cmp(msgs.text(b as usize)));
+            order[start..end].sort_by(&mut tie);
         }
         start = end;
     }

@@ -86,25 +86,14 @@ export async function shot(page, name) {
 }
 
 /** A PyWxDump CSV of about `mb` megabytes (one group, `speakers` speakers), written to `dir`. */
-/** Writes a WeChatMsg per-chat CSV (UTF-8 with BOM) of about `mb` megabytes: the exporter
- *  speaking every 7th row, a quoted multi-line message whose lines start with digits every
- *  300 rows (they look like record starts to a reader cutting the file), a row with a bad
- *  Type every 1000 rows. Returns its path. */
-export async function bigWeChatMsgCsv(dir, mb) {
-  const file = path.join(dir, '产品交流群_utf8.csv');
+/** Writes `header` then rows `rowOf(i)` (i = 1, 2, …) to `file` until about `mb` megabytes. */
+async function writeRows(file, header, mb, rowOf) {
   const out = createWriteStream(file);
-  out.write('\ufefflocalId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\r\n');
+  out.write(header);
   let written = 0;
   const chunk = [];
   for (let i = 1; written < mb * 1e6; i++) {
-    const t = 1_700_000_000 + i * 37;
-    const own = i % 7 === 0;
-    const who = own ? 'wxid_me' : `wxid_user${i % 97}`;
-    const name = own ? '运营小王' : `学员${i % 97}`;
-    let text = `今天的课程资料已经发到群文件了，大家记得查收 ${i}`;
-    if (i % 300 === 0) text = `"第一行\n2024年计划\n3,2,1 出发\n${i}"`;
-    const type = i % 1000 === 0 ? 'abc' : '1';
-    const row = `${i},217,${type},0,${own ? 1 : 0},${t},,${text},,${name},${name},${who}\r\n`;
+    const row = rowOf(i);
     chunk.push(row);
     written += Buffer.byteLength(row);
     if (chunk.length === 10_000) {
@@ -117,23 +106,26 @@ export async function bigWeChatMsgCsv(dir, mb) {
   return file;
 }
 
-export async function bigCsv(dir, mb, room = '99999999999', speakers = 20) {
-  const file = path.join(dir, `${room}@chatroom_0_9999999.csv`);
-  const out = createWriteStream(file);
-  out.write('id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n');
-  let written = 0;
-  const chunk = [];
-  for (let i = 1; written < mb * 1e6; i++) {
+/** Writes a WeChatMsg per-chat CSV (UTF-8 with BOM) of about `mb` megabytes: the exporter
+ *  speaking every 7th row, a quoted multi-line message whose lines start with digits every
+ *  300 rows (they look like record starts to a reader cutting the file), a row with a bad
+ *  Type every 1000 rows. Returns its path. */
+export function bigWeChatMsgCsv(dir, mb) {
+  const header = '\ufefflocalId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\r\n';
+  return writeRows(path.join(dir, '产品交流群_utf8.csv'), header, mb, (i) => {
+    const own = i % 7 === 0;
+    const who = own ? 'wxid_me' : `wxid_user${i % 97}`;
+    const name = own ? '运营小王' : `学员${i % 97}`;
+    const text = i % 300 === 0 ? `"第一行\n2024年计划\n3,2,1 出发\n${i}"` : `今天的课程资料已经发到群文件了，大家记得查收 ${i}`;
+    const type = i % 1000 === 0 ? 'abc' : '1';
+    return `${i},217,${type},0,${own ? 1 : 0},${1_700_000_000 + i * 37},,${text},,${name},${name},${who}\r\n`;
+  });
+}
+
+export function bigCsv(dir, mb, room = '99999999999', speakers = 20) {
+  const header = 'id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n';
+  return writeRows(path.join(dir, `${room}@chatroom_0_9999999.csv`), header, mb, (i) => {
     const day = String(1 + (i % 28)).padStart(2, '0');
-    const row = `${i},${1e9 + i},文本,0,wxid_user${i % speakers},${room}@chatroom,今天的课程资料已经发到群文件了，大家记得查收 ${i},,2024-02-${day} 10:00:00\r\n`;
-    chunk.push(row);
-    written += Buffer.byteLength(row);
-    if (chunk.length === 10_000) {
-      if (!out.write(chunk.join(''))) await new Promise((r) => out.once('drain', r));
-      chunk.length = 0;
-    }
-  }
-  out.write(chunk.join(''));
-  await new Promise((r) => out.end(r));
-  return file;
+    return `${i},${1e9 + i},文本,0,wxid_user${i % speakers},${room}@chatroom,今天的课程资料已经发到群文件了，大家记得查收 ${i},,2024-02-${day} 10:00:00\r\n`;
+  });
 }

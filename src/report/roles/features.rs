@@ -421,24 +421,15 @@ pub(crate) fn time_order(model: &Model) -> Vec<u32> {
     if keyed.windows(2).any(|w| w[1].0 < w[0].0) {
         keyed.sort_unstable();
     }
-    let mut order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
     // Same-second runs (rare) are ordered by content.
-    let mut start = 0;
-    while start < keyed.len() {
-        let end = start + keyed[start..].iter().take_while(|k| k.0 == keyed[start].0).count();
-        if end - start > 1 {
-            order[start..end].sort_by(|&a, &b| {
-                let (a, b) = (a as usize, b as usize);
-                group_key(m.group[a])
-                    .cmp(&group_key(m.group[b]))
-                    .then_with(|| member_key(m.sender[a]).cmp(&member_key(m.sender[b])))
-                    .then_with(|| (m.kind[a] as u8).cmp(&(m.kind[b] as u8)))
-                    .then_with(|| m.text(a).cmp(m.text(b)))
-            });
-        }
-        start = end;
-    }
-    order
+    crate::report::order::sort_ties(&keyed, |&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        group_key(m.group[a])
+            .cmp(&group_key(m.group[b]))
+            .then_with(|| member_key(m.sender[a]).cmp(&member_key(m.sender[b])))
+            .then_with(|| (m.kind[a] as u8).cmp(&(m.kind[b] as u8)))
+            .then_with(|| m.text(a).cmp(m.text(b)))
+    })
 }
 
 /// 欢迎 / welcome (a greeting to someone who just joined).
