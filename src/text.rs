@@ -136,6 +136,9 @@ struct Matchers {
     en_phrases: aho_corasick::AhoCorasick,
     /// Check-in words, ASCII letters in any case.
     checkin: aho_corasick::AhoCorasick,
+    thanks_zh: aho_corasick::AhoCorasick,
+    thanks_en: aho_corasick::AhoCorasick,
+    not_understood: aho_corasick::AhoCorasick,
 }
 
 fn matchers() -> &'static Matchers {
@@ -154,6 +157,9 @@ fn matchers() -> &'static Matchers {
             zh: build(&zh, false),
             en_phrases: build(EN_QUESTION_PHRASES, true),
             checkin: build(&["打卡", "签到", "check in", "check-in", "checkin"], true),
+            thanks_zh: build(THANKS_ZH, false),
+            thanks_en: build(THANKS_EN, true),
+            not_understood: build(NOT_UNDERSTOOD, false),
         }
     })
 }
@@ -208,7 +214,8 @@ fn zh_alternative(t: &str) -> bool {
         && !['吧', '了', '的', '啊'].iter().any(|&c| t.ends_with(c))
 }
 
-/// Thanks / acknowledgement from an asker after an answer: the "accepted" signal.
+/// Thanks / acknowledgement from an asker after an answer: the "accepted" signal (English
+/// words in any letter case).
 ///
 /// ```
 /// use qunlens::text::is_thanks;
@@ -218,18 +225,15 @@ fn zh_alternative(t: &str) -> bool {
 /// assert!(!is_thanks("我不明白"));
 /// ```
 pub fn is_thanks(text: &str) -> bool {
-    const ZH: &[&str] = &["谢谢", "感谢", "多谢", "谢了", "收到", "明白了", "懂了", "学到了", "好的", "了解了", "get了"];
-    const EN: &[&str] = &["thank", "thx", "got it", "makes sense", "cheers", "appreciate"];
-    let t = text.trim();
-    if t.contains("不明白") || t.contains("不懂") {
-        return false;
-    }
-    if ZH.iter().any(|w| t.contains(w)) {
-        return true;
-    }
-    let lower = format!("{} ", t.to_lowercase());
-    EN.iter().any(|w| lower.contains(w))
+    let m = matchers();
+    !m.not_understood.is_match(text) && (m.thanks_zh.is_match(text) || m.thanks_en.is_match(text))
 }
+
+/// Thank-you words (Chinese as written; English in any letter case) and the "didn't get it"
+/// phrases that overrule them.
+const THANKS_ZH: &[&str] = &["谢谢", "感谢", "多谢", "谢了", "收到", "明白了", "懂了", "学到了", "好的", "了解了", "get了"];
+const THANKS_EN: &[&str] = &["thank", "thx", "got it", "makes sense", "cheers", "appreciate"];
+const NOT_UNDERSTOOD: &[&str] = &["不明白", "不懂"];
 
 /// Check-in messages (打卡 / 签到 / "check in" in any letter case), which earn points in many
 /// groups.
