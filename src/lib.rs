@@ -217,7 +217,8 @@ impl Analyzer {
                 }
                 self.wants_more()
             })?;
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+            // A reader thread's panic is a bug: re-raised here as if it had happened here.
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect() // ok: re-raises a bug's panic
         })?;
         for piece in outcomes {
             if !self.absorb_piece(piece) {

@@ -14,7 +14,7 @@ pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> 
         let a = scope.spawn(a);
         let b = b();
         // A panic in `a` is a bug: carry it over to the caller as if `a` had run here.
-        let a = a.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let a = a.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)); // ok: re-raises a bug's panic
         (a, b)
     })
 }

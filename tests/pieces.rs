@@ -9,7 +9,7 @@ const NAME: &str = "产品交流群_utf8.csv";
 
 /// A benchmark-shaped WeChatMsg CSV with hostile rows mixed in every 400 lines: a quoted
 /// multi-line message whose lines start with digits (so they look like record starts), a row
-/// with a non-numeric Type (skipped, with its line), a row dated 1970 (implausible, counted)
+/// with a non-numeric Type (skipped, with its line), a row dated 2103 (implausible, counted)
 /// and an exact repeat of the previous row (kept: a repeat within one export is real).
 fn hostile_csv(messages: usize) -> String {
     let mut bytes = Vec::new();
@@ -23,7 +23,7 @@ fn hostile_csv(messages: usize) -> String {
             let t = 1_672_502_452 + i as i64 * 60;
             out.push_str(&format!("9{i},217,1,0,0,{t},,\"第一行\n2024年计划\n3,2,1 出发\n{i}\",2023-01-01 00:00:00,王芳,王芳,wxid_multiline\n"));
             out.push_str(&format!("9{i},217,abc,0,0,{t},,坏行,2023-01-01 00:00:00,王芳,王芳,wxid_multiline\n"));
-            out.push_str(&format!("9{i},217,1,0,0,100,,太早了,,王芳,王芳,wxid_multiline\n"));
+            out.push_str(&format!("9{i},217,1,0,0,4200000000,,来自未来,,王芳,王芳,wxid_multiline\n"));
             out.push_str(&previous);
         }
         previous = line.to_string();
@@ -84,7 +84,12 @@ fn pieces_cut_anywhere_give_the_one_reader_report() {
     let expected = whole(bytes);
     let size = bytes.len() as u64;
     // It really has what the test is about.
-    assert!(expected.contains("Type \\\"abc\\\" is not a number") || expected.contains("is not a number"), "skips are listed");
+    // Every insertion adds a bad Type (listed, with its line) and a 2103 date (counted).
+    let inserted = csv.matches(",abc,").count();
+    assert!(expected.contains("is not a number"), "skips are listed");
+    let at = expected.find("\"skipped_count\":").unwrap() + "\"skipped_count\":".len();
+    let skipped: usize = expected[at..].split(',').next().unwrap().parse().unwrap();
+    assert!(skipped >= 2 * inserted, "{inserted} bad rows and {inserted} implausible dates counted ({skipped})");
     for parts in [2u64, 3, 5] {
         let cuts: Vec<u64> = (1..parts).map(|i| size * i / parts).collect();
         let (got, taken) = in_pieces(bytes, &cuts);
