@@ -193,7 +193,7 @@ pub struct Skip {
 }
 
 /// Per-file counters.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileStats {
     pub rows: u64,
     pub skipped_count: u64,

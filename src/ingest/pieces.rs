@@ -22,7 +22,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Context, FileIngest, Format, Skip, State, MAX_LISTED_SKIPS};
+use super::{Context, FileIngest, FileStats, Format, Skip, State, MAX_LISTED_SKIPS};
 use crate::decode::{StreamDecoder, TextEncoding};
 use crate::model::{ModelBuilder, Partial};
 use crate::time::Zone;
@@ -159,7 +159,7 @@ pub struct PieceOutcome {
     lines: Option<u64>,
     bytes: u64,
     malformed: u64,
-    stats: FileStatsPart,
+    stats: FileStats,
     implausible: (u64, Option<(i64, i64)>),
     model: Partial,
 }
@@ -189,15 +189,6 @@ impl PieceOutcome {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
         postcard::from_bytes(bytes).map_err(|e| format!("piece: {e}"))
     }
-}
-
-/// [`super::FileStats`] in transferable form.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct FileStatsPart {
-    rows: u64,
-    skipped_count: u64,
-    skipped: Vec<Skip>,
-    notes: Vec<super::Note>,
 }
 
 /// Reads one byte range of a file the lead has started (see the module docs).
@@ -248,31 +239,31 @@ impl PieceReader {
     pub fn finish(self) -> PieceOutcome {
         let PieceReader { mut builder, mut zone, mut file } = self;
         let window = file.window.take().unwrap_or_else(|| Window::new(0, 0, 0));
+        let at_eof = window.end.is_none();
+        if at_eof {
+            // The end of the file: the last record needs no line break.
+            file.decode_and_feed(&[], true, &mut builder, &mut zone);
+        }
         let mut lines = None;
         let mut malformed = 0;
         if let State::Parsing { parser, decoder, .. } = &mut file.state {
             let mut cx = Context { builder: &mut builder, zone: &mut zone, stats: &mut file.stats, file_name: &file.name };
-            if window.end.is_some() {
-                lines = parser.at_boundary(&mut cx);
-            } else {
-                // The end of the file: the last record needs no line break.
-                file.text.clear();
-                decoder.decode(&[], &mut file.text, true);
-                parser.feed(&file.text, &mut cx);
+            lines = if at_eof {
                 parser.finish(&mut cx);
-                lines = Some(0);
-            }
+                Some(0)
+            } else {
+                parser.at_boundary(&mut cx)
+            };
             malformed = decoder.malformed;
         }
         let implausible = builder.take_implausible();
-        let stats = std::mem::take(&mut file.stats);
         PieceOutcome {
             start: window.start,
             end: window.end,
             lines,
             bytes: file.bytes,
             malformed,
-            stats: FileStatsPart { rows: stats.rows, skipped_count: stats.skipped_count, skipped: stats.skipped, notes: stats.notes },
+            stats: std::mem::take(&mut file.stats),
             implausible,
             model: builder.into_partial(),
         }
