@@ -15,27 +15,81 @@ pub(crate) fn biased(time: i64) -> u64 {
     time as u64 ^ (1 << 63)
 }
 
-/// The message indices of `keyed` (`(key, index)`) in key order; messages with equal keys in
-/// text order, then index order.
-pub(crate) fn by_key_then_text(msgs: &Messages, mut keyed: Vec<(u128, u32)>) -> Vec<u32> {
-    keyed.sort_unstable();
-    // Stable: equal texts keep index order.
-    sort_ties(&keyed, |&a, &b| msgs.text(a as usize).cmp(msgs.text(b as usize)))
+/// The message indices of `keyed` (`(key, index)`, built in index order from [`pack`]ed keys)
+/// in key order; messages with equal keys in text order, then index order.
+///
+/// Exports are nearly always in time order already, so this avoids a full sort: a stable
+/// counting sort by `high` (a group rank or id: a few hundred buckets), then each bucket is
+/// sorted only if its times are not already in order, then only the runs sharing one
+/// `(high, time)` (messages in the same second, rare) are ordered by `low` and text. Linear on
+/// time-ordered input, whatever the number of groups interleaved in it.
+pub(crate) fn by_key_then_text(msgs: &Messages, keyed: Vec<(u128, u32)>) -> Vec<u32> {
+    let high = |k: u128| (k >> 96) as usize;
+    let mut keyed = match keyed.iter().map(|k| high(k.0)).max() {
+        Some(max) if max < keyed.len().max(1 << 16) => bucket_by_high(keyed, max + 1, high),
+        _ => keyed,
+    };
+    let coarse = |k: u128| k >> 32;
+    let mut start = 0;
+    while start < keyed.len() {
+        let h = high(keyed[start].0);
+        let end = start + keyed[start..].iter().take_while(|k| high(k.0) == h).count();
+        let bucket = &mut keyed[start..end];
+        if bucket.windows(2).any(|w| coarse(w[1].0) < coarse(w[0].0)) {
+            // Ties on the whole key stay in index order, which the text order below keeps.
+            bucket.sort_unstable();
+        }
+        start = end;
+    }
+    // Stable: equal keys and texts keep index order.
+    sort_runs(&mut keyed, |&a, &b| coarse(a) == coarse(b), |a, b| {
+        a.0.cmp(&b.0).then_with(|| msgs.text(a.1 as usize).cmp(msgs.text(b.1 as usize)))
+    });
+    keyed.into_iter().map(|k| k.1).collect()
+}
+
+/// `keyed` stably reordered by `high(key)` (all below `buckets`).
+fn bucket_by_high(keyed: Vec<(u128, u32)>, buckets: usize, high: impl Fn(u128) -> usize) -> Vec<(u128, u32)> {
+    let mut starts = vec![0usize; buckets + 1];
+    for k in &keyed {
+        starts[high(k.0) + 1] += 1;
+    }
+    if starts.iter().filter(|&&n| n > 0).count() <= 1 {
+        return keyed; // one group: nothing to move
+    }
+    for b in 1..=buckets {
+        starts[b] += starts[b - 1];
+    }
+    let mut out = vec![(0u128, 0u32); keyed.len()];
+    for k in keyed {
+        let slot = &mut starts[high(k.0)];
+        out[*slot] = k;
+        *slot += 1;
+    }
+    out
+}
+
+/// Sorts (stably, by `cmp`) each run of adjacent entries whose keys are `same`.
+pub(crate) fn sort_runs<K>(
+    keyed: &mut [(K, u32)],
+    same: impl Fn(&K, &K) -> bool,
+    mut cmp: impl FnMut(&(K, u32), &(K, u32)) -> std::cmp::Ordering,
+) {
+    let mut start = 0;
+    while start < keyed.len() {
+        let end = start + 1 + keyed[start + 1..].iter().take_while(|k| same(&k.0, &keyed[start].0)).count();
+        if end - start > 1 {
+            keyed[start..end].sort_by(&mut cmp);
+        }
+        start = end;
+    }
 }
 
 /// The indices of `keyed` (`(key, index)`, sorted) with each run of equal keys sorted by
 /// `tie` (stable), for the canonical orders.
-pub(crate) fn sort_ties<K: PartialEq>(keyed: &[(K, u32)], mut tie: impl FnMut(&u32, &u32) -> std::cmp::Ordering) -> Vec<u32> {
-    let mut order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
-    let mut start = 0;
-    while start < keyed.len() {
-        let end = start + keyed[start..].iter().take_while(|k| k.0 == keyed[start].0).count();
-        if end - start > 1 {
-            order[start..end].sort_by(&mut tie);
-        }
-        start = end;
-    }
-    order
+pub(crate) fn sort_ties<K: PartialEq>(mut keyed: Vec<(K, u32)>, mut tie: impl FnMut(&u32, &u32) -> std::cmp::Ordering) -> Vec<u32> {
+    sort_runs(&mut keyed, |a, b| a == b, |a, b| tie(&a.1, &b.1));
+    keyed.into_iter().map(|k| k.1).collect()
 }
 
 #[cfg(test)]
@@ -49,5 +103,35 @@ mod tests {
         let before = packed.clone();
         packed.sort_unstable();
         assert_eq!(packed, before, "already in tuple order");
+    }
+
+    /// The fast paths (buckets by group, already-sorted buckets, same-second runs) give the
+    /// plain definition's order: key, then text, then index.
+    #[test]
+    fn canonical_order_matches_its_definition() {
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        for case in 0..60 {
+            let n = 1 + next(400) as usize;
+            let mut msgs = Messages::default();
+            let groups = 1 + next(4);
+            let mut keyed = Vec::new();
+            let mut time = 0i64;
+            for i in 0..n {
+                // Half the cases in time order (the fast path), half shuffled; many ties.
+                time = if case % 2 == 0 { time + next(3) as i64 } else { next(40) as i64 - 20 };
+                msgs.text_span.push(msgs.text_arena.push(["a", "b", "", "ab"][next(4) as usize]));
+                keyed.push((pack(next(groups), time, next(3) as u32), i as u32));
+            }
+            let mut expected = keyed.clone();
+            expected.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| msgs.text(a.1 as usize).cmp(msgs.text(b.1 as usize))).then(a.1.cmp(&b.1)));
+            let expected: Vec<u32> = expected.into_iter().map(|k| k.1).collect();
+            assert_eq!(by_key_then_text(&msgs, keyed), expected, "case {case}");
+        }
     }
 }

@@ -219,7 +219,8 @@ fn invites(model: &Model, spoke: &HashMap<(u32, MemberId), (i64, i64)>, rows: &m
 /// Sorts the rows canonically and lays them out as columns.
 fn finish(mut rows: Vec<Row>, group_rank: &[u32], zone: &Zone) -> Features {
     let rank = |g: u32| group_rank.get(g as usize).copied().unwrap_or(u32::MAX);
-    rows.sort_unstable_by_key(|r| (time_group_seq(r.time, rank(r.group), r.seq), (r.flags as u64) << 32 | r.member as u64));
+    // Rows come in group order, each group's in time order: a few runs the stable sort merges.
+    rows.sort_by_key(|r| (time_group_seq(r.time, rank(r.group), r.seq), (r.flags as u64) << 32 | r.member as u64));
     let mut f = Features::default();
     let mut slots: HashMap<(u32, u32), u32> = HashMap::default();
     let mut local_cache = crate::time::LocalCache::default();

@@ -422,7 +422,7 @@ pub(crate) fn time_order(model: &Model) -> Vec<u32> {
         keyed.sort_unstable();
     }
     // Same-second runs (rare) are ordered by content.
-    crate::report::order::sort_ties(&keyed, |&a, &b| {
+    crate::report::order::sort_ties(keyed, |&a, &b| {
         let (a, b) = (a as usize, b as usize);
         group_key(m.group[a])
             .cmp(&group_key(m.group[b]))
