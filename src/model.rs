@@ -224,14 +224,17 @@ pub struct Messages {
 pub mod text_flag {
     /// A text message [`crate::text::is_question`] accepts.
     pub const QUESTION: u8 = 1;
+    /// A text message [`crate::text::is_checkin`] accepts.
+    pub const CHECKIN: u8 = 1 << 1;
 
     /// The flags of a message of `kind` with `text`.
     pub fn of(kind: super::MessageKind, text: &str) -> u8 {
-        if kind == super::MessageKind::Text && crate::text::is_question(text) {
-            QUESTION
-        } else {
-            0
+        if kind != super::MessageKind::Text {
+            return 0;
         }
+        let question = if crate::text::is_question(text) { QUESTION } else { 0 };
+        let checkin = if crate::text::is_checkin(text) { CHECKIN } else { 0 };
+        question | checkin
     }
 }
 
@@ -239,6 +242,11 @@ impl Messages {
     /// Is message `i` a question (a text message [`crate::text::is_question`] accepts)?
     pub fn is_question(&self, i: usize) -> bool {
         self.flags.get(i).is_some_and(|f| f & text_flag::QUESTION != 0)
+    }
+
+    /// Is message `i` a check-in (a text message [`crate::text::is_checkin`] accepts)?
+    pub fn is_checkin(&self, i: usize) -> bool {
+        self.flags.get(i).is_some_and(|f| f & text_flag::CHECKIN != 0)
     }
 
     /// Number of messages.

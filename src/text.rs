@@ -70,7 +70,8 @@ pub fn is_question(text: &str) -> bool {
     }
     let without_urls = strip_urls(text);
     let t: &str = &without_urls;
-    if memchr::memchr(b'?', t.as_bytes()).is_some() || t.contains('？') {
+    static FULL_WIDTH_QUESTION_MARK: Needle = Needle::new("？");
+    if memchr::memchr(b'?', t.as_bytes()).is_some() || FULL_WIDTH_QUESTION_MARK.is_in(t) {
         return true;
     }
     if !t.is_ascii() && (has_zh_question_word(t) || ends_with_particle(t) || zh_final_ask(t) || zh_split_a_not_a(t) || zh_alternative(t)) {
@@ -204,9 +205,10 @@ fn zh_split_a_not_a(t: &str) -> bool {
 fn zh_alternative(t: &str) -> bool {
     const NOT_BEFORE: &[char] = &['我', '们', '也', '但', '都', '就', '可', '你', '他', '她', '却'];
     const NOT_AFTER: &[&str] = &["觉得", "算了", "要", "很", "挺", "不", "有", "会", "没", "在", "老样子"];
+    static HAI_SHI: Needle = Needle::new("还是");
     let t = trim_end_marks(t);
-    let Some(at) = t.find("还是") else { return false };
-    let (before, after) = (&t[..at], &t[at + "还是".len()..]);
+    let Some(at) = HAI_SHI.find(t) else { return false };
+    let (before, after) = (&t[..at], &t[at + HAI_SHI.len()..]);
     let Some(prev) = before.chars().next_back() else { return false };
     !after.is_empty()
         && !NOT_BEFORE.contains(&prev)
@@ -311,6 +313,33 @@ pub fn contains_ascii_nocase(text: &str, word: &str) -> bool {
     memchr::memchr2_iter(first, first.to_ascii_uppercase(), t).any(|at| t[at..].len() >= w.len() && t[at..at + w.len()].eq_ignore_ascii_case(w))
 }
 
+/// A fixed string searched for in every message. `str::contains` / `find` with a string (or
+/// a non-ASCII `char`) set up a Two-Way searcher on every call, which cost more than the
+/// search itself on short chat messages; the `memmem` finder here is built once.
+pub(crate) struct Needle {
+    text: &'static str,
+    finder: std::sync::OnceLock<memchr::memmem::Finder<'static>>,
+}
+
+impl Needle {
+    pub(crate) const fn new(text: &'static str) -> Self {
+        Needle { text, finder: std::sync::OnceLock::new() }
+    }
+
+    /// Byte offset of the first occurrence in `haystack`.
+    pub(crate) fn find(&self, haystack: &str) -> Option<usize> {
+        self.finder.get_or_init(|| memchr::memmem::Finder::new(self.text)).find(haystack.as_bytes())
+    }
+
+    pub(crate) fn is_in(&self, haystack: &str) -> bool {
+        self.find(haystack).is_some()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.text.len()
+    }
+}
+
 /// Full-width ASCII forms (Ｈ, １, ！) to their ASCII equivalents; the ideographic space to ' '.
 pub fn fold_width(c: char) -> char {
     match c {
@@ -329,7 +358,8 @@ fn ends_with_particle(t: &str) -> bool {
 
 /// The text with `http(s)://…` runs removed (their `?` is not a question mark).
 fn strip_urls(t: &str) -> std::borrow::Cow<'_, str> {
-    if !t.contains("://") {
+    static SCHEME_END: Needle = Needle::new("://");
+    if !SCHEME_END.is_in(t) {
         return std::borrow::Cow::Borrowed(t);
     }
     let mut out = String::with_capacity(t.len());

@@ -6,7 +6,8 @@
 // It also reads one range of a large file the coordinator has started (PieceReader), which
 // the coordinator takes back in order (Analyzer.absorb_piece).
 //
-// Messages in:  {type:'parse', module, config, files: File[]}
+// Messages in:  {type:'init', module}                  instantiate the module ahead of a job
+//               {type:'parse', module, config, files: File[]}
 //               {type:'piece', module, config, continuation, file: File, from, to}
 // Messages out: {type:'progress', bytes}        bytes read so far (all its files)
 //               {type:'partial', bytes}         Uint8Array (transferred)
@@ -17,7 +18,15 @@ import { readChunks } from './read.js';
 
 const PROGRESS_EVERY_MS = 50;
 
+/** The wasm instance, started by 'init' (or by the first job). */
+let instance = null;
+const instantiate = (module) => (instance ||= init({ module_or_path: module }));
+
 self.onmessage = async ({ data }) => {
+  if (data.type === 'init') {
+    instantiate(data.module).catch(() => {}); // a job awaiting it reports the error
+    return;
+  }
   if (data.type === 'piece') {
     await readPiece(data);
     return;
@@ -25,7 +34,7 @@ self.onmessage = async ({ data }) => {
   if (data.type !== 'parse') return;
   try {
     // The coordinator's compiled module: no second fetch or compile.
-    await init({ module_or_path: data.module });
+    await instantiate(data.module);
     const analyzer = new Analyzer(data.config);
     let bytes = 0;
     let last = 0;
@@ -59,7 +68,7 @@ self.onmessage = async ({ data }) => {
 /** Reads the records of [from, to) of a file the coordinator has started. */
 async function readPiece({ module, config, continuation, file, from, to }) {
   try {
-    await init({ module_or_path: module });
+    await instantiate(module);
     const reader = new PieceReader(continuation, config, from, to);
     let bytes = 0;
     let last = 0;

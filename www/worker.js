@@ -74,6 +74,7 @@ const PIECES_MAX_BYTES = 512 << 20;
 const ready = WebAssembly.compileStreaming(fetch(new URL('./pkg/qunlens_bg.wasm', import.meta.url)))
   .then((module) => {
     wasmModule = module;
+    refillPool();
     return init({ module_or_path: module });
   })
   .then(
@@ -365,6 +366,8 @@ async function load(sources, uncancellable = false) {
   } finally {
     for (const p of [...parsers, ...pieceWorkers]) p.worker.terminate();
     lastReadMs = performance.now() - started;
+    // After the report (computed synchronously right after this load), not during it.
+    setTimeout(refillPool, 0);
   }
 }
 
@@ -391,7 +394,7 @@ function startParser(share, onProgress) {
 /** Starts a parse worker with `message` (parse files, or read a piece); `.result` is set
  *  when it answers: {bytes} (a partial or a piece) or {error}. */
 function startWorker(message, onProgress) {
-  const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { type: 'module' });
+  const worker = pool.shift() || warmWorker();
   const parser = { worker, result: null, done: null };
   parser.done = new Promise((resolve) => {
     worker.onmessage = ({ data }) => {
@@ -408,6 +411,21 @@ function startWorker(message, onProgress) {
   });
   worker.postMessage({ ...message, module: wasmModule, config: configJson });
   return parser;
+}
+
+/** Parse workers started ahead of need, the wasm module already instantiated in them: a
+ *  worker takes 0.2–0.3 s to start, which is most of what a 70 MB piece saves. Each one does
+ *  one job and is then replaced (a worker's wasm memory never shrinks). */
+const pool = [];
+
+function warmWorker() {
+  const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { type: 'module' });
+  worker.postMessage({ type: 'init', module: wasmModule });
+  return worker;
+}
+
+function refillPool() {
+  while (pool.length < PARSE_WORKERS) pool.push(warmWorker());
 }
 
 /** Benchmark floor: the same reading and decoding, split into records, nothing analysed. */

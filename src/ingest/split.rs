@@ -214,6 +214,13 @@ impl CsvSplitter {
                     }
                     continue;
                 }
+                // Copy the rest of an unquoted field at once (a quote in it is literal).
+                State::Unquoted if b != self.delim && b != b'\n' => {
+                    let run = memchr::memchr2(self.delim, b'\n', &input[i..]).unwrap_or(input.len() - i);
+                    self.out.extend_from_slice(&input[i..i + run]);
+                    i += run;
+                    continue;
+                }
                 State::AfterQuote if b == b'"' => {
                     self.out.push(b'"');
                     state = State::Quoted;

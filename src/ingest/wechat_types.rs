@@ -240,8 +240,9 @@ pub(crate) fn shown(value: &str) -> String {
 /// a mention). Empty (no allocation) for the common message without one.
 pub(crate) fn mentions(text: &str) -> Vec<String> {
     const END: char = '\u{2005}';
+    static END_MARK: crate::text::Needle = crate::text::Needle::new("\u{2005}");
     let mut out = Vec::new();
-    if !text.contains(END) {
+    if !END_MARK.is_in(text) {
         return out;
     }
     let mut rest = text;

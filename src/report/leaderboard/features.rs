@@ -14,7 +14,7 @@ use crate::report::order;
 type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 use crate::model::{MemberId, MessageKind, Model, PersonRef, SYSTEM};
-use crate::text::{is_checkin, push_dedupe_key};
+use crate::text::push_dedupe_key;
 use crate::time::Zone;
 
 /// Event flags (bits of [`Features::flags`]).
@@ -150,7 +150,7 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
                 flags |= flag::DUP;
             }
         }
-        if kind == MessageKind::Text && is_checkin(text) {
+        if msgs.is_checkin(i) {
             flags |= flag::CHECKIN;
         }
         // Answers: a quote / @mention of an open question's asker, or the first message by

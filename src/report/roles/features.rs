@@ -434,7 +434,8 @@ pub(crate) fn time_order(model: &Model) -> Vec<u32> {
 
 /// 欢迎 / welcome (a greeting to someone who just joined).
 fn is_welcome(text: &str) -> bool {
-    text.contains("欢迎") || crate::text::contains_ascii_nocase(text, "welcome")
+    static HUAN_YING: crate::text::Needle = crate::text::Needle::new("欢迎");
+    HUAN_YING.is_in(text) || crate::text::contains_ascii_nocase(text, "welcome")
 }
 
 /// Finds the member a quote or mention names, among the people of the same group.
