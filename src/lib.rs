@@ -248,7 +248,7 @@ impl Analyzer {
         self.caches.clear();
         let builder = std::mem::take(&mut self.builder);
         let part = PartialAnalysis { model: builder.into_partial(), inputs: std::mem::take(&mut self.inputs) };
-        postcard::to_allocvec(&part).map_err(|e| format!("partial analysis: {e}"))
+        postcard::to_extend(&part, Vec::with_capacity(part.model.encoded_size_hint())).map_err(|e| format!("partial analysis: {e}"))
     }
 
     /// Merges what another analyzer read ([`Analyzer::take_partial`]). The merged report is

@@ -13,6 +13,7 @@
 pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 mod arena;
+mod columns;
 pub mod business;
 mod dedup;
 mod merge;
@@ -205,14 +206,20 @@ pub struct NewMessage<'a> {
 /// Columnar message storage. Row `i` of each column is message `i`.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Messages {
+    #[serde(with = "columns")]
     pub time: Vec<i64>,
+    #[serde(with = "columns")]
     pub group: Vec<GroupId>,
+    #[serde(with = "columns")]
     pub sender: Vec<MemberId>,
+    #[serde(with = "columns")]
     pub kind: Vec<MessageKind>,
     /// Text classifications made once when the message is read ([`text_flag`] bits), so
     /// every report shares them and parallel readers do that work in parallel.
+    #[serde(with = "columns")]
     pub flags: Vec<u8>,
     /// Where the text is in `text_arena` (read it with [`Messages::text`]).
+    #[serde(with = "columns")]
     pub text_span: Vec<(u32, u32)>,
     pub text_arena: TextArena,
     /// Sparse extras, keyed by message index.

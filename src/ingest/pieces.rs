@@ -182,7 +182,7 @@ impl PieceOutcome {
 
     /// The outcome as bytes (from a worker).
     pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
-        postcard::to_allocvec(self).map_err(|e| format!("piece: {e}"))
+        postcard::to_extend(self, Vec::with_capacity(self.model.encoded_size_hint())).map_err(|e| format!("piece: {e}"))
     }
 
     /// An outcome from [`PieceOutcome::to_bytes`].

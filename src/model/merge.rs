@@ -155,6 +155,13 @@ impl ModelBuilder {
         let out = &mut self.model.messages;
         // Old index -> new index for the messages kept.
         let mut index: Vec<Option<u32>> = vec![None; m.len()];
+        let kept = keep.iter().filter(|&&k| k).count();
+        out.time.reserve(kept);
+        out.group.reserve(kept);
+        out.sender.reserve(kept);
+        out.kind.reserve(kept);
+        out.flags.reserve(kept);
+        out.text_span.reserve(kept);
         for i in (0..m.len()).filter(|&i| keep[i]) {
             index[i] = Some(out.len() as u32);
             out.time.push(m.time[i]);
@@ -251,6 +258,13 @@ impl Partial {
     /// Messages in the partial.
     pub fn message_count(&self) -> usize {
         self.messages.len()
+    }
+
+    /// About the size of the partial's binary form (its text and message columns, plus room
+    /// for the rest), so the encoder allocates its output once instead of doubling through it.
+    pub fn encoded_size_hint(&self) -> usize {
+        const COLUMNS: usize = 8 + 4 + 4 + 1 + 1 + 8; // time, group, sender, kind, flags, span
+        self.messages.text_arena.len() + self.messages.len() * COLUMNS + (1 << 20)
     }
 
     /// Members in the partial.
