@@ -83,6 +83,8 @@ struct Row {
     group: u32,
     seq: u32,
     member: u32,
+    /// Dense index of (group, member): [`Features::slot`].
+    slot: u32,
     conv: u32,
     len: u16,
     flags: u16,
@@ -113,8 +115,9 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
     // message by anyone else takes them all), so this stays tiny.
     let mut unfollowed: Vec<(i64, MemberId)> = Vec::new();
     let (mut group, mut last_time, mut conv) = (u32::MAX, i64::MIN, 0u32);
-    // First message time per (group, member), for the invite bonus.
-    let mut spoke: HashMap<(u32, MemberId), (i64, i64)> = HashMap::default();
+    // (group, member) pairs, numbered densely, and each pair's first and last message time
+    // (for the invite bonus): one hash lookup per message serves both.
+    let mut pairs = Pairs::default();
     // The dedupe key of the message at hand (one buffer for all).
     let mut key = String::new();
     for (seq, &i) in order.iter().enumerate() {
@@ -129,7 +132,8 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
             conv += 1;
         }
         last_time = t;
-        let span = spoke.entry((g, s)).or_insert((t, t));
+        let slot = pairs.slot(g, s);
+        let span = pairs.spoke[slot as usize].get_or_insert((t, t));
         span.1 = t;
         let text = msgs.text(i);
         let mut flags = flag::MSG;
@@ -182,13 +186,15 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
             unfollowed.push((t, s));
         }
         let len = meaningful.min(u16::MAX as usize) as u16;
-        rows.push(Row { time: t, group: g, seq: seq as u32, member: s, conv, len, flags });
+        rows.push(Row { time: t, group: g, seq: seq as u32, member: s, slot, conv, len, flags });
         if let Some(q) = quoted_member.filter(|&q| q != s) {
-            rows.push(Row { time: t, group: g, seq: seq as u32, member: q, conv, len: 0, flags: flag::REPLIED });
+            let slot = pairs.slot(g, q);
+            rows.push(Row { time: t, group: g, seq: seq as u32, member: q, slot, conv, len: 0, flags: flag::REPLIED });
         }
     }
-    invites(model, &spoke, &mut rows);
+    invites(model, &mut pairs, &mut rows);
     let mut f = finish(rows, &group_rank, zone);
+    f.slots = pairs.spoke.len();
     f.ids = ids;
     f
 }
@@ -196,7 +202,7 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
 /// Invite events (join with an inviter other than the invitee; once per invitee and group)
 /// and the bonus when the invitee spoke in the group after joining (at that first message,
 /// or at the join when they had spoken before it too).
-fn invites(model: &Model, spoke: &HashMap<(u32, MemberId), (i64, i64)>, rows: &mut Vec<Row>) {
+fn invites(model: &Model, pairs: &mut Pairs, rows: &mut Vec<Row>) {
     let mut counted: HashSet<(u32, MemberId)> = HashSet::default();
     for e in &model.memberships {
         let Some(actor) = e.actor else { continue };
@@ -206,9 +212,10 @@ fn invites(model: &Model, spoke: &HashMap<(u32, MemberId), (i64, i64)>, rows: &m
         if !counted.insert((e.group, e.member)) {
             continue;
         }
-        let row = |time, flags| Row { time, group: e.group, seq: u32::MAX, member: actor, conv: 0, len: 0, flags };
+        let slot = pairs.slot(e.group, actor);
+        let row = |time, flags| Row { time, group: e.group, seq: u32::MAX, member: actor, slot, conv: 0, len: 0, flags };
         rows.push(row(e.time, flag::INVITE));
-        if let Some(&(first, last)) = spoke.get(&(e.group, e.member)) {
+        if let Some((first, last)) = pairs.spoken(e.group, e.member) {
             if last >= e.time {
                 rows.push(row(first.max(e.time), flag::INVITE_ACTIVE));
             }
@@ -222,22 +229,41 @@ fn finish(mut rows: Vec<Row>, group_rank: &[u32], zone: &Zone) -> Features {
     // Rows come in group order, each group's in time order: a few runs the stable sort merges.
     rows.sort_by_key(|r| (time_group_seq(r.time, rank(r.group), r.seq), (r.flags as u64) << 32 | r.member as u64));
     let mut f = Features::default();
-    let mut slots: HashMap<(u32, u32), u32> = HashMap::default();
     let mut local_cache = crate::time::LocalCache::default();
     for r in rows {
-        let next = slots.len() as u32;
-        let slot = *slots.entry((r.member, r.group)).or_insert(next);
         f.time.push(r.time);
         f.day.push(zone.local_cached(r.time, &mut local_cache).days as i32);
         f.group.push(r.group);
         f.member.push(r.member);
-        f.slot.push(slot);
+        f.slot.push(r.slot);
         f.conv.push(r.conv);
         f.len.push(r.len);
         f.flags.push(r.flags);
     }
-    f.slots = slots.len();
     f
+}
+
+/// (group, member) pairs numbered in order of first use, with the pair's first and last
+/// message time (`None`: the member never spoke in the group).
+#[derive(Default)]
+struct Pairs {
+    index: HashMap<(u32, MemberId), u32>,
+    spoke: Vec<Option<(i64, i64)>>,
+}
+
+impl Pairs {
+    fn slot(&mut self, group: u32, member: MemberId) -> u32 {
+        let next = self.spoke.len() as u32;
+        let slot = *self.index.entry((group, member)).or_insert(next);
+        if slot == next {
+            self.spoke.push(None);
+        }
+        slot
+    }
+
+    fn spoken(&self, group: u32, member: MemberId) -> Option<(i64, i64)> {
+        self.index.get(&(group, member)).and_then(|&p| self.spoke.get(p as usize).copied().flatten())
+    }
 }
 
 /// `(time, group, seq)` as one integer that sorts like the tuple.
