@@ -133,7 +133,7 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
         }
         last_time = t;
         let slot = pairs.slot(g, s);
-        let span = pairs.spoke[slot as usize].get_or_insert((t, t));
+        let span = pairs.spoke[slot as usize].get_or_insert((t, t)); // ok: slot() pushed it
         span.1 = t;
         let text = msgs.text(i);
         let mut flags = flag::MSG;
