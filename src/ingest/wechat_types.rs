@@ -239,7 +239,6 @@ pub(crate) fn shown(value: &str) -> String {
 /// Display names mentioned as `@name` + U+2005 (the four-per-em space WeChat inserts after
 /// a mention). Empty (no allocation) for the common message without one.
 pub(crate) fn mentions(text: &str) -> Vec<String> {
-    const END: char = '\u{2005}';
     static END_MARK: crate::text::Needle = crate::text::Needle::new("\u{2005}");
     let mut out = Vec::new();
     if !END_MARK.is_in(text) {
@@ -248,7 +247,7 @@ pub(crate) fn mentions(text: &str) -> Vec<String> {
     let mut rest = text;
     while let Some(at) = rest.find('@') {
         rest = &rest[at + 1..];
-        let Some(end) = rest.find(END) else { break };
+        let Some(end) = END_MARK.find(rest) else { break };
         let name = &rest[..end];
         // A mention never spans lines or another '@'; a long run is prose, not a name.
         if !name.is_empty() && name.chars().count() <= 64 && !name.contains(['@', '\n']) {
