@@ -264,9 +264,29 @@ impl Analyzer {
 
     /// Computes the report over everything loaded so far.
     pub fn report(&mut self) -> report::Report {
+        self.report_computing(report::Leaderboard::Compute)
+    }
+
+    /// The report with an empty `leaderboard`, for when another worker computes that section
+    /// at the same time from [`Analyzer::model_bytes`] ([`leaderboard_of_model`]): set
+    /// `report.leaderboard` to its answer. Where wasm has one thread, this is how the page
+    /// computes the heaviest section beside the others.
+    pub fn report_without_leaderboard(&mut self) -> report::Report {
+        self.report_computing(report::Leaderboard::LeaveEmpty)
+    }
+
+    fn report_computing(&mut self, board: report::Leaderboard) -> report::Report {
         self.end_file();
         let model = self.builder.model();
-        report::build_cached(model, &self.inputs, &self.config, &self.zone, &mut self.caches)
+        report::build_cached(model, &self.inputs, &self.config, &self.zone, &mut self.caches, board)
+    }
+
+    /// The loaded model, resolved, in binary form: what [`leaderboard_of_model`] reads in
+    /// another worker. Only for a worker of the same build (the form is not a file format).
+    pub fn model_bytes(&mut self) -> Result<Vec<u8>, String> {
+        self.end_file();
+        let model = self.builder.model();
+        postcard::to_extend(model, Vec::with_capacity(model.messages.encoded_size_hint())).map_err(|e| format!("model: {e}"))
     }
 
     /// Only the `leaderboard` section, under `config` (which becomes the configuration in
@@ -307,6 +327,28 @@ impl Analyzer {
         let journeys = self.caches.journeys.get(model, config, &self.zone, || identity::resolve(model, config));
         Ok(section(model, journeys, config, &self.zone))
     }
+}
+
+/// The `leaderboard` section computed from another analyzer's [`Analyzer::model_bytes`] under
+/// `config` (the one that analyzer's report uses): equal to that report's own leaderboard.
+///
+/// ```
+/// use qunlens::{leaderboard_of_model, Analyzer, Config};
+///
+/// let csv = "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n\
+///            1,1,1,0,0,1700000000,2,大家好，今天分享一下,2023-11-15 06:13:20,,产品群,wxid_a\n";
+/// let mut a = Analyzer::new(Config::default()).unwrap();
+/// a.add_file("产品群.csv", csv.as_bytes());
+/// let elsewhere = leaderboard_of_model(&a.model_bytes().unwrap(), Config::default()).unwrap();
+/// let mut report = a.report_without_leaderboard();
+/// assert!(report.leaderboard.entries.is_empty());
+/// report.leaderboard = elsewhere;
+/// assert_eq!(report.to_json(), a.report().to_json());
+/// ```
+pub fn leaderboard_of_model(model: &[u8], config: Config) -> Result<report::leaderboard::LeaderboardReport, String> {
+    let model: model::Model = postcard::from_bytes(model).map_err(|e| format!("model: {e}"))?;
+    let zone = Zone::new(&config.timezone)?;
+    Ok(report::leaderboard::build(&model, &config, &zone, &mut Default::default()))
 }
 
 /// What [`Analyzer::take_partial`] hands over.

@@ -103,6 +103,8 @@ impl PieceReader {
 #[wasm_bindgen]
 pub struct Analyzer {
     inner: crate::Analyzer,
+    /// The report `begin_report` computed, waiting for its leaderboard.
+    pending: Option<crate::report::Report>,
 }
 
 #[wasm_bindgen]
@@ -113,7 +115,7 @@ impl Analyzer {
     pub fn new(config_json: &str) -> Result<Analyzer, JsValue> {
         init();
         let inner = crate::Analyzer::new(config(config_json)?).map_err(|e| js_error(&e))?;
-        Ok(Analyzer { inner })
+        Ok(Analyzer { inner, pending: None })
     }
 
     /// Replaces the configuration for the next `report_json()`. Returns true when the change
@@ -189,6 +191,31 @@ impl Analyzer {
         self.inner.report().to_json()
     }
 
+    /// The loaded model as bytes for `leaderboard_of_model` in another worker of this build.
+    pub fn model_bytes(&mut self) -> Result<Vec<u8>, JsValue> {
+        self.inner.model_bytes().map_err(|e| js_error(&e))
+    }
+
+    /// Computes every section but the leaderboard, which another worker computes meanwhile
+    /// (`leaderboard_of_model`); `finish_report_json` completes the report.
+    pub fn begin_report(&mut self) {
+        self.pending = Some(self.inner.report_without_leaderboard());
+    }
+
+    /// The report `begin_report` started, with `leaderboard_json` (the other worker's answer)
+    /// as its leaderboard; without it (the worker failed) the leaderboard is computed here.
+    /// Without `begin_report`, the same as `report_json()`.
+    pub fn finish_report_json(&mut self, leaderboard_json: Option<String>) -> String {
+        let Some(mut report) = self.pending.take() else { return self.report_json() };
+        let given = leaderboard_json.and_then(|json| serde_json::from_str(&json).ok());
+        report.leaderboard = match given {
+            Some(board) => board,
+            // The config in force never changes how files are read, so this cannot fail.
+            None => self.inner.leaderboard(self.inner.config().clone()).unwrap_or_default(),
+        };
+        report.to_json()
+    }
+
     /// Only the `leaderboard` section (`LeaderboardReport` in `qunlens-report.d.ts`) under
     /// `config_json`, which becomes the configuration in force: re-ranks from the cached
     /// per-message classification when only leaderboard rules or the window changed. Throws
@@ -212,6 +239,15 @@ impl Analyzer {
         let report = self.inner.attribution(config(config_json)?).map_err(|e| js_error(&e))?;
         serde_json::to_string(&report).map_err(|e| js_error(&e.to_string()))
     }
+}
+
+/// The `leaderboard` section (JSON) of another worker's `Analyzer.model_bytes()` under
+/// `config_json`, that analyzer's config: what its `finish_report_json` takes.
+#[wasm_bindgen]
+pub fn leaderboard_of_model(model: &[u8], config_json: &str) -> Result<String, JsValue> {
+    init();
+    let board = crate::leaderboard_of_model(model, config(config_json)?).map_err(|e| js_error(&e))?;
+    serde_json::to_string(&board).map_err(|e| js_error(&e.to_string()))
 }
 
 /// Benchmark: times every attribution model on `persons` synthetic people with up to
@@ -258,6 +294,60 @@ pub fn analyze(
         analyzer.end_file();
     }
     Ok(analyzer.report().to_json())
+}
+
+/// Messages in [`warm_up`]'s export: enough for V8 to optimize every hot function (1,000
+/// already were, in Node); it takes about 0.1 s.
+const WARM_UP_MESSAGES: usize = 2_000;
+
+/// Does once, on a small generated export, what the page's workers do with real files — reads
+/// a whole file and hands it over (`take_partial`, `absorb`), reads a file in two pieces
+/// (`continuation`, `PieceReader`, `absorb_piece`), hands the model over for the leaderboard
+/// (`model_bytes`, `leaderboard_of_model`) and computes the report — and returns the time it
+/// took in ms. Workers call it while idle so that V8 has compiled the hot functions with its
+/// optimizing tier before real data arrives: V8 does not replace a running wasm function with
+/// its optimized code, so a section whose loop runs once over a million messages would
+/// otherwise run that whole loop in the baseline tier (the first report on the 1M benchmark
+/// took 0.84 s instead of 0.35 s). Throws only on a bug.
+#[wasm_bindgen]
+pub fn warm_up() -> Result<f64, JsValue> {
+    init();
+    let started = js_sys::Date::now();
+    let spec = crate::sample::SampleSpec::benchmark(WARM_UP_MESSAGES);
+    for file in crate::sample::generate(&spec) {
+        let (name, bytes) = (file.name.as_str(), &file.bytes[..]);
+        let mut whole = Analyzer::new("")?;
+        whole.begin_file(name);
+        whole.push(bytes);
+        let partial = whole.take_partial()?;
+
+        let mut analyzer = Analyzer::new("")?;
+        analyzer.begin_file(name);
+        let first = bytes.len().min(1 << 16);
+        analyzer.push(&bytes[..first]);
+        let size = bytes.len() as f64;
+        let cut = piece_cuts(first as f64, size, 2)[0];
+        let continuation = analyzer.continuation(cut)?.ok_or_else(|| js_error("warm-up: the export cannot be read in pieces"))?;
+        let mut reader = PieceReader::new(&continuation, "", cut, size)?;
+        reader.push(&bytes[PieceReader::first_byte(cut) as usize..]);
+        let piece = reader.finish()?;
+        let mut read = first;
+        while analyzer.wants_more() && read < bytes.len() {
+            let next = (read + 4096).min(bytes.len());
+            analyzer.push(&bytes[read..next]);
+            read = next;
+        }
+        if !analyzer.absorb_piece(&piece)? {
+            return Err(js_error("warm-up: the piece was refused"));
+        }
+        analyzer.end_file();
+        analyzer.absorb(&partial)?;
+
+        let board = leaderboard_of_model(&analyzer.model_bytes()?, "")?;
+        analyzer.begin_report();
+        analyzer.finish_report_json(Some(board));
+    }
+    Ok(js_sys::Date::now() - started)
 }
 
 /// The built-in sample data set (`qunlens::sample`, default spec) as `{name, bytes}` objects,

@@ -71,3 +71,10 @@ fn sample_files_are_named_byte_arrays() {
     let bytes = js_sys::Reflect::get(&first, &JsValue::from_str("bytes")).unwrap();
     assert!(js_sys::Uint8Array::from(bytes).length() > 10_000);
 }
+
+#[wasm_bindgen_test]
+fn warm_up_runs_every_hand_over_without_error() {
+    // The workers ignore a failed warm-up (it only costs speed), so a bug in it shows here.
+    let ms = qunlens::wasm::warm_up().expect("warm-up succeeds");
+    assert!(ms > 0.0);
+}

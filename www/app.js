@@ -95,10 +95,11 @@ function onWorkerMessage(msg) {
       state.pending = Math.max(0, state.pending - 1);
       if (state.pending === 0) state.progress = null;
       state.source = msg.source;
-      // For benchmarks and tests: the worker's wasm memory peak, threads that read the files.
+      // For benchmarks and tests: the worker's wasm memory peak, threads that read the files
+      // and that computed the report.
       window.__qunlensWasmBytes = msg.wasmBytes;
       window.__qunlensThreads = msg.threads;
-      window.__qunlensTimes = { readMs: msg.readMs, reportMs: msg.reportMs };
+      window.__qunlensTimes = { readMs: msg.readMs, reportMs: msg.reportMs, reportThreads: msg.reportThreads };
       setReport(msg.source === 'empty' ? null : JSON.parse(msg.json));
       break;
     case 'cancelled':

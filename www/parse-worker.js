@@ -6,21 +6,34 @@
 // It also reads one range of a large file the coordinator has started (PieceReader), which
 // the coordinator takes back in order (Analyzer.absorb_piece).
 //
+// Once its job is done, the coordinator may hand it the loaded model to compute the
+// leaderboard while the coordinator computes the other sections (Analyzer.begin_report).
+//
 // Messages in:  {type:'init', module}                  instantiate the module ahead of a job
 //               {type:'parse', module, config, files: File[]}
 //               {type:'piece', module, config, continuation, file: File, from, to}
+//               {type:'leaderboard', model: Uint8Array, config}   (after a job: the module is loaded)
 // Messages out: {type:'progress', bytes}        bytes read so far (all its files)
 //               {type:'partial', bytes}         Uint8Array (transferred)
 //               {type:'piece', bytes}           Uint8Array (transferred)
+//               {type:'leaderboard', json}      the section (LeaderboardReport JSON)
 //               {type:'error', message}
-import init, { Analyzer, PieceReader } from './pkg/qunlens.js';
+import init, { Analyzer, PieceReader, leaderboard_of_model, warm_up } from './pkg/qunlens.js';
 import { readChunks } from './read.js';
 
 const PROGRESS_EVERY_MS = 50;
 
-/** The wasm instance, started by 'init' (or by the first job). */
+/** The wasm instance, started by 'init' (or by the first job), then warmed up so that a job
+ *  runs optimized code from its start (see `warm_up`). */
 let instance = null;
-const instantiate = (module) => (instance ||= init({ module_or_path: module }));
+const instantiate = (module) => (instance ||= init({ module_or_path: module }).then(warmUp));
+
+/** Only speed depends on it: a failure (a bug, caught by the wasm tests) is not a job's error. */
+function warmUp() {
+  try {
+    warm_up();
+  } catch {}
+}
 
 self.onmessage = async ({ data }) => {
   if (data.type === 'init') {
@@ -29,6 +42,15 @@ self.onmessage = async ({ data }) => {
   }
   if (data.type === 'piece') {
     await readPiece(data);
+    return;
+  }
+  if (data.type === 'leaderboard') {
+    try {
+      await instance;
+      self.postMessage({ type: 'leaderboard', json: leaderboard_of_model(data.model, data.config) });
+    } catch (e) {
+      self.postMessage({ type: 'error', message: String(e && e.message || e) });
+    }
     return;
   }
   if (data.type !== 'parse') return;

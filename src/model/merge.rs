@@ -260,11 +260,9 @@ impl Partial {
         self.messages.len()
     }
 
-    /// About the size of the partial's binary form (its text and message columns, plus room
-    /// for the rest), so the encoder allocates its output once instead of doubling through it.
+    /// About the size of the partial's binary form (see [`Messages::encoded_size_hint`]).
     pub fn encoded_size_hint(&self) -> usize {
-        const COLUMNS: usize = 8 + 4 + 4 + 1 + 1 + 8; // time, group, sender, kind, flags, span
-        self.messages.text_arena.len() + self.messages.len() * COLUMNS + (1 << 20)
+        self.messages.encoded_size_hint()
     }
 
     /// Members in the partial.

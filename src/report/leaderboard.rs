@@ -64,6 +64,16 @@ const RULE_NAMES: [&str; RULES] = [
     "invite_active",
 ];
 
+/// A rule's name: a key of `leaderboard.points`. (An alias, not `&'static str` written out,
+/// because serde would then derive a borrowing `Deserialize`; [`rule_name`] reads it.)
+pub type RuleName = &'static str;
+
+/// Reads a rule's name back (a section computed by another worker) as the one static name.
+fn rule_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<RuleName, D::Error> {
+    let name = String::deserialize(d)?;
+    RULE_NAMES.iter().copied().find(|r| *r == name).ok_or_else(|| serde::de::Error::unknown_variant(&name, &RULE_NAMES))
+}
+
 /// Points per rule (config `leaderboard.points`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -175,7 +185,7 @@ impl Default for LeaderboardConfig {
 }
 
 /// The section.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct LeaderboardReport {
     /// The rules in force (the config, with defaults filled in).
     pub rules: LeaderboardConfig,
@@ -187,7 +197,7 @@ pub struct LeaderboardReport {
 }
 
 /// The time range and scope the entries cover.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Window {
     /// `month` | `week` | `custom` | `all`.
     pub kind: String,
@@ -202,7 +212,7 @@ pub struct Window {
     pub periods: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Entry {
     /// Standard competition rank (1, 2, 2, 4).
     pub rank: u32,
@@ -217,9 +227,10 @@ pub struct Entry {
     pub skipped: Skipped,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BreakdownLine {
-    pub rule: &'static str,
+    #[serde(deserialize_with = "rule_name")]
+    pub rule: RuleName,
     pub count: u32,
     pub value: u32,
     pub points: u64,
@@ -227,14 +238,14 @@ pub struct BreakdownLine {
     pub capped: u64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Skipped {
     pub cooldown: u32,
     pub duplicate: u32,
     pub too_short: u32,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MonthStars {
     /// `YYYY-MM`.
     pub month: String,
@@ -246,7 +257,7 @@ pub struct MonthStars {
     pub best_helper: Option<Star>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Star {
     pub member: String,
     pub name: String,

@@ -76,7 +76,15 @@ impl Report {
 
 /// Computes every section from the model.
 pub fn build(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone) -> Report {
-    build_cached(model, inputs, config, zone, &mut Default::default())
+    build_cached(model, inputs, config, zone, &mut Default::default(), Leaderboard::Compute)
+}
+
+/// Whether [`build_cached`] computes the leaderboard, or leaves it empty because another worker
+/// computes it from a copy of the model at the same time (the page, where wasm has one thread).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leaderboard {
+    Compute,
+    LeaveEmpty,
 }
 
 /// What survives between reports so that settings changes recompute only what they touch.
@@ -97,7 +105,7 @@ impl Caches {
 }
 
 /// [`build`], reusing what `caches` kept from the previous report.
-pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone, caches: &mut Caches) -> Report {
+pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone, caches: &mut Caches, board: Leaderboard) -> Report {
     let as_of = as_of(model, config, zone);
     let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
     let groups = groups::build(model, zone, active_since);
@@ -108,7 +116,10 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
     let ((leaderboard, health, activity), (resolved, funnel, attribution, roles)) = crate::parallel::join(
         || {
             (
-                leaderboard::build(model, config, zone, leaderboard_cache),
+                match board {
+                    Leaderboard::Compute => leaderboard::build(model, config, zone, leaderboard_cache),
+                    Leaderboard::LeaveEmpty => leaderboard::LeaderboardReport::default(),
+                },
                 health::build(model, config, zone, as_of, &order),
                 activity::build(model, zone, &order),
             )

@@ -107,7 +107,7 @@ try {
     console.log(`page run ${run + 1}: ${(r.ms / 1000).toFixed(3)} s (in-app ${(r.appMs / 1000).toFixed(3)} s), ${r.messages} messages, ${r.groups} groups, ${r.members} members, ` +
       `first progress after ${r.firstProgressMs?.toFixed(0)} ms, longest main-thread stall ${r.maxGap.toFixed(0)} ms, ` +
       `wasm memory ${(r.wasmBytes / 1e6).toFixed(0)} MB, renderer peak RSS ${(r.rendererPeak / 1e6).toFixed(0)} MB; ` +
-      `in the worker: read ${(r.times.readMs / 1000).toFixed(3)} s by ${r.threads} thread(s), report ${(r.times.reportMs / 1000).toFixed(3)} s`);
+      `in the worker: read ${(r.times.readMs / 1000).toFixed(3)} s by ${r.threads} thread(s), report ${(r.times.reportMs / 1000).toFixed(3)} s by ${r.times.reportThreads}`);
     for (const e of r.errors) console.log(`  error: ${e}`);
     await context.close();
   }

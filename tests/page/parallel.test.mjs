@@ -1,5 +1,6 @@
 // Parallel parsing in the browser: a drop of several large files is shared out to parse
-// workers and merged; the report is byte-identical to one worker reading everything.
+// workers and merged, one large file is read in pieces, and a parse worker computes the
+// leaderboard beside the other sections; the report is byte-identical to one worker's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,9 +16,13 @@ async function loadIn(workers, files) {
   const { page, finish } = await openPage('en-US', workers ? `?workers=${workers}` : '');
   await page.setInputFiles('#file-input', files);
   await waitForReport(page);
-  const { json, threads } = await page.evaluate(() => ({ json: JSON.stringify(window.__qunlensReport), threads: window.__qunlensThreads }));
+  const { json, threads, reportThreads } = await page.evaluate(() => ({
+    json: JSON.stringify(window.__qunlensReport),
+    threads: window.__qunlensThreads,
+    reportThreads: window.__qunlensTimes.reportThreads,
+  }));
   await finish();
-  return { json, threads };
+  return { json, threads, reportThreads };
 }
 
 test('several files read by parse workers give the single-worker report', async () => {
@@ -37,6 +42,8 @@ test('several files read by parse workers give the single-worker report', async 
     const parallel = await loadIn(null, files);
     assert.equal(single.threads, 1);
     assert.ok(parallel.threads >= 2, `parse workers were used (threads: ${parallel.threads})`);
+    assert.equal(single.reportThreads, 1);
+    assert.equal(parallel.reportThreads, 2, 'a parse worker computed the leaderboard');
     const report = JSON.parse(parallel.json);
     assert.equal(report.inputs.length, files.length);
     assert.ok(report.members.some((m) => m.id === 'wechat:wxid_user3' && m.groups.length === 2), 'one person in two groups read by two workers');
@@ -54,6 +61,7 @@ test('one large file read in pieces by the parse workers gives the one-reader re
     const pieces = await loadIn(null, [file]);
     assert.equal(single.threads, 1);
     assert.ok(pieces.threads >= 2, `the file was read in pieces (threads: ${pieces.threads})`);
+    assert.equal(pieces.reportThreads, 2, 'a parse worker computed the leaderboard');
     const report = JSON.parse(pieces.json);
     assert.equal(report.inputs.length, 1);
     assert.ok(report.inputs[0].skipped_count > 0 && report.inputs[0].skipped.every((s) => s.line > 1), 'skipped rows keep their lines');

@@ -1,8 +1,9 @@
 // Where the wasm build spends its time: runs the page's own module (www/pkg) in Node — the same
-// V8 engine as Chromium — on FILE, reading it in 64 KiB chunks as the page's worker does, then
-// building the report, under V8's sampling profiler. Prints the read and report times, the
-// functions with the most self time, and the inclusive time of what FUNCTION calls (default:
-// the report's sections). Function names come from the wasm name section.
+// V8 engine as Chromium — after the page workers' warm-up, on FILE, reading it in 64 KiB
+// chunks as the page's worker does, then building the report, under V8's sampling profiler.
+// Prints the read and report times, the functions with the most self time, and the inclusive
+// time of what FUNCTION calls (default: the report's sections). Function names come from the
+// wasm name section.
 //   node tests/page/wasm-profile.mjs FILE [--top N] [--under REGEX]
 // e.g. --under 'leaderboard::Cache::features' or --under 'wechatmsg_csv::Rows::record'.
 import { readFileSync } from 'node:fs';
@@ -24,8 +25,10 @@ if (files.length !== 1) {
   process.exit(2);
 }
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../www/pkg');
-const { default: init, Analyzer } = await import(path.join(pkg, 'qunlens.js'));
+const { default: init, Analyzer, warm_up } = await import(path.join(pkg, 'qunlens.js'));
 await init({ module_or_path: readFileSync(path.join(pkg, 'qunlens_bg.wasm')) });
+// As the page's workers do: otherwise the report's loops run in V8's baseline tier.
+warm_up();
 const bytes = readFileSync(files[0]);
 
 const session = new Session();
