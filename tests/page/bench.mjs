@@ -52,7 +52,8 @@ async function floorRun(browser, url, files) {
   });
   await page.setInputFiles('#floor-input', files);
   const result = await page.evaluate(() => new Promise((resolve) => {
-    const worker = new Worker('./worker.js', { type: 'module' });
+    // One worker and no parse workers: nothing else warming up or reading beside it.
+    const worker = new Worker('./worker.js?workers=1', { type: 'module' });
     worker.onmessage = ({ data }) => {
       if (data.type === 'ready') worker.postMessage({ type: 'floor', files: [...document.getElementById('floor-input').files] });
       if (data.type === 'floor') {
