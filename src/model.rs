@@ -233,6 +233,11 @@ pub mod text_flag {
     pub const QUESTION: u8 = 1;
     /// A text message [`crate::text::is_checkin`] accepts.
     pub const CHECKIN: u8 = 1 << 1;
+    /// The message has an entry in [`super::Messages::quotes`]; the per-message passes look
+    /// there only then (a hash lookup per message was a tenth of the health pass).
+    pub const QUOTE: u8 = 1 << 2;
+    /// The message has an entry in [`super::Messages::mentions`].
+    pub const MENTIONS: u8 = 1 << 3;
 
     /// The flags of a message of `kind` with `text`.
     pub fn of(kind: super::MessageKind, text: &str) -> u8 {
@@ -262,6 +267,18 @@ impl Messages {
     /// Is message `i` a check-in (a text message [`crate::text::is_checkin`] accepts)?
     pub fn is_checkin(&self, i: usize) -> bool {
         self.flags.get(i).is_some_and(|f| f & text_flag::CHECKIN != 0)
+    }
+
+    /// What message `i` quotes, if anything.
+    pub fn quote(&self, i: usize) -> Option<&Quote> {
+        let flagged = self.flags.get(i).is_some_and(|f| f & text_flag::QUOTE != 0);
+        flagged.then(|| self.quotes.get(&(i as u32))).flatten()
+    }
+
+    /// Whom message `i` @mentions (names as written), if anyone.
+    pub fn mentions_in(&self, i: usize) -> Option<&Vec<String>> {
+        let flagged = self.flags.get(i).is_some_and(|f| f & text_flag::MENTIONS != 0);
+        flagged.then(|| self.mentions.get(&(i as u32))).flatten()
     }
 
     /// Number of messages.
@@ -594,15 +611,18 @@ impl ModelBuilder {
         m.group.push(msg.group);
         m.sender.push(sender);
         m.kind.push(msg.kind);
-        m.flags.push(text_flag::of(msg.kind, msg.text));
+        let mut flags = text_flag::of(msg.kind, msg.text);
         let span = m.text_arena.push(msg.text);
         m.text_span.push(span);
         if let Some(q) = msg.quote {
             m.quotes.insert(index, q);
+            flags |= text_flag::QUOTE;
         }
         if !msg.mentions.is_empty() {
             m.mentions.insert(index, msg.mentions);
+            flags |= text_flag::MENTIONS;
         }
+        m.flags.push(flags);
     }
 
     /// False for a message an earlier export of the same group already brought (see `dedup`).

@@ -15,15 +15,20 @@ pub(crate) fn biased(time: i64) -> u64 {
     time as u64 ^ (1 << 63)
 }
 
-/// The message indices of `keyed` (`(key, index)`, built in index order from [`pack`]ed keys)
-/// in key order; messages with equal keys in text order, then index order.
+/// The message indices of `keyed` (`(key, index)` in index order, from [`pack`]ed keys; at
+/// most one per message of `msgs`) in key order; messages with equal keys in text order, then
+/// index order.
 ///
 /// Exports are nearly always in time order already, so this avoids a full sort: a stable
 /// counting sort by `high` (a group rank or id: a few hundred buckets), then each bucket is
 /// sorted only if its times are not already in order, then only the runs sharing one
 /// `(high, time)` (messages in the same second, rare) are ordered by `low` and text. Linear on
 /// time-ordered input, whatever the number of groups interleaved in it.
-pub(crate) fn by_key_then_text(msgs: &Messages, keyed: Vec<(u128, u32)>) -> Vec<u32> {
+pub(crate) fn by_key_then_text(msgs: &Messages, keyed: impl Iterator<Item = (u128, u32)>) -> Vec<u32> {
+    // Sized once: a filtered iterator's `collect` grows by doubling, copying tens of MB.
+    let mut all = Vec::with_capacity(msgs.len());
+    all.extend(keyed);
+    let keyed = all;
     let high = |k: u128| (k >> 96) as usize;
     let mut keyed = match keyed.iter().map(|k| high(k.0)).max() {
         Some(max) if max < keyed.len().max(1 << 16) => bucket_by_high(keyed, max + 1, high),
@@ -131,7 +136,7 @@ mod tests {
             let mut expected = keyed.clone();
             expected.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| msgs.text(a.1 as usize).cmp(msgs.text(b.1 as usize))).then(a.1.cmp(&b.1)));
             let expected: Vec<u32> = expected.into_iter().map(|k| k.1).collect();
-            assert_eq!(by_key_then_text(&msgs, keyed), expected, "case {case}");
+            assert_eq!(by_key_then_text(&msgs, keyed.into_iter()), expected, "case {case}");
         }
     }
 }

@@ -267,10 +267,9 @@ fn channel_touches(j: &Journeys) -> DimensionTouches {
 fn content_touches(model: &Model, j: &Journeys) -> DimensionTouches {
     let m = &model.messages;
     let is_content = |k: MessageKind| matches!(k, MessageKind::Link | MessageKind::File);
-    let keyed: Vec<(u128, u32)> = (0..m.len())
+    let keyed = (0..m.len())
         .filter(|&i| is_content(m.kind[i]) || (m.sender[i] != SYSTEM && m.kind[i].is_member_activity()))
-        .map(|i| (crate::report::order::pack(m.group[i] as u64, m.time[i], 0), i as u32))
-        .collect();
+        .map(|i| (crate::report::order::pack(m.group[i] as u64, m.time[i], 0), i as u32));
     let order = crate::report::order::by_key_then_text(m, keyed);
     let mut names = Names::default();
     let mut touched: HashMap<(u32, u32), i64> = HashMap::default();

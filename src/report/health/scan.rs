@@ -237,8 +237,8 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
         }
         p.recent.retain(|&q| !questions[q as usize].answered);
         // A quote of the question or its asker, or an @mention of the asker, answers later.
-        let quote = msgs.quotes.get(&(i as u32));
-        let mentions = msgs.mentions.get(&(i as u32));
+        let quote = msgs.quote(i);
+        let mentions = msgs.mentions_in(i);
         if let Some(r) = resolver.as_ref().filter(|_| quote.is_some() || mentions.is_some()) {
             let quoted = quote.and_then(|q| q.sender.as_ref()).and_then(|p| r.person(g, p));
             let mentioned = mentions.into_iter().flatten().filter_map(|n| r.name(g, n));

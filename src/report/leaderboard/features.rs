@@ -99,10 +99,9 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
     let rank_of = |s: MemberId| member_rank.get(s as usize).copied().unwrap_or(u32::MAX);
     // Canonical order: group id, time, member id, then text — never load order. Sorted by a
     // packed key first (integer compares), then runs with equal keys by text.
-    let keyed: Vec<(u128, u32)> = (0..msgs.len())
+    let keyed = (0..msgs.len())
         .filter(|&i| msgs.sender[i] != SYSTEM && msgs.kind[i].is_member_activity())
-        .map(|i| (order::pack(group_rank[msgs.group[i] as usize] as u64, msgs.time[i], rank_of(msgs.sender[i])), i as u32))
-        .collect();
+        .map(|i| (order::pack(group_rank[msgs.group[i] as usize] as u64, msgs.time[i], rank_of(msgs.sender[i])), i as u32));
     let order = order::by_key_then_text(msgs, keyed);
     let lookup = Lookup::new(model);
     let mut rows: Vec<Row> = Vec::with_capacity(order.len() + order.len() / 8);
@@ -162,9 +161,9 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
         while open.front().is_some_and(|q| t - q.0 > answer_window_s) {
             open.pop_front();
         }
-        let quoted = msgs.quotes.get(&(i as u32));
+        let quoted = msgs.quote(i);
         let quoted_member = quoted.and_then(|q| lookup.quoted(q));
-        let mentions = msgs.mentions.get(&(i as u32));
+        let mentions = msgs.mentions_in(i);
         unfollowed.retain(|q| t - q.0 <= answer_window_s);
         let mut answers = unfollowed.iter().any(|q| q.1 != s);
         if answers {
@@ -228,7 +227,18 @@ fn finish(mut rows: Vec<Row>, group_rank: &[u32], zone: &Zone) -> Features {
     let rank = |g: u32| group_rank.get(g as usize).copied().unwrap_or(u32::MAX);
     // Rows come in group order, each group's in time order: a few runs the stable sort merges.
     rows.sort_by_key(|r| (time_group_seq(r.time, rank(r.group), r.seq), (r.flags as u64) << 32 | r.member as u64));
-    let mut f = Features::default();
+    let n = rows.len();
+    let mut f = Features {
+        time: Vec::with_capacity(n),
+        day: Vec::with_capacity(n),
+        group: Vec::with_capacity(n),
+        member: Vec::with_capacity(n),
+        slot: Vec::with_capacity(n),
+        conv: Vec::with_capacity(n),
+        len: Vec::with_capacity(n),
+        flags: Vec::with_capacity(n),
+        ..Default::default()
+    };
     let mut local_cache = crate::time::LocalCache::default();
     for r in rows {
         f.time.push(r.time);
