@@ -244,9 +244,8 @@ pub mod text_flag {
         if kind != super::MessageKind::Text {
             return 0;
         }
-        let question = if crate::text::is_question(text) { QUESTION } else { 0 };
-        let checkin = if crate::text::is_checkin(text) { CHECKIN } else { 0 };
-        question | checkin
+        let (question, checkin) = crate::text::question_and_checkin(text);
+        (if question { QUESTION } else { 0 }) | (if checkin { CHECKIN } else { 0 })
     }
 }
 
@@ -347,6 +346,10 @@ pub struct ModelBuilder {
     /// smaller platform id), for resolving name-only references. Canonical, so the result
     /// does not depend on the order files are loaded in.
     names_in_group: Vec<HashMap<String, (i64, MemberId)>>,
+    /// Per member: the last `(group, index in its names, time)` offered to `names_in_group`.
+    /// Offering the same name in the same group again at a later time changes nothing (an
+    /// entry only ever moves to an earlier time), so the per-message hash lookup is skipped.
+    last_offer: Vec<(GroupId, u32, i64)>,
     /// The exporting account of the file being read, per platform, once the file names its id
     /// ([`ModelBuilder::identify_self`]). Several files may come from several accounts.
     file_self: HashMap<Platform, MemberId>,
@@ -503,8 +506,16 @@ impl ModelBuilder {
             _ => None,
         });
         if let Some(display) = display.map(str::trim).filter(|n| !n.is_empty()) {
-            self.note_name(id, display, time);
-            self.offer_name(group, display, time, id);
+            let Some(name) = self.note_name(id, display, time) else { return id };
+            let slot = id as usize;
+            if self.last_offer.len() <= slot {
+                self.last_offer.resize(slot + 1, (GroupId::MAX, 0, 0));
+            }
+            let (g, n, t) = self.last_offer[slot];
+            if (g, n) != (group, name) || t > time {
+                self.offer_name(group, display, time, id);
+                self.last_offer[slot] = (group, name, time);
+            }
         }
         id
     }
@@ -556,17 +567,24 @@ impl ModelBuilder {
         id
     }
 
-    fn note_name(&mut self, id: MemberId, name: &str, time: i64) {
+    /// Records that member `id` used `name` at `time`; returns the name's index in the
+    /// member's names (`None` for `SYSTEM`).
+    fn note_name(&mut self, id: MemberId, name: &str, time: i64) -> Option<u32> {
         if id == SYSTEM {
-            return;
+            return None;
         }
         let names = &mut self.model.members[id as usize].names;
-        match names.iter_mut().find(|n| n.name == name) {
-            Some(seen) => {
+        match names.iter().position(|n| n.name == name) {
+            Some(index) => {
+                let seen = &mut names[index];
                 seen.first_seen = seen.first_seen.min(time);
                 seen.last_seen = seen.last_seen.max(time);
+                Some(index as u32)
             }
-            None => names.push(NameSeen { name: name.to_string(), first_seen: time, last_seen: time }),
+            None => {
+                names.push(NameSeen { name: name.to_string(), first_seen: time, last_seen: time });
+                Some(names.len() as u32 - 1)
+            }
         }
     }
 

@@ -64,6 +64,32 @@ const EN_QUESTION_PHRASES: &[&str] = &["anyone know", "does anyone", "can anyone
 /// assert!(!is_question("see https://example.com/?a=1"));
 /// ```
 pub fn is_question(text: &str) -> bool {
+    question(text, has_zh_question_word)
+}
+
+/// [`is_question`] and [`is_checkin`] of one text, with one pass of one automaton over it for
+/// both word lists: what every message gets when it is read.
+///
+/// ```
+/// use qunlens::text::question_and_checkin;
+/// assert_eq!(question_and_checkin("今天怎么打卡"), (true, true));
+/// assert_eq!(question_and_checkin("Check-in day 3"), (false, true));
+/// assert_eq!(question_and_checkin("什么都行"), (false, false));
+/// ```
+pub fn question_and_checkin(text: &str) -> (bool, bool) {
+    static SCHEME_END: Needle = Needle::new("://");
+    if SCHEME_END.is_in(text) {
+        // Questions are judged without the URLs, check-ins with them: two texts.
+        return (is_question(text), is_checkin(text));
+    }
+    let mut checkin = false;
+    let zh = zh_question_word_or_checkin(text, &mut checkin);
+    (question(text, |_| zh), checkin)
+}
+
+/// [`is_question`], with `zh_question_word` answering [`has_zh_question_word`] for the text
+/// (trimmed, URLs removed) when the rules get that far.
+fn question(text: &str, zh_question_word: impl FnOnce(&str) -> bool) -> bool {
     let text = text.trim();
     if text.is_empty() {
         return false;
@@ -74,7 +100,7 @@ pub fn is_question(text: &str) -> bool {
     if memchr::memchr(b'?', t.as_bytes()).is_some() || FULL_WIDTH_QUESTION_MARK.is_in(t) {
         return true;
     }
-    if !t.is_ascii() && (has_zh_question_word(t) || ends_with_particle(t) || zh_final_ask(t) || zh_split_a_not_a(t) || zh_alternative(t)) {
+    if !t.is_ascii() && (zh_question_word(t) || ends_with_particle(t) || zh_final_ask(t) || zh_split_a_not_a(t) || zh_alternative(t)) {
         return true;
     }
     let starts = |p: &str| t.len() >= p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
@@ -134,6 +160,8 @@ pub fn is_word_char(c: char) -> bool {
 struct Matchers {
     /// ZH_QUESTION_WORDS then ZH_NOT_QUESTIONS (pattern ids past the first list are rhetorical).
     zh: aho_corasick::AhoCorasick,
+    /// The same, then CHECKIN_WORDS (ASCII letters in any case).
+    zh_and_checkin: aho_corasick::AhoCorasick,
     en_phrases: aho_corasick::AhoCorasick,
     /// Check-in words, ASCII letters in any case.
     checkin: aho_corasick::AhoCorasick,
@@ -154,10 +182,13 @@ fn matchers() -> &'static Matchers {
                 .unwrap_or_else(|_| unreachable!("fixed word lists compile")) // ok: constant input
         };
         let zh: Vec<&str> = ZH_QUESTION_WORDS.iter().chain(ZH_NOT_QUESTIONS).copied().collect();
+        let zh_and_checkin: Vec<&str> = zh.iter().chain(CHECKIN_WORDS).copied().collect();
         Matchers {
             zh: build(&zh, false),
+            // The Chinese words have no ASCII letter: case-insensitivity changes nothing for them.
+            zh_and_checkin: build(&zh_and_checkin, true),
             en_phrases: build(EN_QUESTION_PHRASES, true),
-            checkin: build(&["打卡", "签到", "check in", "check-in", "checkin"], true),
+            checkin: build(CHECKIN_WORDS, true),
             thanks_zh: build(THANKS_ZH, false),
             thanks_en: build(THANKS_EN, true),
             not_understood: build(NOT_UNDERSTOOD, false),
@@ -168,13 +199,25 @@ fn matchers() -> &'static Matchers {
 /// A Chinese question word not inside a rhetorical phrase (one overlapping pass over the text;
 /// a rhetorical match hides only the question words that start within it).
 fn has_zh_question_word(t: &str) -> bool {
+    zh_words(&matchers().zh, t, &mut false)
+}
+
+/// [`has_zh_question_word`] and, in the same pass, whether `t` holds a check-in word.
+fn zh_question_word_or_checkin(t: &str, checkin: &mut bool) -> bool {
+    zh_words(&matchers().zh_and_checkin, t, checkin)
+}
+
+/// The pass of [`has_zh_question_word`] with `matcher` (`Matchers::zh` or
+/// `Matchers::zh_and_checkin`), setting `checkin` when a check-in word turns up.
+fn zh_words(matcher: &aho_corasick::AhoCorasick, t: &str, checkin: &mut bool) -> bool {
+    let (question_words, zh_words) = (ZH_QUESTION_WORDS.len(), ZH_QUESTION_WORDS.len() + ZH_NOT_QUESTIONS.len());
     let mut words: Vec<usize> = Vec::new();
     let mut rhetorical: Vec<(usize, usize)> = Vec::new();
-    for m in matchers().zh.find_overlapping_iter(t) {
-        if m.pattern().as_usize() < ZH_QUESTION_WORDS.len() {
-            words.push(m.start());
-        } else {
-            rhetorical.push((m.start(), m.end()));
+    for m in matcher.find_overlapping_iter(t) {
+        match m.pattern().as_usize() {
+            p if p < question_words => words.push(m.start()),
+            p if p < zh_words => rhetorical.push((m.start(), m.end())),
+            _ => *checkin = true,
         }
     }
     words.iter().any(|&w| !rhetorical.iter().any(|&(a, b)| a <= w && w < b))
@@ -236,6 +279,9 @@ pub fn is_thanks(text: &str) -> bool {
 const THANKS_ZH: &[&str] = &["谢谢", "感谢", "多谢", "谢了", "收到", "明白了", "懂了", "学到了", "好的", "了解了", "get了"];
 const THANKS_EN: &[&str] = &["thank", "thx", "got it", "makes sense", "cheers", "appreciate"];
 const NOT_UNDERSTOOD: &[&str] = &["不明白", "不懂"];
+
+/// Check-in words (ASCII letters in any case).
+const CHECKIN_WORDS: &[&str] = &["打卡", "签到", "check in", "check-in", "checkin"];
 
 /// Check-in messages (打卡 / 签到 / "check in" in any letter case), which earn points in many
 /// groups.
@@ -382,6 +428,20 @@ fn strip_urls(t: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_pass_answers_as_the_two_tests_do() {
+        let labelled = include_str!("../tests/fixtures/text/questions.tsv");
+        let texts = labelled.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('\t')).map(|(_, t)| t);
+        let crafted = ["今天打卡了吗", "签到 什么都行", "CHECK-IN 怎么这么早", "打卡 https://x.cn/?a=1", "  checkin  ", "过几天打卡", ""];
+        let mut both = 0;
+        for text in texts.chain(crafted) {
+            let expected = (is_question(text), is_checkin(text));
+            assert_eq!(question_and_checkin(text), expected, "{text:?}");
+            both += (expected == (true, true)) as u32;
+        }
+        assert!(both > 0, "some text is both");
+    }
 
     #[test]
     fn word_chars_are_exactly_the_alphanumeric_ones() {
