@@ -202,22 +202,36 @@ impl CsvSplitter {
             let b = input[i];
             match state {
                 State::Quoted => {
-                    // Copy the run up to the next quote at once.
-                    let run = memchr::memchr(b'"', &input[i..]).unwrap_or(input.len() - i);
-                    let chunk = &input[i..i + run];
-                    newlines += memchr::memchr_iter(b'\n', chunk).count() as u64;
-                    self.out.extend_from_slice(chunk);
+                    // Copy the run up to the next quote or line break at once (one search, not
+                    // a search and a count: quoted XML has a quote every few bytes).
+                    let run = memchr::memchr2(b'"', b'\n', &input[i..]).unwrap_or(input.len() - i);
+                    self.out.extend_from_slice(&input[i..i + run]);
                     i += run;
-                    if i < input.len() {
-                        state = State::AfterQuote;
-                        i += 1;
+                    match input.get(i) {
+                        Some(b'\n') => {
+                            newlines += 1;
+                            self.out.push(b'\n');
+                        }
+                        Some(_) => state = State::AfterQuote,
+                        None => {}
                     }
+                    i += 1;
                     continue;
                 }
-                // Copy the rest of an unquoted field at once (a quote in it is literal).
-                State::Unquoted if b != self.delim && b != b'\n' => {
-                    let run = memchr::memchr2(self.delim, b'\n', &input[i..]).unwrap_or(input.len() - i);
-                    self.out.extend_from_slice(&input[i..i + run]);
+                // Outside quotes, up to the next quote or line end: copy the run at once, ending
+                // a field at each delimiter (a quote inside an unquoted field is literal).
+                State::FieldStart | State::Unquoted if b != b'"' && b != b'\n' => {
+                    let run = memchr::memchr2(b'"', b'\n', &input[i..]).unwrap_or(input.len() - i);
+                    let segment = &input[i..i + run];
+                    let mut from = 0;
+                    for at in memchr::memchr_iter(self.delim, segment) {
+                        self.out.extend_from_slice(&segment[from..at]);
+                        self.ends.push(self.out.len());
+                        field_start = self.out.len();
+                        from = at + 1;
+                    }
+                    self.out.extend_from_slice(&segment[from..]);
+                    state = if from == segment.len() { State::FieldStart } else { State::Unquoted };
                     i += run;
                     continue;
                 }
