@@ -265,6 +265,9 @@ pub struct Star {
     pub value: u64,
 }
 
+/// Events above which the classification is not kept between reports (about 160 MB).
+pub const KEEP_MAX_EVENTS: usize = 4_000_000;
+
 /// The rule-independent classification, kept between reports by the [`crate::Analyzer`].
 #[derive(Default)]
 pub struct Cache {
@@ -283,7 +286,7 @@ impl Cache {
             answer_window_s: cfg.answer_window_s,
         };
         if self.key.as_ref() != Some(&key) {
-            self.features = features::classify(model, zone, cfg.conversation_gap_s.max(0), cfg.answer_window_s.max(0));
+            self.features = features::classify(model, cfg.conversation_gap_s.max(0), cfg.answer_window_s.max(0));
             self.key = Some(key);
         }
         &self.features
@@ -292,6 +295,16 @@ impl Cache {
     /// Forgets the features (new files were loaded).
     pub fn clear(&mut self) {
         self.key = None;
+    }
+
+    /// Frees the features when they are too large to keep beside the model: above
+    /// [`KEEP_MAX_EVENTS`] a re-rank classifies again (seconds) rather than holding
+    /// 40 bytes per event in the browser's memory budget.
+    fn release_if_large(&mut self) {
+        if self.features.len() > KEEP_MAX_EVENTS {
+            self.features = Features::default();
+            self.key = None;
+        }
     }
 }
 
@@ -318,16 +331,19 @@ pub fn build(model: &Model, config: &Config, zone: &Zone, cache: &mut Cache) -> 
         excluded: &excluded,
         group,
         window: window.range,
+        zone,
     };
     let outcome = score::run(f, model.members.len(), month_of, &params);
     let name = |m: u32| display_name(model, m);
     let id = |m: u32| ids.get(m as usize).cloned().unwrap_or_default();
-    LeaderboardReport {
+    let report = LeaderboardReport {
         rules: cfg.clone(),
         entries: entries(outcome.tallies, &params.values, ids, cfg.top, name),
         stars: outcome.months.into_iter().map(|(month, rows)| stars(month, rows, ids, &id, &name)).collect(),
         window: window.report,
-    }
+    };
+    cache.release_if_large();
+    report
 }
 
 /// Ranked entries: points descending, then member id; rank = 1 + members with more points.
@@ -413,12 +429,17 @@ fn resolve_window(f: &Features, cfg: &LeaderboardConfig, group: Option<u32>, zon
     let week = cfg.window == "week";
     let mut periods: Vec<i32> = Vec::new();
     let mut last_day = i32::MIN;
-    for i in 0..f.len() {
-        // Events are in time order: a period is computed once per local day.
-        if f.day[i] == last_day || group.is_some_and(|g| g != f.group[i]) {
+    let mut local_cache = crate::time::LocalCache::default();
+    for e in &f.events {
+        if group.is_some_and(|g| g != e.group) {
             continue;
         }
-        last_day = f.day[i];
+        // Events are in time order: a period is computed once per local day.
+        let day = zone.local_cached(e.time, &mut local_cache).days as i32;
+        if day == last_day {
+            continue;
+        }
+        last_day = day;
         let p = if week { monday(last_day) } else { month_of(last_day) };
         if periods.last() != Some(&p) {
             periods.push(p);

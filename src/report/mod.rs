@@ -112,7 +112,11 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
     let order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
     let Caches { leaderboard: leaderboard_cache, journeys: journeys_cache } = caches;
     // The sections read the model and nothing else of each other: the heaviest (leaderboard,
-    // health) run beside the rest where the platform has threads.
+    // health) run beside the rest where the platform has threads. In WebAssembly they run one
+    // after the other, the leaderboard first: its working memory is the largest single block
+    // (tens of bytes per message), and the later sections' smaller blocks fit in the room it
+    // gives back — computed last, it had to go above their freed blocks (a 14-million-message
+    // load then needed 1.8 GB of wasm memory instead of 1.5).
     let ((leaderboard, health, activity), (resolved, funnel, attribution, roles)) = crate::parallel::join(
         || {
             (

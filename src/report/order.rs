@@ -5,86 +5,86 @@
 
 use crate::model::Messages;
 
-/// `(high, time, low)` as one integer that sorts like the tuple (`high` before `time`).
-pub(crate) fn pack(high: u64, time: i64, low: u32) -> u128 {
-    (high as u128) << 96 | (biased(time) as u128) << 32 | low as u128
-}
-
 /// A time as an unsigned integer in the same order.
 pub(crate) fn biased(time: i64) -> u64 {
     time as u64 ^ (1 << 63)
 }
 
-/// The message indices of `keyed` (`(key, index)` in index order, from [`pack`]ed keys; at
-/// most one per message of `msgs`) in key order; messages with equal keys in text order, then
-/// index order.
+/// A message's place in a canonical order: `(high, time, low)`, compared as a tuple (`high`
+/// is a group rank or id, `low` e.g. a member rank).
+pub(crate) type Key = (u32, i64, u32);
+
+/// `messages` (indices of `msgs`, in index order, each at most once) in the order of their
+/// `key`; messages with equal keys in text order, then index order.
 ///
 /// Exports are nearly always in time order already, so this avoids a full sort: a stable
-/// counting sort by `high` (a group rank or id: a few hundred buckets), then each bucket is
-/// sorted only if its times are not already in order, then only the runs sharing one
-/// `(high, time)` (messages in the same second, rare) are ordered by `low` and text. Linear on
-/// time-ordered input, whatever the number of groups interleaved in it.
-pub(crate) fn by_key_then_text(msgs: &Messages, keyed: impl Iterator<Item = (u128, u32)>) -> Vec<u32> {
+/// counting sort by `high` (a few hundred buckets), then each bucket is sorted only if its
+/// times are not already in order, then only the runs sharing one `(high, time)` (messages in
+/// the same second, rare) are ordered by `low` and text. Linear on time-ordered input, whatever
+/// the number of groups interleaved in it. It moves message indices only (8 bytes per message
+/// at its peak, not the 64 of sorting packed keys): a 14-million-message export must fit in
+/// the browser's memory budget with the model beside it.
+pub(crate) fn by_key_then_text(msgs: &Messages, messages: impl Iterator<Item = u32>, key: impl Fn(u32) -> Key) -> Vec<u32> {
     // Sized once: a filtered iterator's `collect` grows by doubling, copying tens of MB.
-    let mut all = Vec::with_capacity(msgs.len());
-    all.extend(keyed);
-    let keyed = all;
-    let high = |k: u128| (k >> 96) as usize;
-    let mut keyed = match keyed.iter().map(|k| high(k.0)).max() {
-        Some(max) if max < keyed.len().max(1 << 16) => bucket_by_high(keyed, max + 1, high),
-        _ => keyed,
-    };
-    let coarse = |k: u128| k >> 32;
+    let mut order = Vec::with_capacity(msgs.len());
+    order.extend(messages);
+    let high = |i: u32| key(i).0;
+    let max = order.iter().map(|&i| high(i)).max().unwrap_or(0) as usize;
+    if max < order.len().max(1 << 16) {
+        order = bucket_by_high(order, max + 1, |i| high(i) as usize);
+    } else {
+        order.sort_by_key(|&i| high(i));
+    }
     let mut start = 0;
-    while start < keyed.len() {
-        let h = high(keyed[start].0);
-        let end = start + keyed[start..].iter().take_while(|k| high(k.0) == h).count();
-        let bucket = &mut keyed[start..end];
-        if bucket.windows(2).any(|w| coarse(w[1].0) < coarse(w[0].0)) {
-            // Ties on the whole key stay in index order, which the text order below keeps.
-            bucket.sort_unstable();
+    while start < order.len() {
+        let h = high(order[start]);
+        let end = start + order[start..].iter().take_while(|&&i| high(i) == h).count();
+        let bucket = &mut order[start..end];
+        if bucket.windows(2).any(|w| key(w[1]).1 < key(w[0]).1) {
+            // Stable: equal times keep index order, which the runs' sort below keeps.
+            bucket.sort_by_key(|&i| key(i).1);
         }
         start = end;
     }
-    // Stable: equal keys and texts keep index order.
-    sort_runs(&mut keyed, |&a, &b| coarse(a) == coarse(b), |a, b| {
-        a.0.cmp(&b.0).then_with(|| msgs.text(a.1 as usize).cmp(msgs.text(b.1 as usize)))
+    let coarse = |i: u32| {
+        let (high, time, _) = key(i);
+        (high, time)
+    };
+    // Stable: equal `low` and text keep index order.
+    sort_runs(&mut order, |&a, &b| coarse(a) == coarse(b), |&a, &b| {
+        key(a).2.cmp(&key(b).2).then_with(|| msgs.text(a as usize).cmp(msgs.text(b as usize)))
     });
-    keyed.into_iter().map(|k| k.1).collect()
+    order
 }
 
-/// `keyed` stably reordered by `high(key)` (all below `buckets`).
-fn bucket_by_high(keyed: Vec<(u128, u32)>, buckets: usize, high: impl Fn(u128) -> usize) -> Vec<(u128, u32)> {
+/// `order` stably reordered by `high(index)` (all below `buckets`).
+fn bucket_by_high(order: Vec<u32>, buckets: usize, high: impl Fn(u32) -> usize) -> Vec<u32> {
     let mut starts = vec![0usize; buckets + 1];
-    for k in &keyed {
-        starts[high(k.0) + 1] += 1;
+    for &i in &order {
+        starts[high(i) + 1] += 1;
     }
     if starts.iter().filter(|&&n| n > 0).count() <= 1 {
-        return keyed; // one group: nothing to move
+        return order; // one group: nothing to move
     }
     for b in 1..=buckets {
         starts[b] += starts[b - 1];
     }
-    let mut out = vec![(0u128, 0u32); keyed.len()];
-    for k in keyed {
-        let slot = &mut starts[high(k.0)];
-        out[*slot] = k;
+    let mut out = vec![0u32; order.len()];
+    for i in order {
+        let slot = &mut starts[high(i)];
+        out[*slot] = i;
         *slot += 1;
     }
     out
 }
 
-/// Sorts (stably, by `cmp`) each run of adjacent entries whose keys are `same`.
-pub(crate) fn sort_runs<K>(
-    keyed: &mut [(K, u32)],
-    same: impl Fn(&K, &K) -> bool,
-    mut cmp: impl FnMut(&(K, u32), &(K, u32)) -> std::cmp::Ordering,
-) {
+/// Sorts (stably, by `cmp`) each run of adjacent entries that are `same`.
+pub(crate) fn sort_runs<T>(entries: &mut [T], same: impl Fn(&T, &T) -> bool, mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) {
     let mut start = 0;
-    while start < keyed.len() {
-        let end = start + 1 + keyed[start + 1..].iter().take_while(|k| same(&k.0, &keyed[start].0)).count();
+    while start < entries.len() {
+        let end = start + 1 + entries[start + 1..].iter().take_while(|e| same(e, &entries[start])).count();
         if end - start > 1 {
-            keyed[start..end].sort_by(&mut cmp);
+            entries[start..end].sort_by(&mut cmp);
         }
         start = end;
     }
@@ -93,22 +93,13 @@ pub(crate) fn sort_runs<K>(
 /// The indices of `keyed` (`(key, index)`, sorted) with each run of equal keys sorted by
 /// `tie` (stable), for the canonical orders.
 pub(crate) fn sort_ties<K: PartialEq>(mut keyed: Vec<(K, u32)>, mut tie: impl FnMut(&u32, &u32) -> std::cmp::Ordering) -> Vec<u32> {
-    sort_runs(&mut keyed, |a, b| a == b, |a, b| tie(&a.1, &b.1));
+    sort_runs(&mut keyed, |a, b| a.0 == b.0, |a, b| tie(&a.1, &b.1));
     keyed.into_iter().map(|k| k.1).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn packed_keys_sort_like_their_tuples() {
-        let tuples = [(0u64, -5i64, 9u32), (0, -5, 10), (0, 3, 0), (1, i64::MIN, 0), (1, i64::MAX, u32::MAX), (2, 0, 1)];
-        let mut packed: Vec<u128> = tuples.iter().map(|&(h, t, l)| pack(h, t, l)).collect();
-        let before = packed.clone();
-        packed.sort_unstable();
-        assert_eq!(packed, before, "already in tuple order");
-    }
 
     /// The fast paths (buckets by group, already-sorted buckets, same-second runs) give the
     /// plain definition's order: key, then text, then index.
@@ -125,18 +116,20 @@ mod tests {
             let n = 1 + next(400) as usize;
             let mut msgs = Messages::default();
             let groups = 1 + next(4);
-            let mut keyed = Vec::new();
+            let mut keys: Vec<Key> = Vec::new();
             let mut time = 0i64;
             for i in 0..n {
                 // Half the cases in time order (the fast path), half shuffled; many ties.
                 time = if case % 2 == 0 { time + next(3) as i64 } else { next(40) as i64 - 20 };
                 msgs.text_span.push(msgs.text_arena.push(["a", "b", "", "ab"][next(4) as usize]));
-                keyed.push((pack(next(groups), time, next(3) as u32), i as u32));
+                keys.push((next(groups) as u32, time, next(3) as u32));
             }
-            let mut expected = keyed.clone();
-            expected.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| msgs.text(a.1 as usize).cmp(msgs.text(b.1 as usize))).then(a.1.cmp(&b.1)));
-            let expected: Vec<u32> = expected.into_iter().map(|k| k.1).collect();
-            assert_eq!(by_key_then_text(&msgs, keyed.into_iter()), expected, "case {case}");
+            let mut expected: Vec<u32> = (0..n as u32).collect();
+            expected.sort_by(|&a, &b| {
+                let text = |i: u32| msgs.text(i as usize);
+                keys[a as usize].cmp(&keys[b as usize]).then_with(|| text(a).cmp(text(b))).then(a.cmp(&b))
+            });
+            assert_eq!(by_key_then_text(&msgs, 0..n as u32, |i| keys[i as usize]), expected, "case {case}");
         }
     }
 }

@@ -267,10 +267,10 @@ fn channel_touches(j: &Journeys) -> DimensionTouches {
 fn content_touches(model: &Model, j: &Journeys) -> DimensionTouches {
     let m = &model.messages;
     let is_content = |k: MessageKind| matches!(k, MessageKind::Link | MessageKind::File);
-    let keyed = (0..m.len())
+    let wanted = (0..m.len())
         .filter(|&i| is_content(m.kind[i]) || (m.sender[i] != SYSTEM && m.kind[i].is_member_activity()))
-        .map(|i| (crate::report::order::pack(m.group[i] as u64, m.time[i], 0), i as u32));
-    let order = crate::report::order::by_key_then_text(m, keyed);
+        .map(|i| i as u32);
+    let order = crate::report::order::by_key_then_text(m, wanted, |i| (m.group[i as usize], m.time[i as usize], 0));
     let mut names = Names::default();
     let mut touched: HashMap<(u32, u32), i64> = HashMap::default();
     let mut recent: Vec<(i64, u32)> = Vec::new();

@@ -15,9 +15,8 @@ type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 use crate::model::{MemberId, MessageKind, Model, PersonRef, SYSTEM};
 use crate::text::push_dedupe_key;
-use crate::time::Zone;
 
-/// Event flags (bits of [`Features::flags`]).
+/// Event flags (bits of [`Event::flags`]).
 pub mod flag {
     /// A message the member sent (cooldown applies); otherwise a passive event.
     pub const MSG: u16 = 1;
@@ -50,22 +49,12 @@ pub struct CacheKey {
 }
 
 /// Classified events in canonical order (time, then group id, then position in the group's
-/// canonical order): columns, one row per event.
+/// canonical order). One vector of events, not one column per field: the rows are sorted in
+/// place and kept, so the classification of a 14-million-message export holds one copy.
 #[derive(Clone, Debug, Default)]
 pub struct Features {
-    pub time: Vec<i64>,
-    /// Local day number (days since 1970-01-01 in the configured zone).
-    pub day: Vec<i32>,
-    pub group: Vec<u32>,
-    /// The member who earns (the sender; the quoted member; the inviter).
-    pub member: Vec<u32>,
-    /// Dense index of (member, group), for "once per conversation per group".
-    pub slot: Vec<u32>,
-    /// Global conversation number (messages of a group with gaps below the gap setting).
-    pub conv: Vec<u32>,
-    /// Meaningful length, saturated at u16::MAX.
-    pub len: Vec<u16>,
-    pub flags: Vec<u16>,
+    pub events: Vec<Event>,
+    /// Number of (group, member) slots ([`Event::slot`]).
     pub slots: usize,
     /// Report member id of every member (as the `members` section writes it).
     pub ids: Vec<String>,
@@ -73,40 +62,50 @@ pub struct Features {
 
 impl Features {
     pub fn len(&self) -> usize {
-        self.time.len()
+        self.events.len()
     }
 }
 
-/// One event before the final sort.
-struct Row {
-    time: i64,
-    group: u32,
+/// One classified event.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub time: i64,
+    pub group: u32,
+    /// Position of the message in the canonical order (`u32::MAX` for invites): the tie-break
+    /// of the final sort.
     seq: u32,
-    member: u32,
-    /// Dense index of (group, member): [`Features::slot`].
-    slot: u32,
-    conv: u32,
-    len: u16,
-    flags: u16,
+    /// The member who earns (the sender; the quoted member; the inviter).
+    pub member: u32,
+    /// Dense index of (group, member), for "once per conversation per group".
+    pub slot: u32,
+    /// Global conversation number (messages of a group with gaps below the gap setting).
+    pub conv: u32,
+    /// Meaningful length, saturated at u16::MAX.
+    pub len: u16,
+    pub flags: u16,
 }
 
 /// Classifies the model's messages and membership events (see the module docs).
-pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_window_s: i64) -> Features {
+pub fn classify(model: &Model, conversation_gap_s: i64, answer_window_s: i64) -> Features {
     let msgs = &model.messages;
     let ids = super::super::members::member_ids(model, &super::super::members::member_groups(model));
     let group_rank = ranks(model.groups.iter().map(super::super::group_id).collect());
     let member_rank = ranks(ids.clone());
     let rank_of = |s: MemberId| member_rank.get(s as usize).copied().unwrap_or(u32::MAX);
-    // Canonical order: group id, time, member id, then text — never load order. Sorted by a
-    // packed key first (integer compares), then runs with equal keys by text.
-    let keyed = (0..msgs.len())
-        .filter(|&i| msgs.sender[i] != SYSTEM && msgs.kind[i].is_member_activity())
-        .map(|i| (order::pack(group_rank[msgs.group[i] as usize] as u64, msgs.time[i], rank_of(msgs.sender[i])), i as u32));
-    let order = order::by_key_then_text(msgs, keyed);
+    // Canonical order: group id, time, member id, then text — never load order.
+    let wanted = (0..msgs.len()).filter(|&i| msgs.sender[i] != SYSTEM && msgs.kind[i].is_member_activity()).map(|i| i as u32);
+    let order = order::by_key_then_text(msgs, wanted, |i| {
+        let i = i as usize;
+        (group_rank.get(msgs.group[i] as usize).copied().unwrap_or(u32::MAX), msgs.time[i], rank_of(msgs.sender[i]))
+    });
     let lookup = Lookup::new(model);
-    let mut rows: Vec<Row> = Vec::with_capacity(order.len() + order.len() / 8);
-    let mut seen_in_group: HashSet<(u32, u64)> = HashSet::default();
-    let mut seen_by_member: HashSet<(u32, u64)> = HashSet::default();
+    // One event per message, one per quote (the quoted member's), up to two per join.
+    let mut rows: Vec<Event> = Vec::with_capacity(order.len() + msgs.quotes.len() + 2 * model.memberships.len());
+    // Texts seen per group and per member, as one 64-bit hash of (group or member, text): half
+    // the memory of a (u32, u64) pair, and a collision is as unlikely as one of the text hashes.
+    let mut seen_in_group: HashSet<u64> = HashSet::default();
+    let mut seen_by_member: HashSet<u64> = HashSet::default();
+    let scoped = |owner: u32, text: u64| text ^ (owner as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     // Questions of the group being scanned within the window, for quotes and @mentions:
     // (time, asker, message).
     let mut open: VecDeque<(i64, MemberId, usize)> = VecDeque::new();
@@ -147,8 +146,8 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
         let meaningful = push_dedupe_key(text, &mut key);
         if !key.is_empty() {
             let h = hash(&key);
-            let in_group = !seen_in_group.insert((g, h));
-            let by_member = !seen_by_member.insert((s, h));
+            let in_group = !seen_in_group.insert(scoped(g, h));
+            let by_member = !seen_by_member.insert(scoped(s, h));
             if in_group || by_member {
                 flags |= flag::DUP;
             }
@@ -185,14 +184,17 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
             unfollowed.push((t, s));
         }
         let len = meaningful.min(u16::MAX as usize) as u16;
-        rows.push(Row { time: t, group: g, seq: seq as u32, member: s, slot, conv, len, flags });
+        rows.push(Event { time: t, group: g, seq: seq as u32, member: s, slot, conv, len, flags });
         if let Some(q) = quoted_member.filter(|&q| q != s) {
             let slot = pairs.slot(g, q);
-            rows.push(Row { time: t, group: g, seq: seq as u32, member: q, slot, conv, len: 0, flags: flag::REPLIED });
+            rows.push(Event { time: t, group: g, seq: seq as u32, member: q, slot, conv, len: 0, flags: flag::REPLIED });
         }
     }
+    // What the sort in `finish` must not hold beside the events (at 14 million messages these
+    // are hundreds of MB of the browser's memory budget).
+    drop((order, seen_in_group, seen_by_member, open, lookup));
     invites(model, &mut pairs, &mut rows);
-    let mut f = finish(rows, &group_rank, zone);
+    let mut f = finish(rows, &group_rank);
     f.slots = pairs.spoke.len();
     f.ids = ids;
     f
@@ -201,7 +203,7 @@ pub fn classify(model: &Model, zone: &Zone, conversation_gap_s: i64, answer_wind
 /// Invite events (join with an inviter other than the invitee; once per invitee and group)
 /// and the bonus when the invitee spoke in the group after joining (at that first message,
 /// or at the join when they had spoken before it too).
-fn invites(model: &Model, pairs: &mut Pairs, rows: &mut Vec<Row>) {
+fn invites(model: &Model, pairs: &mut Pairs, rows: &mut Vec<Event>) {
     let mut counted: HashSet<(u32, MemberId)> = HashSet::default();
     for e in &model.memberships {
         let Some(actor) = e.actor else { continue };
@@ -212,7 +214,7 @@ fn invites(model: &Model, pairs: &mut Pairs, rows: &mut Vec<Row>) {
             continue;
         }
         let slot = pairs.slot(e.group, actor);
-        let row = |time, flags| Row { time, group: e.group, seq: u32::MAX, member: actor, slot, conv: 0, len: 0, flags };
+        let row = |time, flags| Event { time, group: e.group, seq: u32::MAX, member: actor, slot, conv: 0, len: 0, flags };
         rows.push(row(e.time, flag::INVITE));
         if let Some((first, last)) = pairs.spoken(e.group, e.member) {
             if last >= e.time {
@@ -223,34 +225,22 @@ fn invites(model: &Model, pairs: &mut Pairs, rows: &mut Vec<Row>) {
 }
 
 /// Sorts the rows canonically and lays them out as columns.
-fn finish(mut rows: Vec<Row>, group_rank: &[u32], zone: &Zone) -> Features {
+fn finish(mut rows: Vec<Event>, group_rank: &[u32]) -> Features {
     let rank = |g: u32| group_rank.get(g as usize).copied().unwrap_or(u32::MAX);
-    // Rows come in group order, each group's in time order: a few runs the stable sort merges.
-    rows.sort_by_key(|r| (time_group_seq(r.time, rank(r.group), r.seq), (r.flags as u64) << 32 | r.member as u64));
-    let n = rows.len();
-    let mut f = Features {
-        time: Vec::with_capacity(n),
-        day: Vec::with_capacity(n),
-        group: Vec::with_capacity(n),
-        member: Vec::with_capacity(n),
-        slot: Vec::with_capacity(n),
-        conv: Vec::with_capacity(n),
-        len: Vec::with_capacity(n),
-        flags: Vec::with_capacity(n),
-        ..Default::default()
-    };
-    let mut local_cache = crate::time::LocalCache::default();
-    for r in rows {
-        f.time.push(r.time);
-        f.day.push(zone.local_cached(r.time, &mut local_cache).days as i32);
-        f.group.push(r.group);
-        f.member.push(r.member);
-        f.slot.push(r.slot);
-        f.conv.push(r.conv);
-        f.len.push(r.len);
-        f.flags.push(r.flags);
+    // The room reserved for quote and invite events is not needed any more.
+    rows.shrink_to_fit();
+    let key = |r: &Event| (time_group_seq(r.time, rank(r.group), r.seq), (r.flags as u64) << 32 | r.member as u64);
+    // Events with equal keys are equal in every field (slot follows from group and member,
+    // conv and len from the message), so a stable and an unstable sort give one order. The
+    // stable one merges the runs the rows come in (group order, each group in time order) and
+    // is faster; but it takes half the events again as scratch, which a very large load
+    // cannot spare in the browser's memory budget: that one sorts in place.
+    if rows.len() > super::KEEP_MAX_EVENTS {
+        rows.sort_unstable_by_key(key);
+    } else {
+        rows.sort_by_key(key);
     }
-    f
+    Features { events: rows, ..Default::default() }
 }
 
 /// (group, member) pairs numbered in order of first use, with the pair's first and last

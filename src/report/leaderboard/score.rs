@@ -18,6 +18,8 @@ pub struct Params<'a> {
     pub group: Option<u32>,
     /// Window [start, end) in epoch seconds.
     pub window: (i64, i64),
+    /// The report's zone, for each event's local day.
+    pub zone: &'a crate::time::Zone,
 }
 
 /// Per-member totals inside the window.
@@ -67,18 +69,20 @@ pub fn run(f: &Features, members: usize, month_of: impl Fn(i32) -> i32, p: &Para
     let mut months = Vec::new();
     let mut current_month = i32::MIN;
     let mut month_day = (i32::MIN, i32::MIN);
+    let mut local_cache = crate::time::LocalCache::default();
     let cap = |c: u32| if c == 0 { u32::MAX } else { c };
     let (rule_cap, day_cap) = (cap(p.daily_cap_per_rule), cap(p.daily_cap));
     let mut earned: [Option<Rule>; RULES] = [None; RULES];
-    for i in 0..f.len() {
-        let (g, m) = (f.group[i], f.member[i] as usize);
+    for e in &f.events {
+        let (g, m) = (e.group, e.member as usize);
         if p.group.is_some_and(|want| want != g) || m >= members || p.excluded[m] {
             continue;
         }
-        let (t, fl) = (f.time[i], f.flags[i]);
+        let (t, fl) = (e.time, e.flags);
         let in_window = t >= p.window.0 && t < p.window.1;
-        if f.day[i] != month_day.0 {
-            month_day = (f.day[i], month_of(f.day[i]));
+        let day = p.zone.local_cached(t, &mut local_cache).days as i32;
+        if day != month_day.0 {
+            month_day = (day, month_of(day));
         }
         let month = month_day.1;
         if month != current_month {
@@ -93,7 +97,7 @@ pub fn run(f: &Features, members: usize, month_of: impl Fn(i32) -> i32, p: &Para
                 }
                 continue;
             }
-            let long_enough = fl & flag::TEXT == 0 || f.len[i] >= p.min_len;
+            let long_enough = fl & flag::TEXT == 0 || e.len >= p.min_len;
             let mut push = |r: Rule, on: bool| {
                 if on && p.values[r as usize] > 0 {
                     earned[n] = Some(r);
@@ -101,12 +105,12 @@ pub fn run(f: &Features, members: usize, month_of: impl Fn(i32) -> i32, p: &Para
                 }
             };
             let sticker_like = fl & (flag::STICKER | flag::RED_PACKET) != 0;
-            let new_conv = last_conv[f.slot[i] as usize] != f.conv[i];
+            let new_conv = last_conv[e.slot as usize] != e.conv;
             push(Rule::Discussion, long_enough && !sticker_like && new_conv);
             push(Rule::Question, long_enough && fl & flag::QUESTION != 0);
             push(Rule::Answer, long_enough && fl & flag::ANSWER != 0);
             push(Rule::Share, fl & flag::SHARE != 0);
-            push(Rule::LongShare, fl & flag::TEXT != 0 && f.len[i] >= p.long_share_len);
+            push(Rule::LongShare, fl & flag::TEXT != 0 && e.len >= p.long_share_len);
             push(Rule::Checkin, fl & flag::CHECKIN != 0);
             push(Rule::Sticker, fl & flag::STICKER != 0);
             push(Rule::RedPacket, fl & flag::RED_PACKET != 0);
@@ -124,7 +128,7 @@ pub fn run(f: &Features, members: usize, month_of: impl Fn(i32) -> i32, p: &Para
             }
             last_earn[m] = t;
             if earned[..n].contains(&Some(Rule::Discussion)) {
-                last_conv[f.slot[i] as usize] = f.conv[i];
+                last_conv[e.slot as usize] = e.conv;
             }
         } else {
             let r = if fl & flag::REPLIED != 0 {
@@ -141,8 +145,8 @@ pub fn run(f: &Features, members: usize, month_of: impl Fn(i32) -> i32, p: &Para
             n = 1;
         }
         let d = &mut days[m];
-        if d.day != f.day[i] {
-            *d = Day { day: f.day[i], total: 0, per_rule: [0; RULES] };
+        if d.day != day {
+            *d = Day { day, total: 0, per_rule: [0; RULES] };
         }
         if month_mark[m] != month {
             month_mark[m] = month;
