@@ -118,7 +118,7 @@ mod tests {
             let groups = 1 + next(4);
             let mut keys: Vec<Key> = Vec::new();
             let mut time = 0i64;
-            for i in 0..n {
+            for _ in 0..n {
                 // Half the cases in time order (the fast path), half shuffled; many ties.
                 time = if case % 2 == 0 { time + next(3) as i64 } else { next(40) as i64 - 20 };
                 msgs.text_span.push(msgs.text_arena.push(["a", "b", "", "ab"][next(4) as usize]));
