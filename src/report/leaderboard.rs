@@ -265,7 +265,7 @@ pub struct Star {
     pub value: u64,
 }
 
-/// Events above which the classification is not kept between reports (about 160 MB).
+/// Events above which the classification is not kept between reports (about 128 MB).
 pub const KEEP_MAX_EVENTS: usize = 4_000_000;
 
 /// The rule-independent classification, kept between reports by the [`crate::Analyzer`].
@@ -299,7 +299,7 @@ impl Cache {
 
     /// Frees the features when they are too large to keep beside the model: above
     /// [`KEEP_MAX_EVENTS`] a re-rank classifies again (seconds) rather than holding
-    /// 40 bytes per event in the browser's memory budget.
+    /// 32 bytes per event in the browser's memory budget.
     fn release_if_large(&mut self) {
         if self.features.len() > KEEP_MAX_EVENTS {
             self.features = Features::default();

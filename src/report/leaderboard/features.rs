@@ -224,7 +224,7 @@ fn invites(model: &Model, pairs: &mut Pairs, rows: &mut Vec<Event>) {
     }
 }
 
-/// Sorts the rows canonically and lays them out as columns.
+/// Sorts the events canonically: the features.
 fn finish(mut rows: Vec<Event>, group_rank: &[u32]) -> Features {
     let rank = |g: u32| group_rank.get(g as usize).copied().unwrap_or(u32::MAX);
     // The room reserved for quote and invite events is not needed any more.
