@@ -326,7 +326,7 @@ pub fn warm_up() -> Result<f64, JsValue> {
         let first = bytes.len().min(1 << 16);
         analyzer.push(&bytes[..first]);
         let size = bytes.len() as f64;
-        let cut = piece_cuts(first as f64, size, 2)[0];
+        let cut = piece_cuts(first as f64, size, 2)[0]; // ok: two parts always give one cut
         let continuation = analyzer.continuation(cut)?.ok_or_else(|| js_error("warm-up: the export cannot be read in pieces"))?;
         let mut reader = PieceReader::new(&continuation, "", cut, size)?;
         reader.push(&bytes[PieceReader::first_byte(cut) as usize..]);
