@@ -200,7 +200,7 @@ impl Analyzer {
                 // Worth it while most of the file is still ahead.
                 if readers > 0 && handles.is_empty() && read < size / 2 {
                     let cuts = ingest::pieces::cuts(read, size, readers + 1);
-                    if let Some(continuation) = self.continuation(cuts[0]) {
+                    if let Some(continuation) = self.continuation(cuts[0]) { // ok: readers + 1 ≥ 2 parts give a cut
                         for (i, &from) in cuts.iter().enumerate() {
                             let to = cuts.get(i + 1).copied().unwrap_or(size);
                             let continuation = continuation.clone();
@@ -337,9 +337,9 @@ impl Analyzer {
 ///
 /// let csv = "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n\
 ///            1,1,1,0,0,1700000000,2,大家好，今天分享一下,2023-11-15 06:13:20,,产品群,wxid_a\n";
-/// let mut a = Analyzer::new(Config::default()).unwrap();
+/// let mut a = Analyzer::new(Config::default()).unwrap(); // ok: doc example, not runtime code
 /// a.add_file("产品群.csv", csv.as_bytes());
-/// let elsewhere = leaderboard_of_model(&a.model_bytes().unwrap(), Config::default()).unwrap();
+/// let elsewhere = leaderboard_of_model(&a.model_bytes().unwrap(), Config::default()).unwrap(); // ok: doc example
 /// let mut report = a.report_without_leaderboard();
 /// assert!(report.leaderboard.entries.is_empty());
 /// report.leaderboard = elsewhere;

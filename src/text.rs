@@ -77,13 +77,12 @@ pub fn is_question(text: &str) -> bool {
 /// assert_eq!(question_and_checkin("什么都行"), (false, false));
 /// ```
 pub fn question_and_checkin(text: &str) -> (bool, bool) {
-    static SCHEME_END: Needle = Needle::new("://");
-    if SCHEME_END.is_in(text) {
+    if URL_SCHEME_END.is_in(text) {
         // Questions are judged without the URLs, check-ins with them: two texts.
         return (is_question(text), is_checkin(text));
     }
     let mut checkin = false;
-    let zh = zh_question_word_or_checkin(text, &mut checkin);
+    let zh = scan_zh_words(&matchers().zh_and_checkin, text, &mut checkin);
     (question(text, |_| zh), checkin)
 }
 
@@ -199,24 +198,20 @@ fn matchers() -> &'static Matchers {
 /// A Chinese question word not inside a rhetorical phrase (one overlapping pass over the text;
 /// a rhetorical match hides only the question words that start within it).
 fn has_zh_question_word(t: &str) -> bool {
-    zh_words(&matchers().zh, t, &mut false)
+    scan_zh_words(&matchers().zh, t, &mut false)
 }
 
-/// [`has_zh_question_word`] and, in the same pass, whether `t` holds a check-in word.
-fn zh_question_word_or_checkin(t: &str, checkin: &mut bool) -> bool {
-    zh_words(&matchers().zh_and_checkin, t, checkin)
-}
-
-/// The pass of [`has_zh_question_word`] with `matcher` (`Matchers::zh` or
-/// `Matchers::zh_and_checkin`), setting `checkin` when a check-in word turns up.
-fn zh_words(matcher: &aho_corasick::AhoCorasick, t: &str, checkin: &mut bool) -> bool {
-    let (question_words, zh_words) = (ZH_QUESTION_WORDS.len(), ZH_QUESTION_WORDS.len() + ZH_NOT_QUESTIONS.len());
+/// The pass of [`has_zh_question_word`] with `matcher` (`Matchers::zh`, or
+/// `Matchers::zh_and_checkin`, which also sets `checkin` when a check-in word turns up).
+fn scan_zh_words(matcher: &aho_corasick::AhoCorasick, t: &str, checkin: &mut bool) -> bool {
+    let question_end = ZH_QUESTION_WORDS.len();
+    let rhetorical_end = question_end + ZH_NOT_QUESTIONS.len();
     let mut words: Vec<usize> = Vec::new();
     let mut rhetorical: Vec<(usize, usize)> = Vec::new();
     for m in matcher.find_overlapping_iter(t) {
         match m.pattern().as_usize() {
-            p if p < question_words => words.push(m.start()),
-            p if p < zh_words => rhetorical.push((m.start(), m.end())),
+            p if p < question_end => words.push(m.start()),
+            p if p < rhetorical_end => rhetorical.push((m.start(), m.end())),
             _ => *checkin = true,
         }
     }
@@ -402,10 +397,12 @@ fn ends_with_particle(t: &str) -> bool {
         .is_some_and(|c| ZH_FINAL_PARTICLES.contains(&c))
 }
 
+/// Where a URL's scheme ends: texts without it have no URL to remove.
+static URL_SCHEME_END: Needle = Needle::new("://");
+
 /// The text with `http(s)://…` runs removed (their `?` is not a question mark).
 fn strip_urls(t: &str) -> std::borrow::Cow<'_, str> {
-    static SCHEME_END: Needle = Needle::new("://");
-    if !SCHEME_END.is_in(t) {
+    if !URL_SCHEME_END.is_in(t) {
         return std::borrow::Cow::Borrowed(t);
     }
     let mut out = String::with_capacity(t.len());

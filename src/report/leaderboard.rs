@@ -277,11 +277,10 @@ pub struct Cache {
 
 impl Cache {
     /// The features for this model and settings, classifying only when the key changed.
-    pub fn features(&mut self, model: &Model, zone: &Zone, cfg: &LeaderboardConfig) -> &Features {
+    pub fn features(&mut self, model: &Model, cfg: &LeaderboardConfig) -> &Features {
         let key = features::CacheKey {
             messages: model.messages.len(),
             memberships: model.memberships.len(),
-            timezone: zone.name().to_string(),
             conversation_gap_s: cfg.conversation_gap_s,
             answer_window_s: cfg.answer_window_s,
         };
@@ -311,7 +310,7 @@ impl Cache {
 /// Computes the section (classifying through `cache`).
 pub fn build(model: &Model, config: &Config, zone: &Zone, cache: &mut Cache) -> LeaderboardReport {
     let cfg = &config.leaderboard;
-    let f = cache.features(model, zone, cfg);
+    let f = cache.features(model, cfg);
     let ids = &f.ids;
     let group = cfg.group.as_ref().map(|want| {
         model.groups.iter().position(|g| &super::group_id(g) == want).map_or(u32::MAX, |g| g as u32)

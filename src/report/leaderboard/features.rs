@@ -3,7 +3,8 @@
 //! into one canonical time order. The result is cached by the [`crate::Analyzer`], so editing
 //! point values, cooldowns, caps, windows or the group filter only re-runs the tight loop in
 //! [`super::score`]. Only the two structural settings (`conversation_gap_s`,
-//! `answer_window_s`) and the time zone are part of the cache key.
+//! `answer_window_s`) are part of the cache key (local days are computed when scoring, in the
+//! zone in force).
 
 use std::collections::VecDeque;
 use std::hash::BuildHasher;
@@ -43,7 +44,6 @@ pub mod flag {
 pub struct CacheKey {
     pub messages: usize,
     pub memberships: usize,
-    pub timezone: String,
     pub conversation_gap_s: i64,
     pub answer_window_s: i64,
 }
