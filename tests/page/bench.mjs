@@ -41,11 +41,20 @@ for (const f of files) bytes += (await stat(f)).size;
 
 const server = await serve();
 const browser = await launchChromium();
+/** Waits until the page is ready and its workers have warmed up (≈0.3 s of both cores after
+ *  `ready`): a user drops files seconds after the page opens, and neither the floor nor the
+ *  analysis should be measured against that warm-up. */
+async function settle(page) {
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
+  await page.waitForTimeout(1000);
+}
+
 /** One floor measurement: a fresh worker reads the files and only splits them into records. */
 async function floorRun(browser, url, files) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(url + '/');
+  await settle(page);
   await page.evaluate(() => {
     const input = Object.assign(document.createElement('input'), { type: 'file', multiple: true, id: 'floor-input' });
     document.body.append(input);
@@ -73,7 +82,7 @@ try {
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     const page = await context.newPage();
     await page.goto(server.url + '/' + query);
-    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
+    await settle(page);
     const baseline = rendererPeakBytes(); // the page and its worker loaded, no data yet
     await page.evaluate(installStallProbe);
     await page.evaluate(() => {
