@@ -238,14 +238,18 @@ pub mod text_flag {
     pub const QUOTE: u8 = 1 << 2;
     /// The message has an entry in [`super::Messages::mentions`].
     pub const MENTIONS: u8 = 1 << 3;
+    /// A message (of any kind) whose text [`crate::text::is_thanks`] accepts.
+    pub const THANKS: u8 = 1 << 4;
 
-    /// The flags of a message of `kind` with `text`.
+    /// The flags of a message of `kind` with `text`: found while reading, which the parallel
+    /// readers share, rather than by each report pass.
     pub fn of(kind: super::MessageKind, text: &str) -> u8 {
+        let flag = |yes: bool, flag: u8| if yes { flag } else { 0 };
         if kind != super::MessageKind::Text {
-            return 0;
+            return flag(!text.is_empty() && crate::text::is_thanks(text), THANKS);
         }
-        let (question, checkin) = crate::text::question_and_checkin(text);
-        (if question { QUESTION } else { 0 }) | (if checkin { CHECKIN } else { 0 })
+        let t = crate::text::traits(text);
+        flag(t.question, QUESTION) | flag(t.checkin, CHECKIN) | flag(t.thanks, THANKS)
     }
 }
 
@@ -266,6 +270,11 @@ impl Messages {
     /// Is message `i` a check-in (a text message [`crate::text::is_checkin`] accepts)?
     pub fn is_checkin(&self, i: usize) -> bool {
         self.flags.get(i).is_some_and(|f| f & text_flag::CHECKIN != 0)
+    }
+
+    /// Does message `i` thank someone ([`crate::text::is_thanks`] accepts its text)?
+    pub fn is_thanks(&self, i: usize) -> bool {
+        self.flags.get(i).is_some_and(|f| f & text_flag::THANKS != 0)
     }
 
     /// What message `i` quotes, if anything.

@@ -67,23 +67,33 @@ pub fn is_question(text: &str) -> bool {
     question(text, has_zh_question_word)
 }
 
-/// [`is_question`] and [`is_checkin`] of one text, with one pass of one automaton over it for
-/// both word lists: what every message gets when it is read.
+/// What the reports ask of every message's text, answered when the message is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextTraits {
+    /// [`is_question`].
+    pub question: bool,
+    /// [`is_checkin`].
+    pub checkin: bool,
+    /// [`is_thanks`].
+    pub thanks: bool,
+}
+
+/// [`is_question`], [`is_checkin`] and [`is_thanks`] of one text, with one pass of one
+/// automaton over it for every word list: what every text message gets when it is read.
 ///
 /// ```
-/// use qunlens::text::question_and_checkin;
-/// assert_eq!(question_and_checkin("今天怎么打卡"), (true, true));
-/// assert_eq!(question_and_checkin("Check-in day 3"), (false, true));
-/// assert_eq!(question_and_checkin("什么都行"), (false, false));
+/// use qunlens::text::{traits, TextTraits};
+/// assert_eq!(traits("今天怎么打卡"), TextTraits { question: true, checkin: true, thanks: false });
+/// assert_eq!(traits("Check-in day 3, thanks!"), TextTraits { question: false, checkin: true, thanks: true });
+/// assert_eq!(traits("什么都行"), TextTraits::default());
 /// ```
-pub fn question_and_checkin(text: &str) -> (bool, bool) {
+pub fn traits(text: &str) -> TextTraits {
     if URL_SCHEME_END.is_in(text) {
-        // Questions are judged without the URLs, check-ins with them: two texts.
-        return (is_question(text), is_checkin(text));
+        // Questions are judged without the URLs, the rest with them: two texts.
+        return TextTraits { question: is_question(text), checkin: is_checkin(text), thanks: is_thanks(text) };
     }
-    let mut checkin = false;
-    let zh = scan_zh_words(&matchers().zh_and_checkin, text, &mut checkin);
-    (question(text, |_| zh), checkin)
+    let words = scan_words(&matchers().every_list, text);
+    TextTraits { question: question(text, |_| words.zh_question), checkin: words.checkin, thanks: words.thanks() }
 }
 
 /// [`is_question`], with `zh_question_word` answering [`has_zh_question_word`] for the text
@@ -159,13 +169,14 @@ pub fn is_word_char(c: char) -> bool {
 struct Matchers {
     /// ZH_QUESTION_WORDS then ZH_NOT_QUESTIONS (pattern ids past the first list are rhetorical).
     zh: aho_corasick::AhoCorasick,
-    /// The same, then CHECKIN_WORDS (ASCII letters in any case).
-    zh_and_checkin: aho_corasick::AhoCorasick,
+    /// The same, then CHECKIN_WORDS, THANKS_ZH, THANKS_EN and NOT_UNDERSTOOD (ASCII letters
+    /// in any case): every list in one automaton (see [`traits`]).
+    every_list: aho_corasick::AhoCorasick,
     en_phrases: aho_corasick::AhoCorasick,
     /// Check-in words, ASCII letters in any case.
     checkin: aho_corasick::AhoCorasick,
-    thanks_zh: aho_corasick::AhoCorasick,
-    thanks_en: aho_corasick::AhoCorasick,
+    /// THANKS_ZH then THANKS_EN (ASCII letters in any case).
+    thanks: aho_corasick::AhoCorasick,
     not_understood: aho_corasick::AhoCorasick,
 }
 
@@ -181,15 +192,15 @@ fn matchers() -> &'static Matchers {
                 .unwrap_or_else(|_| unreachable!("fixed word lists compile")) // ok: constant input
         };
         let zh: Vec<&str> = ZH_QUESTION_WORDS.iter().chain(ZH_NOT_QUESTIONS).copied().collect();
-        let zh_and_checkin: Vec<&str> = zh.iter().chain(CHECKIN_WORDS).copied().collect();
+        let thanks: Vec<&str> = THANKS_ZH.iter().chain(THANKS_EN).copied().collect();
+        let every_list: Vec<&str> = zh.iter().chain(CHECKIN_WORDS).chain(&thanks).chain(NOT_UNDERSTOOD).copied().collect();
         Matchers {
             zh: build(&zh, false),
             // The Chinese words have no ASCII letter: case-insensitivity changes nothing for them.
-            zh_and_checkin: build(&zh_and_checkin, true),
+            every_list: build(&every_list, true),
             en_phrases: build(EN_QUESTION_PHRASES, true),
             checkin: build(CHECKIN_WORDS, true),
-            thanks_zh: build(THANKS_ZH, false),
-            thanks_en: build(THANKS_EN, true),
+            thanks: build(&thanks, true),
             not_understood: build(NOT_UNDERSTOOD, false),
         }
     })
@@ -198,24 +209,45 @@ fn matchers() -> &'static Matchers {
 /// A Chinese question word not inside a rhetorical phrase (one overlapping pass over the text;
 /// a rhetorical match hides only the question words that start within it).
 fn has_zh_question_word(t: &str) -> bool {
-    scan_zh_words(&matchers().zh, t, &mut false)
+    scan_words(&matchers().zh, t).zh_question
 }
 
-/// The pass of [`has_zh_question_word`] with `matcher` (`Matchers::zh`, or
-/// `Matchers::zh_and_checkin`, which also sets `checkin` when a check-in word turns up).
-fn scan_zh_words(matcher: &aho_corasick::AhoCorasick, t: &str, checkin: &mut bool) -> bool {
+/// What one overlapping pass of `Matchers::zh` or `Matchers::every_list` found (pattern ids
+/// are positions in the lists chained in that order).
+#[derive(Default)]
+struct Words {
+    zh_question: bool,
+    checkin: bool,
+    thanks_word: bool,
+    not_understood: bool,
+}
+
+impl Words {
+    /// [`is_thanks`]: a thank-you word and no "didn't get it".
+    fn thanks(&self) -> bool {
+        self.thanks_word && !self.not_understood
+    }
+}
+
+fn scan_words(matcher: &aho_corasick::AhoCorasick, t: &str) -> Words {
     let question_end = ZH_QUESTION_WORDS.len();
     let rhetorical_end = question_end + ZH_NOT_QUESTIONS.len();
+    let checkin_end = rhetorical_end + CHECKIN_WORDS.len();
+    let thanks_end = checkin_end + THANKS_ZH.len() + THANKS_EN.len();
+    let mut found = Words::default();
     let mut words: Vec<usize> = Vec::new();
     let mut rhetorical: Vec<(usize, usize)> = Vec::new();
     for m in matcher.find_overlapping_iter(t) {
         match m.pattern().as_usize() {
             p if p < question_end => words.push(m.start()),
             p if p < rhetorical_end => rhetorical.push((m.start(), m.end())),
-            _ => *checkin = true,
+            p if p < checkin_end => found.checkin = true,
+            p if p < thanks_end => found.thanks_word = true,
+            _ => found.not_understood = true,
         }
     }
-    words.iter().any(|&w| !rhetorical.iter().any(|&(a, b)| a <= w && w < b))
+    found.zh_question = words.iter().any(|&w| !rhetorical.iter().any(|&(a, b)| a <= w && w < b));
+    found
 }
 
 /// The text without trailing punctuation, spaces or emoji.
@@ -266,11 +298,11 @@ fn zh_alternative(t: &str) -> bool {
 /// ```
 pub fn is_thanks(text: &str) -> bool {
     let m = matchers();
-    !m.not_understood.is_match(text) && (m.thanks_zh.is_match(text) || m.thanks_en.is_match(text))
+    !m.not_understood.is_match(text) && m.thanks.is_match(text)
 }
 
-/// Thank-you words (Chinese as written; English in any letter case) and the "didn't get it"
-/// phrases that overrule them.
+/// Thank-you words (ASCII letters in any case: "Get了" too) and the "didn't get it" phrases
+/// that overrule them.
 const THANKS_ZH: &[&str] = &["谢谢", "感谢", "多谢", "谢了", "收到", "明白了", "懂了", "学到了", "好的", "了解了", "get了"];
 const THANKS_EN: &[&str] = &["thank", "thx", "got it", "makes sense", "cheers", "appreciate"];
 const NOT_UNDERSTOOD: &[&str] = &["不明白", "不懂"];
@@ -427,17 +459,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_pass_answers_as_the_two_tests_do() {
+    fn one_pass_answers_as_the_three_tests_do() {
         let labelled = include_str!("../tests/fixtures/text/questions.tsv");
         let texts = labelled.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('\t')).map(|(_, t)| t);
-        let crafted = ["今天打卡了吗", "签到 什么都行", "CHECK-IN 怎么这么早", "打卡 https://x.cn/?a=1", "  checkin  ", "过几天打卡", ""];
-        let mut both = 0;
+        let crafted = [
+            "今天打卡了吗", "签到 什么都行", "CHECK-IN 怎么这么早", "打卡 https://x.cn/?a=1", "  checkin  ", "过几天打卡", "",
+            "谢谢，怎么打卡？", "Get了 打卡", "还是不明白，谢谢", "THX https://x.cn", "收到，明天签到",
+        ];
+        let mut all = 0;
         for text in texts.chain(crafted) {
-            let expected = (is_question(text), is_checkin(text));
-            assert_eq!(question_and_checkin(text), expected, "{text:?}");
-            both += (expected == (true, true)) as u32;
+            let expected = TextTraits { question: is_question(text), checkin: is_checkin(text), thanks: is_thanks(text) };
+            assert_eq!(traits(text), expected, "{text:?}");
+            all += (expected.question && expected.checkin && expected.thanks) as u32;
         }
-        assert!(both > 0, "some text is both");
+        assert!(all > 0, "some text is all three");
     }
 
     #[test]

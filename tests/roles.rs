@@ -57,7 +57,7 @@ impl Data {
         let zone = Zone::new("Asia/Shanghai").unwrap();
         let as_of = model.messages.time.iter().copied().max();
         let order: Vec<String> = model.groups.iter().map(qunlens::report::group_id).collect();
-        let r = roles::build(&model, config, &zone, as_of, &order);
+        let r = roles::build(&model, config, &zone, as_of, &order, &qunlens::report::order::time_order(&model));
         (model, r)
     }
 }

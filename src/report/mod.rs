@@ -8,7 +8,7 @@ mod activity;
 mod groups;
 pub mod identity;
 mod inputs;
-mod order;
+pub mod order;
 pub(crate) mod members;
 pub mod roles;
 pub mod health;
@@ -111,6 +111,7 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
     let groups = groups::build(model, zone, active_since);
     let order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
     let Caches { leaderboard: leaderboard_cache, journeys: journeys_cache } = caches;
+    let by_time = order::time_order(model);
     // The sections read the model and nothing else of each other: the heaviest (leaderboard,
     // health) run beside the rest where the platform has threads. In WebAssembly they run one
     // after the other, the leaderboard first: its working memory is the largest single block
@@ -124,7 +125,7 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
                     Leaderboard::Compute => leaderboard::build(model, config, zone, leaderboard_cache),
                     Leaderboard::LeaveEmpty => leaderboard::LeaderboardReport::default(),
                 },
-                health::build(model, config, zone, as_of, &order),
+                health::build(model, config, zone, as_of, &order, &by_time),
                 activity::build(model, zone, &order),
             )
         },
@@ -133,7 +134,7 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
             let journeys = journeys_cache.get(model, config, zone, || resolved.clone());
             let funnel = funnel::build(model, journeys, &config.funnel, zone);
             let attribution = attribution::build(model, journeys, &config.attribution, config.funnel.active_min_days);
-            let roles = roles::build(model, config, zone, as_of, &order);
+            let roles = roles::build(model, config, zone, as_of, &order, &by_time);
             (resolved, funnel, attribution, roles)
         },
     );

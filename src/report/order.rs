@@ -3,7 +3,7 @@
 //! and the sort runs on plain integers (a comparator reading the columns was the largest part
 //! of several sections on million-message imports).
 
-use crate::model::Messages;
+use crate::model::{GroupId, MemberId, Messages, Model};
 
 /// A time as an unsigned integer in the same order.
 pub(crate) fn biased(time: i64) -> u64 {
@@ -88,6 +88,31 @@ pub(crate) fn sort_runs<T>(entries: &mut [T], same: impl Fn(&T, &T) -> bool, mut
         }
         start = end;
     }
+}
+
+/// Message indices in time order. Messages at the same second are ordered by content (group
+/// key, sender, kind, text), never by load order, so the report is the same whatever order
+/// the files were read in. Already-sorted data (the usual case) sorts in linear time.
+/// Computed once per report and shared by the sections that walk messages in time order.
+pub fn time_order(model: &Model) -> Vec<u32> {
+    let m = &model.messages;
+    let member_key = |id: MemberId| {
+        model.members.get(id as usize).map(|x| (x.platform_id.as_deref(), x.names.iter().map(|n| n.name.as_str()).min()))
+    };
+    let group_key = |g: GroupId| model.groups.get(g as usize).map(|x| (x.platform, x.key.as_str()));
+    let mut keyed: Vec<(i64, u32)> = m.time.iter().enumerate().map(|(i, &t)| (t, i as u32)).collect();
+    if keyed.windows(2).any(|w| w[1].0 < w[0].0) {
+        keyed.sort_unstable();
+    }
+    // Same-second runs (rare) are ordered by content.
+    sort_ties(keyed, |&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        group_key(m.group[a])
+            .cmp(&group_key(m.group[b]))
+            .then_with(|| member_key(m.sender[a]).cmp(&member_key(m.sender[b])))
+            .then_with(|| (m.kind[a] as u8).cmp(&(m.kind[b] as u8)))
+            .then_with(|| m.text(a).cmp(m.text(b)))
+    })
 }
 
 /// The indices of `keyed` (`(key, index)`, sorted) with each run of equal keys sorted by

@@ -197,13 +197,14 @@ pub struct UnansweredQuestion {
 }
 
 /// Computes the section. `order` is the `groups` section's order of group ids; `as_of` is the
-/// report's "as of" time (end of data or configured): later messages are not counted.
-pub fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i64>, order: &[String]) -> HealthReport {
+/// report's "as of" time (end of data or configured): later messages are not counted;
+/// `by_time` is [`super::order::time_order`].
+pub fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i64>, order: &[String], by_time: &[u32]) -> HealthReport {
     let cfg = &config.health;
     let staff = super::staff::staff_flags(model, config);
     let is_staff = |m: crate::model::MemberId| super::staff::is_staff(&staff, m);
     let as_of_t = as_of.unwrap_or(i64::MAX);
-    let mut scan = scan::scan(model, cfg, zone, as_of_t, &staff);
+    let mut scan = scan::scan(model, cfg, zone, as_of_t, &staff, by_time);
 
     let member_ids = super::members::member_ids(model, &super::members::member_groups(model));
     let names: Vec<String> = model.members.iter().map(super::members::latest_name).collect();

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, VecDeque};
 use super::series::{month_of, month_of_day, week_of, week_of_day, WeekMembership, WeekMessages};
 use super::HealthConfig;
 use crate::model::{GroupId, HashMap, MemberId, MembershipKind, Model, SYSTEM};
-use crate::report::roles::{time_order, Resolver};
+use crate::report::roles::Resolver;
 use crate::time::Zone;
 
 /// One member in one group.
@@ -78,7 +78,8 @@ struct Pending {
     awaiting: VecDeque<(MemberId, i64)>,
 }
 
-pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &[bool]) -> Scan {
+/// `by_time`: every message index in time order ([`crate::report::order::time_order`]).
+pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &[bool], by_time: &[u32]) -> Scan {
     let is_staff = |m: MemberId| super::super::staff::is_staff(staff, m);
     let mut index: HashMap<(GroupId, MemberId), u32> = HashMap::default();
     let mut slots: Vec<Slot> = Vec::new();
@@ -160,7 +161,7 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
     let quotable = !msgs.quotes.is_empty();
     let mut by_text: HashMap<(GroupId, &str), Vec<u32>> = HashMap::default();
     let mut local_cache = crate::time::LocalCache::default();
-    for i in time_order(model) {
+    for &i in by_time {
         let i = i as usize;
         let (g, t, s, kind) = (msgs.group[i], msgs.time[i], msgs.sender[i], msgs.kind[i]);
         if s == SYSTEM || !kind.is_member_activity() || t > as_of {
@@ -215,8 +216,7 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
         while p.awaiting.front().is_some_and(|&(_, at)| t - at > window) {
             p.awaiting.pop_front();
         }
-        let text = msgs.text(i);
-        if p.awaiting.iter().any(|&(asker, _)| asker == s) && crate::text::is_thanks(text) {
+        if p.awaiting.iter().any(|&(asker, _)| asker == s) && msgs.is_thanks(i) {
             a.accepted += p.awaiting.iter().filter(|&&(asker, _)| asker == s).count() as u64;
             p.awaiting.retain(|&(asker, _)| asker != s);
         }
@@ -271,7 +271,7 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
             p.recent.push_back(q);
             p.replyable.push_back(q);
             if quotable {
-                by_text.entry((g, text.trim())).or_default().push(q);
+                by_text.entry((g, msgs.text(i).trim())).or_default().push(q);
             }
             let mine = p.by_asker.entry(s).or_default();
             // Only questions still within the reply window can be answered by a reply.

@@ -172,10 +172,10 @@ fn flush_today(member: MemberId, today: &Today, counts: &mut HashMap<(MemberId, 
 }
 
 /// Collects [`Features`] for messages up to `as_of`.
-pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Features {
+/// `by_time` is [`crate::report::order::time_order`].
+pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig, by_time: &[u32]) -> Features {
     let m = &model.messages;
     let mut slots = Slots::default();
-    let order = time_order(model);
     let window_start = as_of.saturating_sub(cfg.active_window_days as i64 * 86400);
     let span = cfg.lecture_span_minutes as i64 * 60;
     let n_members = model.members.len();
@@ -195,7 +195,7 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
     let mut join_cursor = 0;
     let mut local_cache = crate::time::LocalCache::default();
 
-    for &i in &order {
+    for &i in by_time {
         let i = i as usize;
         let t = m.time[i];
         if t > as_of {
@@ -406,30 +406,6 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig) -> Fea
         month_range,
         habits,
     }
-}
-
-/// Message indices in time order. Messages at the same second are ordered by content (group
-/// key, sender, kind, text), never by load order, so the report is the same whatever order
-/// the files were read in. Already-sorted data (the usual case) sorts in linear time.
-pub(crate) fn time_order(model: &Model) -> Vec<u32> {
-    let m = &model.messages;
-    let member_key = |id: MemberId| {
-        model.members.get(id as usize).map(|x| (x.platform_id.as_deref(), x.names.iter().map(|n| n.name.as_str()).min()))
-    };
-    let group_key = |g: GroupId| model.groups.get(g as usize).map(|x| (x.platform, x.key.as_str()));
-    let mut keyed: Vec<(i64, u32)> = m.time.iter().enumerate().map(|(i, &t)| (t, i as u32)).collect();
-    if keyed.windows(2).any(|w| w[1].0 < w[0].0) {
-        keyed.sort_unstable();
-    }
-    // Same-second runs (rare) are ordered by content.
-    crate::report::order::sort_ties(keyed, |&a, &b| {
-        let (a, b) = (a as usize, b as usize);
-        group_key(m.group[a])
-            .cmp(&group_key(m.group[b]))
-            .then_with(|| member_key(m.sender[a]).cmp(&member_key(m.sender[b])))
-            .then_with(|| (m.kind[a] as u8).cmp(&(m.kind[b] as u8)))
-            .then_with(|| m.text(a).cmp(m.text(b)))
-    })
 }
 
 /// 欢迎 / welcome (a greeting to someone who just joined).

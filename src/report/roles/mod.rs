@@ -17,7 +17,7 @@ mod transitions;
 
 pub use assign::{assign_group, Candidate, Reason, Source};
 pub use features::{Evidence, Features};
-pub(crate) use features::{time_order, Resolver};
+pub(crate) use features::Resolver;
 pub use recommend::{Recommendation, RecommendedMember};
 pub use settings::{Role, RoleTag, RolesConfig, TagKind, Targets};
 pub use suggest::{StaffSignal, StaffSuggestion};
@@ -159,10 +159,11 @@ pub(crate) struct Context<'a> {
     pub group_slots: Vec<Vec<u32>>,
 }
 
-/// Computes the section; `as_of` is the report's as-of instant (None without messages).
-pub fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i64>, group_order: &[String]) -> RolesReport {
+/// Computes the section; `as_of` is the report's as-of instant (None without messages);
+/// `by_time` is [`crate::report::order::time_order`].
+pub fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i64>, group_order: &[String], by_time: &[u32]) -> RolesReport {
     let cfg = &config.roles;
-    let features = features::collect(model, zone, as_of.unwrap_or(i64::MIN), cfg);
+    let features = features::collect(model, zone, as_of.unwrap_or(i64::MIN), cfg, by_time);
     let staff = crate::report::staff::staff_flags(model, config);
     let tagged = tags(model, config);
     let group_ids: Vec<String> = model.groups.iter().map(crate::report::group_id).collect();
