@@ -112,20 +112,20 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
     let order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
     let Caches { leaderboard: leaderboard_cache, journeys: journeys_cache } = caches;
     let by_time = order::time_order(model);
-    // The sections read the model and nothing else of each other: the heaviest (leaderboard,
-    // health) run beside the rest where the platform has threads. In WebAssembly they run one
-    // after the other, the leaderboard first: its working memory is the largest single block
-    // (tens of bytes per message), and the later sections' smaller blocks fit in the room it
-    // gives back — computed last, it had to go above their freed blocks (a 14-million-message
-    // load then needed 1.8 GB of wasm memory instead of 1.5).
-    let ((leaderboard, health, activity), (resolved, funnel, attribution, roles)) = crate::parallel::join(
+    // The sections read the model and nothing else of each other: the leaderboard (the
+    // heaviest, about as long as the rest together) runs beside the others where the platform
+    // has threads. In WebAssembly they run one after the other, the leaderboard first: its
+    // working memory is the largest single block (tens of bytes per message), and the later
+    // sections' smaller blocks fit in the room it gives back — computed last, it had to go
+    // above their freed blocks (a 14-million-message load then needed 1.8 GB of wasm memory
+    // instead of 1.5).
+    let ((leaderboard, activity), (resolved, funnel, attribution, roles, health)) = crate::parallel::join(
         || {
             (
                 match board {
                     Leaderboard::Compute => leaderboard::build(model, config, zone, leaderboard_cache),
                     Leaderboard::LeaveEmpty => leaderboard::LeaderboardReport::default(),
                 },
-                health::build(model, config, zone, as_of, &order, &by_time),
                 activity::build(model, zone, &order),
             )
         },
@@ -135,7 +135,8 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
             let funnel = funnel::build(model, journeys, &config.funnel, zone);
             let attribution = attribution::build(model, journeys, &config.attribution, config.funnel.active_min_days);
             let roles = roles::build(model, config, zone, as_of, &order, &by_time);
-            (resolved, funnel, attribution, roles)
+            let health = health::build(model, config, zone, as_of, &order, &by_time);
+            (resolved, funnel, attribution, roles, health)
         },
     );
     let ladder = crate::identity::Ladder::new(&config.stage_ladder);
