@@ -343,8 +343,30 @@ pub fn dedupe_key(text: &str) -> String {
 /// assert_eq!(key, "hi群友");
 /// ```
 pub fn push_dedupe_key(text: &str, key: &mut String) -> usize {
+    let bytes = text.as_bytes();
     let mut meaningful = 0;
-    for c in text.chars() {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // The common cases byte-wise: ASCII, and CJK Unified Ideographs (U+4E00..=U+9FFF, lead
+        // byte E4 with a second byte from B8, or E5..=E9), which are kept as they are. Decoding
+        // and re-encoding every character was most of the leaderboard's classification pass.
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                meaningful += 1;
+                key.push(b.to_ascii_lowercase() as char);
+            }
+            i += 1;
+            continue;
+        }
+        let cjk = (0xE5..=0xE9).contains(&b) || (b == 0xE4 && bytes.get(i + 1).is_some_and(|&b2| b2 >= 0xB8));
+        if let Some(ideograph) = text.get(i..i + 3).filter(|_| cjk) {
+            meaningful += 1;
+            key.push_str(ideograph);
+            i += 3;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else { break };
+        i += c.len_utf8();
         if is_word_char(c) {
             meaningful += 1;
         }
@@ -354,11 +376,7 @@ pub fn push_dedupe_key(text: &str, key: &mut String) -> usize {
                 key.push(c.to_ascii_lowercase());
             }
         } else if is_word_char(c) {
-            if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-                key.push(c);
-            } else {
-                key.extend(c.to_lowercase());
-            }
+            key.extend(c.to_lowercase());
         }
     }
     meaningful
@@ -473,6 +491,24 @@ mod tests {
             all += (expected.question && expected.checkin && expected.thanks) as u32;
         }
         assert!(all > 0, "some text is all three");
+    }
+
+    #[test]
+    fn dedupe_keys_equal_the_character_by_character_definition() {
+        // The definition: word characters only, full-width folded, lowercased; the count of
+        // word characters before folding.
+        let reference = |text: &str| {
+            let key: String = text.chars().filter(|&c| is_word_char(c)).map(fold_width).flat_map(char::to_lowercase).collect();
+            (key, text.chars().filter(|&c| is_word_char(c)).count())
+        };
+        let labelled = include_str!("../tests/fixtures/text/questions.tsv");
+        let crafted = ["Ｈi，群友！", "䷀一鿿\u{9FFF}\u{A000}㐀", "ÀÉÎ İstanbul ǅ Σ", "emoji 😊👍 ok", "全角ＡＢＣ　１２３", "", "\u{4DFF}\u{4E00}"];
+        for text in labelled.lines().chain(crafted) {
+            let mut key = String::from("kept:");
+            let meaningful = push_dedupe_key(text, &mut key);
+            let (want, count) = reference(text);
+            assert_eq!((key, meaningful), (format!("kept:{want}"), count), "{text:?}");
+        }
     }
 
     #[test]
