@@ -1,12 +1,15 @@
 // Page benchmark (scripts/bench.sh): end to end in headless Chromium — file input, worker,
 // wasm, report JSON on screen — for the given export file(s).
-//   node bench.mjs FILE... [--runs N] [--workers N]   (--workers 1: no parse workers)
+//   node bench.mjs FILE... [--runs N] [--workers N] [--root DIR]
+// --workers 1: no parse workers; --root: serve another build of www/ (e.g. a worktree of an
+// earlier commit, to compare two builds on the same machine in the same hour).
 // Prints MB/s, messages/s, the time to the first progress message and the main thread's
 // longest stall while the worker ran.
 import { stat } from 'node:fs/promises';
-import { serve, launchChromium } from './server.mjs';
+import { serve, launchChromium, WWW } from './server.mjs';
 import { installStallProbe } from './probes.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** Peak RSS (VmHWM) of the largest Chromium renderer process — the one running the page and
  *  its worker: V8 heaps + wasm memory + everything else. Linux only; 0 elsewhere. */
@@ -26,20 +29,22 @@ function rendererPeakBytes() {
 const args = process.argv.slice(2);
 let runs = 3;
 let query = '';
+let root = WWW;
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runs') runs = Number(args[++i]);
   else if (args[i] === '--workers') query = `?workers=${Number(args[++i])}`;
+  else if (args[i] === '--root') root = path.resolve(args[++i]);
   else files.push(args[i]);
 }
 if (!files.length) {
-  console.error('usage: node bench.mjs FILE... [--runs N] [--workers N]');
+  console.error('usage: node bench.mjs FILE... [--runs N] [--workers N] [--root DIR]');
   process.exit(2);
 }
 let bytes = 0;
 for (const f of files) bytes += (await stat(f)).size;
 
-const server = await serve();
+const server = await serve(root);
 const browser = await launchChromium();
 /** Waits until the page is ready and its workers have warmed up (≈0.3 s of both cores after
  *  `ready`): a user drops files seconds after the page opens, and neither the floor nor the
