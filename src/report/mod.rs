@@ -111,7 +111,6 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
     let groups = groups::build(model, zone, active_since);
     let order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
     let Caches { leaderboard: leaderboard_cache, journeys: journeys_cache } = caches;
-    let by_time = order::time_order(model);
     // The sections read the model and nothing else of each other: the leaderboard (the
     // heaviest, about as long as the rest together) runs beside the others where the platform
     // has threads. In WebAssembly they run one after the other, the leaderboard first: its
@@ -130,6 +129,9 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
             )
         },
         || {
+            // Here, not before the join: in WebAssembly this runs after the leaderboard, whose
+            // peak it would otherwise add to (4 bytes per message).
+            let by_time = self::order::time_order(model);
             let resolved = crate::identity::resolve(model, config);
             let journeys = journeys_cache.get(model, config, zone, || resolved.clone());
             let funnel = funnel::build(model, journeys, &config.funnel, zone);
