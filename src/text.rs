@@ -196,7 +196,8 @@ fn matchers() -> &'static Matchers {
         let every_list: Vec<&str> = zh.iter().chain(CHECKIN_WORDS).chain(&thanks).chain(NOT_UNDERSTOOD).copied().collect();
         Matchers {
             zh: build(&zh, false),
-            // The Chinese words have no ASCII letter: case-insensitivity changes nothing for them.
+            // Any ASCII letter case: the Chinese question words have no ASCII letter, and the
+            // thank-you "Get了" is written as often as "get了".
             every_list: build(&every_list, true),
             en_phrases: build(EN_QUESTION_PHRASES, true),
             checkin: build(CHECKIN_WORDS, true),
