@@ -104,7 +104,7 @@ impl<'de> Deserialize<'de> for Block {
                     return Err(E::custom("a text block is not UTF-8"));
                 }
                 // SAFETY: checked to be UTF-8 just above.
-                Ok(Block(unsafe { String::from_utf8_unchecked(bytes.to_vec()) }))
+                Ok(Block(unsafe { String::from_utf8_unchecked(bytes.to_vec()) })) // ok: validated just above
             }
             fn visit_str<E: de::Error>(self, text: &str) -> Result<Block, E> {
                 Ok(Block(text.to_string()))

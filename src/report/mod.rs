@@ -109,7 +109,7 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
     let as_of = as_of(model, config, zone);
     let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
     let groups = groups::build(model, zone, active_since);
-    let order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+    let group_order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
     let Caches { leaderboard: leaderboard_cache, journeys: journeys_cache } = caches;
     // The sections read the model and nothing else of each other: the leaderboard (the
     // heaviest, about as long as the rest together) runs beside the others where the platform
@@ -125,19 +125,19 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
                     Leaderboard::Compute => leaderboard::build(model, config, zone, leaderboard_cache),
                     Leaderboard::LeaveEmpty => leaderboard::LeaderboardReport::default(),
                 },
-                activity::build(model, zone, &order),
+                activity::build(model, zone, &group_order),
             )
         },
         || {
             // Here, not before the join: in WebAssembly this runs after the leaderboard, whose
             // peak it would otherwise add to (4 bytes per message).
-            let by_time = self::order::time_order(model);
+            let by_time = order::time_order(model);
             let resolved = crate::identity::resolve(model, config);
             let journeys = journeys_cache.get(model, config, zone, || resolved.clone());
             let funnel = funnel::build(model, journeys, &config.funnel, zone);
             let attribution = attribution::build(model, journeys, &config.attribution, config.funnel.active_min_days);
-            let roles = roles::build(model, config, zone, as_of, &order, &by_time);
-            let health = health::build(model, config, zone, as_of, &order, &by_time);
+            let roles = roles::build(model, config, zone, as_of, &group_order, &by_time);
+            let health = health::build(model, config, zone, as_of, &group_order, &by_time);
             (resolved, funnel, attribution, roles, health)
         },
     );
