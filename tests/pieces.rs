@@ -1,8 +1,9 @@
 //! One large file read in parallel pieces gives the report of reading it in one go, byte for
 //! byte: wherever the cuts fall (inside a quoted multi-line message too), in UTF-8 with a BOM
-//! and in GB18030, with skipped rows (their line numbers), implausible times and repeats.
+//! and in GB18030, with skipped rows (their line numbers), implausible times and repeats; and
+//! for WhatsApp text, with multi-line messages, group renames and an undecided date order.
 
-use qunlens::sample::{write_benchmark_csv, SampleSpec};
+use qunlens::sample::{write_benchmark_csv, write_whatsapp_benchmark, SampleSpec};
 use qunlens::{Analyzer, Config, PieceReader};
 
 const NAME: &str = "产品交流群_utf8.csv";
@@ -32,17 +33,25 @@ fn hostile_csv(messages: usize) -> String {
 }
 
 fn whole(bytes: &[u8]) -> String {
+    whole_named(NAME, bytes)
+}
+
+fn whole_named(name: &str, bytes: &[u8]) -> String {
     let mut a = Analyzer::new(Config::default()).unwrap();
-    a.add_file(NAME, bytes);
+    a.add_file(name, bytes);
     a.report().to_json()
 }
 
 /// Reads `bytes` with the lead's range ending at `cuts[0]` and one piece per further cut;
 /// returns the report and which pieces were taken back.
 fn in_pieces(bytes: &[u8], cuts: &[u64]) -> (String, Vec<bool>) {
+    in_pieces_named(NAME, bytes, cuts)
+}
+
+fn in_pieces_named(name: &str, bytes: &[u8], cuts: &[u64]) -> (String, Vec<bool>) {
     let size = bytes.len() as u64;
     let mut a = Analyzer::new(Config::default()).unwrap();
-    a.begin_file(NAME);
+    a.begin_file(name);
     let mut read = 0;
     let mut continuation = None;
     for chunk in bytes.chunks(64 * 1024) {
@@ -201,4 +210,162 @@ fn random_cuts_always_give_the_one_reader_report() {
         taken_any |= taken.iter().any(|&t| t);
     }
     assert!(taken_any, "some pieces were taken back");
+}
+
+const CHAT: &str = "WhatsApp Chat with 客户群.txt";
+
+/// Asserts two reports are equal, showing where they first differ (they are long).
+fn assert_same_report(got: &str, expected: &str, what: &str) {
+    if got != expected {
+        let at = got.bytes().zip(expected.bytes()).take_while(|(a, b)| a == b).count();
+        let from = at.saturating_sub(300);
+        let near = |s: &str| String::from_utf8_lossy(&s.as_bytes()[from..(at + 200).min(s.len())]).into_owned();
+        panic!("{what}: reports differ at byte {at}\n got: …{}\nwant: …{}", near(got), near(expected));
+    }
+}
+
+/// The WhatsApp benchmark export (en-US, month-first) with hostile lines every 300 lines: a
+/// multi-line message whose continuation lines start with digits or look like headers of
+/// another style, a line with too long a header (runs of spaces), an impossible date (skipped,
+/// with its line), a message longer than a boundary's look-ahead, and, once, a rename followed
+/// by lines "from" the new name (system lines for one reader, which knows the rename).
+fn hostile_whatsapp(messages: usize, rename_at: Option<f64>) -> String {
+    let mut bytes = Vec::new();
+    write_whatsapp_benchmark(messages, &mut bytes);
+    let text = String::from_utf8(bytes).unwrap();
+    let lines = text.lines().count();
+    let rename_line = rename_at.map(|f| (lines as f64 * f) as usize);
+    let mut out = String::new();
+    let mut stamp = String::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        out.push_str(line);
+        // The header of the last message, for the lines added after it (the same minute).
+        if let Some(at) = line.find(" - ").filter(|_| line.starts_with(|c: char| c.is_ascii_digit())) {
+            stamp = line[..at + 3].to_string();
+        }
+        if i > 0 && i % 300 == 0 {
+            out.push_str(&format!("{stamp}王芳: 三点\n1. 先对账\n2/3/23, 4:05\u{202F}PM 不是新消息\n[2/3/23, 4:05:06 PM] 王芳: 也不是\n"));
+            out.push_str(&format!("{stamp}{}王芳: 太长的头\n", " ".repeat(300)).replacen(", ", &format!(",{}", " ".repeat(300)), 1));
+            out.push_str("2/30/23, 4:05\u{202F}PM - 王芳: 没有这一天\n");
+            out.push_str(&format!("{stamp}王芳: {}\n", "长消息".repeat(200)));
+        }
+        if Some(i) == rename_line {
+            out.push_str(&format!("{stamp}You changed the group name from \"WhatsApp 客户群\" to \"新名字\"\n"));
+        }
+        if rename_line.is_some_and(|r| i > r && i % 50 == 0) {
+            out.push_str(&format!("{stamp}新名字: 群公告\n"));
+        }
+    }
+    out
+}
+
+#[test]
+fn whatsapp_pieces_cut_anywhere_give_the_one_reader_report() {
+    let txt = hostile_whatsapp(20_000, None);
+    let bytes = txt.as_bytes();
+    let expected = whole_named(CHAT, bytes);
+    assert!(expected.contains("impossible date 2/30/23"), "skips are listed");
+    let size = bytes.len() as u64;
+    for parts in [2u64, 3, 5] {
+        let cuts: Vec<u64> = (1..parts).map(|i| size * i / parts).collect();
+        let (got, taken) = in_pieces_named(CHAT, bytes, &cuts);
+        assert_same_report(&got, &expected, &format!("{parts} parts"));
+        assert!(taken.iter().all(|&t| t), "{parts} parts: every piece taken back ({taken:?})");
+    }
+    // Cuts on the hostile lines themselves: inside a multi-line message, before a line that
+    // looks like a header in another style, on the too-long header, inside the long message.
+    for needle in ["\n1. 先对账", "\n2/3/23, 4:05", "\n[2/3/23", "太长的头", "长消息长消息"] {
+        let at: Vec<u64> = txt.match_indices(needle).map(|(i, _)| i as u64).collect();
+        let cuts = [at[at.len() / 4], at[at.len() / 2] + 1, at[at.len() * 3 / 4] + 2];
+        let (got, taken) = in_pieces_named(CHAT, bytes, &cuts);
+        assert_same_report(&got, &expected, &format!("cuts at {needle:?}"));
+        assert!(taken.iter().all(|&t| t), "{needle:?}: every piece taken back ({taken:?})");
+    }
+}
+
+#[test]
+fn a_whatsapp_rename_ends_the_parallel_part_exactly() {
+    let txt = hostile_whatsapp(12_000, Some(0.5));
+    let bytes = txt.as_bytes();
+    let expected = whole_named(CHAT, bytes);
+    assert!(expected.contains("新名字"), "the rename is read");
+    let size = bytes.len() as u64;
+    let (got, taken) = in_pieces_named(CHAT, bytes, &[size / 5, size * 2 / 5, size * 3 / 5, size * 4 / 5]);
+    assert_same_report(&got, &expected, "");
+    // The piece with the rename is kept; the ones after it would not know the new name.
+    assert_eq!(taken, vec![true, true, false, false]);
+    // A rename in the lead's own range: no piece is taken.
+    let (got, taken) = in_pieces_named(CHAT, bytes, &[size * 3 / 5, size * 4 / 5]);
+    assert_same_report(&got, &expected, "");
+    assert_eq!(taken, vec![false, false]);
+}
+
+#[test]
+fn an_undecided_whatsapp_date_order_refuses_only_the_pieces_that_need_it() {
+    // Year-first dates (zh-CN phones) leave the day/month order open; a year-last date late in
+    // the file needs it, which only the whole file decides.
+    let mut txt = String::new();
+    for i in 0..6000u32 {
+        let (d, h) = (1 + i / 400, i % 24);
+        txt += &format!("2023/3/{d} 下午{}:{:02} - 成员{}: 第{i}条消息\n", 1 + h % 12, i % 60, i % 37);
+    }
+    // Two year-last dates: the later one decides the order (month first) for the earlier one,
+    // which a piece holding only the earlier one would read day first.
+    for (at, line) in [(7, "4/25/23, 10:00 - 成员2: 月份在前\n"), (5, "3/4/23, 10:00 - 成员1: 年份在后\n")] {
+        let at = txt.len() * at / 8;
+        let at = at + txt.as_bytes()[at..].iter().position(|&b| b == b'\n').unwrap() + 1;
+        txt.insert_str(at, line);
+    }
+    let bytes = txt.as_bytes();
+    let expected = whole_named(CHAT, bytes);
+    let size = bytes.len() as u64;
+    // Read day first, 3/4/23 would be 成员1's last message (3 April, after every year-first date).
+    assert!(expected.contains("2023-04-25T10:00") && !expected.contains("2023-04-03T10:00"), "3/4/23 is read month first");
+    let (got, taken) = in_pieces_named(CHAT, bytes, &[size / 4, size / 2, size * 3 / 4]);
+    assert_same_report(&got, &expected, "");
+    assert_eq!(taken, vec![true, false, false]);
+}
+
+#[test]
+fn whatsapp_random_cuts_always_give_the_one_reader_report() {
+    let txt = hostile_whatsapp(6_000, Some(0.7));
+    let bytes = txt.as_bytes();
+    let expected = whole_named(CHAT, bytes);
+    let size = bytes.len() as u64;
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let mut taken_any = false;
+    for _ in 0..25 {
+        let parts = 2 + next(4);
+        let mut cuts: Vec<u64> = (0..parts - 1).map(|_| 150_000 + next(size - 150_000)).collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        let (got, taken) = in_pieces_named(CHAT, bytes, &cuts);
+        assert_same_report(&got, &expected, &format!("cuts {cuts:?}"));
+        taken_any |= taken.iter().any(|&t| t);
+    }
+    assert!(taken_any, "some pieces were taken back");
+}
+
+#[test]
+fn threads_read_a_whatsapp_file_in_pieces_with_the_same_report() {
+    let txt = hostile_whatsapp(20_000, None);
+    let bytes = txt.as_bytes();
+    let expected = whole_named(CHAT, bytes);
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    a.add_file_in_pieces(CHAT, bytes.len() as u64, 3, |offset, sink| {
+        for chunk in bytes[offset as usize..].chunks(65_521) {
+            if !sink(chunk) {
+                break;
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_same_report(&a.report().to_json(), &expected, "threads");
 }

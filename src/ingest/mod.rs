@@ -220,6 +220,12 @@ pub trait FormatParser {
         None
     }
 
+    /// False when this parser, continuing a file as a piece, met something it cannot read
+    /// without the text before its range: the piece is then refused. See [`pieces`].
+    fn read_soundly(&self) -> bool {
+        true
+    }
+
     /// Counts `lines` more lines read (by piece readers) before the next text.
     fn skip_lines(&mut self, _lines: u64) {}
 }
@@ -365,6 +371,8 @@ pub struct FileIngest {
     /// Reading in pieces: the byte range this reader parses, and the lead's bookkeeping.
     window: Option<pieces::Window>,
     lead: Option<pieces::Lead>,
+    /// What the pieces of this file were given (the lead's [`FileIngest::continuation`]).
+    given: Option<pieces::ParserSeed>,
 }
 
 impl FileIngest {
@@ -384,6 +392,7 @@ impl FileIngest {
             column_maps: Vec::new(),
             window: None,
             lead: None,
+            given: None,
         }
     }
 
@@ -396,6 +405,7 @@ impl FileIngest {
     /// Feeds the next chunk of the file.
     pub fn push(&mut self, chunk: &[u8], builder: &mut ModelBuilder, zone: &mut Zone) {
         let chunk = self.windowed(chunk);
+        let chunk = &chunk[..];
         self.bytes += chunk.len() as u64;
         match &mut self.state {
             State::Sniffing { head } => {

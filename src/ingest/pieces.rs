@@ -4,11 +4,12 @@
 //! reads its start until the parser can hand over what a continuation needs (a
 //! [`Continuation`]: format, encoding, header width, the exporter's id); other readers
 //! ([`PieceReader`], in other threads or workers) then each take a byte range of the rest.
-//! Ranges are cut at *record boundaries*: just after a line break that is followed by a digit
-//! (a WeChatMsg row starts with its numeric `localId`), found by the same rule on both sides
-//! of a cut, so neighbouring pieces agree where one ends and the next starts. A line break
-//! inside a quoted multi-line message can look like a boundary; the piece that ends there
-//! then finds itself inside a record ([`super::FormatParser::at_boundary`]) and is refused.
+//! Ranges are cut at *record boundaries*, found by the same rule on both sides of a cut, so
+//! neighbouring pieces agree where one ends and the next starts ([`RecordStart`]): just after
+//! a line break that is followed by a digit (a WeChatMsg row starts with its numeric
+//! `localId`), or by a message header (WhatsApp). A line break inside a quoted multi-line
+//! message can look like a boundary; the piece that ends there then finds itself inside a
+//! record ([`super::FormatParser::at_boundary`]) and is refused.
 //!
 //! The lead takes the pieces back in order ([`super::FileIngest::absorb_piece`]): messages
 //! continue the file (`ModelBuilder::absorb_piece`), counts add up, skipped rows get their
@@ -18,7 +19,12 @@
 //! always the one-reader outcome.
 //!
 //! Only formats whose parser carries no state from row to row beyond the seed take part
-//! (WeChatMsg CSV); every other file is read by one reader as before.
+//! (WeChatMsg CSV, and WhatsApp text in UTF-8); every other file is read by one reader as
+//! before. Where a record can change the seed (a WhatsApp rename changes which "authors" are
+//! the group itself), a piece whose reading changed it ends the parallel part
+//! ([`ParserSeed::carries_on`]); so does a piece its parser could not read soundly.
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +37,72 @@ use crate::time::Zone;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ParserSeed {
     WeChatMsg(super::wechatmsg_csv::Seed),
+    WhatsApp(super::whatsapp_txt::Seed),
+}
+
+impl ParserSeed {
+    /// Whether readers given `self` read what one reader reads after text that left its
+    /// parser with the seed `after` (`None`: it could not be continued there). WeChatMsg rows
+    /// depend on nothing before them beyond the seed; a WhatsApp record depends on the date
+    /// order and the group's names, so those must not have changed.
+    pub(super) fn carries_on(&self, after: Option<&ParserSeed>) -> bool {
+        match self {
+            ParserSeed::WeChatMsg(_) => true,
+            ParserSeed::WhatsApp(_) => after == Some(self),
+        }
+    }
+
+    /// A parser continuing the file from this seed.
+    fn parser(&self, builder: &mut ModelBuilder) -> Box<dyn super::FormatParser> {
+        match self {
+            ParserSeed::WeChatMsg(seed) => super::wechatmsg_csv::continue_from(seed, builder),
+            ParserSeed::WhatsApp(seed) => super::whatsapp_txt::continue_from(seed, builder),
+        }
+    }
+
+    /// How this format's records start.
+    fn record_start(&self) -> RecordStart {
+        match self {
+            ParserSeed::WeChatMsg(_) => RecordStart::DigitLine,
+            ParserSeed::WhatsApp(seed) => RecordStart::Header(seed.style()),
+        }
+    }
+
+    /// Whether the boundary rule reads raw bytes as UTF-8 (only such files are cut then).
+    fn needs_utf8(&self) -> bool {
+        matches!(self.record_start(), RecordStart::Header(_))
+    }
+}
+
+/// Where records start: the rule both sides of a cut apply to the bytes after a line break.
+#[derive(Clone, Copy, Debug)]
+enum RecordStart {
+    /// A line starting with an ASCII digit.
+    DigitLine,
+    /// A WhatsApp message header in this style.
+    Header(super::whatsapp_txt::Style),
+}
+
+/// Bytes of a line enough to tell whether it is a WhatsApp header; a longer header (runs of
+/// spaces) is not taken for a boundary, which only moves the cut to a later line.
+const HEADER_PREFIX: usize = 256;
+
+impl RecordStart {
+    /// Whether a line starting at `rest` (just after a line break) starts a record; `None`
+    /// when `rest` is too short to tell yet.
+    fn decide(self, rest: &[u8]) -> Option<bool> {
+        match self {
+            RecordStart::DigitLine => rest.first().map(u8::is_ascii_digit),
+            RecordStart::Header(style) => {
+                let head = &rest[..rest.len().min(HEADER_PREFIX)];
+                match memchr::memchr(b'\n', head) {
+                    Some(nl) => Some(super::whatsapp_txt::starts_message(&head[..nl], true, style)),
+                    None if head.len() == HEADER_PREFIX => Some(super::whatsapp_txt::starts_message(head, false, style)),
+                    None => None,
+                }
+            }
+        }
+    }
 }
 
 /// What a [`PieceReader`] needs to read a range of a file the lead has started.
@@ -60,20 +132,34 @@ impl Continuation {
 pub(super) struct Window {
     from: u64,
     to: u64,
-    /// File offset of the next byte handed in.
+    /// File offset of the next byte to look at (held bytes start there).
     pos: u64,
     /// The byte before `pos`.
     prev: Option<u8>,
+    /// Bytes from `pos` on that cannot be placed yet: the start of a line that may start a
+    /// record, too short so far to tell.
+    held: Vec<u8>,
+    starts: RecordStart,
     /// Where parsing started / stopped (`end` stays `None` when the file ended first).
     start: Option<u64>,
     end: Option<u64>,
 }
 
+/// What a search for a record boundary found in some bytes.
+enum Found {
+    At(usize),
+    None,
+    /// A line starting here may start a record: more bytes are needed to tell.
+    Undecided(usize),
+}
+
 impl Window {
-    /// A window over `[from, to)`; bytes will be handed in from file offset `pos` on (for a
-    /// piece, `from - 1`, so the line break before `from` is seen).
-    pub(super) fn new(from: u64, to: u64, pos: u64) -> Self {
-        Window { from, to, pos, prev: None, start: (from == 0).then_some(0), end: None }
+    /// A window over `[from, to)` of a file whose records start as `seed`'s do; bytes will be
+    /// handed in from file offset `pos` on (for a piece, `from - 1`, so the line break before
+    /// `from` is seen).
+    pub(super) fn new(from: u64, to: u64, pos: u64, seed: &ParserSeed) -> Self {
+        let start = (from == 0).then_some(0);
+        Window { from, to, pos, prev: None, held: Vec::new(), starts: seed.record_start(), start, end: None }
     }
 
     /// True once the end boundary was found: no more bytes are wanted.
@@ -81,39 +167,74 @@ impl Window {
         self.end.is_some()
     }
 
-    /// The part of `chunk` (handed in at `self.pos`) to parse.
-    pub(super) fn take<'c>(&mut self, chunk: &'c [u8]) -> &'c [u8] {
+    /// The part of `chunk` (handed in after the bytes before it) to parse.
+    pub(super) fn take<'c>(&mut self, chunk: &'c [u8]) -> Cow<'c, [u8]> {
+        if self.end.is_some() {
+            return Cow::Borrowed(&[]);
+        }
+        if self.held.is_empty() {
+            let range = self.place(chunk);
+            return Cow::Borrowed(&chunk[range]);
+        }
+        // Rare (near the two cuts): the held line's start, then this chunk.
+        let mut data = std::mem::take(&mut self.held);
+        data.extend_from_slice(chunk);
+        let range = self.place(&data);
+        Cow::Owned(data[range].to_vec())
+    }
+
+    /// The held bytes, once the file has ended: the last line, which no record follows.
+    pub(super) fn flush(&mut self) -> Vec<u8> {
+        match (self.start, self.end) {
+            (Some(_), None) => std::mem::take(&mut self.held),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Finds this window's boundaries in `data` (the bytes from `self.pos` on); returns the
+    /// range of `data` to parse, and holds back a line that cannot be placed yet.
+    fn place(&mut self, data: &[u8]) -> std::ops::Range<usize> {
         let base = self.pos;
         let prev = self.prev;
-        self.pos += chunk.len() as u64;
-        if let Some(&last) = chunk.last() {
+        let at = |offset: u64| (offset.saturating_sub(base)) as usize;
+        let hold = |w: &mut Window, i: usize| {
+            w.held = data[i..].to_vec();
+            w.pos = base + i as u64;
+            w.prev = if i == 0 { prev } else { Some(data[i - 1]) };
+        };
+        self.pos = base + data.len() as u64;
+        if let Some(&last) = data.last() {
             self.prev = Some(last);
         }
-        if self.end.is_some() {
-            return &[];
-        }
-        let at = |offset: u64| (offset.saturating_sub(base)) as usize;
         let begin = match self.start {
             Some(_) => 0,
-            None => match boundary(prev, chunk, at(self.from)) {
-                Some(i) => {
+            None => match boundary(self.starts, prev, data, at(self.from)) {
+                Found::At(i) => {
                     self.start = Some(base + i as u64);
                     i
                 }
-                None => return &[],
+                Found::None => return 0..0,
+                Found::Undecided(i) => {
+                    hold(self, i);
+                    return 0..0;
+                }
             },
         };
         if let Some(start) = self.start.filter(|&s| s >= self.to) {
             // No boundary inside the range: an empty piece (the next one starts here too).
             self.end = Some(start);
-            return &[];
+            return 0..0;
         }
-        match boundary(prev, chunk, at(self.to)) {
-            Some(i) => {
+        match boundary(self.starts, prev, data, at(self.to)) {
+            Found::At(i) => {
                 self.end = Some(base + i as u64);
-                &chunk[begin..i]
+                begin..i
             }
-            _ => &chunk[begin..],
+            Found::None => begin..data.len(),
+            Found::Undecided(i) => {
+                hold(self, i);
+                begin..i
+            }
         }
     }
 }
@@ -130,22 +251,26 @@ pub fn cuts(read: u64, size: u64, parts: usize) -> Vec<u64> {
     (1..parts).map(|i| read + i * step).collect()
 }
 
-/// The first record boundary at index `min` or later in `chunk`: an index just after a line
-/// break whose byte is an ASCII digit. `prev` is the byte before `chunk`.
-fn boundary(prev: Option<u8>, chunk: &[u8], min: usize) -> Option<usize> {
+/// The first record boundary at index `min` or later in `data`: an index just after a line
+/// break where `starts` sees a record start. `prev` is the byte before `data`.
+fn boundary(starts: RecordStart, prev: Option<u8>, data: &[u8], min: usize) -> Found {
     let mut i = min;
-    while i < chunk.len() {
-        let before = if i == 0 { prev } else { Some(chunk[i - 1]) };
-        if before == Some(b'\n') && chunk[i].is_ascii_digit() {
-            return Some(i);
+    while i < data.len() {
+        let before = if i == 0 { prev } else { Some(data[i - 1]) };
+        if before == Some(b'\n') {
+            match starts.decide(&data[i..]) {
+                Some(true) => return Found::At(i),
+                Some(false) => {}
+                None => return Found::Undecided(i),
+            }
         }
         // Jump to just after the next line break.
-        i = match memchr::memchr(b'\n', &chunk[i..]) {
+        i = match memchr::memchr(b'\n', &data[i..]) {
             Some(nl) => i + nl + 1,
-            None => return None,
+            None => return Found::None,
         };
     }
-    None
+    Found::None
 }
 
 /// What a [`PieceReader`] read: handed to the lead's [`super::FileIngest::absorb_piece`].
@@ -162,6 +287,8 @@ pub struct PieceOutcome {
     stats: FileStats,
     implausible: (u64, Option<(i64, i64)>),
     model: Partial,
+    /// What a reader continuing after this piece would be given (see [`ParserSeed::carries_on`]).
+    seed: Option<ParserSeed>,
 }
 
 impl PieceOutcome {
@@ -206,9 +333,7 @@ impl PieceReader {
         let zone = Zone::new(timezone)?;
         let mut builder = ModelBuilder::new();
         let mut file = FileIngest::new(&continuation.file, &builder);
-        let parser = match &continuation.parser {
-            ParserSeed::WeChatMsg(seed) => super::wechatmsg_csv::continue_from(seed, &mut builder),
-        };
+        let parser = continuation.parser.parser(&mut builder);
         // Only the lead's decoder sees a byte-order mark.
         let encoding = match continuation.encoding {
             TextEncoding::Utf8Bom => TextEncoding::Utf8,
@@ -216,7 +341,7 @@ impl PieceReader {
         };
         file.encoding = Some(continuation.encoding);
         file.state = State::Parsing { decoder: StreamDecoder::new(encoding), parser, format: continuation.format };
-        file.window = Some(Window::new(from.max(1), to, from.max(1) - 1));
+        file.window = Some(Window::new(from.max(1), to, from.max(1) - 1, &continuation.parser));
         Ok(PieceReader { builder, zone, file })
     }
 
@@ -238,14 +363,18 @@ impl PieceReader {
     /// Ends the piece (at its end boundary, or at the end of the file).
     pub fn finish(self) -> PieceOutcome {
         let PieceReader { mut builder, mut zone, mut file } = self;
-        let window = file.window.take().unwrap_or_else(|| Window::new(0, 0, 0));
-        let at_eof = window.end.is_none();
+        let mut window = file.window.take();
+        let (start, end) = window.as_ref().map_or((None, None), |w| (w.start, w.end));
+        let at_eof = end.is_none();
         if at_eof {
-            // The end of the file: the last record needs no line break.
-            file.decode_and_feed(&[], true, &mut builder, &mut zone);
+            // The end of the file: the last line needs no line break.
+            let held = window.as_mut().map(Window::flush).unwrap_or_default();
+            file.bytes += held.len() as u64;
+            file.decode_and_feed(&held, true, &mut builder, &mut zone);
         }
         let mut lines = None;
         let mut malformed = 0;
+        let mut seed = None;
         if let State::Parsing { parser, decoder, .. } = &mut file.state {
             let mut cx = Context { builder: &mut builder, zone: &mut zone, stats: &mut file.stats, file_name: &file.name };
             lines = if at_eof {
@@ -254,18 +383,21 @@ impl PieceReader {
             } else {
                 parser.at_boundary(&mut cx)
             };
+            lines = lines.filter(|_| parser.read_soundly());
+            seed = parser.seed();
             malformed = decoder.malformed;
         }
         let implausible = builder.take_implausible();
         PieceOutcome {
-            start: window.start,
-            end: window.end,
+            start,
+            end,
             lines,
             bytes: file.bytes,
             malformed,
             stats: std::mem::take(&mut file.stats),
             implausible,
             model: builder.into_partial(),
+            seed,
         }
     }
 }
@@ -283,6 +415,11 @@ pub(super) struct Lead {
     broken: bool,
     /// Malformed bytes of the absorbed pieces.
     pub(super) malformed: u64,
+    /// What the pieces were given.
+    given: Option<ParserSeed>,
+    /// What the last piece taken back left, when it changed what it was given: the lead's
+    /// parser reads on from there with it.
+    read_on_with: Option<ParserSeed>,
 }
 
 impl FileIngest {
@@ -297,9 +434,12 @@ impl FileIngest {
             return None;
         }
         let seed = parser.seed()?;
-        let continuation = Continuation { file: self.name.clone(), format: *format, encoding, parser: seed };
-        self.window = Some(Window::new(0, to, self.bytes));
-        Some(continuation)
+        if seed.needs_utf8() && !matches!(encoding, TextEncoding::Utf8 | TextEncoding::Utf8Bom) {
+            return None;
+        }
+        self.window = Some(Window::new(0, to, self.bytes, &seed));
+        self.given = Some(seed.clone());
+        Some(Continuation { file: self.name.clone(), format: *format, encoding, parser: seed })
     }
 
     /// False once the file's window (a piece's range, or the lead's first range) is read.
@@ -308,10 +448,10 @@ impl FileIngest {
     }
 
     /// The bytes of `chunk` this reader parses (all of it unless reading in pieces).
-    pub(super) fn windowed<'c>(&mut self, chunk: &'c [u8]) -> &'c [u8] {
+    pub(super) fn windowed<'c>(&mut self, chunk: &'c [u8]) -> Cow<'c, [u8]> {
         match self.window.as_mut() {
             Some(w) => w.take(chunk),
-            None => chunk,
+            None => Cow::Borrowed(chunk),
         }
     }
 
@@ -321,13 +461,23 @@ impl FileIngest {
             return;
         }
         let end = self.window.as_ref().and_then(|w| w.end);
+        if end.is_none() {
+            // The file ended inside the lead's own range: its held last line is its own.
+            let held = self.window.as_mut().map(Window::flush).unwrap_or_default();
+            self.bytes += held.len() as u64;
+            self.decode_and_feed(&held, false, builder, zone);
+        }
+        let given = self.given.take();
         let mut lines = None;
+        let mut carries_on = false;
         if let (Some(_), State::Parsing { parser, .. }) = (end, &mut self.state) {
             let mut cx = Context { builder, zone, stats: &mut self.stats, file_name: &self.name };
             lines = parser.at_boundary(&mut cx);
+            carries_on = given.as_ref().is_some_and(|g| g.carries_on(parser.seed().as_ref()));
         }
         let own_lines = lines.unwrap_or(0);
-        self.lead = Some(Lead { next: end, lines: own_lines, own_lines, broken: lines.is_none(), malformed: 0 });
+        let broken = lines.is_none() || !carries_on;
+        self.lead = Some(Lead { next: end, lines: own_lines, own_lines, broken, malformed: 0, given, read_on_with: None });
     }
 
     /// Takes back the next piece of this file (pieces in order). Returns false when it was
@@ -344,14 +494,23 @@ impl FileIngest {
             // After the end of the file only empty pieces may follow.
             return piece.start.is_none();
         };
-        if piece.start != Some(next) || piece.lines.is_none() || !fits(&piece) {
+        let carries_on = lead.given.as_ref().is_some_and(|g| g.carries_on(piece.seed.as_ref()));
+        // A piece that changed what it was given must tell the lead what to read on with.
+        let stranded = !carries_on && piece.seed.is_none();
+        if piece.start != Some(next) || piece.lines.is_none() || stranded || !fits(&piece) {
             lead.broken = true;
             return false;
         }
-        let PieceOutcome { end, lines, bytes, malformed, stats, implausible, model, .. } = piece;
+        let PieceOutcome { end, lines, bytes, malformed, stats, implausible, model, seed, .. } = piece;
         if builder.absorb_piece(model).is_err() {
             lead.broken = true;
             return false;
+        }
+        // Later pieces were given what this one started from: if it changed that, they are
+        // refused and the lead reads on from this piece's end, as this piece would have.
+        if !carries_on {
+            lead.broken = true;
+            lead.read_on_with = seed;
         }
         let offset = lead.lines;
         lead.lines += lines.unwrap_or(0);
@@ -378,10 +537,13 @@ impl FileIngest {
         self.close_lead(builder, zone);
         self.window = None;
         let lead = self.lead.as_ref()?;
-        let absorbed = lead.lines - lead.own_lines;
-        if absorbed > 0 {
-            if let State::Parsing { parser, .. } = &mut self.state {
-                parser.skip_lines(absorbed);
+        if let State::Parsing { parser, .. } = &mut self.state {
+            match &lead.read_on_with {
+                Some(seed) => {
+                    *parser = seed.parser(builder);
+                    parser.skip_lines(lead.lines);
+                }
+                None => parser.skip_lines(lead.lines - lead.own_lines),
             }
         }
         lead.next

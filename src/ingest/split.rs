@@ -350,6 +350,16 @@ impl LineSplitter {
             on_line(self.line, carry.strip_suffix('\r').unwrap_or(&carry));
         }
     }
+
+    /// Lines read so far when the text so far ended with a line break; `None` mid-line.
+    pub fn lines_at_line_start(&self) -> Option<u64> {
+        self.carry.is_empty().then_some(self.line)
+    }
+
+    /// Counts `lines` more lines as read (by someone else) before the next text.
+    pub fn skip_lines(&mut self, lines: u64) {
+        self.line += lines;
+    }
 }
 
 #[cfg(test)]

@@ -51,14 +51,24 @@
 //!
 //! The group key is the file name without extension, `WhatsApp Chat with ` (and localised
 //! forms) removed; an iOS `_chat.txt` inside a zip takes the zip's name.
+//!
+//! **Pieces** (see [`super::pieces`]): a large UTF-8 file is continued by other readers at
+//! message headers once its style is known and no undecided record is held back; a
+//! continuation carries the style, the date order (if decided) and the group's names so far.
+//! A piece that meets a year-last date while the order is still open is refused, and one that
+//! changes what it was given (decides the order, renames the group) ends the parallel part.
 
 use super::wechat_types::shown;
 use super::wecom_archive::mentions;
+use serde::{Deserialize, Serialize};
+
+use super::pieces::ParserSeed;
 use super::{Context, FormatParser, LineSplitter};
 use crate::model::{
     GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef,
     Platform,
 };
+use crate::model::ModelBuilder;
 use crate::time::{days_from_civil, Civil};
 
 /// Does the head look like a WhatsApp export: is one of its first three non-blank lines a
@@ -73,24 +83,53 @@ pub fn sniff(head: &str, _file_name: &str) -> bool {
 /// A fresh parser for one file.
 pub fn parser(_head: &str, file_name: &str) -> Box<dyn FormatParser> {
     let (key, name) = group_key(file_name);
-    Box::new(Parser {
-        lines: LineSplitter::new(),
-        st: State {
-            group_key: key,
-            group_name: name,
-            group: None,
-            known_names: Vec::new(),
-            style: None,
-            order: None,
-            votes: [0, 0],
-            upper_ampm: false,
-            prev: None,
-            buffer: Buffer::default(),
-            open: false,
-            needs_order: false,
-            decided_at: 0,
-        },
-    })
+    Box::new(Parser { lines: LineSplitter::new(), st: State::new(key, name) })
+}
+
+/// What a reader continuing a file at a message header needs (see the module docs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Seed {
+    group_key: String,
+    group_name: String,
+    known_names: Vec<String>,
+    style: Style,
+    order: Option<Order>,
+    decided_at: u64,
+    /// Uppercase AM/PM seen while the order is open (the fallback's tie-break).
+    upper_ampm: bool,
+}
+
+impl Seed {
+    /// How the file's header lines are written: where its records start.
+    pub(super) fn style(&self) -> Style {
+        self.style
+    }
+}
+
+/// A parser continuing a file at a message header from `seed`.
+pub(crate) fn continue_from(seed: &Seed, builder: &mut ModelBuilder) -> Box<dyn FormatParser> {
+    let mut st = State::new(seed.group_key.clone(), seed.group_name.clone());
+    st.group = Some(builder.group(Platform::WhatsApp, &seed.group_key, Some(&seed.group_name)));
+    st.known_names = seed.known_names.clone();
+    st.style = Some(seed.style);
+    st.order = seed.order;
+    st.decided_at = seed.decided_at;
+    st.upper_ampm = seed.upper_ampm;
+    st.continued = true;
+    Box::new(Parser { lines: LineSplitter::new(), st })
+}
+
+/// Whether a line is a message header in `style`, decided as the parser decides: `bytes` is the
+/// whole line (`complete`, without its line break) or its first bytes, which count only when
+/// the header ends inside them. Cuts a file into pieces at raw UTF-8 bytes.
+pub(super) fn starts_message(bytes: &[u8], complete: bool, style: Style) -> bool {
+    let (text, complete) = match std::str::from_utf8(bytes) {
+        Ok(text) => (text, complete),
+        // Undecodable bytes read as U+FFFD: only a header wholly before them counts.
+        Err(e) => (std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(), false),
+    };
+    let line = if complete { text.strip_suffix('\r').unwrap_or(text) } else { text };
+    parse_header(line, Some(style)).is_some_and(|h| complete || !h.rest.is_empty())
 }
 
 struct Parser {
@@ -112,14 +151,51 @@ impl FormatParser for Parser {
         }
         st.drain(cx);
     }
+
+    fn at_boundary(&mut self, cx: &mut Context<'_>) -> Option<u64> {
+        let lines = self.lines.lines_at_line_start()?;
+        // Held-back records whose date order is still open cannot be written yet.
+        if self.st.needs_order {
+            return None;
+        }
+        // The next line is a header: the open record is complete.
+        self.st.drain(cx);
+        Some(lines)
+    }
+
+    fn read_soundly(&self) -> bool {
+        !self.st.unsure
+    }
+
+    fn skip_lines(&mut self, lines: u64) {
+        self.lines.skip_lines(lines);
+    }
+
+    fn seed(&self) -> Option<ParserSeed> {
+        let st = &self.st;
+        if st.needs_order || st.unsure {
+            return None;
+        }
+        // Before the first record is written the group's names are the ones it starts with.
+        let known_names = if st.group.is_some() { st.known_names.clone() } else { st.initial_names() };
+        Some(ParserSeed::WhatsApp(Seed {
+            group_key: st.group_key.clone(),
+            group_name: st.group_name.clone(),
+            known_names,
+            style: st.style?,
+            order: st.order,
+            decided_at: st.decided_at,
+            upper_ampm: st.order.is_none() && st.upper_ampm,
+        }))
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // Header grammar.
 
 /// How a file writes its headers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Style {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) enum Style {
     /// iOS `[date, time] `.
     Bracket,
     /// Android `date, time - `.
@@ -129,7 +205,7 @@ enum Style {
 }
 
 /// Day/month order of year-last dates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Order {
     DayFirst,
     MonthFirst,
@@ -459,9 +535,42 @@ struct State {
     needs_order: bool,
     /// Line that decided the order.
     decided_at: u64,
+    /// A piece's parser (it continues a file another reader started).
+    continued: bool,
+    /// A piece met a year-last date before the order was known: it cannot be read exactly.
+    unsure: bool,
 }
 
 impl State {
+    fn new(group_key: String, group_name: String) -> Self {
+        State {
+            group_key,
+            group_name,
+            group: None,
+            known_names: Vec::new(),
+            style: None,
+            order: None,
+            votes: [0, 0],
+            upper_ampm: false,
+            prev: None,
+            buffer: Buffer::default(),
+            open: false,
+            needs_order: false,
+            decided_at: 0,
+            continued: false,
+            unsure: false,
+        }
+    }
+
+    /// The names the group is known by before any rename: its key and file-given name.
+    fn initial_names(&self) -> Vec<String> {
+        let mut names = vec![self.group_key.clone()];
+        if self.group_name != self.group_key {
+            names.push(self.group_name.clone());
+        }
+        names
+    }
+
     fn line(&mut self, n: u64, line: &str, cx: &mut Context<'_>) {
         if let Some(h) = parse_header(line, self.style) {
             self.style = Some(h.style);
@@ -479,6 +588,9 @@ impl State {
         self.upper_ampm |= h.upper_ampm;
         if !h.year_first {
             let [a, b, y] = h.f;
+            if self.continued && self.order.is_none() {
+                self.unsure = true;
+            }
             if self.order.is_none() {
                 if a > 12 && b <= 12 {
                     self.order = Some(Order::DayFirst);
@@ -610,10 +722,7 @@ impl State {
                 let g =
                     cx.builder
                         .group(Platform::WhatsApp, &self.group_key, Some(&self.group_name));
-                self.known_names.push(self.group_key.clone());
-                if self.group_name != self.group_key {
-                    self.known_names.push(self.group_name.clone());
-                }
+                self.known_names = self.initial_names();
                 self.group = Some(g);
                 g
             }
