@@ -122,6 +122,28 @@ export function bigWeChatMsgCsv(dir, mb) {
   });
 }
 
+/** Writes a WhatsApp Android export (en-US, month first) of about `mb` megabytes: a message
+ *  whose continuation lines start with digits every 300 messages, an impossible date every
+ *  1000 (skipped, with its line), and late in the file a rename followed by lines "from" the
+ *  new name (system lines: a reader must know the rename to tell). Returns its path. */
+export function bigWhatsAppTxt(dir, mb) {
+  const stamp = (i) => {
+    const t = new Date(Date.UTC(2023, 0, 1) + i * 37_000);
+    const h = t.getUTCHours();
+    const yy = String(t.getUTCFullYear() % 100).padStart(2, '0');
+    return `${t.getUTCMonth() + 1}/${t.getUTCDate()}/${yy}, ${h % 12 || 12}:${String(t.getUTCMinutes()).padStart(2, '0')}\u202f${h < 12 ? 'AM' : 'PM'} - `;
+  };
+  const say = (i) => `${stamp(i)}${i % 7 === 0 ? '运营小王' : `学员${i % 97}`}: 今天的课程资料已经发到群文件了，大家记得查收 ${i}\n`;
+  const renameAt = Math.floor((mb * 1e6 * 0.85) / Buffer.byteLength(say(123456)));
+  return writeRows(path.join(dir, 'WhatsApp Chat with 项目群.txt'), '', mb, (i) => {
+    if (i % 300 === 0) return `${stamp(i)}学员${i % 97}: 三点\n1. 先对账\n2. 再开票\n`;
+    if (i % 1000 === 500) return '2/30/23, 4:05\u202fPM - 学员1: 没有这一天\n';
+    if (i === renameAt) return `${stamp(i)}You changed the group name from "项目群" to "新名字"\n`;
+    if (i > renameAt && i % 50 === 0) return `${stamp(i)}新名字: 群公告 ${i}\n`;
+    return say(i);
+  });
+}
+
 export function bigCsv(dir, mb, room = '99999999999', speakers = 20) {
   const header = 'id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n';
   return writeRows(path.join(dir, `${room}@chatroom_0_9999999.csv`), header, mb, (i) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { useBrowser, openPage, waitForReport, bigCsv, bigWeChatMsgCsv, HERE } from './harness.mjs';
+import { useBrowser, openPage, waitForReport, bigCsv, bigWeChatMsgCsv, bigWhatsAppTxt, HERE } from './harness.mjs';
 
 useBrowser();
 
@@ -65,6 +65,25 @@ test('one large file read in pieces by the parse workers gives the one-reader re
     const report = JSON.parse(pieces.json);
     assert.equal(report.inputs.length, 1);
     assert.ok(report.inputs[0].skipped_count > 0 && report.inputs[0].skipped.every((s) => s.line > 1), 'skipped rows keep their lines');
+    assert.equal(pieces.json, single.json, 'byte-identical report');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a large WhatsApp export read in pieces gives the one-reader report, its late rename too', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-pieces-wa-'));
+  try {
+    const file = await bigWhatsAppTxt(dir, 40);
+    const single = await loadIn(1, [file]);
+    const pieces = await loadIn(null, [file]);
+    assert.equal(single.threads, 1);
+    assert.ok(pieces.threads >= 2, `the file was read in pieces (threads: ${pieces.threads})`);
+    const report = JSON.parse(pieces.json);
+    assert.equal(report.inputs[0].format, 'whatsapp-txt');
+    assert.ok(report.inputs[0].skipped_count > 0 && report.inputs[0].skipped.every((s) => s.line > 1), 'skipped lines keep their numbers');
+    assert.equal(report.groups[0].name, '新名字');
+    assert.ok(!report.members.some((m) => m.name === '新名字'), 'lines from the new name are the group\'s own');
     assert.equal(pieces.json, single.json, 'byte-identical report');
   } finally {
     await rm(dir, { recursive: true, force: true });
