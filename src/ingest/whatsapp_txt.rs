@@ -646,9 +646,9 @@ impl State {
         if self.buffer.is_empty() {
             return;
         }
-        let blocks = std::mem::take(&mut self.buffer.blocks);
+        let mut blocks = std::mem::take(&mut self.buffer.blocks);
         let mut keep: Option<Block> = None;
-        for mut block in blocks {
+        for mut block in blocks.drain(..) {
             for r in &block.recs {
                 let text = &block.text[r.start as usize..(r.start + r.len) as usize];
                 let (author, body) = if r.author_len == u16::MAX {
@@ -666,7 +666,9 @@ impl State {
                 keep = Some(block);
             }
         }
-        self.buffer.blocks.extend(keep);
+        // The list's own allocation is kept too (drained after every header).
+        blocks.extend(keep);
+        self.buffer.blocks = blocks;
         self.needs_order = false;
         self.open = false;
     }
@@ -765,10 +767,11 @@ impl State {
         }
         let text = strip_marks(body);
         let kind = body_kind(text);
-        let person = person_ref(&name);
-        let display = match &person {
-            PersonRef::Id(_) => Some(name.as_str()),
-            _ => None,
+        // A name is the sender as it is (no copy); a phone number shows the name as written.
+        let (person, display) = match special_person(&name) {
+            Some(id @ PersonRef::Id(_)) => (id, Some(name.as_str())),
+            Some(other) => (other, None),
+            None => (PersonRef::Name(name), None),
         };
         let mentions = if kind == MessageKind::Text {
             mentions(text)
@@ -891,6 +894,11 @@ fn split_author(rest: &str) -> Option<(&str, &str)> {
 
 /// A display name without bidi marks, `~ ` (iOS non-contact) and odd spaces.
 fn clean_name(s: &str) -> String {
+    // Marks and odd spaces all start with one of these bytes (U+00A0, U+2009…U+206F, U+FEFF).
+    if !s.bytes().any(|b| matches!(b, 0xC2 | 0xE2 | 0xEF)) {
+        let t = s.trim();
+        return t.strip_prefix('~').map(str::trim_start).unwrap_or(t).to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if is_mark(c) {
@@ -913,16 +921,18 @@ fn clean_name(s: &str) -> String {
 
 /// The exporting account, a phone number (id), or a name.
 fn person_ref(name: &str) -> PersonRef {
+    special_person(name).unwrap_or_else(|| PersonRef::Name(name.to_string()))
+}
+
+/// The exporting account or a phone number (id); `None` for a plain name.
+fn special_person(name: &str) -> Option<PersonRef> {
     if matches!(
         name,
         "You" | "you" | "Du" | "du" | "dich" | "Dich" | "您" | "你"
     ) {
-        return PersonRef::SelfAccount;
+        return Some(PersonRef::SelfAccount);
     }
-    if let Some(num) = phone(name) {
-        return PersonRef::Id(num);
-    }
-    PersonRef::Name(name.to_string())
+    phone(name).map(PersonRef::Id)
 }
 
 /// `+49 151 2345678`, `+7 999 999-99-99`, `+1 (555) 010-0199` → `+491512345678`.
