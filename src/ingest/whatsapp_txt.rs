@@ -236,10 +236,17 @@ fn is_space(c: char) -> bool {
 }
 
 fn strip_marks(s: &str) -> &str {
+    // Every mark is outside ASCII: most lines are settled by their first byte.
+    if s.as_bytes().first().is_none_or(u8::is_ascii) {
+        return s;
+    }
     s.trim_start_matches(is_mark)
 }
 
 fn skip_spaces(s: &str) -> &str {
+    if s.as_bytes().first().is_none_or(|&b| b.is_ascii() && b != b' ' && b != b'\t') {
+        return s;
+    }
     s.trim_start_matches(is_space)
 }
 
@@ -253,11 +260,17 @@ fn number(s: &str, max: usize) -> Option<(u32, usize)> {
     if n == 0 || n > max {
         return None;
     }
-    Some((s[..n].parse().ok()?, n))
+    let value = s.bytes().take(n).fold(0u32, |v, d| v * 10 + u32::from(d - b'0'));
+    Some((value, n))
 }
 
 /// A 12-hour marker at the start of `s`: (is PM, uppercase AM/PM, rest).
 fn marker(s: &str) -> Option<(bool, bool, &str)> {
+    // Markers start with a non-ASCII character or one of these letters.
+    let first = *s.as_bytes().first()?;
+    if first.is_ascii() && !matches!(first, b'a' | b'A' | b'p' | b'P' | b'v' | b'n') {
+        return None;
+    }
     for (m, pm) in [
         ("上午", false),
         ("下午", true),
@@ -878,7 +891,8 @@ impl State {
 /// `Author: text` → (author, text); `Author:` at the end → empty text. `None` for a system
 /// sentence (no `": "`, or a candidate author that cannot be a name).
 fn split_author(rest: &str) -> Option<(&str, &str)> {
-    let (author, body) = match rest.find(": ") {
+    let colon_space = memchr::memchr_iter(b':', rest.as_bytes()).find(|&i| rest.as_bytes().get(i + 1) == Some(&b' '));
+    let (author, body) = match colon_space {
         Some(i) => (&rest[..i], &rest[i + 2..]),
         None => (rest.strip_suffix(':')?, ""),
     };
