@@ -526,7 +526,7 @@ impl ModelBuilder {
             PersonRef::Name(n) => Some(n.as_str()),
             _ => None,
         });
-        if let Some(display) = display.map(str::trim).filter(|n| !n.is_empty()) {
+        if let Some(display) = display.map(crate::text::trim).filter(|n| !n.is_empty()) {
             let Some(name) = self.note_name(id, display, time) else { return id };
             let slot = id as usize;
             if self.last_offer.len() <= slot {
@@ -636,7 +636,7 @@ impl ModelBuilder {
                     Some(_) => self.member_for(msg.group, &msg.sender, msg.sender_name, msg.time),
                     None => {
                         self.file_self_refs.messages.push((platform, index));
-                        if let Some(name) = msg.sender_name.map(str::trim).filter(|n| !n.is_empty()) {
+                        if let Some(name) = msg.sender_name.map(crate::text::trim).filter(|n| !n.is_empty()) {
                             self.file_self_refs.names.push((msg.group, name.to_string(), msg.time));
                         }
                         SELF_REF
@@ -887,7 +887,7 @@ impl ModelBuilder {
     }
 
     fn resolve_name(&mut self, group: GroupId, name: &str, time: i64) -> MemberId {
-        let name = name.trim();
+        let name = crate::text::trim(name);
         if let Some(&(_, id)) = self.names_in_group.get(group as usize).and_then(|m| m.get(name)) {
             self.note_name(id, name, time);
             return id;

@@ -251,6 +251,32 @@ fn scan_words(matcher: &aho_corasick::AhoCorasick, t: &str) -> Words {
     found
 }
 
+/// `str::trim`, without decoding a character when the field starts and ends with one that
+/// cannot be white space: names and ids are trimmed for every message. Every white-space
+/// character is ASCII or starts with the byte C2, E1, E2 or E3 (U+0085, U+00A0, U+1680,
+/// U+2000…U+205F, U+3000).
+///
+/// ```
+/// assert_eq!(qunlens::text::trim(" 王芳\u{3000}"), "王芳");
+/// assert_eq!(qunlens::text::trim("王芳"), "王芳");
+/// ```
+pub fn trim(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return s };
+    let last_lead = if last < 0x80 {
+        last
+    } else {
+        // The last character's first byte (a valid str ends with a whole character).
+        bytes.iter().rev().take(4).copied().find(|b| b & 0xC0 != 0x80).unwrap_or(0xC2)
+    };
+    let may_be_space = |lead: u8| matches!(lead, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    if may_be_space(first) || may_be_space(last_lead) {
+        s.trim()
+    } else {
+        s
+    }
+}
+
 /// The text without trailing punctuation, spaces or emoji.
 fn trim_end_marks(t: &str) -> &str {
     t.trim_end_matches(|c: char| !is_word_char(c))
@@ -476,6 +502,15 @@ fn strip_urls(t: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim_for_every_character_at_either_end() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [format!("{c}"), format!("{c}王芳"), format!("王芳{c}"), format!("{c}a{c}"), format!("{c}{c}")] {
+                assert_eq!(trim(&s), s.trim(), "{:?}", c as u32);
+            }
+        }
+    }
 
     #[test]
     fn one_pass_answers_as_the_three_tests_do() {

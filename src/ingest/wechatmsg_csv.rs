@@ -316,7 +316,7 @@ impl Rows {
         time: i64,
         cx: &mut Context<'_>,
     ) {
-        let nick = nick.trim();
+        let nick = crate::text::trim(nick);
         if nick.is_empty() || nick == id || Some(nick) == display {
             return;
         }
@@ -361,7 +361,7 @@ fn export_all_sender<'r>(rec: &CsvRecord<'r>, is_self: bool) -> (PersonRef, Opti
 /// The remark (what the exporter calls them; sanitised by WeChatMsg), else the nickname;
 /// never the wxid the exporter falls back to for departed members.
 fn display_name<'r>(id: &str, remark: &'r str, nick: &'r str) -> Option<&'r str> {
-    [remark, nick].into_iter().map(str::trim).find(|n| !n.is_empty() && *n != id)
+    [remark, nick].into_iter().map(crate::text::trim).find(|n| !n.is_empty() && *n != id)
 }
 
 fn sender_columns<'r>(rec: &CsvRecord<'r>, columns: usize) -> SenderCols<'r> {

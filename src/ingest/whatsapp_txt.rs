@@ -896,7 +896,7 @@ fn split_author(rest: &str) -> Option<(&str, &str)> {
         Some(i) => (&rest[..i], &rest[i + 2..]),
         None => (rest.strip_suffix(':')?, ""),
     };
-    let name = author.trim();
+    let name = crate::text::trim(author);
     if name.is_empty()
         || name.contains(['"', '“', '”', '„', '«', '»', '「', '」'])
         || name.chars().count() > 100
@@ -910,7 +910,7 @@ fn split_author(rest: &str) -> Option<(&str, &str)> {
 fn clean_name(s: &str) -> String {
     // Marks and odd spaces all start with one of these bytes (U+00A0, U+2009…U+206F, U+FEFF).
     if !s.bytes().any(|b| matches!(b, 0xC2 | 0xE2 | 0xEF)) {
-        let t = s.trim();
+        let t = crate::text::trim(s);
         return t.strip_prefix('~').map(str::trim_start).unwrap_or(t).to_string();
     }
     let mut out = String::with_capacity(s.len());
