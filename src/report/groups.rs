@@ -35,9 +35,6 @@ pub struct GroupReport {
 
 #[derive(Default)]
 struct Tally {
-    members: Vec<u32>,
-    speakers: Vec<u32>,
-    active: Vec<u32>,
     messages: u64,
     joins: u64,
     leaves: u64,
@@ -48,9 +45,12 @@ struct Tally {
 
 pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Vec<GroupReport> {
     let mut t: Vec<Tally> = (0..model.groups.len()).map(|_| Tally::default()).collect();
+    let people = model.members.len();
+    let (mut members, mut speakers, mut active) = (Pairs::new(people), Pairs::new(people), Pairs::new(people));
     let m = &model.messages;
     for i in 0..m.len() {
-        let g = &mut t[m.group[i] as usize];
+        let group = m.group[i];
+        let g = &mut t[group as usize];
         let time = m.time[i];
         g.messages += 1;
         g.first = Some(g.first.map_or(time, |f| f.min(time)));
@@ -60,19 +60,21 @@ pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Ve
             continue;
         }
         // Anyone who sent anything (a pat, a recall) is present; only real messages speak.
-        g.members.push(sender);
+        members.note(group, sender);
         if !m.kind[i].is_member_activity() {
             continue;
         }
-        g.speakers.push(sender);
+        speakers.note(group, sender);
         if active_since.is_some_and(|since| time > since) {
-            g.active.push(sender);
+            active.note(group, sender);
         }
     }
     for e in &model.memberships {
         let g = &mut t[e.group as usize];
-        g.members.push(e.member);
-        g.members.extend(e.actor);
+        members.note(e.group, e.member);
+        if let Some(actor) = e.actor {
+            members.note(e.group, actor);
+        }
         match e.kind {
             MembershipKind::Join => g.joins += 1,
             MembershipKind::Leave => g.leaves += 1,
@@ -83,22 +85,24 @@ pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Ve
         }
     }
     for &(g, member) in &model.listed {
-        t[g as usize].members.push(member);
+        members.note(g, member);
     }
+    let groups = model.groups.len();
+    let (members, speakers, active) = (members.per_group(groups), speakers.per_group(groups), active.per_group(groups));
     let mut rows: Vec<GroupReport> = model
         .groups
         .iter()
         .zip(t)
         .enumerate()
-        .map(|(i, (group, mut g))| {
+        .map(|(i, (group, g))| {
             GroupReport {
                 id: super::group_id(group),
                 name: group.name.clone(),
                 platform: group.platform,
-                members: distinct(&mut g.members),
-                speakers: distinct(&mut g.speakers),
+                members: members[i],
+                speakers: speakers[i],
                 messages: g.messages,
-                active_members: distinct(&mut g.active),
+                active_members: active[i],
                 joins: g.joins,
                 leaves: g.leaves,
                 removed: g.removed,
@@ -112,10 +116,43 @@ pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Ve
     rows
 }
 
-/// Number of distinct non-system ids (sorts in place).
-pub(super) fn distinct(ids: &mut Vec<u32>) -> u64 {
-    ids.retain(|&id| id != SYSTEM);
-    ids.sort_unstable();
-    ids.dedup();
-    ids.len() as u64
+/// Distinct (group, member) pairs, counted in one pass over a million messages without
+/// keeping one entry per message: each member's last group is remembered, so only a member's
+/// first message and a change of group add a pair (sorted and deduplicated at the end).
+struct Pairs {
+    last_group: Vec<u32>,
+    pairs: Vec<(u32, u32)>,
+}
+
+impl Pairs {
+    fn new(members: usize) -> Self {
+        Pairs { last_group: vec![u32::MAX; members], pairs: Vec::new() }
+    }
+
+    fn note(&mut self, group: u32, member: u32) {
+        if member == SYSTEM {
+            return;
+        }
+        match self.last_group.get_mut(member as usize) {
+            Some(last) if *last == group => {}
+            Some(last) => {
+                *last = group;
+                self.pairs.push((group, member));
+            }
+            None => self.pairs.push((group, member)),
+        }
+    }
+
+    /// Distinct members per group.
+    fn per_group(mut self, groups: usize) -> Vec<u64> {
+        self.pairs.sort_unstable();
+        self.pairs.dedup();
+        let mut counts = vec![0; groups];
+        for &(g, _) in &self.pairs {
+            if let Some(c) = counts.get_mut(g as usize) {
+                *c += 1;
+            }
+        }
+        counts
+    }
 }
