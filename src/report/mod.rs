@@ -8,6 +8,7 @@ mod activity;
 mod groups;
 pub mod identity;
 mod inputs;
+mod membership_index;
 pub mod order;
 pub(crate) mod members;
 pub mod roles;

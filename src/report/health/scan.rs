@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, VecDeque};
 use super::series::{month_of, month_of_day, week_of, week_of_day, WeekMembership, WeekMessages};
 use super::HealthConfig;
 use crate::model::{GroupId, HashMap, MemberId, MembershipKind, Model, SYSTEM};
+use crate::report::membership_index::MembershipIndex;
 use crate::report::roles::Resolver;
 use crate::time::Zone;
 
@@ -81,10 +82,11 @@ struct Pending {
 /// `by_time`: every message index in time order ([`crate::report::order::time_order`]).
 pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &[bool], by_time: &[u32]) -> Scan {
     let is_staff = |m: MemberId| super::super::staff::is_staff(staff, m);
-    let mut index: HashMap<(GroupId, MemberId), u32> = HashMap::default();
+    let mut index = MembershipIndex::new(model.members.len());
     let mut slots: Vec<Slot> = Vec::new();
     let mut slot_of = |g: GroupId, m: MemberId, slots: &mut Vec<Slot>| -> usize {
-        *index.entry((g, m)).or_insert_with(|| {
+        let (n, new) = index.number(g, m);
+        if new {
             slots.push(Slot {
                 group: g,
                 member: m,
@@ -95,8 +97,8 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
                 week: i64::MIN,
                 month: i64::MIN,
             });
-            slots.len() as u32 - 1
-        }) as usize
+        }
+        n as usize
     };
     let mut groups: Vec<GroupAcc> = (0..model.groups.len()).map(|_| GroupAcc::default()).collect();
 

@@ -4,6 +4,7 @@
 //! times, welcomes, first message of the day). Rules then run on these small tallies, so a
 //! config change re-runs the pass once (O(messages)) and the rules in O(memberships).
 
+use crate::report::membership_index::MembershipIndex;
 use crate::model::{GroupId, HashMap, MemberId, MembershipKind, MessageKind, Model, PersonRef, Platform, SYSTEM};
 use crate::time::{civil_from_days, Zone};
 
@@ -113,9 +114,8 @@ struct Run {
 }
 
 /// Memberships interned as dense slot numbers, with their per-slot state.
-#[derive(Default)]
 struct Slots {
-    index: HashMap<(GroupId, MemberId), u32>,
+    index: MembershipIndex,
     keys: Vec<(GroupId, MemberId)>,
     evidence: Vec<Evidence>,
     first_month: Vec<i32>,
@@ -128,11 +128,23 @@ struct Slots {
 }
 
 impl Slots {
+    fn new(members: usize) -> Self {
+        Slots {
+            index: MembershipIndex::new(members),
+            keys: Vec::new(),
+            evidence: Vec::new(),
+            first_month: Vec::new(),
+            runs: Vec::new(),
+            last_day: Vec::new(),
+            current: Vec::new(),
+            done: Vec::new(),
+        }
+    }
+
     /// The slot of `(g, m)`, created (first seen in `month`) when new.
     fn get(&mut self, g: GroupId, m: MemberId, month: i32) -> u32 {
-        let next = self.keys.len() as u32;
-        let id = *self.index.entry((g, m)).or_insert(next);
-        if id == next {
+        let (id, new) = self.index.number(g, m);
+        if new {
             self.keys.push((g, m));
             self.evidence.push(Evidence::default());
             self.first_month.push(month);
@@ -175,7 +187,7 @@ fn flush_today(member: MemberId, today: &Today, counts: &mut HashMap<(MemberId, 
 /// `by_time` is [`crate::report::order::time_order`].
 pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig, by_time: &[u32]) -> Features {
     let m = &model.messages;
-    let mut slots = Slots::default();
+    let mut slots = Slots::new(model.members.len());
     let window_start = as_of.saturating_sub(cfg.active_window_days as i64 * 86400);
     let span = cfg.lecture_span_minutes as i64 * 60;
     let n_members = model.members.len();
@@ -322,7 +334,7 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig, by_tim
         if t > as_of {
             return;
         }
-        let Some(&s) = slots.index.get(&(g, target)) else { return };
+        let Some(s) = slots.index.get(g, target) else { return };
         let month = month_of(zone.local(t).days);
         let delta = months.entry((month, s)).or_default();
         let ev = &mut evidence[s as usize];
