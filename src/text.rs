@@ -64,7 +64,7 @@ const EN_QUESTION_PHRASES: &[&str] = &["anyone know", "does anyone", "can anyone
 /// assert!(!is_question("see https://example.com/?a=1"));
 /// ```
 pub fn is_question(text: &str) -> bool {
-    question(text, has_zh_question_word)
+    question(text, true, has_zh_question_word)
 }
 
 /// What the reports ask of every message's text, answered when the message is read.
@@ -93,17 +93,18 @@ pub fn traits(text: &str) -> TextTraits {
         return TextTraits { question: is_question(text), checkin: is_checkin(text), thanks: is_thanks(text) };
     }
     let words = scan_words(&matchers().every_list, text);
-    TextTraits { question: question(text, |_| words.zh_question), checkin: words.checkin, thanks: words.thanks() }
+    TextTraits { question: question(text, false, |_| words.zh_question), checkin: words.checkin, thanks: words.thanks() }
 }
 
 /// [`is_question`], with `zh_question_word` answering [`has_zh_question_word`] for the text
-/// (trimmed, URLs removed) when the rules get that far.
-fn question(text: &str, zh_question_word: impl FnOnce(&str) -> bool) -> bool {
-    let text = text.trim();
+/// (trimmed, URLs removed) when the rules get that far; `may_have_urls` is false when the
+/// caller already found no `://` in the text.
+fn question(text: &str, may_have_urls: bool, zh_question_word: impl FnOnce(&str) -> bool) -> bool {
+    let text = trim(text);
     if text.is_empty() {
         return false;
     }
-    let without_urls = strip_urls(text);
+    let without_urls = if may_have_urls { strip_urls(text) } else { std::borrow::Cow::Borrowed(text) };
     let t: &str = &without_urls;
     static FULL_WIDTH_QUESTION_MARK: Needle = Needle::new("？");
     if memchr::memchr(b'?', t.as_bytes()).is_some() || FULL_WIDTH_QUESTION_MARK.is_in(t) {
