@@ -193,7 +193,7 @@ pub struct NewMessage<'a> {
     /// Seconds since the Unix epoch (UTC).
     pub time: i64,
     pub group: GroupId,
-    pub sender: PersonRef,
+    pub sender: &'a PersonRef,
     /// Display name of the sender at this moment, if the export gives one beside the id.
     pub sender_name: Option<&'a str>,
     pub kind: MessageKind,
@@ -707,7 +707,7 @@ impl ModelBuilder {
         self.message(NewMessage {
             time,
             group,
-            sender: PersonRef::System,
+            sender: &PersonRef::System,
             sender_name: None,
             kind: MessageKind::System,
             text,
@@ -903,7 +903,7 @@ mod tests {
     /// A plausible base time (2023-11-14); the tests' times are offsets from it.
     const T0: i64 = 1_700_000_000;
 
-    fn text_msg(group: GroupId, sender: PersonRef, name: Option<&str>, time: i64) -> NewMessage<'_> {
+    fn text_msg<'a>(group: GroupId, sender: &'a PersonRef, name: Option<&'a str>, time: i64) -> NewMessage<'a> {
         NewMessage {
             time: T0 + time,
             group,
@@ -920,7 +920,7 @@ mod tests {
     fn name_only_references_resolve_to_id_members_in_the_same_group() {
         let mut b = ModelBuilder::new();
         let g = b.group(Platform::WeChat, "1@chatroom", Some("群一"));
-        b.message(text_msg(g, PersonRef::Id("wxid_a".into()), Some("小王"), 10));
+        b.message(text_msg(g, &PersonRef::Id("wxid_a".into()), Some("小王"), 10));
         b.membership(MembershipEvent {
             time: 20,
             group: g,
@@ -940,9 +940,9 @@ mod tests {
     fn implausible_times_are_dropped_and_counted() {
         let mut b = ModelBuilder::new();
         let g = b.group(Platform::QQ, "g", None);
-        b.message(NewMessage { time: 5, ..text_msg(g, PersonRef::Id("1".into()), None, 0) });
-        b.message(text_msg(g, PersonRef::Id("1".into()), None, 0));
-        b.message(NewMessage { time: PLAUSIBLE_TIMES.end, ..text_msg(g, PersonRef::Id("1".into()), None, 0) });
+        b.message(NewMessage { time: 5, ..text_msg(g, &PersonRef::Id("1".into()), None, 0) });
+        b.message(text_msg(g, &PersonRef::Id("1".into()), None, 0));
+        b.message(NewMessage { time: PLAUSIBLE_TIMES.end, ..text_msg(g, &PersonRef::Id("1".into()), None, 0) });
         assert_eq!(b.take_implausible(), (2, Some((5, PLAUSIBLE_TIMES.end))));
         assert_eq!(b.finish().messages.len(), 1);
     }
@@ -952,8 +952,8 @@ mod tests {
         let mut b = ModelBuilder::new();
         let g1 = b.group(Platform::QQ, "g1", None);
         let g2 = b.group(Platform::QQ, "g2", None);
-        b.message(text_msg(g1, PersonRef::Name("小王".into()), None, 1));
-        b.message(text_msg(g2, PersonRef::Name("小王".into()), None, 2));
+        b.message(text_msg(g1, &PersonRef::Name("小王".into()), None, 1));
+        b.message(text_msg(g2, &PersonRef::Name("小王".into()), None, 2));
         let m = b.finish();
         assert_eq!(m.members.len(), 2);
         assert_ne!(m.messages.sender[0], m.messages.sender[1]);
@@ -963,9 +963,9 @@ mod tests {
     fn names_are_tracked_over_time() {
         let mut b = ModelBuilder::new();
         let g = b.group(Platform::QQ, "g", None);
-        b.message(text_msg(g, PersonRef::Id("10001".into()), Some("旧名"), 5));
-        b.message(text_msg(g, PersonRef::Id("10001".into()), Some("新名"), 9));
-        b.message(text_msg(g, PersonRef::Id("10001".into()), Some("旧名"), 3));
+        b.message(text_msg(g, &PersonRef::Id("10001".into()), Some("旧名"), 5));
+        b.message(text_msg(g, &PersonRef::Id("10001".into()), Some("新名"), 9));
+        b.message(text_msg(g, &PersonRef::Id("10001".into()), Some("旧名"), 3));
         let m = b.finish();
         let names = &m.members[0].names;
         assert_eq!(names.len(), 2);

@@ -27,7 +27,7 @@ impl Chat {
         self.b.message(NewMessage {
             time: t,
             group: self.groups[g],
-            sender: PersonRef::Id(format!("wxid_{who}")),
+            sender: &PersonRef::Id(format!("wxid_{who}")),
             sender_name: Some(&who.to_uppercase()),
             kind,
             text,

@@ -16,7 +16,7 @@ fn say(b: &mut ModelBuilder, group: u32, who: &str, name: &str, time: i64, kind:
     b.message(NewMessage {
         time,
         group,
-        sender: PersonRef::Id(who.to_string()),
+        sender: &PersonRef::Id(who.to_string()),
         sender_name: Some(name),
         kind,
         text: "x",
@@ -29,7 +29,7 @@ fn system(b: &mut ModelBuilder, group: u32, time: i64) {
     b.message(NewMessage {
         time,
         group,
-        sender: PersonRef::System,
+        sender: &PersonRef::System,
         sender_name: None,
         kind: MessageKind::System,
         text: "\"王五\"邀请\"新人\"加入了群聊",

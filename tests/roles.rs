@@ -33,7 +33,7 @@ impl Data {
         self.b.message(NewMessage {
             time: t,
             group: g,
-            sender: PersonRef::Id(who.to_string()),
+            sender: &PersonRef::Id(who.to_string()),
             sender_name: Some(&name),
             kind,
             text,

@@ -205,7 +205,7 @@ impl Parser {
             _ => Vec::new(),
         };
         let sender_name = if matches!(sender, PersonRef::System) { None } else { name };
-        cx.builder.message(NewMessage { time, group, sender, sender_name, kind, text, quote, mentions });
+        cx.builder.message(NewMessage { time, group, sender: &sender, sender_name, kind, text, quote, mentions });
     }
 }
 

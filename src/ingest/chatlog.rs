@@ -129,7 +129,7 @@ fn csv_record(header_seen: &mut bool, chat: &mut Chats, line: u64, rec: &CsvReco
     let text = stored_text(kind, text);
     let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
     let sender_name = Some(name).filter(|n| !n.is_empty());
-    cx.builder.message(NewMessage { time, group, sender, sender_name, kind, text, quote, mentions });
+    cx.builder.message(NewMessage { time, group, sender: &sender, sender_name, kind, text, quote, mentions });
 }
 
 /// Kind, reply text and quote of chatlog's rendered `Content` (`PlainTextContent`).
@@ -286,7 +286,7 @@ fn json_message(chat: &mut Chats, index: u64, v: &Value, cx: &mut Context<'_>) {
     let quote = contents.and_then(|c| c.get("refer")).filter(|r| r.is_object()).map(refer_quote);
     let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
     let sender_name = Some(name).filter(|n| trusted_name && !n.is_empty());
-    cx.builder.message(NewMessage { time, group, sender: person, sender_name, kind, text, quote, mentions });
+    cx.builder.message(NewMessage { time, group, sender: &person, sender_name, kind, text, quote, mentions });
 }
 
 /// `time` (RFC 3339 with offset; a local string from hand-edited files), else `seq`

@@ -333,7 +333,7 @@ fn json_message(m: Message<'_>, index: u64, line: u64, group: GroupId, cx: &mut 
     cx.builder.message(NewMessage {
         time,
         group,
-        sender,
+        sender: &sender,
         sender_name: name,
         kind,
         text: content,
@@ -638,7 +638,7 @@ fn csv_row(
                 return cx.builder.message(NewMessage {
                     time,
                     group: g,
-                    sender,
+                    sender: &sender,
                     sender_name: name,
                     kind: MessageKind::Call,
                     text: content,
@@ -670,7 +670,7 @@ fn csv_row(
     cx.builder.message(NewMessage {
         time,
         group: g,
-        sender,
+        sender: &sender,
         sender_name: name,
         kind,
         text: content,

@@ -178,7 +178,7 @@ impl Parser {
             cx.builder.message(NewMessage {
                 time,
                 group,
-                sender,
+                sender: &sender,
                 sender_name: Some(sender_name).filter(|n| !n.is_empty()),
                 kind: MessageKind::Text,
                 text: r.field(cols.text),

@@ -111,7 +111,7 @@ impl Rows {
         cx.builder.message(NewMessage {
             time,
             group,
-            sender,
+            sender: &sender,
             sender_name: None,
             kind,
             text,

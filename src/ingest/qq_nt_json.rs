@@ -128,7 +128,7 @@ fn message(index: u64, v: &Value, group: GroupId, cx: &mut Context<'_>) {
     cx.builder.message(NewMessage {
         time,
         group,
-        sender: person,
+        sender: &person,
         sender_name: name,
         kind,
         text,

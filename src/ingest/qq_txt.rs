@@ -312,7 +312,7 @@ fn message(
     text: &str,
 ) {
     let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
-    cx.builder.message(NewMessage { time, group, sender, sender_name, kind, text, quote: None, mentions });
+    cx.builder.message(NewMessage { time, group, sender: &sender, sender_name, kind, text, quote: None, mentions });
 }
 
 /// A record header, split: `2016-07-19 15:27:15 【金融】小王(12345)`.

@@ -184,7 +184,7 @@ fn message(path: &str, index: usize, m: &Value, group: u32, users: &HashMap<Stri
     });
     let text = s("text");
     let mentions = slack_mentions(text).into_iter().map(|id| users.get(id).cloned().unwrap_or_else(|| id.to_string())).collect();
-    cx.builder.message(NewMessage { time, group, sender: person, sender_name: name, kind, text, quote, mentions });
+    cx.builder.message(NewMessage { time, group, sender: &person, sender_name: name, kind, text, quote, mentions });
 }
 
 fn system(cx: &mut Context<'_>, group: u32, time: i64, text: &str) {

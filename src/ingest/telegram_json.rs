@@ -823,7 +823,7 @@ fn read_message(
             cx.builder.message(NewMessage {
                 time,
                 group,
-                sender,
+                sender: &sender,
                 sender_name: name,
                 kind,
                 text: &text,
@@ -977,7 +977,7 @@ fn service(m: &Message<'_>, time: i64, group: GroupId, cx: &mut Context<'_>) {
     cx.builder.message(NewMessage {
         time,
         group,
-        sender,
+        sender: &sender,
         sender_name,
         kind,
         text: text.trim_end(),

@@ -83,7 +83,7 @@ pub(crate) fn record(
     builder.message(NewMessage {
         time,
         group,
-        sender: PersonRef::System,
+        sender: &PersonRef::System,
         sender_name: None,
         kind,
         text: &msg.text,

@@ -71,7 +71,7 @@ pub fn parser(head: &str, file_name: &str) -> Box<dyn FormatParser> {
     };
     Box::new(Parser {
         splitter: CsvSplitter::new(),
-        rows: Rows { chats, columns: None, self_id: SelfId::default(), nicks: HashMap::new() },
+        rows: Rows { chats, columns: None, self_id: SelfId::default(), nicks: HashMap::new(), sender_id: PersonRef::Id(String::new()) },
     })
 }
 
@@ -100,7 +100,7 @@ pub(crate) fn continue_from(seed: &Seed, builder: &mut ModelBuilder) -> Box<dyn 
     };
     Box::new(Parser {
         splitter: CsvSplitter::new(),
-        rows: Rows { chats, columns: Some(seed.columns), self_id, nicks: HashMap::new() },
+        rows: Rows { chats, columns: Some(seed.columns), self_id, nicks: HashMap::new(), sender_id: PersonRef::Id(String::new()) },
     })
 }
 
@@ -179,6 +179,15 @@ struct Rows {
     /// time). Recorded at the first sighting and, when the file ends, at the last, so the
     /// name's first/last seen are the same however the file is read (whole or in pieces).
     nicks: HashMap<String, Vec<(String, GroupId, i64, i64)>>,
+    /// The sender of the row being read when it is an id: one buffer for every row (a
+    /// `PersonRef` per message was an allocation per message).
+    sender_id: PersonRef,
+}
+
+/// A row's sender: its id column as read, or another reference.
+enum Who<'r> {
+    Id(&'r str),
+    Other(PersonRef),
 }
 
 impl Rows {
@@ -214,9 +223,26 @@ impl Rows {
             return wechat_sys::record(cx.builder, group, time, content, kind);
         }
         let is_self = rec.field(IS_SENDER).trim_ascii() == "1";
-        let (sender, sender_name) = match self.chats {
-            Chats::All { .. } => export_all_sender(rec, is_self),
+        let (who, sender_name) = match self.chats {
+            Chats::All { .. } => {
+                let (person, name) = export_all_sender(rec, is_self);
+                (Who::Other(person), name)
+            }
             Chats::One { .. } => self.per_chat_sender(rec, columns, is_self, group, time, cx),
+        };
+        let other;
+        let sender = match who {
+            Who::Id(id) => {
+                if let PersonRef::Id(buffer) = &mut self.sender_id {
+                    buffer.clear();
+                    buffer.push_str(id);
+                }
+                &self.sender_id
+            }
+            Who::Other(person) => {
+                other = person;
+                &other
+            }
         };
         let text = stored_text(kind, content);
         let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
@@ -264,7 +290,7 @@ impl Rows {
         group: GroupId,
         time: i64,
         cx: &mut Context<'_>,
-    ) -> (PersonRef, Option<&'r str>) {
+    ) -> (Who<'r>, Option<&'r str>) {
         let cols = sender_columns(rec, columns);
         if is_self {
             let trusted = match cols {
@@ -275,22 +301,22 @@ impl Rows {
                 SenderCols::Named { id, remark, nick } if trusted => display_name(id, remark, nick),
                 _ => None,
             };
-            return (self.self_id.person(), name);
+            return (Who::Other(self.self_id.person()), name);
         }
         match cols {
             SenderCols::Named { id, remark, nick } if !id.is_empty() => {
                 self.self_id.other(id);
                 let name = display_name(id, remark, nick);
                 self.note_nickname(id, nick, name, group, time, cx);
-                (PersonRef::Id(id.to_string()), name)
+                (Who::Id(id), name)
             }
             SenderCols::Raw(id) => {
                 self.self_id.other(id);
-                (PersonRef::Id(id.to_string()), None)
+                (Who::Id(id), None)
             }
             // A ragged row is a private chat: the other side is the chat itself.
-            SenderCols::Ragged => (self.other_side(false), None),
-            _ => (self.other_side(true), None),
+            SenderCols::Ragged => (Who::Other(self.other_side(false)), None),
+            _ => (Who::Other(self.other_side(true)), None),
         }
     }
 

@@ -291,7 +291,7 @@ fn record(line: u64, v: &Value, cx: &mut Context<'_>) {
     cx.builder.message(NewMessage {
         time,
         group,
-        sender: PersonRef::Id(from.to_string()),
+        sender: &PersonRef::Id(from.to_string()),
         sender_name: None,
         kind,
         text: &text,

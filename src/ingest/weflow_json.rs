@@ -136,7 +136,7 @@ impl Chat {
         let text = stored_text(kind, content);
         let quote = weflow_quote(v);
         let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
-        cx.builder.message(NewMessage { time, group: self.group, sender, sender_name, kind, text, quote, mentions });
+        cx.builder.message(NewMessage { time, group: self.group, sender: &sender, sender_name, kind, text, quote, mentions });
     }
 }
 

@@ -794,7 +794,7 @@ impl State {
         cx.builder.message(NewMessage {
             time,
             group,
-            sender: person,
+            sender: &person,
             sender_name: display,
             kind,
             text,
@@ -816,7 +816,7 @@ impl State {
             None => cx.builder.message(NewMessage {
                 time,
                 group,
-                sender: PersonRef::System,
+                sender: &PersonRef::System,
                 sender_name: None,
                 kind: MessageKind::System,
                 text: strip_marks(body),
@@ -878,7 +878,7 @@ impl State {
         cx.builder.message(NewMessage {
             time,
             group,
-            sender: PersonRef::System,
+            sender: &PersonRef::System,
             sender_name: None,
             kind,
             text: strip_marks(body),
