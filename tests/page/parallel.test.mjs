@@ -25,6 +25,17 @@ async function loadIn(workers, files) {
   return { json, threads, reportThreads };
 }
 
+/** Loads `file` with one worker and with the parse workers reading it in pieces; checks both
+ *  threads counts and that the reports are byte-identical; returns the report and its threads. */
+async function loadInPieces(file) {
+  const single = await loadIn(1, [file]);
+  const pieces = await loadIn(null, [file]);
+  assert.equal(single.threads, 1);
+  assert.ok(pieces.threads >= 2, `the file was read in pieces (threads: ${pieces.threads})`);
+  assert.equal(pieces.json, single.json, 'byte-identical report');
+  return { report: JSON.parse(pieces.json), reportThreads: pieces.reportThreads };
+}
+
 test('several files read by parse workers give the single-worker report', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-parallel-'));
   try {
@@ -56,16 +67,10 @@ test('several files read by parse workers give the single-worker report', async 
 test('one large file read in pieces by the parse workers gives the one-reader report', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-pieces-'));
   try {
-    const file = await bigWeChatMsgCsv(dir, 40);
-    const single = await loadIn(1, [file]);
-    const pieces = await loadIn(null, [file]);
-    assert.equal(single.threads, 1);
-    assert.ok(pieces.threads >= 2, `the file was read in pieces (threads: ${pieces.threads})`);
-    assert.equal(pieces.reportThreads, 2, 'a parse worker computed the leaderboard');
-    const report = JSON.parse(pieces.json);
+    const { report, reportThreads } = await loadInPieces(await bigWeChatMsgCsv(dir, 40));
+    assert.equal(reportThreads, 2, 'a parse worker computed the leaderboard');
     assert.equal(report.inputs.length, 1);
     assert.ok(report.inputs[0].skipped_count > 0 && report.inputs[0].skipped.every((s) => s.line > 1), 'skipped rows keep their lines');
-    assert.equal(pieces.json, single.json, 'byte-identical report');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -74,17 +79,11 @@ test('one large file read in pieces by the parse workers gives the one-reader re
 test('a large WhatsApp export read in pieces gives the one-reader report, its late rename too', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-pieces-wa-'));
   try {
-    const file = await bigWhatsAppTxt(dir, 40);
-    const single = await loadIn(1, [file]);
-    const pieces = await loadIn(null, [file]);
-    assert.equal(single.threads, 1);
-    assert.ok(pieces.threads >= 2, `the file was read in pieces (threads: ${pieces.threads})`);
-    const report = JSON.parse(pieces.json);
+    const { report } = await loadInPieces(await bigWhatsAppTxt(dir, 40));
     assert.equal(report.inputs[0].format, 'whatsapp-txt');
     assert.ok(report.inputs[0].skipped_count > 0 && report.inputs[0].skipped.every((s) => s.line > 1), 'skipped lines keep their numbers');
     assert.equal(report.groups[0].name, '新名字');
     assert.ok(!report.members.some((m) => m.name === '新名字'), 'lines from the new name are the group\'s own');
-    assert.equal(pieces.json, single.json, 'byte-identical report');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
