@@ -64,7 +64,7 @@ const EN_QUESTION_PHRASES: &[&str] = &["anyone know", "does anyone", "can anyone
 /// assert!(!is_question("see https://example.com/?a=1"));
 /// ```
 pub fn is_question(text: &str) -> bool {
-    question(text, true, has_zh_question_word)
+    question(text, None)
 }
 
 /// What the reports ask of every message's text, answered when the message is read.
@@ -93,24 +93,26 @@ pub fn traits(text: &str) -> TextTraits {
         return TextTraits { question: is_question(text), checkin: is_checkin(text), thanks: is_thanks(text) };
     }
     let words = scan_words(&matchers().every_list, text);
-    TextTraits { question: question(text, false, |_| words.zh_question), checkin: words.checkin, thanks: words.thanks() }
+    TextTraits { question: question(text, Some(&words)), checkin: words.checkin, thanks: words.thanks() }
 }
 
-/// [`is_question`], with `zh_question_word` answering [`has_zh_question_word`] for the text
-/// (trimmed, URLs removed) when the rules get that far; `may_have_urls` is false when the
-/// caller already found no `://` in the text.
-fn question(text: &str, may_have_urls: bool, zh_question_word: impl FnOnce(&str) -> bool) -> bool {
+/// [`is_question`]. `words` is what one pass of `Matchers::every_list` found in a text without
+/// `://` (the caller checked): it answers the Chinese question words and tells whether 还是
+/// occurs at all; without it they are looked for here.
+fn question(text: &str, words: Option<&Words>) -> bool {
     let text = trim(text);
     if text.is_empty() {
         return false;
     }
-    let without_urls = if may_have_urls { strip_urls(text) } else { std::borrow::Cow::Borrowed(text) };
+    let without_urls = if words.is_some() { std::borrow::Cow::Borrowed(text) } else { strip_urls(text) };
+    let zh_question_word = |t: &str| words.map_or_else(|| has_zh_question_word(t), |w| w.zh_question);
+    let alternative = |t: &str| words.is_none_or(|w| w.hai_shi) && zh_alternative(t);
     let t: &str = &without_urls;
     static FULL_WIDTH_QUESTION_MARK: Needle = Needle::new("？");
     if memchr::memchr(b'?', t.as_bytes()).is_some() || FULL_WIDTH_QUESTION_MARK.is_in(t) {
         return true;
     }
-    if !t.is_ascii() && (zh_question_word(t) || ends_with_particle(t) || zh_final_ask(t) || zh_split_a_not_a(t) || zh_alternative(t)) {
+    if !t.is_ascii() && (zh_question_word(t) || ends_with_particle(t) || zh_final_ask(t) || zh_split_a_not_a(t) || alternative(t)) {
         return true;
     }
     let starts = |p: &str| t.len() >= p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
@@ -194,7 +196,9 @@ fn matchers() -> &'static Matchers {
         };
         let zh: Vec<&str> = ZH_QUESTION_WORDS.iter().chain(ZH_NOT_QUESTIONS).copied().collect();
         let thanks: Vec<&str> = THANKS_ZH.iter().chain(THANKS_EN).copied().collect();
-        let every_list: Vec<&str> = zh.iter().chain(CHECKIN_WORDS).chain(&thanks).chain(NOT_UNDERSTOOD).copied().collect();
+        // 还是 last: whether an alternative question ("A还是B") is possible at all.
+        let every_list: Vec<&str> =
+            zh.iter().chain(CHECKIN_WORDS).chain(&thanks).chain(NOT_UNDERSTOOD).chain(&[HAI_SHI_WORD]).copied().collect();
         Matchers {
             zh: build(&zh, false),
             // Any ASCII letter case: the Chinese question words have no ASCII letter, and the
@@ -222,6 +226,8 @@ struct Words {
     checkin: bool,
     thanks_word: bool,
     not_understood: bool,
+    /// 还是 occurs (only `every_list` looks for it).
+    hai_shi: bool,
 }
 
 impl Words {
@@ -236,6 +242,7 @@ fn scan_words(matcher: &aho_corasick::AhoCorasick, t: &str) -> Words {
     let rhetorical_end = question_end + ZH_NOT_QUESTIONS.len();
     let checkin_end = rhetorical_end + CHECKIN_WORDS.len();
     let thanks_end = checkin_end + THANKS_ZH.len() + THANKS_EN.len();
+    let not_understood_end = thanks_end + NOT_UNDERSTOOD.len();
     let mut found = Words::default();
     let mut words: Vec<usize> = Vec::new();
     let mut rhetorical: Vec<(usize, usize)> = Vec::new();
@@ -245,7 +252,8 @@ fn scan_words(matcher: &aho_corasick::AhoCorasick, t: &str) -> Words {
             p if p < rhetorical_end => rhetorical.push((m.start(), m.end())),
             p if p < checkin_end => found.checkin = true,
             p if p < thanks_end => found.thanks_word = true,
-            _ => found.not_understood = true,
+            p if p < not_understood_end => found.not_understood = true,
+            _ => found.hai_shi = true,
         }
     }
     found.zh_question = words.iter().any(|&w| !rhetorical.iter().any(|&(a, b)| a <= w && w < b));
@@ -298,12 +306,14 @@ fn zh_split_a_not_a(t: &str) -> bool {
     (neg == '不' || neg == '没') && ('\u{4E00}'..='\u{9FFF}').contains(&a) && t[..neg_at].contains(a)
 }
 
+const HAI_SHI_WORD: &str = "还是";
+
 /// "A还是B": an alternative question (选B还是选C, 全称还是简称), but not 还是 as "still" or
 /// "had better" (我还是觉得, 还是算了, 还是…吧).
 fn zh_alternative(t: &str) -> bool {
     const NOT_BEFORE: &[char] = &['我', '们', '也', '但', '都', '就', '可', '你', '他', '她', '却'];
     const NOT_AFTER: &[&str] = &["觉得", "算了", "要", "很", "挺", "不", "有", "会", "没", "在", "老样子"];
-    static HAI_SHI: Needle = Needle::new("还是");
+    static HAI_SHI: Needle = Needle::new(HAI_SHI_WORD);
     let t = trim_end_marks(t);
     let Some(at) = HAI_SHI.find(t) else { return false };
     let (before, after) = (&t[..at], &t[at + HAI_SHI.len()..]);
