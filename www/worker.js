@@ -78,6 +78,12 @@ const PIECES_MAX_BYTES = 512 << 20;
  *  budget). */
 const SPLIT_REPORT_MIN_MESSAGES = 20_000;
 const SPLIT_REPORT_MAX_MESSAGES = 4_000_000;
+/** How long the report waits for that worker's leaderboard once its own sections are done: the
+ *  two take about as long, so a worker still silent after four times as long (two seconds at
+ *  least) is taken for stuck, and the leaderboard is computed here instead — a load must not
+ *  wait on a worker that neither answers nor fails. */
+const HELPER_PATIENCE_MIN_MS = 2000;
+const HELPER_PATIENCE_FACTOR = 4;
 
 /** A parse worker whose job in the last load is done, kept for the report that follows. */
 let idleHelper = null;
@@ -232,9 +238,11 @@ async function reportMessage(source) {
         helper.onerror = () => resolve(undefined);
       });
       helper.postMessage({ type: 'leaderboard', model, config: configJson }, [model.buffer]);
+      const ownStarted = performance.now();
       analyzer.begin_report();
-      // Without an answer (the worker failed) the leaderboard is computed here.
-      const answer = await board;
+      const patience = Math.max(HELPER_PATIENCE_MIN_MS, HELPER_PATIENCE_FACTOR * (performance.now() - ownStarted));
+      // Without an answer (the worker failed, or stayed silent) the leaderboard is computed here.
+      const answer = await Promise.race([board, new Promise((resolve) => setTimeout(resolve, patience))]);
       json = analyzer.finish_report_json(answer);
       if (answer !== undefined) reportThreads = 2;
     } else {
