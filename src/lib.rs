@@ -132,16 +132,16 @@ impl Analyzer {
     ///     csv += &format!("{i},1,1,0,{me},{},2,第{i}条,,A,A,{who}\n", 1_700_000_000 + i * 60);
     /// }
     /// let bytes = csv.as_bytes();
-    /// let whole = qunlens::analyze(&[("群_utf8.csv", bytes)], Config::default()).unwrap();
+    /// let whole = qunlens::analyze(&[("群_utf8.csv", bytes)], Config::default()).unwrap(); // ok: doc example
     ///
-    /// let mut lead = Analyzer::new(Config::default()).unwrap();
+    /// let mut lead = Analyzer::new(Config::default()).unwrap(); // ok: doc example
     /// lead.begin_file("群_utf8.csv");
     /// lead.push(&bytes[..70_000]); // enough to tell the format (64 KiB) and the exporter
     /// let half = bytes.len() as u64 / 2;
-    /// let continuation = lead.continuation(half).expect("a WeChatMsg CSV can be continued");
+    /// let continuation = lead.continuation(half).expect("a WeChatMsg CSV can be continued"); // ok: doc example
     /// lead.push(&bytes[70_000..]); // the lead stops by itself at its boundary
     /// assert!(!lead.wants_more());
-    /// let mut piece = PieceReader::new(&continuation, "Asia/Shanghai", half, bytes.len() as u64).unwrap();
+    /// let mut piece = PieceReader::new(&continuation, "Asia/Shanghai", half, bytes.len() as u64).unwrap(); // ok: doc example
     /// piece.push(&bytes[PieceReader::first_byte(half) as usize..]);
     /// assert!(lead.absorb_piece(piece.finish()));
     /// assert_eq!(lead.resume_offset(), None); // nothing left to read

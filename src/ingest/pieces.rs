@@ -363,15 +363,13 @@ impl PieceReader {
     /// Ends the piece (at its end boundary, or at the end of the file).
     pub fn finish(self) -> PieceOutcome {
         let PieceReader { mut builder, mut zone, mut file } = self;
-        let mut window = file.window.take();
-        let (start, end) = window.as_ref().map_or((None, None), |w| (w.start, w.end));
+        let (start, end) = file.window.as_ref().map_or((None, None), |w| (w.start, w.end));
         let at_eof = end.is_none();
         if at_eof {
             // The end of the file: the last line needs no line break.
-            let held = window.as_mut().map(Window::flush).unwrap_or_default();
-            file.bytes += held.len() as u64;
-            file.decode_and_feed(&held, true, &mut builder, &mut zone);
+            file.feed_held(true, &mut builder, &mut zone);
         }
+        file.window = None;
         let mut lines = None;
         let mut malformed = 0;
         let mut seed = None;
@@ -442,6 +440,14 @@ impl FileIngest {
         Some(Continuation { file: self.name.clone(), format: *format, encoding, parser: seed })
     }
 
+    /// Parses what the window still holds once the file has ended: its last line, which no
+    /// record follows (`last`: flush the decoder too).
+    fn feed_held(&mut self, last: bool, builder: &mut ModelBuilder, zone: &mut Zone) {
+        let held = self.window.as_mut().map(Window::flush).unwrap_or_default();
+        self.bytes += held.len() as u64;
+        self.decode_and_feed(&held, last, builder, zone);
+    }
+
     /// False once the file's window (a piece's range, or the lead's first range) is read.
     pub fn wants_more(&self) -> bool {
         !self.window.as_ref().is_some_and(Window::closed) && !matches!(self.state, State::Rejected)
@@ -463,9 +469,7 @@ impl FileIngest {
         let end = self.window.as_ref().and_then(|w| w.end);
         if end.is_none() {
             // The file ended inside the lead's own range: its held last line is its own.
-            let held = self.window.as_mut().map(Window::flush).unwrap_or_default();
-            self.bytes += held.len() as u64;
-            self.decode_and_feed(&held, false, builder, zone);
+            self.feed_held(false, builder, zone);
         }
         let given = self.given.take();
         let mut lines = None;

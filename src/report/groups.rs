@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::membership_index::MembershipIndex;
 use crate::model::{MembershipKind, Model, SYSTEM};
 use crate::time::Zone;
 
@@ -45,8 +46,9 @@ struct Tally {
 
 pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Vec<GroupReport> {
     let mut t: Vec<Tally> = (0..model.groups.len()).map(|_| Tally::default()).collect();
-    let people = model.members.len();
-    let (mut members, mut speakers, mut active) = (Pairs::new(people), Pairs::new(people), Pairs::new(people));
+    let (people, groups) = (model.members.len(), model.groups.len());
+    let (mut members, mut speakers, mut active) =
+        (Distinct::new(people, groups), Distinct::new(people, groups), Distinct::new(people, groups));
     let m = &model.messages;
     for i in 0..m.len() {
         let group = m.group[i];
@@ -87,8 +89,7 @@ pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Ve
     for &(g, member) in &model.listed {
         members.note(g, member);
     }
-    let groups = model.groups.len();
-    let (members, speakers, active) = (members.per_group(groups), speakers.per_group(groups), active.per_group(groups));
+    let (members, speakers, active) = (members.counts, speakers.counts, active.counts);
     let mut rows: Vec<GroupReport> = model
         .groups
         .iter()
@@ -116,43 +117,26 @@ pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Ve
     rows
 }
 
-/// Distinct (group, member) pairs, counted in one pass over a million messages without
-/// keeping one entry per message: each member's last group is remembered, so only a member's
-/// first message and a change of group add a pair (sorted and deduplicated at the end).
-struct Pairs {
-    last_group: Vec<u32>,
-    pairs: Vec<(u32, u32)>,
+/// Distinct members per group, counted in one pass: a member's (group, member) pair counts
+/// when the shared index first numbers it (no entry per message, no sort).
+struct Distinct {
+    index: MembershipIndex,
+    counts: Vec<u64>,
 }
 
-impl Pairs {
-    fn new(members: usize) -> Self {
-        Pairs { last_group: vec![u32::MAX; members], pairs: Vec::new() }
+impl Distinct {
+    fn new(members: usize, groups: usize) -> Self {
+        Distinct { index: MembershipIndex::new(members), counts: vec![0; groups] }
     }
 
     fn note(&mut self, group: u32, member: u32) {
         if member == SYSTEM {
             return;
         }
-        match self.last_group.get_mut(member as usize) {
-            Some(last) if *last == group => {}
-            Some(last) => {
-                *last = group;
-                self.pairs.push((group, member));
-            }
-            None => self.pairs.push((group, member)),
-        }
-    }
-
-    /// Distinct members per group.
-    fn per_group(mut self, groups: usize) -> Vec<u64> {
-        self.pairs.sort_unstable();
-        self.pairs.dedup();
-        let mut counts = vec![0; groups];
-        for &(g, _) in &self.pairs {
-            if let Some(c) = counts.get_mut(g as usize) {
-                *c += 1;
+        if self.index.number(group, member).1 {
+            if let Some(count) = self.counts.get_mut(group as usize) {
+                *count += 1;
             }
         }
-        counts
     }
 }

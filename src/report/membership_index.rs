@@ -1,5 +1,5 @@
 //! Dense numbers for memberships — (group, member) pairs — looked up once per message by the
-//! sections that keep per-membership state (roles, health).
+//! sections that keep per-membership state (roles, health) or count memberships (groups).
 
 use crate::model::{GroupId, HashMap, MemberId};
 
