@@ -96,11 +96,69 @@ fn sniff_utf16_without_bom(head: &[u8]) -> Option<TextEncoding> {
 }
 
 /// Streaming decoder: bytes in (any chunking), UTF-8 text out.
+///
+/// UTF-8 input is not copied when it is valid (nearly always): [`StreamDecoder::decode_each`]
+/// hands the bytes themselves on as text, and only a character cut by the end of a chunk, or
+/// a malformed sequence, takes the slow way. The text and the replacements are the ones of
+/// the Encoding Standard's UTF-8 decoder (`encoding_rs`), a BOM at the start removed: one
+/// U+FFFD per maximal invalid subpart.
 pub struct StreamDecoder {
     encoding: TextEncoding,
+    /// The decoder for the other encodings.
     decoder: Decoder,
     /// Count of malformed sequences replaced with U+FFFD.
     pub malformed: u64,
+    /// UTF-8: the first bytes of a character the previous chunk ended inside (at most three).
+    partial: Vec<u8>,
+    /// UTF-8: nothing decoded yet (a BOM may still come, to be dropped).
+    at_start: bool,
+    /// Text decoded here before it is handed on (other encodings, malformed UTF-8).
+    scratch: String,
+}
+
+/// What the first bytes of some UTF-8 input hold.
+enum First {
+    /// A whole character of this many bytes.
+    Char(usize),
+    /// A maximal invalid subpart of this many bytes: one U+FFFD.
+    Malformed(usize),
+    /// The start of a character that needs more bytes.
+    Incomplete,
+}
+
+/// Reads the first character of `bytes` (four bytes always settle it).
+fn first_char(bytes: &[u8]) -> First {
+    match std::str::from_utf8(&bytes[..bytes.len().min(4)]) {
+        Ok(text) => text.chars().next().map_or(First::Incomplete, |c| First::Char(c.len_utf8())),
+        Err(e) if e.valid_up_to() > 0 => First::Char(utf8_width(bytes[0])),
+        Err(e) => e.error_len().map_or(First::Incomplete, First::Malformed),
+    }
+}
+
+/// Bytes in a character that starts with `lead` (1 for bytes that start none).
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 1,
+    }
+}
+
+/// Where a character that `bytes` ends inside starts (`bytes.len()` when none does): its
+/// bytes wait for the next chunk. Only a valid start of a character waits; anything else is
+/// settled now.
+fn cut_character_start(bytes: &[u8]) -> usize {
+    let len = bytes.len();
+    for back in 1..=len.min(3) {
+        let b = bytes[len - back];
+        if b & 0xC0 != 0x80 {
+            let tail = &bytes[len - back..];
+            let waits = utf8_width(b) > back && matches!(first_char(tail), First::Incomplete);
+            return if waits { len - back } else { len };
+        }
+    }
+    len
 }
 
 impl StreamDecoder {
@@ -110,7 +168,7 @@ impl StreamDecoder {
             TextEncoding::Utf8 | TextEncoding::Utf8Bom => UTF_8.new_decoder_with_bom_removal(),
             other => other.encoding().new_decoder_with_bom_removal(),
         };
-        StreamDecoder { encoding, decoder, malformed: 0 }
+        StreamDecoder { encoding, decoder, malformed: 0, partial: Vec::new(), at_start: true, scratch: String::new() }
     }
 
     /// The encoding being decoded.
@@ -118,8 +176,46 @@ impl StreamDecoder {
         self.encoding
     }
 
+    fn is_utf8(&self) -> bool {
+        matches!(self.encoding, TextEncoding::Utf8 | TextEncoding::Utf8Bom)
+    }
+
     /// Decodes `bytes`, appending UTF-8 to `out`. `last` flushes a trailing partial character.
-    pub fn decode(&mut self, mut bytes: &[u8], out: &mut String, last: bool) {
+    pub fn decode(&mut self, bytes: &[u8], out: &mut String, last: bool) {
+        if self.is_utf8() {
+            self.decode_utf8(bytes, last, &mut |text| out.push_str(text));
+        } else {
+            self.decode_other(bytes, out, last);
+        }
+    }
+
+    /// Decodes `bytes` and hands the text to `emit`, in one piece or a few (a character the
+    /// previous chunk cut comes first, on its own). Valid UTF-8 is handed on as it is.
+    ///
+    /// ```
+    /// use qunlens::decode::{StreamDecoder, TextEncoding};
+    /// let mut decoder = StreamDecoder::new(TextEncoding::Utf8Bom);
+    /// let mut text = String::new();
+    /// let bytes = "\u{FEFF}群聊\n".as_bytes();
+    /// decoder.decode_each(&bytes[..5], false, &mut |t| text.push_str(t)); // cuts 聊
+    /// decoder.decode_each(&bytes[5..], true, &mut |t| text.push_str(t));
+    /// assert_eq!(text, "群聊\n");
+    /// ```
+    pub fn decode_each(&mut self, bytes: &[u8], last: bool, emit: &mut dyn FnMut(&str)) {
+        if self.is_utf8() {
+            self.decode_utf8(bytes, last, emit);
+        } else {
+            let mut text = std::mem::take(&mut self.scratch);
+            text.clear();
+            self.decode_other(bytes, &mut text, last);
+            if !text.is_empty() {
+                emit(&text);
+            }
+            self.scratch = text;
+        }
+    }
+
+    fn decode_other(&mut self, mut bytes: &[u8], out: &mut String, last: bool) {
         loop {
             let needed = self.decoder.max_utf8_buffer_length_without_replacement(bytes.len());
             out.reserve(needed.unwrap_or(bytes.len() * 3 + 16).max(16));
@@ -134,6 +230,85 @@ impl StreamDecoder {
                     out.push('\u{FFFD}');
                 }
             }
+        }
+    }
+
+    fn decode_utf8(&mut self, mut bytes: &[u8], last: bool, emit: &mut dyn FnMut(&str)) {
+        if !self.partial.is_empty() {
+            // Settle the character the previous chunk cut, with at most four bytes.
+            let had = self.partial.len();
+            let mut head = std::mem::take(&mut self.partial);
+            head.extend_from_slice(&bytes[..bytes.len().min(4 - had)]);
+            // `had` bytes are a valid start of a character: what settles it includes them.
+            let used = match first_char(&head) {
+                First::Char(len) => {
+                    self.hand_on(std::str::from_utf8(&head[..len]).unwrap_or("\u{FFFD}"), emit);
+                    len
+                }
+                First::Malformed(len) => {
+                    self.replace(emit);
+                    len
+                }
+                First::Incomplete if last => {
+                    self.replace(emit);
+                    return;
+                }
+                First::Incomplete => {
+                    self.partial = head;
+                    return;
+                }
+            };
+            bytes = &bytes[used.saturating_sub(had).min(bytes.len())..];
+        }
+        let cut = if last { bytes.len() } else { cut_character_start(bytes) };
+        match simdutf8::basic::from_utf8(&bytes[..cut]) {
+            Ok(text) => {
+                self.hand_on(text, emit);
+                self.partial.extend_from_slice(&bytes[cut..]);
+            }
+            Err(_) => self.decode_utf8_lossy(bytes, last, emit),
+        }
+    }
+
+    /// Malformed UTF-8: the text with one U+FFFD per maximal invalid subpart, built here.
+    fn decode_utf8_lossy(&mut self, bytes: &[u8], last: bool, emit: &mut dyn FnMut(&str)) {
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
+        let mut chunks = bytes.utf8_chunks().peekable();
+        while let Some(chunk) = chunks.next() {
+            text.push_str(chunk.valid());
+            let bad = chunk.invalid();
+            if bad.is_empty() {
+                continue;
+            }
+            if !last && chunks.peek().is_none() && matches!(first_char(bad), First::Incomplete) {
+                self.partial.extend_from_slice(bad);
+            } else {
+                self.malformed += 1;
+                text.push('\u{FFFD}');
+            }
+        }
+        self.hand_on(&text, emit);
+        self.scratch = text;
+    }
+
+    /// One U+FFFD for a malformed sequence.
+    fn replace(&mut self, emit: &mut dyn FnMut(&str)) {
+        self.malformed += 1;
+        self.hand_on("\u{FFFD}", emit);
+    }
+
+    /// Hands decoded text on, without the BOM that may open the stream.
+    fn hand_on(&mut self, mut text: &str, emit: &mut dyn FnMut(&str)) {
+        if text.is_empty() {
+            return;
+        }
+        if self.at_start {
+            self.at_start = false;
+            text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        }
+        if !text.is_empty() {
+            emit(text);
         }
     }
 }
@@ -191,6 +366,61 @@ mod tests {
                 assert_eq!(out, text, "chunk {chunk} {enc:?}");
                 assert_eq!(d.malformed, 0);
             }
+        }
+    }
+
+    /// The Encoding Standard's UTF-8 decoder (BOM removed), all bytes at once: what the
+    /// pass-through must give for any bytes cut anywhere.
+    fn reference_utf8(bytes: &[u8]) -> (String, u64) {
+        let mut d = UTF_8.new_decoder_with_bom_removal();
+        let mut out = String::with_capacity(bytes.len() * 3 + 16);
+        let (mut rest, mut malformed) = (bytes, 0);
+        loop {
+            let (result, read) = d.decode_to_string_without_replacement(rest, &mut out, true);
+            rest = &rest[read..];
+            match result {
+                DecoderResult::Malformed(_, _) => {
+                    malformed += 1;
+                    out.push('\u{FFFD}');
+                }
+                _ => return (out, malformed),
+            }
+        }
+    }
+
+    #[test]
+    fn utf8_pass_through_is_the_standard_decoder_at_any_cut() {
+        // Pieces that make every kind of sequence and its cuts likely: whole characters of
+        // each width, a BOM, lone lead and continuation bytes, overlongs, surrogates, bytes
+        // past U+10FFFF, truncated starts.
+        let pieces: &[&[u8]] = &[
+            b"a", b"\n", "群".as_bytes(), "é".as_bytes(), "😊".as_bytes(), b"\xEF\xBB\xBF", b"\xEF\xBB",
+            b"\x80", b"\xBF", b"\xC0\xAF", b"\xC2", b"\xE0\x80", b"\xE0\xA0", b"\xED\xA0\x80", b"\xF0\x90",
+            b"\xF0\x90\x80", b"\xF4\x90\x80\x80", b"\xF5", b"\xFF", b"\xE4\xB8",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for case in 0..3000 {
+            let bytes: Vec<u8> = (0..next(24)).flat_map(|_| pieces[next(pieces.len())].iter().copied()).collect();
+            let want = reference_utf8(&bytes);
+            let mut cuts: Vec<usize> = (0..next(5)).map(|_| next(bytes.len() + 1)).collect();
+            cuts.extend([0, bytes.len()]);
+            cuts.sort_unstable();
+            let mut d = StreamDecoder::new(TextEncoding::Utf8);
+            let (mut each, mut copied) = (String::new(), String::new());
+            let mut c = StreamDecoder::new(TextEncoding::Utf8);
+            for (k, w) in cuts.windows(2).enumerate() {
+                let last = k + 2 == cuts.len();
+                d.decode_each(&bytes[w[0]..w[1]], last, &mut |t| each.push_str(t));
+                c.decode(&bytes[w[0]..w[1]], &mut copied, last);
+            }
+            assert_eq!((each, d.malformed), want, "case {case}: {bytes:x?} cut at {cuts:?}");
+            assert_eq!((copied, c.malformed), want, "case {case} (decode)");
         }
     }
 

@@ -365,7 +365,6 @@ pub struct FileIngest {
     error: Option<String>,
     error_code: Option<&'static str>,
     encoding: Option<TextEncoding>,
-    text: String,
     /// The user's mappings for CSVs no known format matches.
     column_maps: Vec<mapped_csv::ColumnMap>,
     /// Reading in pieces: the byte range this reader parses, and the lead's bookkeeping.
@@ -388,7 +387,6 @@ impl FileIngest {
             error: None,
             error_code: None,
             encoding: None,
-            text: String::new(),
             column_maps: Vec::new(),
             window: None,
             lead: None,
@@ -572,12 +570,8 @@ impl FileIngest {
 
     fn decode_and_feed(&mut self, chunk: &[u8], last: bool, builder: &mut ModelBuilder, zone: &mut Zone) {
         if let State::Parsing { decoder, parser, .. } = &mut self.state {
-            self.text.clear();
-            decoder.decode(chunk, &mut self.text, last);
-            if !self.text.is_empty() {
-                let mut cx = Context { builder, zone, stats: &mut self.stats, file_name: &self.name };
-                parser.feed(&self.text, &mut cx);
-            }
+            let mut cx = Context { builder, zone, stats: &mut self.stats, file_name: &self.name };
+            decoder.decode_each(chunk, last, &mut |text| parser.feed(text, &mut cx));
         }
     }
 }
