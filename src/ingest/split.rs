@@ -133,13 +133,8 @@ impl CsvSplitter {
                 let used = self.split(&input, false, &mut on_record);
                 input.drain(..used);
                 self.carry = input;
-                if self.carry.is_empty() {
-                    text = &text[nl + 1..];
-                } else {
-                    // A quoted field goes on past that line: on with the whole text behind it.
-                    self.carry.extend_from_slice(&text[nl + 1..]);
-                    text = &[];
-                }
+                // Split where it lies, or (a quoted field goes on past that line) behind it.
+                text = &text[nl + 1..];
             }
         }
         if self.carry.is_empty() {
