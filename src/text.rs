@@ -451,40 +451,51 @@ pub fn dedupe_key(text: &str) -> String {
 pub fn push_dedupe_key(text: &str, key: &mut String) -> usize {
     let bytes = text.as_bytes();
     let mut meaningful = 0;
+    // The common characters byte-wise, and kept in runs copied at once: lowercase ASCII
+    // letters and digits, and CJK Unified Ideographs (U+4E00..=U+9FFF: lead byte E4 with a
+    // second byte from B8, or E5..=E9), which the key keeps as they are. Decoding and
+    // re-encoding every character was most of the leaderboard's classification pass, and
+    // then pushing them one by one was most of what remained.
+    let mut run = 0;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        // The common cases byte-wise: ASCII, and CJK Unified Ideographs (U+4E00..=U+9FFF, lead
-        // byte E4 with a second byte from B8, or E5..=E9), which are kept as they are. Decoding
-        // and re-encoding every character was most of the leaderboard's classification pass.
-        if b.is_ascii() {
-            if b.is_ascii_alphanumeric() {
-                meaningful += 1;
-                key.push(b.to_ascii_lowercase() as char);
-            }
+        if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            meaningful += 1;
             i += 1;
             continue;
         }
         let cjk = (0xE5..=0xE9).contains(&b) || (b == 0xE4 && bytes.get(i + 1).is_some_and(|&b2| b2 >= 0xB8));
-        if let Some(ideograph) = text.get(i..i + 3).filter(|_| cjk) {
+        if cjk {
+            // A lead byte of a three-byte character: the text is valid UTF-8.
             meaningful += 1;
-            key.push_str(ideograph);
             i += 3;
             continue;
         }
-        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else { break };
-        i += c.len_utf8();
-        if is_word_char(c) {
-            meaningful += 1;
-        }
-        let c = fold_width(c);
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                key.push(c.to_ascii_lowercase());
+        key.push_str(text.get(run..i).unwrap_or(""));
+        if b.is_ascii() {
+            if b.is_ascii_uppercase() {
+                meaningful += 1;
+                key.push(b.to_ascii_lowercase() as char);
             }
-        } else if is_word_char(c) {
-            key.extend(c.to_lowercase());
+            i += 1;
+        } else {
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else { break };
+            i += c.len_utf8();
+            if is_word_char(c) {
+                meaningful += 1;
+            }
+            let c = fold_width(c);
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    key.push(c.to_ascii_lowercase());
+                }
+            } else if is_word_char(c) {
+                key.extend(c.to_lowercase());
+            }
         }
+        run = i;
     }
+    key.push_str(text.get(run..).unwrap_or(""));
     meaningful
 }
 
@@ -620,7 +631,7 @@ mod tests {
             (key, text.chars().filter(|&c| is_word_char(c)).count())
         };
         let labelled = include_str!("../tests/fixtures/text/questions.tsv");
-        let crafted = ["Ｈi，群友！", "䷀一鿿\u{9FFF}\u{A000}㐀", "ÀÉÎ İstanbul ǅ Σ", "emoji 😊👍 ok", "全角ＡＢＣ　１２３", "", "\u{4DFF}\u{4E00}"];
+        let crafted = ["Ｈi，群友！", "混合ABC中文abc，DEF123！ok", "a", "中", "，", "䷀一鿿\u{9FFF}\u{A000}㐀", "ÀÉÎ İstanbul ǅ Σ", "emoji 😊👍 ok", "全角ＡＢＣ　１２３", "", "\u{4DFF}\u{4E00}"];
         for text in labelled.lines().chain(crafted) {
             let mut key = String::from("kept:");
             let meaningful = push_dedupe_key(text, &mut key);
