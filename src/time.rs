@@ -325,6 +325,39 @@ pub fn days_from_civil(y: i16, m: i8, d: i8) -> i64 {
     era * 146097 + doe - 719468
 }
 
+/// Calendar month number (`year * 12 + month - 1`) of a local day number.
+///
+/// ```
+/// let day = qunlens::time::days_from_civil(2024, 3, 31);
+/// assert_eq!(qunlens::time::month_of_day(day), 2024 * 12 + 2);
+/// ```
+pub fn month_of_day(days: i64) -> i64 {
+    let (y, m, _) = civil_from_days(days);
+    y * 12 + m as i64 - 1
+}
+
+/// [`month_of_day`] for a pass in time order, which asks about the same day for message after
+/// message: the calendar arithmetic (a handful of divisions) cost more than the rest of a
+/// message's step in the roles pass.
+#[derive(Default)]
+pub struct MonthOfDay {
+    last: Option<(i64, i64)>,
+}
+
+impl MonthOfDay {
+    /// The month of local day `days`.
+    pub fn get(&mut self, days: i64) -> i64 {
+        match self.last {
+            Some((day, month)) if day == days => month,
+            _ => {
+                let month = month_of_day(days);
+                self.last = Some((days, month));
+                month
+            }
+        }
+    }
+}
+
 /// Inverse of [`days_from_civil`].
 pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719468;

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::series::{month_of, month_of_day, week_of, week_of_day, WeekMembership, WeekMessages};
+use super::series::{month_of, week_of, week_of_day, WeekMembership, WeekMessages};
 use super::HealthConfig;
 use crate::model::{GroupId, HashMap, MemberId, MembershipKind, Model, SYSTEM};
 use crate::report::membership_index::MembershipIndex;
@@ -163,6 +163,7 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
     let quotable = !msgs.quotes.is_empty();
     let mut by_text: HashMap<(GroupId, &str), Vec<u32>> = HashMap::default();
     let mut local_cache = crate::time::LocalCache::default();
+    let mut month_of_day = crate::time::MonthOfDay::default();
     for &i in by_time {
         let i = i as usize;
         let (g, t, s, kind) = (msgs.group[i], msgs.time[i], msgs.sender[i], msgs.kind[i]);
@@ -185,7 +186,7 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
             }
         }
         let day = zone.local_cached(t, &mut local_cache).days;
-        let (week, month) = (week_of_day(day), month_of_day(day));
+        let (week, month) = (week_of_day(day), month_of_day.get(day));
         if a.weeks.last().is_none_or(|w| w.0 != week) {
             a.weeks.push((week, WeekMessages::default()));
         }

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use super::{Cohort, InviterJoins, WeekPoint};
 use crate::model::MemberId;
-use crate::time::{civil_from_days, format_day, Zone};
+use crate::time::{format_day, Zone};
+pub use crate::time::month_of_day;
 
 /// Monday-start week number of a local time (weeks in the report's zone, e.g. UTC+8).
 pub fn week_of(zone: &Zone, t: i64) -> i64 {
@@ -21,12 +22,6 @@ pub fn week_of_day(days: i64) -> i64 {
 /// Calendar month number (`year * 12 + month - 1`) of a local time.
 pub fn month_of(zone: &Zone, t: i64) -> i64 {
     month_of_day(zone.local(t).days)
-}
-
-/// Calendar month number of a local day number.
-pub fn month_of_day(days: i64) -> i64 {
-    let (y, m, _) = civil_from_days(days);
-    y * 12 + m as i64 - 1
 }
 
 /// `YYYY-MM` of a month number.

@@ -6,7 +6,7 @@
 
 use crate::report::membership_index::MembershipIndex;
 use crate::model::{GroupId, HashMap, MemberId, MembershipKind, MessageKind, Model, PersonRef, Platform, SYSTEM};
-use crate::time::{civil_from_days, Zone};
+use crate::time::Zone;
 
 use super::settings::RolesConfig;
 
@@ -94,8 +94,7 @@ pub struct Features {
 
 /// Months since year 0 of a local day number.
 fn month_of(days: i64) -> i32 {
-    let (y, m, _) = civil_from_days(days);
-    (y * 12 + m as i64 - 1) as i32
+    crate::time::month_of_day(days) as i32
 }
 
 /// `YYYY-MM` of a month number.
@@ -206,6 +205,7 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig, by_tim
     let mut group_last_join = vec![i64::MIN; n_groups];
     let mut join_cursor = 0;
     let mut local_cache = crate::time::LocalCache::default();
+    let mut month_of_day = crate::time::MonthOfDay::default();
 
     for &i in by_time {
         let i = i as usize;
@@ -223,7 +223,7 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig, by_tim
         let sender = m.sender[i];
         let local = zone.local_cached(t, &mut local_cache);
         let day = local.days;
-        let month = month_of(day);
+        let month = month_of_day.get(day) as i32;
         month_range = Some(month_range.map_or((month, month), |(a, b)| (a.min(month), b.max(month))));
         let new_group_day = group_last_day[g as usize] != day;
         if new_group_day {
