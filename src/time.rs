@@ -161,10 +161,11 @@ pub struct Zone {
     cache_day: Option<(i16, i8, i8, i32)>,
 }
 
-/// The last quarter hour [`Zone::local_cached`] converted, and its UTC offset.
+/// The span of epoch seconds between two of the zone's transitions that
+/// [`Zone::local_cached`] last converted in, and its UTC offset there.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LocalCache {
-    quarter: Option<i64>,
+    span: Option<(i64, i64)>,
     offset: i64,
 }
 
@@ -221,15 +222,36 @@ impl Zone {
         LocalTime::at(epoch, offset)
     }
 
-    /// [`Zone::local`] through `cache`: consecutive times of a message pass mostly share a
-    /// quarter hour, and every UTC offset (and every change of it) falls on a multiple of 15
-    /// minutes, so the zone is asked once per quarter hour instead of once per message.
+    /// [`Zone::local`] through `cache`: the zone is asked again only when a time falls outside
+    /// the span between the two transitions around the last one asked (for Asia/Shanghai, all
+    /// times since 1991). A message pass asks for every message; asking per quarter hour still
+    /// cost a zone lookup every few messages of a sparse year.
+    #[inline]
     pub fn local_cached(&self, epoch: i64, cache: &mut LocalCache) -> LocalTime {
-        let quarter = epoch.div_euclid(900);
-        if cache.quarter != Some(quarter) {
-            *cache = LocalCache { quarter: Some(quarter), offset: self.local(epoch).offset_seconds as i64 };
+        if !cache.span.is_some_and(|(from, to)| from <= epoch && epoch < to) {
+            self.refill(epoch, cache);
         }
         LocalTime::at(epoch, cache.offset)
+    }
+
+    /// [`Zone::local_cached`] outside the cached span (rare: kept out of the callers' loops).
+    #[inline(never)]
+    fn refill(&self, epoch: i64, cache: &mut LocalCache) {
+        *cache = LocalCache { span: Some(self.offset_span(epoch)), offset: self.local(epoch).offset_seconds as i64 };
+    }
+
+    /// The epoch seconds `[from, to)` around `epoch` with no offset change: from the zone's
+    /// last transition at or before it to its first one after it (just `epoch` if it is out
+    /// of range).
+    fn offset_span(&self, epoch: i64) -> (i64, i64) {
+        let (Ok(at), Ok(after)) = (Timestamp::from_second(epoch), Timestamp::from_second(epoch.saturating_add(1))) else {
+            return (epoch, epoch.saturating_add(1));
+        };
+        // Whether the iterators include a transition at the given instant or not, these take
+        // the nearest one on the right side of it.
+        let from = self.tz.preceding(after).map(|t| t.timestamp().as_second()).find(|&t| t <= epoch);
+        let to = self.tz.following(at).map(|t| t.timestamp().as_second()).find(|&t| t > epoch);
+        (from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX))
     }
 
     /// RFC 3339 rendering of an epoch second in this zone, e.g. `2024-03-01T10:00:00+08:00`.
@@ -413,6 +435,29 @@ mod tests {
         // 01:30+01:00 = 00:30Z and 04:00+02:00 = 02:00Z.
         assert_eq!(after - before, 5400);
         assert_eq!(z.format(after), "2024-03-31T04:00:00+02:00");
+    }
+
+    #[test]
+    fn cached_local_times_are_the_zones_at_and_around_every_transition() {
+        // Transitions both ways, one at a half hour (Lord Howe), one-off changes (Shanghai's
+        // 1986–1991 summer time), a fixed offset; times at, just before and after each
+        // transition, visited in an order that jumps back and forth across them.
+        for name in ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Shanghai", "+05:30", "UTC"] {
+            let z = Zone::new(name).unwrap();
+            let from = Timestamp::from_second(1_000_000_000).unwrap();
+            let edges: Vec<i64> = z.tz.following(from).take(12).map(|t| t.timestamp().as_second()).collect();
+            let mut times: Vec<i64> = vec![1_000_000_000, 1_700_000_000, 0, 570_000_000, 650_000_000];
+            for e in &edges {
+                times.extend([e - 3600, e - 1, *e, e + 1, e + 1800]);
+            }
+            let mut jumbled = times.clone();
+            jumbled.extend(times.iter().rev());
+            let mut cache = LocalCache::default();
+            for t in jumbled {
+                let (want, got) = (z.local(t), z.local_cached(t, &mut cache));
+                assert_eq!((got.days, got.hour, got.offset_seconds), (want.days, want.hour, want.offset_seconds), "{name} at {t}");
+            }
+        }
     }
 
     #[test]

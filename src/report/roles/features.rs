@@ -92,10 +92,6 @@ pub struct Features {
     pub habits: Vec<Habits>,
 }
 
-/// Months since year 0 of a local day number.
-fn month_of(days: i64) -> i32 {
-    crate::time::month_of_day(days) as i32
-}
 
 /// `YYYY-MM` of a month number.
 pub fn format_month(month: i32) -> String {
@@ -299,7 +295,7 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig, by_tim
     let first = month_range.map_or(0, |r| r.0);
     let mut departed_at: HashMap<u32, Option<i32>> = HashMap::default();
     for e in model.memberships.iter().filter(|e| e.time <= as_of) {
-        let month = month_of(zone.local(e.time).days);
+        let month = month_of_day.get(zone.local_cached(e.time, &mut local_cache).days) as i32;
         for (who, is_subject) in std::iter::once((e.member, true)).chain(e.actor.map(|a| (a, false))) {
             if who == SYSTEM {
                 continue;
@@ -335,7 +331,7 @@ pub fn collect(model: &Model, zone: &Zone, as_of: i64, cfg: &RolesConfig, by_tim
             return;
         }
         let Some(s) = slots.index.get(g, target) else { return };
-        let month = month_of(zone.local(t).days);
+        let month = month_of_day.get(zone.local_cached(t, &mut local_cache).days) as i32;
         let delta = months.entry((month, s)).or_default();
         let ev = &mut evidence[s as usize];
         if mention {
