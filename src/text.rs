@@ -64,7 +64,7 @@ const EN_QUESTION_PHRASES: &[&str] = &["anyone know", "does anyone", "can anyone
 /// assert!(!is_question("see https://example.com/?a=1"));
 /// ```
 pub fn is_question(text: &str) -> bool {
-    question(text, None)
+    question(trim(text), None)
 }
 
 /// What the reports ask of every message's text, answered when the message is read.
@@ -97,12 +97,11 @@ pub fn traits(text: &str) -> TextTraits {
     TextTraits { question: question(text, Some(&words)), checkin: words.checkin, thanks: words.thanks() }
 }
 
-/// [`is_question`]. `words` is what one pass of `Matchers::every_list` found in the trimmed
-/// text, which has no `://`: it answers the question marks, the Chinese question words and
+/// [`is_question`] of a trimmed text. `words` is what one pass of `Matchers::every_list` found
+/// in it, when it has no `://`: it answers the question marks, the Chinese question words and
 /// the English question phrases, and tells whether 还是 occurs at all; without it they are
 /// looked for here.
 fn question(text: &str, words: Option<&Words>) -> bool {
-    let text = trim(text);
     if text.is_empty() {
         return false;
     }
