@@ -197,23 +197,34 @@ pub(crate) fn header_is(head: &str, columns: &[&str]) -> bool {
 
 /// Parses a decimal integer column without allocating; empty is `None`.
 pub(crate) fn parse_int(s: &str) -> Option<i64> {
+    let bytes = s.as_bytes();
+    // Nearly every value: bare digits, nothing to trim or sign to read (three per row).
+    if bytes.first().is_some_and(u8::is_ascii_digit) && bytes.last().is_some_and(u8::is_ascii_digit) {
+        return decimal(bytes);
+    }
     let s = s.trim_ascii();
     let (neg, digits) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
+    decimal(digits.as_bytes()).map(|v| if neg { -v } else { v })
+}
+
+/// Up to 18 ASCII digits (so it cannot overflow); anything else is `None`.
+fn decimal(digits: &[u8]) -> Option<i64> {
     if digits.is_empty() || digits.len() > 18 {
         return None;
     }
     let mut v: i64 = 0;
-    for b in digits.bytes() {
-        if !b.is_ascii_digit() {
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
             return None;
         }
-        v = v * 10 + i64::from(b - b'0');
+        v = v * 10 + i64::from(d);
     }
-    Some(if neg { -v } else { v })
+    Some(v)
 }
 
 /// Epoch seconds of a time column: an epoch number (seconds or milliseconds) or a local
@@ -470,6 +481,11 @@ mod tests {
         assert_eq!(parse_int(""), None);
         assert_eq!(parse_int("4x"), None);
         assert_eq!(parse_int("99999999999999999999"), None, "overflow is not a number");
+        assert_eq!(parse_int("123456789012345678"), Some(123456789012345678));
+        assert_eq!(parse_int("4 2"), None, "digits at both ends, not between");
+        assert_eq!(parse_int("1:2"), None, "the byte after '9'");
+        assert_eq!(parse_int("1/2"), None, "the byte before '0'");
+        assert_eq!((parse_int("007"), parse_int("+5"), parse_int("-"), parse_int(" ")), (Some(7), Some(5), None, None));
         let mut z = Zone::new("Asia/Shanghai").unwrap();
         assert_eq!(parse_time("1709258400", &mut z), Some(1709258400));
         assert_eq!(parse_time("1709258400000", &mut z), Some(1709258400));
