@@ -113,8 +113,27 @@ pub(super) fn build(model: &Model, zone: &Zone, active_since: Option<i64>) -> Ve
             }
         })
         .collect();
-    rows.sort_by(|a, b| b.messages.cmp(&a.messages).then_with(|| a.id.cmp(&b.id)));
+    rows.sort_by(|a, b| listing_order((a.messages, &a.id), (b.messages, &b.id)));
     rows
+}
+
+/// The group ids in the section's order, from message counts alone: the other sections list
+/// groups in it, and need it before (or beside) the section itself.
+pub(super) fn order(model: &Model) -> Vec<String> {
+    let mut messages = vec![0u64; model.groups.len()];
+    for &g in &model.messages.group {
+        if let Some(n) = messages.get_mut(g as usize) {
+            *n += 1;
+        }
+    }
+    let mut rows: Vec<(u64, String)> = model.groups.iter().zip(messages).map(|(g, n)| (n, super::group_id(g))).collect();
+    rows.sort_by(|a, b| listing_order((a.0, &a.1), (b.0, &b.1)));
+    rows.into_iter().map(|(_, id)| id).collect()
+}
+
+/// Most messages first, then by id.
+fn listing_order(a: (u64, &str), b: (u64, &str)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
 }
 
 /// Distinct members per group, counted in one pass: a member's (group, member) pair counts

@@ -109,17 +109,16 @@ impl Caches {
 pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone: &Zone, caches: &mut Caches, board: Leaderboard) -> Report {
     let as_of = as_of(model, config, zone);
     let active_since = as_of.map(|t| t - config.active_days as i64 * 86400);
-    let groups = groups::build(model, zone, active_since);
-    let group_order: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+    let group_order = groups::order(model);
     let Caches { leaderboard: leaderboard_cache, journeys: journeys_cache } = caches;
-    // The sections read the model and nothing else of each other: the leaderboard (the
-    // heaviest, about as long as the rest together) runs beside the others where the platform
-    // has threads. In WebAssembly they run one after the other, the leaderboard first: its
+    // The sections read the model and nothing else of each other (the group order aside,
+    // counted first): the leaderboard (the heaviest), activity and groups run beside the
+    // others where the platform has threads. In WebAssembly they run one after the other, the leaderboard first: its
     // working memory is the largest single block (tens of bytes per message), and the later
     // sections' smaller blocks fit in the room it gives back — computed last, it had to go
     // above their freed blocks (a 14-million-message load then needed 1.8 GB of wasm memory
     // instead of 1.5).
-    let ((leaderboard, activity), (resolved, funnel, attribution, roles, health)) = crate::parallel::join(
+    let ((leaderboard, activity, groups), (resolved, funnel, attribution, roles, health)) = crate::parallel::join(
         || {
             (
                 match board {
@@ -127,6 +126,7 @@ pub fn build_cached(model: &Model, inputs: &[InputReport], config: &Config, zone
                     Leaderboard::LeaveEmpty => leaderboard::LeaderboardReport::default(),
                 },
                 activity::build(model, zone, &group_order),
+                groups::build(model, zone, active_since),
             )
         },
         || {
