@@ -50,6 +50,10 @@ impl Dedup {
     /// computed when the group has messages of earlier files to compare with.
     pub(super) fn keep(&mut self, group: GroupId, key: impl FnOnce() -> u64, stored: impl FnOnce() -> Vec<u64>) -> bool {
         let g = group as usize;
+        // Every message of a load without overlapping files: nothing to compare with, no lookup.
+        if self.active.is_empty() && self.group_file.get(g) == Some(&Some(self.file)) {
+            return true;
+        }
         if self.group_file.len() <= g {
             self.group_file.resize(g + 1, None);
         }

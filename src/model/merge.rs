@@ -153,26 +153,45 @@ impl ModelBuilder {
         let keep = if same_file { self.keep_continued(&p, &group, &sender) } else { self.keep_absorbed(&p, &group) };
         let m = p.messages;
         let out = &mut self.model.messages;
-        // Old index -> new index for the messages kept.
-        let mut index: Vec<Option<u32>> = vec![None; m.len()];
         let kept = keep.iter().filter(|&&k| k).count();
-        out.time.reserve(kept);
-        out.group.reserve(kept);
-        out.sender.reserve(kept);
-        out.kind.reserve(kept);
-        out.flags.reserve(kept);
+        let base = out.len() as u32;
+        // Old index -> new index for the messages kept, unless all are (then it is `base + i`).
+        let mut index: Vec<Option<u32>> = Vec::new();
         out.text_span.reserve(kept);
-        for i in (0..m.len()).filter(|&i| keep[i]) {
-            index[i] = Some(out.len() as u32);
-            out.time.push(m.time[i]);
-            out.group.push(group(m.group[i]));
-            out.sender.push(sender(m.sender[i]));
-            out.kind.push(m.kind[i]);
-            out.flags.push(m.flags[i]);
-            let moved = out.text_arena.push(m.text(i));
-            out.text_span.push(moved);
+        if kept == m.len() {
+            // A piece of a file, or a file no other overlaps: whole columns at once.
+            out.time.extend_from_slice(&m.time);
+            out.group.extend(m.group.iter().map(|&g| group(g)));
+            out.sender.extend(m.sender.iter().map(|&s| sender(s)));
+            out.kind.extend_from_slice(&m.kind);
+            out.flags.extend_from_slice(&m.flags);
+            for i in 0..m.len() {
+                let moved = out.text_arena.push(m.text(i));
+                out.text_span.push(moved);
+            }
+        } else {
+            index = vec![None; m.len()];
+            out.time.reserve(kept);
+            out.group.reserve(kept);
+            out.sender.reserve(kept);
+            out.kind.reserve(kept);
+            out.flags.reserve(kept);
+            for i in (0..m.len()).filter(|&i| keep[i]) {
+                index[i] = Some(out.len() as u32);
+                out.time.push(m.time[i]);
+                out.group.push(group(m.group[i]));
+                out.sender.push(sender(m.sender[i]));
+                out.kind.push(m.kind[i]);
+                out.flags.push(m.flags[i]);
+                let moved = out.text_arena.push(m.text(i));
+                out.text_span.push(moved);
+            }
         }
-        let moved = |i: u32| index.get(i as usize).copied().flatten();
+        let (all_kept, count) = (kept == m.len(), m.len());
+        let moved = |i: u32| match all_kept {
+            true => ((i as usize) < count).then(|| base + i),
+            false => index.get(i as usize).copied().flatten(),
+        };
         out.quotes.extend(m.quotes.into_iter().filter_map(|(i, q)| Some((moved(i)?, q))));
         out.mentions.extend(m.mentions.into_iter().filter_map(|(i, v)| Some((moved(i)?, v))));
         for (g, &n) in p.offered.iter().enumerate() {
