@@ -154,21 +154,16 @@ impl ModelBuilder {
         let m = p.messages;
         let out = &mut self.model.messages;
         let kept = keep.iter().filter(|&&k| k).count();
-        let base = out.len() as u32;
+        let (all_kept, count, base) = (kept == m.len(), m.len(), out.len() as u32);
         // Old index -> new index for the messages kept, unless all are (then it is `base + i`).
         let mut index: Vec<Option<u32>> = Vec::new();
-        out.text_span.reserve(kept);
-        if kept == m.len() {
+        if all_kept {
             // A piece of a file, or a file no other overlaps: whole columns at once.
             out.time.extend_from_slice(&m.time);
             out.group.extend(m.group.iter().map(|&g| group(g)));
             out.sender.extend(m.sender.iter().map(|&s| sender(s)));
             out.kind.extend_from_slice(&m.kind);
             out.flags.extend_from_slice(&m.flags);
-            for i in 0..m.len() {
-                let moved = out.text_arena.push(m.text(i));
-                out.text_span.push(moved);
-            }
         } else {
             index = vec![None; m.len()];
             out.time.reserve(kept);
@@ -183,11 +178,13 @@ impl ModelBuilder {
                 out.sender.push(sender(m.sender[i]));
                 out.kind.push(m.kind[i]);
                 out.flags.push(m.flags[i]);
-                let moved = out.text_arena.push(m.text(i));
-                out.text_span.push(moved);
             }
         }
-        let (all_kept, count) = (kept == m.len(), m.len());
+        out.text_span.reserve(kept);
+        for i in (0..m.len()).filter(|&i| keep[i]) {
+            let moved = out.text_arena.push(m.text(i));
+            out.text_span.push(moved);
+        }
         let moved = |i: u32| match all_kept {
             true => ((i as usize) < count).then(|| base + i),
             false => index.get(i as usize).copied().flatten(),
