@@ -444,8 +444,12 @@ mod tests {
         // transition, visited in an order that jumps back and forth across them.
         for name in ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Shanghai", "+05:30", "UTC"] {
             let z = Zone::new(name).unwrap();
-            let from = Timestamp::from_second(1_000_000_000).unwrap();
-            let edges: Vec<i64> = z.tz.following(from).take(12).map(|t| t.timestamp().as_second()).collect();
+            // Twelve transitions from 1970 (Shanghai's all fall there) and twelve from 2001.
+            let edges: Vec<i64> = [0, 1_000_000_000]
+                .into_iter()
+                .flat_map(|from| z.tz.following(Timestamp::from_second(from).unwrap()).take(12))
+                .map(|t| t.timestamp().as_second())
+                .collect();
             let mut times: Vec<i64> = vec![1_000_000_000, 1_700_000_000, 0, 570_000_000, 650_000_000];
             for e in &edges {
                 times.extend([e - 3600, e - 1, *e, e + 1, e + 1800]);
