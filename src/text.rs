@@ -64,7 +64,8 @@ const EN_QUESTION_PHRASES: &[&str] = &["anyone know", "does anyone", "can anyone
 /// assert!(!is_question("see https://example.com/?a=1"));
 /// ```
 pub fn is_question(text: &str) -> bool {
-    question(trim(text), None)
+    let t = strip_urls(trim(text));
+    question(&t, &words().scan(&t))
 }
 
 /// What the reports ask of every message's text, answered when the message is read.
@@ -89,33 +90,23 @@ pub struct TextTraits {
 /// ```
 pub fn traits(text: &str) -> TextTraits {
     let text = trim(text);
-    let words = matchers().every_list.scan(text);
-    if words.url_scheme {
-        // Questions are judged without the URLs, the rest with them: two texts.
-        return TextTraits { question: is_question(text), checkin: is_checkin(text), thanks: is_thanks(text) };
-    }
-    TextTraits { question: question(text, Some(&words)), checkin: words.checkin, thanks: words.thanks() }
+    let found = words().scan(text);
+    // Questions are judged without the URLs (a second pass, over that text), the rest with them.
+    let question = if found.url_scheme { is_question(text) } else { question(text, &found) };
+    TextTraits { question, checkin: found.checkin, thanks: found.thanks() }
 }
 
-/// [`is_question`] of a trimmed text. `words` is what one pass of `Matchers::every_list` found
-/// in it, when it has no `://`: it answers the question marks, the Chinese question words and
-/// the English question phrases, and tells whether 还是 occurs at all; without it they are
-/// looked for here.
-fn question(text: &str, words: Option<&Words>) -> bool {
-    if text.is_empty() {
+/// [`is_question`] of a trimmed text without URLs, given what the word pass found in it (the
+/// question marks, the Chinese question words, the English question phrases, 还是).
+fn question(t: &str, words: &Words) -> bool {
+    if t.is_empty() {
         return false;
     }
-    let without_urls = if words.is_some() { std::borrow::Cow::Borrowed(text) } else { strip_urls(text) };
-    let zh_question_word = |t: &str| words.map_or_else(|| has_zh_question_word(t), |w| w.zh_question);
-    let alternative = |t: &str| words.is_none_or(|w| w.hai_shi) && zh_alternative(t);
-    let en_phrase = |t: &str| words.map_or_else(|| has_ascii_letter(t) && matchers().en_phrases.is_match(t), |w| w.en_phrase);
-    let t: &str = &without_urls;
-    static FULL_WIDTH_QUESTION_MARK: Needle = Needle::new("？");
-    let question_mark = |t: &str| memchr::memchr(b'?', t.as_bytes()).is_some() || FULL_WIDTH_QUESTION_MARK.is_in(t);
-    if words.map_or_else(|| question_mark(t), |w| w.question_mark) {
+    if words.question_mark {
         return true;
     }
-    if !t.is_ascii() && (zh_question_word(t) || ends_with_particle(t) || zh_final_ask(t) || zh_split_a_not_a(t) || alternative(t)) {
+    let alternative = words.hai_shi && zh_alternative(t);
+    if !t.is_ascii() && (words.zh_question || ends_with_particle(t) || zh_final_ask(t) || zh_split_a_not_a(t) || alternative) {
         return true;
     }
     let starts = |p: &str| t.len() >= p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
@@ -123,12 +114,7 @@ fn question(text: &str, words: Option<&Words>) -> bool {
         return false;
     }
     let opens = first_ascii_word(t).is_some_and(|first| EN_QUESTION_STARTS.iter().any(|w| w.eq_ignore_ascii_case(first)));
-    (opens && t.split_whitespace().nth(2).is_some()) || en_phrase(t)
-}
-
-/// Can `t` hold an English phrase at all? (Most Chinese messages have no ASCII letter.)
-fn has_ascii_letter(t: &str) -> bool {
-    t.bytes().any(|b| b.is_ascii_alphabetic())
+    (opens && t.split_whitespace().nth(2).is_some()) || words.en_phrase
 }
 
 /// The first word (a run of letters, digits and apostrophes) when it is plain ASCII; `None`
@@ -170,36 +156,15 @@ pub fn is_word_char(c: char) -> bool {
     }
 }
 
-/// The word lists compiled once into multi-pattern matchers (one pass over the text instead
-/// of one search per word: this runs on every message of multi-million-message imports).
-struct Matchers {
-    /// ZH_QUESTION_WORDS then ZH_NOT_QUESTIONS: the question words of a text with URLs.
-    zh: WordScanner,
-    /// Every list [`traits`] needs, in one automaton (ASCII letters in any case: the Chinese
-    /// words have none, and the thank-you "Get了" is written as often as "get了").
-    every_list: WordScanner,
-    en_phrases: aho_corasick::AhoCorasick,
-    /// Check-in words, ASCII letters in any case.
-    checkin: aho_corasick::AhoCorasick,
-    /// THANKS_ZH then THANKS_EN (ASCII letters in any case).
-    thanks: aho_corasick::AhoCorasick,
-    not_understood: aho_corasick::AhoCorasick,
-}
-
-fn matchers() -> &'static Matchers {
-    static M: std::sync::OnceLock<Matchers> = std::sync::OnceLock::new();
-    M.get_or_init(|| {
-        let build = |words: &[&str], nocase: bool| {
-            aho_corasick::AhoCorasick::builder()
-                .ascii_case_insensitive(nocase)
-                // A few dozen short words: a full DFA is small and the fastest to run.
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(words)
-                .unwrap_or_else(|_| unreachable!("fixed word lists compile")) // ok: constant input
-        };
+/// Every word list of the text rules, compiled once into one automaton (one pass over a text
+/// instead of one search per word: this runs on every message of multi-million-message
+/// imports). ASCII letters match in any case: the Chinese words have none, and the thank-you
+/// "Get了" is written as often as "get了".
+fn words() -> &'static WordScanner {
+    static WORDS: std::sync::OnceLock<WordScanner> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
         use WordKind::*;
-        let zh = [(ZH_QUESTION_WORDS, QuestionWord), (ZH_NOT_QUESTIONS, Rhetorical)];
-        let every_list = [
+        WordScanner::new(&[
             (ZH_QUESTION_WORDS, QuestionWord),
             (ZH_NOT_QUESTIONS, Rhetorical),
             (CHECKIN_WORDS, Checkin),
@@ -210,23 +175,8 @@ fn matchers() -> &'static Matchers {
             (EN_QUESTION_PHRASES, EnPhrase),
             (&["?", "？"], QuestionMark),
             (&["://"], UrlScheme),
-        ];
-        let thanks: Vec<&str> = THANKS_ZH.iter().chain(THANKS_EN).copied().collect();
-        Matchers {
-            zh: WordScanner::new(&zh, false),
-            every_list: WordScanner::new(&every_list, true),
-            en_phrases: build(EN_QUESTION_PHRASES, true),
-            checkin: build(CHECKIN_WORDS, true),
-            thanks: build(&thanks, true),
-            not_understood: build(NOT_UNDERSTOOD, false),
-        }
+        ])
     })
-}
-
-/// A Chinese question word not inside a rhetorical phrase (one overlapping pass over the text;
-/// a rhetorical match hides only the question words that start within it).
-fn has_zh_question_word(t: &str) -> bool {
-    matchers().zh.scan(t).zh_question
 }
 
 /// Which list a word of a [`WordScanner`] comes from.
@@ -255,12 +205,12 @@ struct WordScanner {
 }
 
 impl WordScanner {
-    fn new(lists: &[(&[&str], WordKind)], nocase: bool) -> Self {
+    fn new(lists: &[(&[&str], WordKind)]) -> Self {
         use aho_corasick::automaton::Automaton;
         let words: Vec<&str> = lists.iter().flat_map(|(words, _)| words.iter().copied()).collect();
         let kinds = lists.iter().flat_map(|&(words, kind)| words.iter().map(move |_| kind)).collect();
         let dfa = aho_corasick::dfa::DFA::builder()
-            .ascii_case_insensitive(nocase)
+            .ascii_case_insensitive(true)
             // Start states then are ordinary states: only a match makes the loop look twice.
             .prefilter(false)
             .build(&words)
@@ -303,7 +253,7 @@ impl WordScanner {
     }
 }
 
-/// What one pass of a [`WordScanner`] found (each list only where the scanner has it).
+/// What one pass of a [`WordScanner`] found.
 #[derive(Default)]
 struct Words {
     zh_question: bool,
@@ -402,8 +352,7 @@ fn zh_alternative(t: &str) -> bool {
 /// assert!(!is_thanks("我不明白"));
 /// ```
 pub fn is_thanks(text: &str) -> bool {
-    let m = matchers();
-    !m.not_understood.is_match(text) && m.thanks.is_match(text)
+    words().scan(text).thanks()
 }
 
 /// Thank-you words (ASCII letters in any case: "Get了" too) and the "didn't get it" phrases
@@ -423,7 +372,7 @@ const CHECKIN_WORDS: &[&str] = &["打卡", "签到", "check in", "check-in", "ch
 /// assert!(!qunlens::text::is_checkin("明天见"));
 /// ```
 pub fn is_checkin(text: &str) -> bool {
-    matchers().checkin.is_match(text)
+    words().scan(text).checkin
 }
 
 /// Text reduced for duplicate detection: whitespace, punctuation and emoji removed,
