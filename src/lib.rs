@@ -284,9 +284,14 @@ impl Analyzer {
     /// The loaded model, resolved, in binary form: what [`leaderboard_of_model`] reads in
     /// another worker. Only for a worker of the same build (the form is not a file format).
     pub fn model_bytes(&mut self) -> Result<Vec<u8>, String> {
+        Ok(self.model_runs()?.to_vec())
+    }
+
+    /// [`Analyzer::model_bytes`] as the runs it concatenates, for copying them straight into
+    /// another memory (the page's hand-over to a worker).
+    pub fn model_runs(&mut self) -> Result<model::wire::Runs<'_>, String> {
         self.end_file();
-        let model = self.builder.model();
-        postcard::to_extend(model, Vec::with_capacity(model.messages.encoded_size_hint())).map_err(|e| format!("model: {e}"))
+        model::wire::runs(self.builder.model())
     }
 
     /// Only the `leaderboard` section, under `config` (which becomes the configuration in
@@ -346,9 +351,13 @@ impl Analyzer {
 /// assert_eq!(report.to_json(), a.report().to_json());
 /// ```
 pub fn leaderboard_of_model(model: &[u8], config: Config) -> Result<report::leaderboard::LeaderboardReport, String> {
-    let model: model::Model = postcard::from_bytes(model).map_err(|e| format!("model: {e}"))?;
+    leaderboard_of(&model::wire::from_bytes(model)?, config)
+}
+
+/// The `leaderboard` section of a model read back from [`Analyzer::model_runs`].
+pub fn leaderboard_of(model: &model::Model, config: Config) -> Result<report::leaderboard::LeaderboardReport, String> {
     let zone = Zone::new(&config.timezone)?;
-    Ok(report::leaderboard::build(&model, &config, &zone, &mut Default::default()))
+    Ok(report::leaderboard::build(model, &config, &zone, &mut Default::default()))
 }
 
 /// What [`Analyzer::take_partial`] hands over.

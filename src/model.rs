@@ -17,6 +17,7 @@ mod columns;
 pub mod business;
 mod dedup;
 mod merge;
+pub mod wire;
 pub use arena::TextArena;
 pub use merge::Partial;
 pub use business::{Business, CrmRecord, RosterRow, SdrActivity};

@@ -191,9 +191,17 @@ impl Analyzer {
         self.inner.report().to_json()
     }
 
-    /// The loaded model as bytes for `leaderboard_of_model` in another worker of this build.
-    pub fn model_bytes(&mut self) -> Result<Vec<u8>, JsValue> {
-        self.inner.model_bytes().map_err(|e| js_error(&e))
+    /// The loaded model as bytes for `leaderboard_of_model` in another worker of this build:
+    /// its columns and texts copied straight from wasm memory into the array.
+    pub fn model_bytes(&mut self) -> Result<js_sys::Uint8Array, JsValue> {
+        let runs = self.inner.model_runs().map_err(|e| js_error(&e))?;
+        let out = js_sys::Uint8Array::new_with_length(runs.len() as u32);
+        let mut at = 0;
+        for run in runs.iter() {
+            out.subarray(at, at + run.len() as u32).copy_from(run);
+            at += run.len() as u32;
+        }
+        Ok(out)
     }
 
     /// Computes every section but the leaderboard, which another worker computes meanwhile
@@ -244,9 +252,11 @@ impl Analyzer {
 /// The `leaderboard` section (JSON) of another worker's `Analyzer.model_bytes()` under
 /// `config_json`, that analyzer's config: what its `finish_report_json` takes.
 #[wasm_bindgen]
-pub fn leaderboard_of_model(model: &[u8], config_json: &str) -> Result<String, JsValue> {
+pub fn leaderboard_of_model(model: &js_sys::Uint8Array, config_json: &str) -> Result<String, JsValue> {
     init();
-    let board = crate::leaderboard_of_model(model, config(config_json)?).map_err(|e| js_error(&e))?;
+    // Each column and text block is copied straight from the array into its place.
+    let read = crate::model::wire::read(model.length() as usize, &mut |at, out| model.subarray(at as u32, (at + out.len()) as u32).copy_to(out));
+    let board = crate::leaderboard_of(&read.map_err(|e| js_error(&e))?, config(config_json)?).map_err(|e| js_error(&e))?;
     serde_json::to_string(&board).map_err(|e| js_error(&e.to_string()))
 }
 

@@ -354,3 +354,27 @@ fn threads_read_a_whatsapp_file_in_pieces_with_the_same_report() {
     .unwrap();
     assert_same_report(&a.report().to_json(), &expected, "threads");
 }
+
+#[test]
+fn pieces_with_megabytes_of_text_give_the_one_reader_report() {
+    // Long messages, so each piece holds over a MiB of text and its text blocks are moved in
+    // whole when taken back; among them empty texts, repeats, questions and a quoted
+    // multi-line message.
+    let mut csv = String::from("localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n");
+    for i in 0..4000 {
+        // The exporter's own rows (IsSender 1) from the start: a file is continued only then.
+        let (me, who) = if i % 5 == 4 { (1, "wxid_me") } else { (0, ["wxid_a", "wxid_b", "wxid_c"][i % 3]) };
+        let text = match i % 10 {
+            0 => String::new(),
+            1 => "同一句话重复发".to_string(),
+            2 => format!("\"第{i}个问题：怎么报名？\n{}\"", "详细说明".repeat(60)),
+            _ => format!("消息{i}：{}", "内容".repeat(170 + i % 7)),
+        };
+        csv += &format!("{i},1,1,0,{me},{},2,{text},,{who},{who},{who}\n", 1_700_000_000 + i * 60);
+    }
+    let bytes = csv.as_bytes();
+    let size = bytes.len() as u64;
+    let (got, taken) = in_pieces(bytes, &[size / 3, size * 2 / 3]);
+    assert_same_report(&got, &whole(bytes), "two pieces of 1.3 MB of text each");
+    assert_eq!(taken, vec![true, true]);
+}

@@ -16,7 +16,17 @@ pub const BLOCK: usize = 1 << 24;
 pub struct TextArena {
     #[serde(deserialize_with = "checked_blocks")]
     blocks: Vec<String>,
+    /// Blocks before this index take no more text: blocks moved in whole by
+    /// [`TextArena::append`] are exactly their text's size, and growing one would copy it.
+    #[serde(skip)]
+    sealed: usize,
 }
+
+/// Blocks a `u32` span start can address.
+const MAX_BLOCKS: usize = ((u32::MAX as u64 + 1) / BLOCK as u64) as usize;
+
+/// The least text [`TextArena::append`] moves in whole.
+const APPEND_MIN_BYTES: usize = 1 << 20;
 
 impl TextArena {
     /// Stores `text` (cut to [`BLOCK`] bytes) and returns its span. Texts never straddle blocks.
@@ -29,7 +39,7 @@ impl TextArena {
         if text.is_empty() {
             return (0, 0);
         }
-        let fits = self.blocks.last().is_some_and(|b| b.len() + text.len() <= BLOCK);
+        let fits = self.blocks.len() > self.sealed && self.blocks.last().is_some_and(|b| b.len() + text.len() <= BLOCK);
         if !fits {
             // The first block starts small so tiny inputs (tests, one small file) stay small.
             let capacity = if self.blocks.is_empty() { text.len().max(1 << 16) } else { BLOCK };
@@ -41,6 +51,40 @@ impl TextArena {
         let start = index * BLOCK + block.len();
         block.push_str(text);
         (start as u32, text.len() as u32)
+    }
+
+    /// Moves `other`'s blocks in whole, without copying a text: its spans then read here
+    /// with the returned offset added to their start. Only for a large `other` (a piece of
+    /// a file, megabytes of text), and only in the first half of the span addresses: each
+    /// move ends the last block here early, so many small moves would use up the addresses
+    /// that texts pushed one by one fill completely. `None` (nothing moved): push the texts
+    /// one by one instead.
+    pub fn append(&mut self, other: &mut TextArena) -> Option<u32> {
+        if other.len() < APPEND_MIN_BYTES || self.blocks.len() + other.blocks.len() > MAX_BLOCKS / 2 {
+            return None;
+        }
+        // The room left in the last block goes back to the allocator; no text goes there now.
+        if let Some(last) = self.blocks.last_mut() {
+            last.shrink_to_fit();
+        }
+        let offset = (self.blocks.len() * BLOCK) as u32;
+        self.blocks.append(&mut other.blocks);
+        self.sealed = self.blocks.len();
+        Some(offset)
+    }
+
+    /// The blocks, in order (a span's start is its block's index times [`BLOCK`] plus its
+    /// offset in the block).
+    pub fn blocks(&self) -> &[String] {
+        &self.blocks
+    }
+
+    /// The arena of these blocks (as [`TextArena::blocks`] gave them), or `None` when one is
+    /// not UTF-8 or is longer than a block.
+    pub fn from_blocks(blocks: Vec<Vec<u8>>) -> Option<TextArena> {
+        let blocks = blocks.into_iter().map(|b| if b.len() <= BLOCK { checked_string(b) } else { None }).collect::<Option<Vec<_>>>()?;
+        let sealed = blocks.len();
+        Some(TextArena { blocks, sealed })
     }
 
     /// The text at `span`, or "" for a span that is not there.
@@ -66,10 +110,8 @@ impl TextArena {
     }
 }
 
-/// Blocks read back from a piece or a model (the binary forms workers hand each other), their
-/// UTF-8 checked by encoding_rs's vector validator: the standard library's check, which
-/// deriving gives, was a third of taking a piece back in WebAssembly. The wire form is a
-/// `String`'s (a length, then the bytes).
+/// Blocks read back from a piece or a partial (the binary forms workers hand each other), their
+/// UTF-8 checked by [`checked_string`]. The wire form is a `String`'s (a length, then the bytes).
 fn checked_blocks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     struct Blocks;
     impl<'de> Visitor<'de> for Blocks {
@@ -88,6 +130,16 @@ fn checked_blocks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
     deserializer.deserialize_seq(Blocks)
 }
 
+/// `bytes` as a `String` if they are UTF-8, checked by encoding_rs's vector validator: the
+/// standard library's check was a third of taking a piece back in WebAssembly.
+fn checked_string(bytes: Vec<u8>) -> Option<String> {
+    if encoding_rs::Encoding::utf8_valid_up_to(&bytes) != bytes.len() {
+        return None;
+    }
+    // SAFETY: checked to be UTF-8 just above.
+    Some(unsafe { String::from_utf8_unchecked(bytes) }) // ok: validated just above
+}
+
 /// One text block, read as bytes and checked.
 struct Block(String);
 
@@ -100,11 +152,7 @@ impl<'de> Deserialize<'de> for Block {
                 f.write_str("a UTF-8 text block")
             }
             fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Block, E> {
-                if encoding_rs::Encoding::utf8_valid_up_to(bytes) != bytes.len() {
-                    return Err(E::custom("a text block is not UTF-8"));
-                }
-                // SAFETY: checked to be UTF-8 just above.
-                Ok(Block(unsafe { String::from_utf8_unchecked(bytes.to_vec()) })) // ok: validated just above
+                checked_string(bytes.to_vec()).map(Block).ok_or_else(|| E::custom("a text block is not UTF-8"))
             }
             fn visit_str<E: de::Error>(self, text: &str) -> Result<Block, E> {
                 Ok(Block(text.to_string()))
@@ -147,6 +195,35 @@ mod tests {
         bad[at] = 0xFF;
         let err = postcard::from_bytes::<TextArena>(&bad).unwrap_err();
         assert!(matches!(err, postcard::Error::SerdeDeCustom), "{err:?}");
+    }
+
+    #[test]
+    fn appended_blocks_read_at_the_offset_and_later_texts_start_a_new_block() {
+        let mut a = TextArena::default();
+        let first = a.push("头部");
+        let mut piece = TextArena::default();
+        let big = "x".repeat(APPEND_MIN_BYTES);
+        let spans = [piece.push("你好"), piece.push(&big), piece.push("尾")];
+        let offset = a.append(&mut piece).expect("a large arena is moved");
+        assert!(piece.is_empty());
+        for (span, text) in spans.iter().zip(["你好", big.as_str(), "尾"]) {
+            assert_eq!(a.get((span.0 + offset, span.1)), text);
+        }
+        assert_eq!(a.get(first), "头部");
+        // The moved block is sealed: the next text opens a block of its own.
+        let after = a.push("after");
+        assert_eq!(after.0 as usize, 2 * BLOCK);
+        assert_eq!(a.get(after), "after");
+        // A small arena is not moved (its texts are pushed one by one).
+        let mut small = TextArena::default();
+        small.push("tiny");
+        assert_eq!(a.append(&mut small), None);
+        assert_eq!(small.len(), 4);
+        // Nor once half the span addresses are used.
+        let mut full = TextArena { blocks: vec![String::new(); MAX_BLOCKS / 2], sealed: 0 };
+        let mut large = TextArena::default();
+        large.push(&big);
+        assert_eq!(full.append(&mut large), None);
     }
 
     #[test]

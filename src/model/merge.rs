@@ -151,7 +151,7 @@ impl ModelBuilder {
             s => member(s),
         };
         let keep = if same_file { self.keep_continued(&p, &group, &sender) } else { self.keep_absorbed(&p, &group) };
-        let m = p.messages;
+        let mut m = p.messages;
         let out = &mut self.model.messages;
         let kept = keep.iter().filter(|&&k| k).count();
         let (all_kept, count, base) = (kept == m.len(), m.len(), out.len() as u32);
@@ -181,9 +181,16 @@ impl ModelBuilder {
             }
         }
         out.text_span.reserve(kept);
-        for i in (0..m.len()).filter(|&i| keep[i]) {
-            let moved = out.text_arena.push(m.text(i));
-            out.text_span.push(moved);
+        // A piece's texts: its blocks move in whole, and its spans shift.
+        let appended = if all_kept { out.text_arena.append(&mut m.text_arena) } else { None };
+        match appended {
+            Some(offset) => out.text_span.extend(m.text_span.iter().map(|&(start, len)| if len == 0 { (0, 0) } else { (start + offset, len) })),
+            None => {
+                for i in (0..m.len()).filter(|&i| keep[i]) {
+                    let moved = out.text_arena.push(m.text(i));
+                    out.text_span.push(moved);
+                }
+            }
         }
         let moved = |i: u32| match all_kept {
             true => ((i as usize) < count).then(|| base + i),

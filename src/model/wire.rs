@@ -1,0 +1,299 @@
+//! The loaded model handed to another worker of this build (the page computes the leaderboard
+//! beside the other sections that way): a list of byte runs, the message columns and text
+//! blocks as their own bytes, so that each byte is copied once out of this worker's memory
+//! and once into the other's. Encoded whole (postcard), the model was copied twice more and
+//! grew the sender's memory by its own size for the moment of the hand-over.
+//!
+//! Runs, in order: the head's length (8 bytes, little-endian), the head (postcard: everything
+//! but the columns and the text, plus the message count and the text blocks' lengths), the
+//! columns (`time`, `group`, `sender`, `kind`, `flags`, then the text spans as start, length
+//! pairs), the text blocks. Numbers in the columns are in the machine's byte order: both ends
+//! are the same build on one machine; this is not a file format.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Business, Group, GroupId, HashMap, Member, MemberId, Membership, MessageKind, Messages, Model, Quote, TextArena};
+
+/// What travels beside the columns, borrowed from the model.
+#[derive(Serialize)]
+struct HeadRef<'m> {
+    messages: u64,
+    blocks: Vec<u64>,
+    groups: &'m [Group],
+    members: &'m [Member],
+    memberships: &'m [Membership],
+    listed: &'m [(GroupId, MemberId)],
+    offered: &'m [u64],
+    business: &'m Business,
+    quotes: &'m HashMap<u32, Quote>,
+    mentions: &'m HashMap<u32, Vec<String>>,
+}
+
+/// [`HeadRef`] read back (field for field the same encoding).
+#[derive(Deserialize)]
+struct Head {
+    messages: u64,
+    blocks: Vec<u64>,
+    groups: Vec<Group>,
+    members: Vec<Member>,
+    memberships: Vec<Membership>,
+    listed: Vec<(GroupId, MemberId)>,
+    offered: Vec<u64>,
+    business: Business,
+    quotes: HashMap<u32, Quote>,
+    mentions: HashMap<u32, Vec<String>>,
+}
+
+/// One run: borrowed from the model, or made for the hand-over (the columns whose memory
+/// layout is not plain bytes).
+enum Run<'m> {
+    Borrowed(&'m [u8]),
+    Owned(Vec<u8>),
+    Words(Vec<u32>),
+}
+
+impl Run<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Run::Borrowed(b) => b,
+            Run::Owned(b) => b,
+            Run::Words(w) => bytemuck::cast_slice(w),
+        }
+    }
+}
+
+/// A model as byte runs (see the module docs); concatenated, they are its hand-over form.
+pub struct Runs<'m> {
+    runs: Vec<Run<'m>>,
+}
+
+impl Runs<'_> {
+    /// Bytes in all runs.
+    pub fn len(&self) -> usize {
+        self.runs.iter().map(|r| r.bytes().len()).sum()
+    }
+
+    /// True when there are no bytes (never: the head's length is always there).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The runs in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.runs.iter().map(Run::bytes)
+    }
+
+    /// The runs concatenated.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len());
+        for run in self.iter() {
+            out.extend_from_slice(run);
+        }
+        out
+    }
+}
+
+/// The model as byte runs.
+pub fn runs(model: &Model) -> Result<Runs<'_>, String> {
+    let m = &model.messages;
+    let blocks = m.text_arena.blocks();
+    let head = HeadRef {
+        messages: m.len() as u64,
+        blocks: blocks.iter().map(|b| b.len() as u64).collect(),
+        groups: &model.groups,
+        members: &model.members,
+        memberships: &model.memberships,
+        listed: &model.listed,
+        offered: &model.offered,
+        business: &model.business,
+        quotes: &m.quotes,
+        mentions: &m.mentions,
+    };
+    let head = postcard::to_allocvec(&head).map_err(|e| format!("model: {e}"))?;
+    let mut runs = vec![Run::Owned((head.len() as u64).to_le_bytes().to_vec()), Run::Owned(head)];
+    runs.push(Run::Borrowed(bytemuck::cast_slice(&m.time)));
+    runs.push(Run::Borrowed(bytemuck::cast_slice(&m.group)));
+    runs.push(Run::Borrowed(bytemuck::cast_slice(&m.sender)));
+    runs.push(Run::Owned(m.kind.iter().map(|&k| k as u8).collect()));
+    runs.push(Run::Borrowed(&m.flags));
+    runs.push(Run::Words(m.text_span.iter().flat_map(|&(start, len)| [start, len]).collect()));
+    runs.extend(blocks.iter().map(|b| Run::Borrowed(b.as_bytes())));
+    Ok(Runs { runs })
+}
+
+/// Reads back a model from `len` bytes of runs that `copy(offset, out)` copies into `out`
+/// (from a byte slice, or straight from another memory). Errs on a truncated or damaged
+/// hand-over instead of building a model that does not hold together.
+pub fn read(len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<Model, String> {
+    let bad = |what: &str| format!("model: {what}");
+    let mut input = Input { at: 0, len, copy };
+    let mut head_len = [0u8; 8];
+    input.next(&mut head_len)?;
+    let head_len = usize::try_from(u64::from_le_bytes(head_len)).ok().filter(|&l| l <= input.left()).ok_or_else(truncated)?;
+    let mut head = vec![0u8; head_len];
+    input.next(&mut head)?;
+    let head: Head = postcard::from_bytes(&head).map_err(|e| bad(&e.to_string()))?;
+    // The columns must fit in what is left before they are allocated (a damaged count must
+    // not ask for gigabytes).
+    let n = usize::try_from(head.messages).ok().filter(|&n| n.checked_mul(8 + 4 + 4 + 1 + 1 + 8).is_some_and(|need| need <= input.left())).ok_or_else(truncated)?;
+    let mut time = vec![0i64; n];
+    input.next(bytemuck::cast_slice_mut(&mut time))?;
+    let mut group = vec![0u32; n];
+    input.next(bytemuck::cast_slice_mut(&mut group))?;
+    let mut sender = vec![0u32; n];
+    input.next(bytemuck::cast_slice_mut(&mut sender))?;
+    let mut kind = vec![0u8; n];
+    input.next(&mut kind)?;
+    let kind = kind.iter().map(|&k| MessageKind::ALL.get(k as usize).copied()).collect::<Option<Vec<_>>>().ok_or_else(|| bad("a message kind that does not exist"))?;
+    let mut flags = vec![0u8; n];
+    input.next(&mut flags)?;
+    let mut spans = vec![0u32; 2 * n];
+    input.next(bytemuck::cast_slice_mut(&mut spans))?;
+    let text_span = spans.chunks_exact(2).map(|s| (s[0], s[1])).collect();
+    let mut blocks = Vec::with_capacity(head.blocks.len());
+    for &block_len in &head.blocks {
+        let block_len = usize::try_from(block_len).ok().filter(|&l| l <= input.left()).ok_or_else(truncated)?;
+        let mut block = vec![0u8; block_len];
+        input.next(&mut block)?;
+        blocks.push(block);
+    }
+    if input.left() != 0 {
+        return Err(bad("bytes after the last text block"));
+    }
+    let text_arena = TextArena::from_blocks(blocks).ok_or_else(|| bad("a text block is not UTF-8"))?;
+    let messages = Messages { time, group, sender, kind, flags, text_span, text_arena, quotes: head.quotes, mentions: head.mentions };
+    Ok(Model {
+        groups: head.groups,
+        members: head.members,
+        messages,
+        memberships: head.memberships,
+        listed: head.listed,
+        offered: head.offered,
+        business: head.business,
+    })
+}
+
+fn truncated() -> String {
+    "model: the hand-over is truncated".to_string()
+}
+
+/// The hand-over being read: `len` bytes, of which `at` are read.
+struct Input<'c> {
+    at: usize,
+    len: usize,
+    copy: &'c mut dyn FnMut(usize, &mut [u8]),
+}
+
+impl Input<'_> {
+    fn left(&self) -> usize {
+        self.len - self.at
+    }
+
+    /// Copies the next `out.len()` bytes into `out`, if there are that many.
+    fn next(&mut self, out: &mut [u8]) -> Result<(), String> {
+        if out.len() > self.left() {
+            return Err(truncated());
+        }
+        (self.copy)(self.at, out);
+        self.at += out.len();
+        Ok(())
+    }
+}
+
+/// [`read`] from bytes in memory.
+pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
+    // `read` asks only for ranges inside `len`.
+    read(bytes.len(), &mut |at, out| {
+        if let Some(from) = bytes.get(at..at + out.len()) {
+            out.copy_from_slice(from);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in sample (quotes, mentions, memberships, CRM rows, several groups) loaded.
+    fn sample_model() -> Model {
+        let mut a = crate::Analyzer::new(crate::Config::default()).unwrap();
+        for file in crate::sample::generate(&Default::default()) {
+            a.add_file(&file.name, &file.bytes);
+        }
+        let bytes = a.model_bytes().unwrap();
+        from_bytes(&bytes).unwrap()
+    }
+
+    /// Field for field the same (the maps compared as maps: their encoded order may differ).
+    fn assert_same(a: &Model, b: &Model) {
+        let encoded = |m: &Model| postcard::to_allocvec(&(&m.groups, &m.members, &m.memberships, &m.listed, &m.offered, &m.business)).unwrap();
+        assert!(encoded(a) == encoded(b), "groups, members, memberships, listed, offered or business differ");
+        let (x, y) = (&a.messages, &b.messages);
+        assert!(x.time == y.time && x.group == y.group && x.sender == y.sender && x.kind == y.kind && x.flags == y.flags, "a column differs");
+        assert!((0..x.len()).all(|i| x.text(i) == y.text(i)), "a text differs");
+        assert!(x.quotes == y.quotes && x.mentions == y.mentions, "quotes or mentions differ");
+    }
+
+    #[test]
+    fn a_model_reads_back_as_it_was() {
+        let mut a = crate::Analyzer::new(crate::Config::default()).unwrap();
+        for file in crate::sample::generate(&Default::default()) {
+            a.add_file(&file.name, &file.bytes);
+        }
+        let bytes = a.model_bytes().unwrap();
+        let back = from_bytes(&bytes).unwrap();
+        let model = a.builder.model();
+        assert!(model.messages.len() > 10_000 && !model.messages.quotes.is_empty() && !model.messages.mentions.is_empty());
+        assert!(!model.memberships.is_empty() && !model.business.crm.is_empty());
+        assert_same(&back, model);
+        // And read in odd-sized copies, as from another memory.
+        let mut calls = 0;
+        let again = read(bytes.len(), &mut |at, out| {
+            calls += 1;
+            out.copy_from_slice(&bytes[at..at + out.len()]);
+        })
+        .unwrap();
+        assert_same(&again, model);
+        assert_eq!(calls, 2 + 6 + model.messages.text_arena.blocks().len());
+    }
+
+    #[test]
+    fn texts_in_several_blocks_keep_their_spans() {
+        let mut m = sample_model();
+        let arena = TextArena::from_blocks(vec!["甲乙".as_bytes().to_vec(), b"second".to_vec()]).unwrap();
+        let second = (crate::model::arena::BLOCK as u32, 6);
+        m.messages.text_arena = arena;
+        m.messages.text_span.iter_mut().enumerate().for_each(|(i, s)| *s = if i % 2 == 0 { (0, 6) } else { second });
+        let back = from_bytes(&runs(&m).unwrap().to_vec()).unwrap();
+        assert_eq!((back.messages.text(0), back.messages.text(1)), ("甲乙", "second"));
+    }
+
+    #[test]
+    fn a_truncated_or_damaged_hand_over_is_an_error() {
+        let m = sample_model();
+        let runs = runs(&m).unwrap();
+        let bytes = runs.to_vec();
+        let head_end = 8 + u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+        // Cut anywhere: in the head's length, the head, every column, the text.
+        for cut in [0, 5, 8, head_end - 1, head_end, head_end + 7, bytes.len() / 2, bytes.len() - 1] {
+            let err = from_bytes(&bytes[..cut]).unwrap_err();
+            assert!(err.starts_with("model: "), "{cut}: {err}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(from_bytes(&longer).unwrap_err(), "model: bytes after the last text block");
+        // A message kind that does not exist (the kind column follows time, group, sender).
+        let n = m.messages.len();
+        let mut bad_kind = bytes.clone();
+        bad_kind[head_end + 16 * n] = 200;
+        assert_eq!(from_bytes(&bad_kind).unwrap_err(), "model: a message kind that does not exist");
+        // Text that is not UTF-8 (the last byte of the last block).
+        let mut bad_text = bytes.clone();
+        *bad_text.last_mut().unwrap() = 0xFF;
+        assert_eq!(from_bytes(&bad_text).unwrap_err(), "model: a text block is not UTF-8");
+        // A head length beyond the end.
+        let mut bad_head = bytes.clone();
+        bad_head[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(from_bytes(&bad_head).unwrap_err(), "model: the hand-over is truncated");
+    }
+}
