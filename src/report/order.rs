@@ -5,11 +5,6 @@
 
 use crate::model::{GroupId, MemberId, Messages, Model};
 
-/// A time as an unsigned integer in the same order.
-pub(crate) fn biased(time: i64) -> u64 {
-    time as u64 ^ (1 << 63)
-}
-
 /// A message's place in a canonical order: `(high, time, low)`, compared as a tuple (`high`
 /// is a group rank or id, `low` e.g. a member rank).
 pub(crate) type Key = (u32, i64, u32);
