@@ -1,6 +1,7 @@
-// readChunks (www/read.js), on Node's Blob and on a plain ReadableStream: every byte arrives
-// once and in order, also when the callback is async (the next chunk is asked for before the
-// callback finishes), and returning false stops the reading.
+// readChunks (www/read.js), on Node's Blob, on a plain ReadableStream and on a byte stream (read
+// into two buffers that take turns): every byte arrives once and in order, also when the
+// callback is async (the next chunk is asked for before the callback finishes), and returning
+// false stops the reading.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -48,6 +49,36 @@ test('a stream of chunks is read whole and in order', async () => {
   const { hex, chunks } = await digest(plain);
   assert.equal(hex, sha([bytes]));
   assert.equal(chunks, 3);
+});
+
+/** A byte stream (as Chromium's File.stream() is) handing out 300 kB per pull. */
+const byteFile = {
+  stream: () => {
+    let at = 0;
+    return new ReadableStream({
+      type: 'bytes',
+      pull(controller) {
+        if (at >= bytes.length) {
+          controller.close();
+          controller.byobRequest?.respond(0);
+          return;
+        }
+        const piece = bytes.slice(at, at + 300_000);
+        at += piece.length;
+        controller.enqueue(piece);
+      },
+    });
+  },
+};
+
+test('a byte stream is read into reused buffers, whole and in order', async () => {
+  assert.ok(byteFile.stream().getReader({ mode: 'byob' }), 'a byte stream offers a BYOB reader');
+  for (const asyncCallback of [false, true]) {
+    // Async: the next read fills the other buffer while this chunk is still being hashed.
+    const { hex, chunks } = await digest(byteFile, { asyncCallback });
+    assert.equal(hex, sha([bytes]));
+    assert.ok(chunks >= 2, `${chunks} chunks`);
+  }
 });
 
 test('returning false stops the reading', async () => {

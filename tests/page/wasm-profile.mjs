@@ -4,7 +4,9 @@
 // Prints the read and report times, the functions with the most self time, and the inclusive
 // time of what FUNCTION calls (default: the report's sections). Function names come from the
 // wasm name section.
-//   node tests/page/wasm-profile.mjs FILE [--top N] [--under REGEX]
+// With --callers REGEX, also the callers of the functions matching REGEX (whose self time is
+// whose: e.g. --callers '^memcmp$').
+//   node tests/page/wasm-profile.mjs FILE [--top N] [--under REGEX] [--callers REGEX]
 // e.g. --under 'leaderboard::Cache::features' or --under 'wechatmsg_csv::Rows::record'.
 import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -14,14 +16,16 @@ import path from 'node:path';
 const args = process.argv.slice(2);
 let top = 25;
 let under = '^qunlens::report::build_cached';
+let callers = null;
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--top') top = Number(args[++i]);
   else if (args[i] === '--under') under = args[++i];
+  else if (args[i] === '--callers') callers = new RegExp(args[++i]);
   else files.push(args[i]);
 }
 if (files.length !== 1) {
-  console.error("usage: node wasm-profile.mjs FILE [--top N] [--under REGEX]");
+  console.error("usage: node wasm-profile.mjs FILE [--top N] [--under REGEX] [--callers REGEX]");
   process.exit(2);
 }
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../www/pkg');
@@ -76,3 +80,15 @@ for (const [id, us] of micros) {
   }
 }
 print(`inclusive time of what /${under}/ calls:`, callees);
+if (callers) {
+  // Self time of the matching functions, by the nearest caller that does not match.
+  const by = new Map();
+  for (const [id, us] of micros) {
+    if (!callers.test(name(id))) continue;
+    let n = id;
+    while (n !== undefined && callers.test(name(n))) n = parent.get(n);
+    const k = n === undefined ? '(root)' : name(n);
+    by.set(k, (by.get(k) || 0) + us);
+  }
+  print(`callers of /${callers.source}/ (their self time):`, by);
+}
