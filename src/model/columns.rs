@@ -1,6 +1,8 @@
 //! Message columns as raw little-endian byte strings in serde formats (postcard), so handing
 //! a million-message partial or piece from one worker to another copies each column once
-//! instead of encoding and decoding a varint per value (which was most of the hand-over).
+//! instead of encoding and decoding a varint per value (which was most of the hand-over). On
+//! a little-endian machine a column of plain numbers is its own encoding: written from where
+//! it lies, read back with one copy.
 //!
 //! Use with `#[serde(with = "columns")]` on a `Vec` of a [`Fixed`] type.
 
@@ -15,6 +17,17 @@ pub trait Fixed: Copy {
     fn put(self, out: &mut Vec<u8>);
     /// Reads the value from exactly [`Fixed::SIZE`] bytes (`None`: not a valid value).
     fn get(bytes: &[u8]) -> Option<Self>;
+
+    /// The encoding of `values` as they lie in memory, where that is it (plain numbers on a
+    /// little-endian machine): a column is then written without a copy.
+    fn as_encoded(_values: &[Self]) -> Option<&[u8]> {
+        None
+    }
+
+    /// `bytes` decoded (whole values only), by the value.
+    fn decode(bytes: &[u8]) -> Option<Vec<Self>> {
+        bytes.chunks_exact(Self::SIZE).map(Self::get).collect()
+    }
 }
 
 macro_rules! fixed_int {
@@ -26,6 +39,18 @@ macro_rules! fixed_int {
             }
             fn get(bytes: &[u8]) -> Option<Self> {
                 Some(<$t>::from_le_bytes(bytes.try_into().ok()?))
+            }
+            #[cfg(target_endian = "little")]
+            fn as_encoded(values: &[Self]) -> Option<&[u8]> {
+                Some(bytemuck::cast_slice(values))
+            }
+            /// One copy into an aligned column (any bit pattern is a valid number).
+            #[cfg(target_endian = "little")]
+            fn decode(bytes: &[u8]) -> Option<Vec<Self>> {
+                let mut out: Vec<$t> = vec![0; bytes.len() / Self::SIZE];
+                let whole = bytes.get(..out.len() * Self::SIZE)?;
+                bytemuck::cast_slice_mut::<$t, u8>(&mut out).copy_from_slice(whole);
+                Some(out)
             }
         }
     )*};
@@ -54,6 +79,9 @@ impl Fixed for super::MessageKind {
 }
 
 pub fn serialize<T: Fixed, S: Serializer>(values: &[T], serializer: S) -> Result<S::Ok, S::Error> {
+    if let Some(bytes) = T::as_encoded(values) {
+        return serializer.serialize_bytes(bytes);
+    }
     let mut out = Vec::with_capacity(values.len() * T::SIZE);
     for &v in values {
         v.put(&mut out);
@@ -72,7 +100,7 @@ pub fn deserialize<'de, T: Fixed, D: Deserializer<'de>>(deserializer: D) -> Resu
             if bytes.len() % T::SIZE != 0 {
                 return Err(E::invalid_length(bytes.len(), &self));
             }
-            bytes.chunks_exact(T::SIZE).map(T::get).collect::<Option<Vec<T>>>().ok_or_else(|| E::custom("a value out of range"))
+            T::decode(bytes).ok_or_else(|| E::custom("a value out of range"))
         }
     }
     deserializer.deserialize_bytes(Column(PhantomData))
