@@ -12,6 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::columns::Fixed;
 use super::{Business, Group, GroupId, HashMap, Member, MemberId, Membership, MessageKind, Messages, Model, Quote, TextArena};
 
 /// What travels beside the columns, borrowed from the model.
@@ -114,7 +115,9 @@ pub fn runs(model: &Model) -> Result<Runs<'_>, String> {
     runs.push(Run::Borrowed(bytemuck::cast_slice(&m.time)));
     runs.push(Run::Borrowed(bytemuck::cast_slice(&m.group)));
     runs.push(Run::Borrowed(bytemuck::cast_slice(&m.sender)));
-    runs.push(Run::Owned(m.kind.iter().map(|&k| k as u8).collect()));
+    let mut kinds = Vec::with_capacity(m.len());
+    m.kind.iter().for_each(|&k| k.put(&mut kinds));
+    runs.push(Run::Owned(kinds));
     runs.push(Run::Borrowed(&m.flags));
     runs.push(Run::Words(m.text_span.iter().flat_map(|&(start, len)| [start, len]).collect()));
     runs.extend(blocks.iter().map(|b| Run::Borrowed(b.as_bytes())));
@@ -144,7 +147,7 @@ pub fn read(len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<Model,
     input.next(bytemuck::cast_slice_mut(&mut sender))?;
     let mut kind = vec![0u8; n];
     input.next(&mut kind)?;
-    let kind = kind.iter().map(|&k| MessageKind::ALL.get(k as usize).copied()).collect::<Option<Vec<_>>>().ok_or_else(|| bad("a message kind that does not exist"))?;
+    let kind = <MessageKind as Fixed>::decode(&kind).ok_or_else(|| bad("a message kind that does not exist"))?;
     let mut flags = vec![0u8; n];
     input.next(&mut flags)?;
     let mut spans = vec![0u32; 2 * n];
