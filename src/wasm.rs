@@ -306,24 +306,24 @@ pub fn analyze(
     Ok(analyzer.report().to_json())
 }
 
-/// Messages in [`warm_up`]'s export: enough for V8 to optimize every hot function (1,000
-/// already were, in Node); it takes about 0.1 s.
-const WARM_UP_MESSAGES: usize = 2_000;
-
-/// Does once, on a small generated export, what the page's workers do with real files — reads
-/// a whole file and hands it over (`take_partial`, `absorb`), reads a file in two pieces
-/// (`continuation`, `PieceReader`, `absorb_piece`), hands the model over for the leaderboard
-/// (`model_bytes`, `leaderboard_of_model`) and computes the report — and returns the time it
-/// took in ms. Workers call it while idle so that V8 has compiled the hot functions with its
-/// optimizing tier before real data arrives: V8 does not replace a running wasm function with
-/// its optimized code, so a section whose loop runs once over a million messages would
-/// otherwise run that whole loop in the baseline tier (the first report on the 1M benchmark
-/// took 0.84 s instead of 0.35 s). Throws only on a bug.
+/// Does once, on a generated export of `messages` messages, what the page's workers do with
+/// real files — reads a whole file and hands it over (`take_partial`, `absorb`), reads a file
+/// in two pieces (`continuation`, `PieceReader`, `absorb_piece`), hands the model over for the
+/// leaderboard (`model_bytes`, `leaderboard_of_model`) and computes the report — and returns
+/// the time it took in ms. Workers call it while idle so that V8 has compiled the hot
+/// functions with its optimizing tier before real data arrives: V8 does not replace a running
+/// wasm function with its optimized code, so a section whose loop runs once over a million
+/// messages would otherwise run that whole loop in the baseline tier (the first report on the
+/// 1M benchmark took 0.84 s instead of 0.35 s). A few thousand messages make the loops hot; it
+/// takes tens of thousands before V8 has also optimized the functions each message calls
+/// (it tiers a function up once it has run enough of its code), which otherwise compile
+/// during the first large load, on the cores that load needs. Workers share the compiled
+/// module, so one worker's warm-up serves all. Throws only on a bug.
 #[wasm_bindgen]
-pub fn warm_up() -> Result<f64, JsValue> {
+pub fn warm_up(messages: u32) -> Result<f64, JsValue> {
     init();
     let started = js_sys::Date::now();
-    let spec = crate::sample::SampleSpec::benchmark(WARM_UP_MESSAGES);
+    let spec = crate::sample::SampleSpec::benchmark(messages as usize);
     for file in crate::sample::generate(&spec) {
         let (name, bytes) = (file.name.as_str(), &file.bytes[..]);
         let mut whole = Analyzer::new("")?;

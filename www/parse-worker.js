@@ -9,7 +9,7 @@
 // Once its job is done, the coordinator may hand it the loaded model to compute the
 // leaderboard while the coordinator computes the other sections (Analyzer.begin_report).
 //
-// Messages in:  {type:'init', module}                  instantiate the module ahead of a job
+// Messages in:  {type:'init', module, warmUpMessages}  instantiate the module ahead of a job
 //               {type:'parse', module, config, files: File[]}
 //               {type:'piece', module, config, continuation, file: File, from, to}
 //               {type:'leaderboard', model: Uint8Array, config}   (after a job: the module is loaded)
@@ -23,21 +23,25 @@ import { readChunks } from './read.js';
 
 const PROGRESS_EVERY_MS = 50;
 
-/** The wasm instance, started by 'init' (or by the first job), then warmed up so that a job
- *  runs optimized code from its start (see `warm_up`). */
+/** Messages in the warm-up of a worker not told otherwise (see worker.js's WARM_UP_MESSAGES). */
+const WARM_UP_MESSAGES = 2_000;
+
+/** The wasm instance, started by 'init' (or by the first job), then warmed up on `messages`
+ *  generated messages so that a job runs optimized code from its start (see `warm_up`). */
 let instance = null;
-const instantiate = (module) => (instance ||= init({ module_or_path: module }).then(warmUp));
+const instantiate = (module, messages = WARM_UP_MESSAGES) =>
+  (instance ||= init({ module_or_path: module }).then(() => warmUp(messages)));
 
 /** Only speed depends on it: a failure (a bug, caught by the wasm tests) is not a job's error. */
-function warmUp() {
+function warmUp(messages) {
   try {
-    warm_up();
+    warm_up(messages);
   } catch {}
 }
 
 self.onmessage = async ({ data }) => {
   if (data.type === 'init') {
-    instantiate(data.module).catch(() => {}); // a job awaiting it reports the error
+    instantiate(data.module, data.warmUpMessages).catch(() => {}); // a job awaiting it reports the error
     return;
   }
   if (data.type === 'piece') {

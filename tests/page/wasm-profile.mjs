@@ -32,7 +32,7 @@ const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../ww
 const { default: init, Analyzer, warm_up } = await import(path.join(pkg, 'qunlens.js'));
 await init({ module_or_path: readFileSync(path.join(pkg, 'qunlens_bg.wasm')) });
 // As the page's workers do: otherwise the report's loops run in V8's baseline tier.
-warm_up();
+warm_up(50_000);
 const bytes = readFileSync(files[0]);
 
 const session = new Session();
