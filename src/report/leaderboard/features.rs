@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 use std::hash::BuildHasher;
 
-use crate::model::HashMap;
+use crate::report::membership_index::MembershipIndex;
 use crate::report::order;
 
 type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
@@ -115,7 +115,7 @@ pub fn classify(model: &Model, conversation_gap_s: i64, answer_window_s: i64) ->
     let (mut group, mut last_time, mut conv) = (u32::MAX, i64::MIN, 0u32);
     // (group, member) pairs, numbered densely, and each pair's first and last message time
     // (for the invite bonus): one hash lookup per message serves both.
-    let mut pairs = Pairs::default();
+    let mut pairs = Pairs::new(model.members.len());
     // The dedupe key of the message at hand (one buffer for all).
     let mut key = String::new();
     for (seq, &i) in order.iter().enumerate() {
@@ -250,24 +250,26 @@ fn finish(mut rows: Vec<Event>, group_rank: &[u32]) -> Features {
 
 /// (group, member) pairs numbered in order of first use, with the pair's first and last
 /// message time (`None`: the member never spoke in the group).
-#[derive(Default)]
 struct Pairs {
-    index: HashMap<(u32, MemberId), u32>,
+    index: MembershipIndex,
     spoke: Vec<Option<(i64, i64)>>,
 }
 
 impl Pairs {
+    fn new(members: usize) -> Self {
+        Pairs { index: MembershipIndex::new(members), spoke: Vec::new() }
+    }
+
     fn slot(&mut self, group: u32, member: MemberId) -> u32 {
-        let next = self.spoke.len() as u32;
-        let slot = *self.index.entry((group, member)).or_insert(next);
-        if slot == next {
+        let (slot, new) = self.index.number(group, member);
+        if new {
             self.spoke.push(None);
         }
         slot
     }
 
     fn spoken(&self, group: u32, member: MemberId) -> Option<(i64, i64)> {
-        self.index.get(&(group, member)).and_then(|&p| self.spoke.get(p as usize).copied().flatten())
+        self.index.get(group, member).and_then(|p| self.spoke.get(p as usize).copied().flatten())
     }
 }
 
