@@ -6,8 +6,8 @@
 // Prints MB/s, messages/s, the time to the first progress message and the main thread's
 // longest stall while the worker ran.
 import { stat } from 'node:fs/promises';
-import { serve, launchChromium, WWW } from './server.mjs';
-import { installStallProbe } from './probes.mjs';
+import { serve, launchChromium, openReadyPage, WWW } from './server.mjs';
+import { installStallProbe, reportShown } from './probes.mjs';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -48,20 +48,10 @@ for (const f of files) for await (const _ of createReadStream(f, { highWaterMark
 
 const server = await serve(root);
 const browser = await launchChromium();
-/** Waits until the page is ready and its workers have warmed up (≈0.3 s of both cores after
- *  `ready`): a user drops files seconds after the page opens, and neither the floor nor the
- *  analysis should be measured against that warm-up. */
-async function settle(page) {
-  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
-  await page.waitForTimeout(1000);
-}
-
 /** One floor measurement: a fresh worker reads the files and only splits them into records. */
 async function floorRun(browser, url, files) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(url + '/');
-  await settle(page);
+  // Neither the floor nor the analysis is measured against the workers' warm-up.
+  const { context, page } = await openReadyPage(browser, url + '/');
   await page.evaluate(() => {
     const input = Object.assign(document.createElement('input'), { type: 'file', multiple: true, id: 'floor-input' });
     document.body.append(input);
@@ -86,10 +76,7 @@ try {
   const results = [];
   for (let run = 0; run < runs; run++) {
     // A fresh context per run: its own renderer process, so the peak RSS belongs to this run.
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(server.url + '/' + query);
-    await settle(page);
+    const { context, page } = await openReadyPage(browser, server.url + '/' + query, { viewport: { width: 1360, height: 900 } });
     const baseline = rendererPeakBytes(); // the page and its worker loaded, no data yet
     await page.evaluate(installStallProbe);
     await page.evaluate(() => {
@@ -98,15 +85,7 @@ try {
         .observe(document.getElementById('progress-bytes'), { childList: true, characterData: true, subtree: true });
     });
     const t0 = await page.evaluate(() => performance.now());
-    // Waited for inside the page (a cheap check every 20 ms), not polled from here: each of
-    // Playwright's polls is a round trip that takes CPU from the load being measured.
-    const loaded = page.evaluate(() => new Promise((resolve) => {
-      const timer = setInterval(() => {
-        if (document.body.dataset.busy !== 'false' || !window.__qunlensReport) return;
-        clearInterval(timer);
-        resolve();
-      }, 20);
-    }));
+    const loaded = page.evaluate(reportShown);
     await page.setInputFiles('#file-input', files);
     await loaded;
     const r = await page.evaluate((start) => {

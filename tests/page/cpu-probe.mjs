@@ -8,7 +8,8 @@
 //   node tests/page/cpu-probe.mjs FILE [--runs N] [--root DIR]
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { serve, launchChromium, WWW } from './server.mjs';
+import { serve, launchChromium, openReadyPage, WWW } from './server.mjs';
+import { reportShown } from './probes.mjs';
 
 const args = process.argv.slice(2);
 let runs = 5;
@@ -68,23 +69,13 @@ const totals = new Map();
 let wallTotal = 0;
 try {
   for (let run = 0; run < runs; run++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url + '/');
-    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
-    await page.waitForTimeout(1500); // the workers' warm-up is over
+    const { context, page } = await openReadyPage(browser, server.url + '/', { settleMs: 1500 });
     const before = sample();
     const latest = new Map(before);
     const sampler = setInterval(() => {
       for (const [k, v] of sample()) latest.set(k, v);
     }, 40);
-    const loaded = page.evaluate(() => new Promise((resolve) => {
-      const timer = setInterval(() => {
-        if (document.body.dataset.busy !== 'false' || !window.__qunlensReport) return;
-        clearInterval(timer);
-        resolve();
-      }, 20);
-    }));
+    const loaded = page.evaluate(reportShown);
     const started = Date.now();
     await page.setInputFiles('#file-input', files);
     await loaded;

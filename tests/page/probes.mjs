@@ -19,3 +19,17 @@ export function installStallProbe() {
   };
   setTimeout(tick, 10);
 }
+
+/** Resolves once the page shows a report and is no longer busy (run via page.evaluate). It
+ *  checks inside the page every 20 ms rather than being polled from Node: each of
+ *  Playwright's polls is a round trip through the main thread, CPU taken from a load being
+ *  measured. */
+export function reportShown() {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (document.body.dataset.busy !== 'false' || !window.__qunlensReport) return;
+      clearInterval(timer);
+      resolve();
+    }, 20);
+  });
+}

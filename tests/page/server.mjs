@@ -26,10 +26,24 @@ const MIME = {
 /** Starts serving `root` on 127.0.0.1 at a free port, under the URL path `prefix` (e.g.
  *  `/apps/qunlens`, as an intranet host would); resolves to {url, close()}. */
 /** Headless Chromium (Debian's, or $CHROMIUM) with the flags every page test and bench uses. */
+/** A fresh context and page on `url`, once the page is ready and `settleMs` more have passed
+ *  (the workers' warm-up), for the benches: a user drops files seconds after the page opens. */
+export async function openReadyPage(browser, url, { settleMs = 1000, viewport } = {}) {
+  const context = await browser.newContext(viewport ? { viewport } : {});
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
+  await page.waitForTimeout(settleMs);
+  return { context, page };
+}
+
+/** Headless Chromium with the project's flags; CHROMIUM_EXTRA adds more, space-separated
+ *  (e.g. `--js-flags=--no-wasm-dynamic-tiering` to compare a bench without V8's tiering). */
 export function launchChromium() {
+  const extra = process.env.CHROMIUM_EXTRA ? process.env.CHROMIUM_EXTRA.split(' ') : [];
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', ...(process.env.CHROMIUM_EXTRA ? process.env.CHROMIUM_EXTRA.split(' ') : [])],
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', ...extra],
   });
 }
 

@@ -3,7 +3,7 @@
 // reading had got. A reader change must pass it: the BYOB reader stopped 2 loads in 40 in the
 // seventh round and 6 in 40 in the tenth, where the default reader finished 40 of 40.
 //   node tests/page/stress.mjs FILE [RUNS]
-import { serve, launchChromium, WWW } from './server.mjs';
+import { serve, launchChromium, openReadyPage, WWW } from './server.mjs';
 const [file, runsArg] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node stress.mjs FILE [RUNS]');
@@ -16,11 +16,7 @@ let hung = 0, ok = 0;
 const times = [];
 try {
   for (let run = 0; run < runs; run++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url + '/');
-    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
-    await page.waitForTimeout(600);
+    const { context, page } = await openReadyPage(browser, server.url + '/', { settleMs: 600 });
     const t0 = Date.now();
     await page.setInputFiles('#file-input', [file]);
     try {
