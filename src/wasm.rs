@@ -91,10 +91,12 @@ impl PieceReader {
         self.inner.as_ref().is_some_and(crate::PieceReader::wants_more)
     }
 
-    /// Ends the piece; the bytes for the lead's `absorb_piece`. Throws when called twice.
-    pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
+    /// Ends the piece; the bytes for the lead's `absorb_piece`, its columns and texts copied
+    /// straight from wasm memory into the array. Throws when called twice.
+    pub fn finish(&mut self) -> Result<js_sys::Uint8Array, JsValue> {
         let reader = self.inner.take().ok_or_else(|| js_error("this piece is already finished"))?;
-        reader.finish().to_bytes().map_err(|e| js_error(&e))
+        let piece = reader.finish().into_wire();
+        Ok(runs_to_array(&piece.runs().map_err(|e| js_error(&e))?))
     }
 }
 
@@ -170,8 +172,8 @@ impl Analyzer {
 
     /// Takes back the next piece of the open file (a `PieceReader`'s `finish()` bytes), in
     /// order. False when it was refused: read the file on from `resume_offset()` then.
-    pub fn absorb_piece(&mut self, piece: &[u8]) -> Result<bool, JsValue> {
-        let piece = crate::PieceOutcome::from_bytes(piece).map_err(|e| js_error(&e))?;
+    pub fn absorb_piece(&mut self, piece: &js_sys::Uint8Array) -> Result<bool, JsValue> {
+        let piece = crate::PieceOutcome::read(piece.length() as usize, &mut copy_from_array(piece)).map_err(|e| js_error(&e))?;
         Ok(self.inner.absorb_piece(piece))
     }
 
@@ -194,14 +196,7 @@ impl Analyzer {
     /// The loaded model as bytes for `leaderboard_of_model` in another worker of this build:
     /// its columns and texts copied straight from wasm memory into the array.
     pub fn model_bytes(&mut self) -> Result<js_sys::Uint8Array, JsValue> {
-        let runs = self.inner.model_runs().map_err(|e| js_error(&e))?;
-        let out = js_sys::Uint8Array::new_with_length(runs.len() as u32);
-        let mut at = 0;
-        for run in runs.iter() {
-            out.subarray(at, at + run.len() as u32).copy_from(run);
-            at += run.len() as u32;
-        }
-        Ok(out)
+        Ok(runs_to_array(&self.inner.model_runs().map_err(|e| js_error(&e))?))
     }
 
     /// Computes every section but the leaderboard, which another worker computes meanwhile
@@ -254,10 +249,27 @@ impl Analyzer {
 #[wasm_bindgen]
 pub fn leaderboard_of_model(model: &js_sys::Uint8Array, config_json: &str) -> Result<String, JsValue> {
     init();
-    // Each column and text block is copied straight from the array into its place.
-    let read = crate::model::wire::read(model.length() as usize, &mut |at, out| model.subarray(at as u32, (at + out.len()) as u32).copy_to(out));
+    let read = crate::model::wire::read(model.length() as usize, &mut copy_from_array(model));
     let board = crate::leaderboard_of(&read.map_err(|e| js_error(&e))?, config(config_json)?).map_err(|e| js_error(&e))?;
     serde_json::to_string(&board).map_err(|e| js_error(&e.to_string()))
+}
+
+/// A hand-over's byte runs (`model::wire`) in one new array, each run copied straight out of
+/// wasm memory.
+fn runs_to_array(runs: &crate::model::wire::Runs) -> js_sys::Uint8Array {
+    let out = js_sys::Uint8Array::new_with_length(runs.len() as u32);
+    let mut at = 0;
+    for run in runs.iter() {
+        out.subarray(at, at + run.len() as u32).copy_from(run);
+        at += run.len() as u32;
+    }
+    out
+}
+
+/// The `copy` with which `model::wire`'s readers take a hand-over from `array`: each column
+/// and text block straight into its place in wasm memory.
+fn copy_from_array(array: &js_sys::Uint8Array) -> impl FnMut(usize, &mut [u8]) + '_ {
+    move |at, out| array.subarray(at as u32, (at + out.len()) as u32).copy_to(out)
 }
 
 /// Benchmark: times every attribution model on `persons` synthetic people with up to

@@ -4,7 +4,7 @@
 //! for WhatsApp text, with multi-line messages, group renames and an undecided date order.
 
 use qunlens::sample::{write_benchmark_csv, write_whatsapp_benchmark, SampleSpec};
-use qunlens::{Analyzer, Config, PieceReader};
+use qunlens::{Analyzer, Config, PieceOutcome, PieceReader};
 
 const NAME: &str = "产品交流群_utf8.csv";
 const CHAT: &str = "WhatsApp Chat with 客户群.txt";
@@ -113,7 +113,8 @@ fn in_pieces_named(name: &str, bytes: &[u8], cuts: &[u64]) -> (String, Vec<bool>
                 break;
             }
         }
-        taken.push(a.absorb_piece(piece.finish()));
+        // Handed over as the page's workers do: as the bytes of its wire runs.
+        taken.push(a.absorb_piece(handed_over(piece.finish())));
     }
     if let Some(at) = a.resume_offset() {
         a.push(&bytes[at as usize..]);
@@ -121,6 +122,33 @@ fn in_pieces_named(name: &str, bytes: &[u8], cuts: &[u64]) -> (String, Vec<bool>
     assert!(read > 0);
     a.end_file();
     (a.report().to_json(), taken)
+}
+
+/// A piece as the lead gets it from a piece worker: encoded as byte runs, read back.
+fn handed_over(piece: PieceOutcome) -> PieceOutcome {
+    let bytes = piece.into_wire().runs().expect("a piece encodes").to_vec();
+    PieceOutcome::from_bytes(&bytes).expect("a piece reads back")
+}
+
+#[test]
+fn a_cut_or_lengthened_piece_hand_over_is_an_error() {
+    let bytes = hostile_csv(2_000).into_bytes();
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    a.begin_file(NAME);
+    a.push(&bytes[..bytes.len() / 4]);
+    let cut = bytes.len() as u64 / 2;
+    let continuation = a.continuation(cut).expect("the file can be continued");
+    let mut piece = PieceReader::new(&continuation, "Asia/Shanghai", cut, bytes.len() as u64).unwrap();
+    piece.push(&bytes[PieceReader::first_byte(cut) as usize..]);
+    let wire = piece.finish().into_wire().runs().unwrap().to_vec();
+    for end in [0, 7, 100, wire.len() / 2, wire.len() - 1] {
+        let err = PieceOutcome::from_bytes(&wire[..end]).err().expect("a cut hand-over is refused");
+        assert!(err.starts_with("piece: "), "{end}: {err}");
+    }
+    let mut longer = wire.clone();
+    longer.push(0);
+    assert_eq!(PieceOutcome::from_bytes(&longer).err().unwrap(), "piece: bytes after the last text block");
+    assert!(PieceOutcome::from_bytes(&wire).is_ok());
 }
 
 #[test]

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Context, FileIngest, FileStats, Format, Skip, State, MAX_LISTED_SKIPS};
 use crate::decode::{StreamDecoder, TextEncoding};
-use crate::model::{ModelBuilder, Partial};
+use crate::model::{wire, Messages, ModelBuilder, Partial};
 use crate::time::Zone;
 
 /// A parser's part of a [`Continuation`].
@@ -307,14 +307,38 @@ impl PieceOutcome {
         self.model.member_count()
     }
 
-    /// The outcome as bytes (from a worker).
-    pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
-        postcard::to_extend(self, Vec::with_capacity(self.model.encoded_size_hint())).map_err(|e| format!("piece: {e}"))
+    /// The outcome ready to be handed to another worker as byte runs ([`PieceWire::runs`]).
+    pub fn into_wire(mut self) -> PieceWire {
+        let messages = self.model.take_messages();
+        PieceWire { head: self, messages }
     }
 
-    /// An outcome from [`PieceOutcome::to_bytes`].
+    /// An outcome from `len` bytes of [`PieceWire::runs`] that `copy(offset, out)` copies into
+    /// `out` (see [`wire::read_with`]). Errs on a truncated or damaged hand-over.
+    pub fn read(len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<Self, String> {
+        let (mut outcome, messages): (PieceOutcome, Messages) = wire::read_with("piece", len, copy)?;
+        outcome.model.put_messages(messages);
+        Ok(outcome)
+    }
+
+    /// [`PieceOutcome::read`] from bytes in memory.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        postcard::from_bytes(bytes).map_err(|e| format!("piece: {e}"))
+        Self::read(bytes.len(), &mut wire::copy_from(bytes))
+    }
+}
+
+/// A [`PieceOutcome`] with its messages taken out, to hand over as byte runs: the piece's
+/// encoded form never sits whole in the memory of the worker that read it, nor, read straight
+/// into its columns, in the memory of the one that takes it back.
+pub struct PieceWire {
+    head: PieceOutcome,
+    messages: Messages,
+}
+
+impl PieceWire {
+    /// The piece as byte runs; concatenated, they are what [`PieceOutcome::from_bytes`] reads.
+    pub fn runs(&self) -> Result<wire::Runs<'_>, String> {
+        wire::runs_with("piece", &self.head, &self.messages)
     }
 }
 

@@ -293,6 +293,17 @@ impl Partial {
         self.members.len()
     }
 
+    /// Its messages, taken out: a hand-over sends them as their own byte runs
+    /// ([`super::wire::runs_with`]) beside the rest.
+    pub(crate) fn take_messages(&mut self) -> Messages {
+        std::mem::take(&mut self.messages)
+    }
+
+    /// Puts back the messages of a hand-over read back.
+    pub(crate) fn put_messages(&mut self, messages: Messages) {
+        self.messages = messages;
+    }
+
     /// Every index in range and every column the same length, so a damaged or foreign
     /// partial is refused whole instead of corrupting the model.
     fn check(&self) -> Result<(), String> {

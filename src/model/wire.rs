@@ -1,52 +1,65 @@
-//! The loaded model handed to another worker of this build (the page computes the leaderboard
-//! beside the other sections that way): a list of byte runs, the message columns and text
-//! blocks as their own bytes, so that each byte is copied once out of this worker's memory
-//! and once into the other's. Encoded whole (postcard), the model was copied twice more and
-//! grew the sender's memory by its own size for the moment of the hand-over.
+//! The loaded model, or a piece of a file, handed to another worker of this build (the page
+//! computes the leaderboard beside the other sections, and reads large files in pieces, that
+//! way): a list of byte runs, the message columns and text blocks as their own bytes, so that
+//! each byte is copied once out of this worker's memory and once into the other's. Encoded
+//! whole (postcard), a hand-over was copied twice more and sat in the receiver's memory beside
+//! its decoded form.
 //!
-//! Runs, in order: the head's length (8 bytes, little-endian), the head (postcard: everything
-//! but the columns and the text, plus the message count and the text blocks' lengths), the
-//! columns (`time`, `group`, `sender`, `kind`, `flags`, then the text spans as start, length
-//! pairs), the text blocks. Numbers in the columns are in the machine's byte order: both ends
-//! are the same build on one machine; this is not a file format.
+//! Runs, in order: the head's length (8 bytes, little-endian), the head (postcard: the message
+//! count, the text blocks' lengths, quotes and mentions, then the owner's own head —
+//! everything else of the model or piece), the columns (`time`, `group`, `sender`, `kind`,
+//! `flags`, then the text spans as start, length pairs), the text blocks. Numbers in the
+//! columns are in the machine's byte order: both ends are the same build on one machine; this
+//! is not a file format.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::columns::Fixed;
 use super::{Business, Group, GroupId, HashMap, Member, MemberId, Membership, MessageKind, Messages, Model, Quote, TextArena};
 
-/// What travels beside the columns, borrowed from the model.
+/// What travels in the head for the messages, borrowed from them.
 #[derive(Serialize)]
-struct HeadRef<'m> {
+struct MessagesHeadRef<'m> {
     messages: u64,
     blocks: Vec<u64>,
+    quotes: &'m HashMap<u32, Quote>,
+    mentions: &'m HashMap<u32, Vec<String>>,
+}
+
+/// [`MessagesHeadRef`] read back (field for field the same encoding).
+#[derive(Deserialize)]
+struct MessagesHead {
+    messages: u64,
+    blocks: Vec<u64>,
+    quotes: HashMap<u32, Quote>,
+    mentions: HashMap<u32, Vec<String>>,
+}
+
+/// A model's own head: everything but its messages, borrowed.
+#[derive(Serialize)]
+struct ModelHeadRef<'m> {
     groups: &'m [Group],
     members: &'m [Member],
     memberships: &'m [Membership],
     listed: &'m [(GroupId, MemberId)],
     offered: &'m [u64],
     business: &'m Business,
-    quotes: &'m HashMap<u32, Quote>,
-    mentions: &'m HashMap<u32, Vec<String>>,
 }
 
-/// [`HeadRef`] read back (field for field the same encoding).
+/// [`ModelHeadRef`] read back.
 #[derive(Deserialize)]
-struct Head {
-    messages: u64,
-    blocks: Vec<u64>,
+struct ModelHead {
     groups: Vec<Group>,
     members: Vec<Member>,
     memberships: Vec<Membership>,
     listed: Vec<(GroupId, MemberId)>,
     offered: Vec<u64>,
     business: Business,
-    quotes: HashMap<u32, Quote>,
-    mentions: HashMap<u32, Vec<String>>,
 }
 
-/// One run: borrowed from the model, or made for the hand-over (the columns whose memory
-/// layout is not plain bytes).
+/// One run: borrowed from the messages, or made for the hand-over (the head, and the columns
+/// whose memory layout is not plain bytes).
 enum Run<'m> {
     Borrowed(&'m [u8]),
     Owned(Vec<u8>),
@@ -63,7 +76,7 @@ impl Run<'_> {
     }
 }
 
-/// A model as byte runs (see the module docs); concatenated, they are its hand-over form.
+/// A hand-over as byte runs (see the module docs); concatenated, they are its bytes.
 pub struct Runs<'m> {
     runs: Vec<Run<'m>>,
 }
@@ -96,21 +109,29 @@ impl Runs<'_> {
 
 /// The model as byte runs.
 pub fn runs(model: &Model) -> Result<Runs<'_>, String> {
-    let m = &model.messages;
-    let blocks = m.text_arena.blocks();
-    let head = HeadRef {
-        messages: m.len() as u64,
-        blocks: blocks.iter().map(|b| b.len() as u64).collect(),
+    let head = ModelHeadRef {
         groups: &model.groups,
         members: &model.members,
         memberships: &model.memberships,
         listed: &model.listed,
         offered: &model.offered,
         business: &model.business,
+    };
+    runs_with("model", &head, &model.messages)
+}
+
+/// `head` (any value the reader reads back as its own type) and `messages` as byte runs;
+/// `what` names the hand-over in errors.
+pub fn runs_with<'m, H: Serialize>(what: &str, head: &H, messages: &'m Messages) -> Result<Runs<'m>, String> {
+    let m = messages;
+    let blocks = m.text_arena.blocks();
+    let messages_head = MessagesHeadRef {
+        messages: m.len() as u64,
+        blocks: blocks.iter().map(|b| b.len() as u64).collect(),
         quotes: &m.quotes,
         mentions: &m.mentions,
     };
-    let head = postcard::to_allocvec(&head).map_err(|e| format!("model: {e}"))?;
+    let head = postcard::to_allocvec(&(messages_head, head)).map_err(|e| format!("{what}: {e}"))?;
     let mut runs = vec![Run::Owned((head.len() as u64).to_le_bytes().to_vec()), Run::Owned(head)];
     runs.push(Run::Borrowed(bytemuck::cast_slice(&m.time)));
     runs.push(Run::Borrowed(bytemuck::cast_slice(&m.group)));
@@ -128,17 +149,34 @@ pub fn runs(model: &Model) -> Result<Runs<'_>, String> {
 /// (from a byte slice, or straight from another memory). Errs on a truncated or damaged
 /// hand-over instead of building a model that does not hold together.
 pub fn read(len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<Model, String> {
-    let bad = |what: &str| format!("model: {what}");
-    let mut input = Input { at: 0, len, copy };
+    let (head, messages): (ModelHead, Messages) = read_with("model", len, copy)?;
+    Ok(Model {
+        groups: head.groups,
+        members: head.members,
+        messages,
+        memberships: head.memberships,
+        listed: head.listed,
+        offered: head.offered,
+        business: head.business,
+    })
+}
+
+/// Reads back what [`runs_with`] wrote: the owner's head and the messages (as [`read`]).
+pub fn read_with<H: DeserializeOwned>(what: &str, len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<(H, Messages), String> {
+    let bad = |problem: &str| format!("{what}: {problem}");
+    let mut input = Input { what, at: 0, len, copy };
     let mut head_len = [0u8; 8];
     input.next(&mut head_len)?;
-    let head_len = usize::try_from(u64::from_le_bytes(head_len)).ok().filter(|&l| l <= input.left()).ok_or_else(truncated)?;
+    let head_len = usize::try_from(u64::from_le_bytes(head_len)).ok().filter(|&l| l <= input.left()).ok_or_else(|| truncated(what))?;
     let mut head = vec![0u8; head_len];
     input.next(&mut head)?;
-    let head: Head = postcard::from_bytes(&head).map_err(|e| bad(&e.to_string()))?;
+    let (messages_head, head): (MessagesHead, H) = postcard::from_bytes(&head).map_err(|e| bad(&e.to_string()))?;
     // The columns must fit in what is left before they are allocated (a damaged count must
     // not ask for gigabytes).
-    let n = usize::try_from(head.messages).ok().filter(|&n| n.checked_mul(8 + 4 + 4 + 1 + 1 + 8).is_some_and(|need| need <= input.left())).ok_or_else(truncated)?;
+    let n = usize::try_from(messages_head.messages)
+        .ok()
+        .filter(|&n| n.checked_mul(8 + 4 + 4 + 1 + 1 + 8).is_some_and(|need| need <= input.left()))
+        .ok_or_else(|| truncated(what))?;
     let mut time = vec![0i64; n];
     input.next(bytemuck::cast_slice_mut(&mut time))?;
     let mut group = vec![0u32; n];
@@ -153,9 +191,9 @@ pub fn read(len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<Model,
     let mut spans = vec![0u32; 2 * n];
     input.next(bytemuck::cast_slice_mut(&mut spans))?;
     let text_span = spans.chunks_exact(2).map(|s| (s[0], s[1])).collect();
-    let mut blocks = Vec::with_capacity(head.blocks.len());
-    for &block_len in &head.blocks {
-        let block_len = usize::try_from(block_len).ok().filter(|&l| l <= input.left()).ok_or_else(truncated)?;
+    let mut blocks = Vec::with_capacity(messages_head.blocks.len());
+    for &block_len in &messages_head.blocks {
+        let block_len = usize::try_from(block_len).ok().filter(|&l| l <= input.left()).ok_or_else(|| truncated(what))?;
         let mut block = vec![0u8; block_len];
         input.next(&mut block)?;
         blocks.push(block);
@@ -164,24 +202,27 @@ pub fn read(len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<Model,
         return Err(bad("bytes after the last text block"));
     }
     let text_arena = TextArena::from_blocks(blocks).ok_or_else(|| bad("a text block is not UTF-8"))?;
-    let messages = Messages { time, group, sender, kind, flags, text_span, text_arena, quotes: head.quotes, mentions: head.mentions };
-    Ok(Model {
-        groups: head.groups,
-        members: head.members,
-        messages,
-        memberships: head.memberships,
-        listed: head.listed,
-        offered: head.offered,
-        business: head.business,
-    })
+    let messages = Messages {
+        time,
+        group,
+        sender,
+        kind,
+        flags,
+        text_span,
+        text_arena,
+        quotes: messages_head.quotes,
+        mentions: messages_head.mentions,
+    };
+    Ok((head, messages))
 }
 
-fn truncated() -> String {
-    "model: the hand-over is truncated".to_string()
+fn truncated(what: &str) -> String {
+    format!("{what}: the hand-over is truncated")
 }
 
 /// The hand-over being read: `len` bytes, of which `at` are read.
 struct Input<'c> {
+    what: &'c str,
     at: usize,
     len: usize,
     copy: &'c mut dyn FnMut(usize, &mut [u8]),
@@ -195,7 +236,7 @@ impl Input<'_> {
     /// Copies the next `out.len()` bytes into `out`, if there are that many.
     fn next(&mut self, out: &mut [u8]) -> Result<(), String> {
         if out.len() > self.left() {
-            return Err(truncated());
+            return Err(truncated(self.what));
         }
         (self.copy)(self.at, out);
         self.at += out.len();
@@ -205,12 +246,17 @@ impl Input<'_> {
 
 /// [`read`] from bytes in memory.
 pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
-    // `read` asks only for ranges inside `len`.
-    read(bytes.len(), &mut |at, out| {
+    read(bytes.len(), &mut copy_from(bytes))
+}
+
+/// The `copy` of [`read`] and [`read_with`] for bytes in memory.
+pub fn copy_from(bytes: &[u8]) -> impl FnMut(usize, &mut [u8]) + '_ {
+    // The readers ask only for ranges inside `len`.
+    move |at, out| {
         if let Some(from) = bytes.get(at..at + out.len()) {
             out.copy_from_slice(from);
         }
-    })
+    }
 }
 
 #[cfg(test)]
