@@ -240,21 +240,29 @@ impl Analyzer {
         self.builder.message_count()
     }
 
-    /// Everything loaded so far, unresolved and in binary form, for another analyzer to
-    /// [`absorb`](Analyzer::absorb): how the page's parallel workers hand over their files.
-    /// The analyzer is emptied.
-    pub fn take_partial(&mut self) -> Result<Vec<u8>, String> {
+    /// Everything loaded so far, unresolved, for another analyzer to
+    /// [`absorb`](Analyzer::absorb) ([`PartialWire::runs`] are its bytes): how the page's
+    /// parallel workers hand over their files. The analyzer is emptied.
+    pub fn take_partial(&mut self) -> PartialWire {
         self.end_file();
         self.caches.clear();
-        let builder = std::mem::take(&mut self.builder);
-        let part = PartialAnalysis { model: builder.into_partial(), inputs: std::mem::take(&mut self.inputs) };
-        postcard::to_extend(&part, Vec::with_capacity(part.model.encoded_size_hint())).map_err(|e| format!("partial analysis: {e}"))
+        let mut model = std::mem::take(&mut self.builder).into_partial();
+        let messages = model.take_messages();
+        PartialWire { head: PartialAnalysis { model, inputs: std::mem::take(&mut self.inputs) }, messages }
     }
 
     /// Merges what another analyzer read ([`Analyzer::take_partial`]). The merged report is
     /// the one a single analyzer reading all the files would give, byte for byte.
     pub fn absorb(&mut self, bytes: &[u8]) -> Result<(), String> {
-        let part: PartialAnalysis = postcard::from_bytes(bytes).map_err(|e| format!("partial analysis: {e}"))?;
+        self.absorb_read(bytes.len(), &mut model::wire::copy_from(bytes))
+    }
+
+    /// [`Analyzer::absorb`] of `len` bytes that `copy(offset, out)` copies into `out`, from
+    /// wherever they are (another memory): each column straight into its place. Errs on a
+    /// truncated or damaged hand-over, and then merges nothing.
+    pub fn absorb_read(&mut self, len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<(), String> {
+        let (mut part, messages): (PartialAnalysis, model::Messages) = model::wire::read_with("partial analysis", len, copy)?;
+        part.model.put_messages(messages);
         self.end_file();
         self.caches.clear();
         self.builder.absorb(part.model)?;
@@ -365,6 +373,20 @@ pub fn leaderboard_of(model: &model::Model, config: Config) -> Result<report::le
 struct PartialAnalysis {
     model: model::Partial,
     inputs: Vec<InputReport>,
+}
+
+/// What one analyzer read, ready to be handed to another as byte runs ([`model::wire`]): the
+/// partial's encoded form never sits whole in the memory of either worker.
+pub struct PartialWire {
+    head: PartialAnalysis,
+    messages: model::Messages,
+}
+
+impl PartialWire {
+    /// The partial as byte runs; concatenated, they are what [`Analyzer::absorb`] reads.
+    pub fn runs(&self) -> Result<model::wire::Runs<'_>, String> {
+        model::wire::runs_with("partial analysis", &self.head, &self.messages)
+    }
 }
 
 /// One-shot analysis of in-memory files: `(name, bytes)` pairs.

@@ -255,14 +255,6 @@ pub mod text_flag {
 }
 
 impl Messages {
-    /// About the size of the binary form of what holds these messages (their text and columns,
-    /// plus room for the rest), so the encoder allocates its output once instead of doubling
-    /// through it.
-    pub fn encoded_size_hint(&self) -> usize {
-        const COLUMNS: usize = 8 + 4 + 4 + 1 + 1 + 8; // time, group, sender, kind, flags, span
-        self.text_arena.len() + self.len() * COLUMNS + (1 << 20)
-    }
-
     /// Is message `i` a question (a text message [`crate::text::is_question`] accepts)?
     pub fn is_question(&self, i: usize) -> bool {
         self.flags.get(i).is_some_and(|f| f & text_flag::QUESTION != 0)

@@ -144,14 +144,15 @@ impl Analyzer {
 
     /// Everything loaded so far, unresolved, as bytes for another `Analyzer`'s `absorb`
     /// (parallel workers hand their files to the coordinator this way); empties this one.
-    pub fn take_partial(&mut self) -> Result<Vec<u8>, JsValue> {
-        self.inner.take_partial().map_err(|e| js_error(&e))
+    pub fn take_partial(&mut self) -> Result<js_sys::Uint8Array, JsValue> {
+        let partial = self.inner.take_partial();
+        Ok(runs_to_array(&partial.runs().map_err(|e| js_error(&e))?))
     }
 
     /// Merges another analyzer's `take_partial()`: the report is the one a single analyzer
     /// reading every file would give. Throws on damaged bytes (nothing is merged then).
-    pub fn absorb(&mut self, partial: &[u8]) -> Result<(), JsValue> {
-        self.inner.absorb(partial).map_err(|e| js_error(&e))
+    pub fn absorb(&mut self, partial: &js_sys::Uint8Array) -> Result<(), JsValue> {
+        self.inner.absorb_read(partial.length() as usize, &mut copy_from_array(partial)).map_err(|e| js_error(&e))
     }
 
     /// Starts reading the rest of the open file in parallel pieces: this analyzer reads on up

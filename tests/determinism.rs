@@ -97,7 +97,7 @@ fn partials_merged_from_several_workers_give_the_same_report() {
             for (name, bytes) in order.iter().skip(w).step_by(workers) {
                 a.add_file(name, bytes);
             }
-            partials.push(a.take_partial().unwrap());
+            partials.push(a.take_partial().runs().unwrap().to_vec());
         }
         shuffled(&mut partials, seed + 1);
         let mut coordinator = Analyzer::new(Config::default()).unwrap();
@@ -114,7 +114,7 @@ fn a_damaged_partial_is_an_error_not_a_panic() {
     assert!(a.absorb(b"not a partial").is_err());
     let mut w = Analyzer::new(Config::default()).unwrap();
     w.add_file("x.csv", b"id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n1,1,\xe6\x96\x87\xe6\x9c\xac,0,wxid_a,1@chatroom,hi,,2024-03-01 10:00:00\n");
-    let bytes = w.take_partial().unwrap();
+    let bytes = w.take_partial().runs().unwrap().to_vec();
     assert!(a.absorb(&bytes[..bytes.len() / 2]).is_err());
     assert!(a.absorb(&bytes).is_ok());
     assert_eq!(a.report().groups.len(), 1);

@@ -283,11 +283,6 @@ impl Partial {
         self.messages.len()
     }
 
-    /// About the size of the partial's binary form (see [`Messages::encoded_size_hint`]).
-    pub fn encoded_size_hint(&self) -> usize {
-        self.messages.encoded_size_hint()
-    }
-
     /// Members in the partial.
     pub fn member_count(&self) -> usize {
         self.members.len()
