@@ -1,9 +1,9 @@
-//! The loaded model, or a piece of a file, handed to another worker of this build (the page
-//! computes the leaderboard beside the other sections, and reads large files in pieces, that
-//! way): a list of byte runs, the message columns and text blocks as their own bytes, so that
-//! each byte is copied once out of this worker's memory and once into the other's. Encoded
-//! whole (postcard), a hand-over was copied twice more and sat in the receiver's memory beside
-//! its decoded form.
+//! The loaded model, a piece of a file or a worker's partial model, handed to another worker of
+//! this build (the page computes the leaderboard beside the other sections, reads large files
+//! in pieces and several files in parse workers that way): a list of byte runs, the message
+//! columns and text blocks as their own bytes, so that each byte is copied once out of this
+//! worker's memory and once into the other's. Encoded whole (postcard), a hand-over was copied
+//! twice more and sat in the receiver's memory beside its decoded form.
 //!
 //! Runs, in order: the head's length (8 bytes, little-endian), the head (postcard: the message
 //! count, the text blocks' lengths, quotes and mentions, then the owner's own head —
