@@ -13,7 +13,6 @@
 pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 mod arena;
-mod columns;
 pub mod business;
 mod dedup;
 mod merge;
@@ -204,23 +203,18 @@ pub struct NewMessage<'a> {
     pub mentions: Vec<String>,
 }
 
-/// Columnar message storage. Row `i` of each column is message `i`.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+/// Columnar message storage. Row `i` of each column is message `i`. Handed between workers
+/// as its own byte runs ([`wire`]), not through serde.
+#[derive(Clone, Debug, Default)]
 pub struct Messages {
-    #[serde(with = "columns")]
     pub time: Vec<i64>,
-    #[serde(with = "columns")]
     pub group: Vec<GroupId>,
-    #[serde(with = "columns")]
     pub sender: Vec<MemberId>,
-    #[serde(with = "columns")]
     pub kind: Vec<MessageKind>,
     /// Text classifications made once when the message is read ([`text_flag`] bits), so
     /// every report shares them and parallel readers do that work in parallel.
-    #[serde(with = "columns")]
     pub flags: Vec<u8>,
     /// Where the text is in `text_arena` (read it with [`Messages::text`]).
-    #[serde(with = "columns")]
     pub text_span: Vec<(u32, u32)>,
     pub text_arena: TextArena,
     /// Sparse extras, keyed by message index.
@@ -321,9 +315,9 @@ pub struct Membership {
     pub actor: Option<MemberId>,
 }
 
-/// The loaded data: what every report is computed from. Serializable so that another worker
-/// can compute a section beside this one ([`crate::Analyzer::model_bytes`]).
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+/// The loaded data: what every report is computed from. Another worker can compute a section
+/// beside this one from its byte runs ([`wire`], [`crate::Analyzer::model_bytes`]).
+#[derive(Clone, Debug, Default)]
 pub struct Model {
     pub groups: Vec<Group>,
     pub members: Vec<Member>,

@@ -4,21 +4,16 @@
 //! needs the old and the new buffer at once: in wasm, whose memory never shrinks, a 10M-message
 //! file peaked at twice its text. Blocks of [`BLOCK`] bytes are allocated once and never moved.
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
-
 /// Block size; also the longest text kept per message (longer texts are cut at a character
 /// boundary: a 16 MiB chat message is a paste, not conversation).
 pub const BLOCK: usize = 1 << 24;
 
 /// Append-only text store addressed by `(start, len)`, `start` = block * BLOCK + offset.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct TextArena {
-    #[serde(deserialize_with = "checked_blocks")]
     blocks: Vec<String>,
     /// Blocks before this index take no more text: blocks moved in whole by
     /// [`TextArena::append`] are exactly their text's size, and growing one would copy it.
-    #[serde(skip)]
     sealed: usize,
 }
 
@@ -110,26 +105,6 @@ impl TextArena {
     }
 }
 
-/// Blocks read back from a piece or a partial (the binary forms workers hand each other), their
-/// UTF-8 checked by [`checked_string`]. The wire form is a `String`'s (a length, then the bytes).
-fn checked_blocks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
-    struct Blocks;
-    impl<'de> Visitor<'de> for Blocks {
-        type Value = Vec<String>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a sequence of text blocks")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
-            let mut blocks = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 10));
-            while let Some(Block(text)) = seq.next_element()? {
-                blocks.push(text);
-            }
-            Ok(blocks)
-        }
-    }
-    deserializer.deserialize_seq(Blocks)
-}
-
 /// `bytes` as a `String` if they are UTF-8, checked by encoding_rs's vector validator: the
 /// standard library's check was a third of taking a piece back in WebAssembly.
 fn checked_string(bytes: Vec<u8>) -> Option<String> {
@@ -138,28 +113,6 @@ fn checked_string(bytes: Vec<u8>) -> Option<String> {
     }
     // SAFETY: checked to be UTF-8 just above.
     Some(unsafe { String::from_utf8_unchecked(bytes) }) // ok: validated just above
-}
-
-/// One text block, read as bytes and checked.
-struct Block(String);
-
-impl<'de> Deserialize<'de> for Block {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Bytes;
-        impl<'de> Visitor<'de> for Bytes {
-            type Value = Block;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a UTF-8 text block")
-            }
-            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Block, E> {
-                checked_string(bytes.to_vec()).map(Block).ok_or_else(|| E::custom("a text block is not UTF-8"))
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Block, E> {
-                Ok(Block(text.to_string()))
-            }
-        }
-        deserializer.deserialize_bytes(Bytes)
-    }
 }
 
 #[cfg(test)]
@@ -184,17 +137,16 @@ mod tests {
     fn blocks_read_back_as_written_and_bad_text_is_refused() {
         let mut a = TextArena::default();
         let spans: Vec<_> = ["你好", "", "world", "混合 mixed ✓"].iter().map(|t| a.push(t)).collect();
-        let bytes = postcard::to_allocvec(&a).unwrap();
-        let back: TextArena = postcard::from_bytes(&bytes).unwrap();
+        let bytes: Vec<Vec<u8>> = a.blocks().iter().map(|b| b.as_bytes().to_vec()).collect();
+        let back = TextArena::from_blocks(bytes.clone()).unwrap();
         for s in spans {
             assert_eq!(back.get(s), a.get(s));
         }
         // A block whose bytes are not UTF-8 (an invalid lead byte where 'w' was).
-        let at = bytes.iter().position(|&b| b == b'w').unwrap();
+        let at = bytes[0].iter().position(|&b| b == b'w').unwrap();
         let mut bad = bytes.clone();
-        bad[at] = 0xFF;
-        let err = postcard::from_bytes::<TextArena>(&bad).unwrap_err();
-        assert!(matches!(err, postcard::Error::SerdeDeCustom), "{err:?}");
+        bad[0][at] = 0xFF;
+        assert!(TextArena::from_blocks(bad).is_none());
     }
 
     #[test]

@@ -14,7 +14,8 @@ use super::{
     Platform, PENDING, SYSTEM,
 };
 
-/// A builder's content in a transferable form (serde; `Analyzer::take_partial` encodes it).
+/// A builder's content in a transferable form (`Analyzer::take_partial` hands it over: this
+/// through serde, its messages as their own byte runs, see [`super::wire`]).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Partial {
     groups: Vec<Group>,
@@ -25,6 +26,8 @@ pub struct Partial {
     by_name: Vec<(GroupId, String, MemberId)>,
     /// `(group, name, first use, member)` for resolving name-only references.
     names_in_group: Vec<(GroupId, String, i64, MemberId)>,
+    /// Taken out for a hand-over ([`Partial::take_messages`]) and sent beside the rest.
+    #[serde(skip)]
     messages: Messages,
     /// Unresolved name-only senders `(group, name, first, last)`; messages hold `PENDING | i`.
     pending_names: Vec<(GroupId, String, i64, i64)>,

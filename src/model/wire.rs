@@ -15,7 +15,6 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::columns::Fixed;
 use super::{Business, Group, GroupId, HashMap, Member, MemberId, Membership, MessageKind, Messages, Model, Quote, TextArena};
 
 /// What travels in the head for the messages, borrowed from them.
@@ -136,9 +135,7 @@ pub fn runs_with<'m, H: Serialize>(what: &str, head: &H, messages: &'m Messages)
     runs.push(Run::Borrowed(bytemuck::cast_slice(&m.time)));
     runs.push(Run::Borrowed(bytemuck::cast_slice(&m.group)));
     runs.push(Run::Borrowed(bytemuck::cast_slice(&m.sender)));
-    let mut kinds = Vec::with_capacity(m.len());
-    m.kind.iter().for_each(|&k| k.put(&mut kinds));
-    runs.push(Run::Owned(kinds));
+    runs.push(Run::Owned(m.kind.iter().map(|&k| k as u8).collect()));
     runs.push(Run::Borrowed(&m.flags));
     runs.push(Run::Words(m.text_span.iter().flat_map(|&(start, len)| [start, len]).collect()));
     runs.extend(blocks.iter().map(|b| Run::Borrowed(b.as_bytes())));
@@ -185,7 +182,7 @@ pub fn read_with<H: DeserializeOwned>(what: &str, len: usize, copy: &mut dyn FnM
     input.next(bytemuck::cast_slice_mut(&mut sender))?;
     let mut kind = vec![0u8; n];
     input.next(&mut kind)?;
-    let kind = <MessageKind as Fixed>::decode(&kind).ok_or_else(|| bad("a message kind that does not exist"))?;
+    let kind = kind.iter().map(|&k| MessageKind::ALL.get(k as usize).copied()).collect::<Option<Vec<_>>>().ok_or_else(|| bad("a message kind that does not exist"))?;
     let mut flags = vec![0u8; n];
     input.next(&mut flags)?;
     let mut spans = vec![0u32; 2 * n];
