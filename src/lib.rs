@@ -81,6 +81,7 @@ impl Analyzer {
     /// Reads a whole file.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) {
         self.begin_file(name);
+        self.expect_bytes(bytes.len() as u64);
         for chunk in bytes.chunks(1 << 20) {
             self.push(chunk);
         }
@@ -96,6 +97,15 @@ impl Analyzer {
             file.stop_at_limit(format!("not read: {why}"));
         }
         self.current = Some(file);
+    }
+
+    /// The size of the file begun, when known: the model is then sized for all of it once a
+    /// sample has been read (see [`FileIngest::expect_bytes`]). Read in pieces, the size of
+    /// the whole file, since the pieces are taken back into this model.
+    pub fn expect_bytes(&mut self, total: u64) {
+        if let Some(f) = self.current.as_mut() {
+            f.expect_bytes(total);
+        }
     }
 
     /// Feeds the next chunk of the current file.
@@ -189,6 +199,7 @@ impl Analyzer {
         let readers = if cfg!(target_arch = "wasm32") { 0 } else { readers };
         let timezone = self.config.timezone.clone();
         self.begin_file(name);
+        self.expect_bytes(size);
         let outcomes = std::thread::scope(|scope| -> Result<Vec<PieceOutcome>, String> {
             let mut handles = Vec::new();
             let mut read = 0u64;

@@ -474,6 +474,31 @@ impl ModelBuilder {
         self.model.messages.len()
     }
 
+    /// Bytes of message text loaded so far.
+    pub fn text_bytes(&self) -> usize {
+        self.model.messages.text_arena.len()
+    }
+
+    /// Makes room for about `messages` more messages with `text_bytes` more text (see
+    /// [`crate::ingest::FileIngest::expect_bytes`]).
+    pub fn reserve(&mut self, messages: usize, text_bytes: usize) {
+        let m = &mut self.model.messages;
+        m.time.reserve_exact(messages);
+        m.group.reserve_exact(messages);
+        m.sender.reserve_exact(messages);
+        m.kind.reserve_exact(messages);
+        m.flags.reserve_exact(messages);
+        m.text_span.reserve_exact(messages);
+        m.text_arena.reserve(text_bytes);
+    }
+
+    /// Messages the columns have room for (tests of [`ModelBuilder::reserve`]'s callers).
+    #[cfg(test)]
+    pub(crate) fn message_capacity(&self) -> usize {
+        let m = &self.model.messages;
+        [m.time.capacity(), m.group.capacity(), m.sender.capacity(), m.kind.capacity(), m.flags.capacity(), m.text_span.capacity()].into_iter().min().unwrap_or(0)
+    }
+
     /// People loaded so far.
     pub fn member_count(&self) -> usize {
         self.model.members.len()

@@ -66,6 +66,7 @@ self.onmessage = async ({ data }) => {
     let last = 0;
     for (const file of data.files) {
       analyzer.begin_file(file.name);
+      analyzer.expect_bytes(file.size);
       try {
         await readChunks(file, (chunk) => {
           analyzer.push(chunk);

@@ -73,10 +73,6 @@ const PARALLEL_MIN_BYTES = 4 << 20;
  *  (1,358 MB read by one worker) and a 2.6 GB renderer. */
 const PIECES_MIN_BYTES = 32 << 20;
 const PIECES_MAX_BYTES = 512 << 20;
-/** A piece worker also encodes its piece and hands it over when done (about a twentieth of
- *  its reading time): the cuts are placed as if this worker had read that much more of the
- *  rest, so it reads a little further and both finish together. */
-const PIECE_HANDOVER_SHARE = 0.05;
 /** A report over this many messages computes its leaderboard in a parse worker left idle by
  *  the load, beside the other sections here (the worker is already running: the cost is the
  *  model's copy, ≈1 ms per 20k messages, against a leaderboard's ≈4 ms): below, not worth a
@@ -348,6 +344,7 @@ async function load(sources, uncancellable = false) {
       current = { index: i, done: 0 };
       progress(true);
       analyzer.begin_file(f.name);
+      analyzer.expect_bytes(f.size);
       if (f.bytes) {
         for (let start = 0; start < f.bytes.byteLength; start += SAMPLE_CHUNK) {
           const chunk = f.bytes.subarray(start, start + SAMPLE_CHUNK);
@@ -365,9 +362,13 @@ async function load(sources, uncancellable = false) {
             analyzer.push(value);
             current.done += value.byteLength;
             // A large file: once the reader can hand over a continuation, the idle parse
-            // workers read the rest in ranges while this one reads on to the first cut.
+            // workers read the rest in ranges while this one reads on to the first cut. Equal
+            // ranges: a piece worker's hand-over (copying its columns out) costs it about what
+            // this worker's progress posts and yields cost it, and both finish within ~20 ms of
+            // each other (the 1M benchmark; with a twentieth more for this worker, as before,
+            // the piece worker then waited ≈70 ms).
             if (spare > 0 && f.size >= PIECES_MIN_BYTES && f.size <= PIECES_MAX_BYTES && !pieces.length && current.done < f.size / 2) {
-              const cuts = piece_cuts(current.done + (f.size - current.done) * PIECE_HANDOVER_SHARE, f.size, spare + 1);
+              const cuts = piece_cuts(current.done, f.size, spare + 1);
               const continuation = analyzer.continuation(cuts[0]);
               if (continuation) {
                 cuts.forEach((from, i) => {

@@ -75,6 +75,7 @@ fn analyze(args: &[String]) -> Result<(), String> {
             analyzer.add_file_in_pieces(&path.to_string_lossy(), size, readers, |offset, sink| read_from(path, offset, sink))?;
         } else {
             analyzer.begin_file(&path.to_string_lossy());
+            analyzer.expect_bytes(size);
             read_chunks(path, |chunk| analyzer.push(chunk))?;
             analyzer.end_file();
         }

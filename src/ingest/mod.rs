@@ -372,7 +372,18 @@ pub struct FileIngest {
     lead: Option<pieces::Lead>,
     /// What the pieces of this file were given (the lead's [`FileIngest::continuation`]).
     given: Option<pieces::ParserSeed>,
+    /// The bytes this reader will see in all ([`FileIngest::expect_bytes`]), until the model
+    /// has been sized for them; and the model's text bytes when the file began.
+    expected: Option<u64>,
+    text_before: usize,
 }
+
+/// Input read before [`FileIngest::expect_bytes`] sizes the model's columns: enough rows that
+/// their bytes per message and text bytes per byte predict the rest within a few per cent.
+const SIZE_SAMPLE_BYTES: u64 = 1 << 20;
+/// Room sized beyond the sample's prediction, so that a rest slightly denser than the sample
+/// still fits (the columns give back what stays unused at the end of the load).
+const SIZE_MARGIN: f64 = 1.04;
 
 impl FileIngest {
     /// Starts reading a file called `name` (its name is shown in the report and, for some
@@ -384,6 +395,8 @@ impl FileIngest {
             bytes: 0,
             stats: FileStats::default(),
             messages_before: builder.message_count(),
+            text_before: builder.text_bytes(),
+            expected: None,
             error: None,
             error_code: None,
             encoding: None,
@@ -398,6 +411,26 @@ impl FileIngest {
     pub fn with_column_maps(mut self, maps: &[mapped_csv::ColumnMap]) -> Self {
         self.column_maps = maps.to_vec();
         self
+    }
+
+    /// Says how many bytes this reader will be given in all (the file's size, or its piece's),
+    /// so that once it has read a sample it sizes the model's columns for the whole file at
+    /// once. Growing them by doubling instead copies every column several times, touches
+    /// fresh memory for each copy (the most expensive part in the browser) and, where memory
+    /// never shrinks (WebAssembly), leaves the last doubling's room as the high-water mark.
+    /// Only speed and peak memory depend on it; small files ignore it.
+    pub fn expect_bytes(&mut self, total: u64) {
+        self.expected = (total >= 4 * SIZE_SAMPLE_BYTES).then_some(total);
+    }
+
+    /// Sizes the model for the expected bytes, once a sample of them has been read.
+    fn size_model(&mut self, builder: &mut ModelBuilder) {
+        let Some(total) = self.expected.filter(|_| self.bytes >= SIZE_SAMPLE_BYTES) else { return };
+        self.expected = None;
+        let rest = total.saturating_sub(self.bytes) as f64 / self.bytes as f64 * SIZE_MARGIN;
+        let messages = builder.message_count().saturating_sub(self.messages_before);
+        let text = builder.text_bytes().saturating_sub(self.text_before);
+        builder.reserve((messages as f64 * rest) as usize, (text as f64 * rest) as usize);
     }
 
     /// Feeds the next chunk of the file.
@@ -417,6 +450,7 @@ impl FileIngest {
             State::Archive { bytes } => bytes.extend_from_slice(chunk),
             State::Rejected => {}
         }
+        self.size_model(builder);
     }
 
     /// Ends the file and returns what the report says about it.
@@ -669,6 +703,48 @@ mod tests {
         let mut f = FileIngest::new("header.csv", &b);
         f.push(b"id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n", &mut b, &mut z);
         assert_eq!(f.finish(&mut b, &mut z).error_code, Some("no_messages"));
+    }
+
+    /// Reads `bytes` in 64 KiB chunks, telling the reader its size when `sized`: the model,
+    /// and the messages its columns had room for before the load ended.
+    fn read_chunked(bytes: &[u8], sized: bool) -> (crate::model::Model, usize) {
+        let mut b = ModelBuilder::new();
+        let mut z = Zone::new("Asia/Shanghai").unwrap();
+        let mut f = FileIngest::new("big.csv", &b);
+        if sized {
+            f.expect_bytes(bytes.len() as u64);
+        }
+        for chunk in bytes.chunks(1 << 16) {
+            f.push(chunk, &mut b, &mut z);
+        }
+        f.finish(&mut b, &mut z);
+        let capacity = b.message_capacity();
+        (b.finish(), capacity)
+    }
+
+    #[test]
+    fn a_file_of_known_size_is_read_into_columns_sized_once() {
+        let mut csv = Vec::new();
+        crate::sample::write_benchmark_csv(&crate::sample::SampleSpec::benchmark(40_000), &mut csv);
+        assert!(csv.len() as u64 >= 4 * SIZE_SAMPLE_BYTES, "the file must be large enough to be sized: {}", csv.len());
+        let ((grown, grown_room), (sized, sized_room)) = (read_chunked(&csv, false), read_chunked(&csv, true));
+        let (g, s) = (&grown.messages, &sized.messages);
+        assert_eq!((g.time.as_slice(), g.sender.as_slice(), g.flags.as_slice()), (s.time.as_slice(), s.sender.as_slice(), s.flags.as_slice()));
+        assert!((0..g.len()).all(|i| g.text(i) == s.text(i)));
+        // Sized from the first MiB: the room left over is the margin and the sample's error
+        // (a few per cent), where doubling leaves up to as much again as the file needs.
+        let n = s.len();
+        assert!(sized_room >= n && sized_room <= n + n / 10, "{sized_room} for {n}");
+        assert!(grown_room >= n + n / 4, "growing by doubling: {grown_room} for {n}");
+    }
+
+    #[test]
+    fn small_files_and_unknown_sizes_are_not_sized() {
+        let mut f = FileIngest::new("small.csv", &ModelBuilder::new());
+        f.expect_bytes(4 * SIZE_SAMPLE_BYTES - 1);
+        assert_eq!(f.expected, None);
+        f.expect_bytes(4 * SIZE_SAMPLE_BYTES);
+        assert_eq!(f.expected, Some(4 * SIZE_SAMPLE_BYTES));
     }
 
     #[test]

@@ -366,6 +366,7 @@ impl PieceReader {
         file.encoding = Some(continuation.encoding);
         file.state = State::Parsing { decoder: StreamDecoder::new(encoding), parser, format: continuation.format };
         file.window = Some(Window::new(from.max(1), to, from.max(1) - 1, &continuation.parser));
+        file.expect_bytes(to.saturating_sub(from));
         Ok(PieceReader { builder, zone, file })
     }
 

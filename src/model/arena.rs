@@ -48,6 +48,23 @@ impl TextArena {
         (start as u32, text.len() as u32)
     }
 
+    /// Makes room for about `bytes` more text in the block the next texts go to (up to a
+    /// whole block): a large file's first block is then allocated once instead of doubling
+    /// from 64 KiB. Capacities stay powers of two, so a later doubling stops at [`BLOCK`].
+    pub fn reserve(&mut self, bytes: usize) {
+        let open = self.blocks.len() > self.sealed;
+        match self.blocks.last_mut() {
+            Some(last) if open => {
+                let capacity = (last.len() + bytes).next_power_of_two().min(BLOCK);
+                last.reserve_exact(capacity.saturating_sub(last.len()));
+            }
+            // A new block (after moved-in ones) is a whole block from the start anyway.
+            Some(_) => {}
+            None if bytes > 0 => self.blocks.push(String::with_capacity(bytes.next_power_of_two().min(BLOCK))),
+            None => {}
+        }
+    }
+
     /// Moves `other`'s blocks in whole, without copying a text: its spans then read here
     /// with the returned offset added to their start. Only for a large `other` (a piece of
     /// a file, megabytes of text), and only in the first half of the span addresses: each
@@ -131,6 +148,23 @@ mod tests {
         assert_eq!(s2.0 as usize, BLOCK, "the big text starts a new block");
         assert_eq!(a.get((u32::MAX, 3)), "");
         assert!(!a.contains((s3.0, 1000)));
+    }
+
+    #[test]
+    fn reserved_room_is_used_and_stays_within_a_block() {
+        let mut a = TextArena::default();
+        a.reserve(3 << 20);
+        assert_eq!(a.blocks().len(), 1);
+        assert_eq!(a.blocks()[0].capacity(), 4 << 20, "a power of two, so doubling stops at BLOCK");
+        let s = a.push("你好");
+        assert_eq!((s, a.get(s)), ((0, 6), "你好"));
+        a.reserve(BLOCK * 3);
+        assert_eq!(a.blocks()[0].capacity(), BLOCK, "never more than a block");
+        // Texts still never straddle blocks when the reservation was too small.
+        let big = "x".repeat(BLOCK - 4);
+        let s2 = a.push(&big);
+        assert_eq!(s2.0 as usize, BLOCK);
+        assert_eq!(a.get(s), "你好");
     }
 
     #[test]
