@@ -67,12 +67,14 @@ const PARSE_WORKERS = Math.max(0, Math.min(
 const PARALLEL_MIN_BYTES = 4 << 20;
 /** A file at least this large is read in pieces by the idle parse workers and this one; up to
  *  PIECES_MAX_BYTES: larger files are read by one worker, within the memory budget. Taking a
- *  piece back holds the decoded piece beside the model it is appended to (the piece's own
- *  bytes no longer sit in wasm memory), and the high-water mark stays: the 2 GB benchmark read
- *  in two pieces took 15.0–15.4 s instead of 16.4–16.6 s but left 1,590 MB of wasm memory
- *  (1,358 MB read by one worker) and a 2.6 GB renderer. */
+ *  piece back holds the decoded piece's columns beside the model it is appended to (its texts
+ *  and its own bytes do not stay), and the high-water mark stays: the 2 GB benchmark read in
+ *  two pieces took 14.3 s instead of 16.0 s but left 1,440 MB of wasm memory (1,244 MB read by
+ *  one worker) and a 2.4 GB renderer. Up to 1.5 GiB the pieces stay below the 2 GB load's
+ *  one-worker peak (the 1.42 GB benchmark: 8.1–8.3 s instead of 9.4 s, 1,011–1,017 MB instead
+ *  of 870 MB). */
 const PIECES_MIN_BYTES = 32 << 20;
-const PIECES_MAX_BYTES = 512 << 20;
+const PIECES_MAX_BYTES = 1536 << 20;
 /** A report over this many messages computes its leaderboard in a parse worker left idle by
  *  the load, beside the other sections here (the worker is already running: the cost is the
  *  model's copy, ≈1 ms per 20k messages, against a leaderboard's ≈4 ms): below, not worth a
