@@ -293,6 +293,26 @@ impl Messages {
         self.text_span.shrink_to_fit();
     }
 
+    /// Makes room for exactly `messages` more messages in every column and for about
+    /// `text_bytes` more text ([`TextArena::reserve`]): the counterpart of `shrink_to_fit`.
+    pub fn reserve_exact(&mut self, messages: usize, text_bytes: usize) {
+        self.time.reserve_exact(messages);
+        self.group.reserve_exact(messages);
+        self.sender.reserve_exact(messages);
+        self.kind.reserve_exact(messages);
+        self.flags.reserve_exact(messages);
+        self.text_span.reserve_exact(messages);
+        self.text_arena.reserve(text_bytes);
+    }
+
+    /// Messages every column has room for.
+    pub fn capacity(&self) -> usize {
+        [self.time.capacity(), self.group.capacity(), self.sender.capacity(), self.kind.capacity(), self.flags.capacity(), self.text_span.capacity()]
+            .into_iter()
+            .min()
+            .unwrap_or(0)
+    }
+
     /// True when there are no messages.
     pub fn is_empty(&self) -> bool {
         self.time.is_empty()
@@ -482,21 +502,13 @@ impl ModelBuilder {
     /// Makes room for about `messages` more messages with `text_bytes` more text (see
     /// [`crate::ingest::FileIngest::expect_bytes`]).
     pub fn reserve(&mut self, messages: usize, text_bytes: usize) {
-        let m = &mut self.model.messages;
-        m.time.reserve_exact(messages);
-        m.group.reserve_exact(messages);
-        m.sender.reserve_exact(messages);
-        m.kind.reserve_exact(messages);
-        m.flags.reserve_exact(messages);
-        m.text_span.reserve_exact(messages);
-        m.text_arena.reserve(text_bytes);
+        self.model.messages.reserve_exact(messages, text_bytes);
     }
 
     /// Messages the columns have room for (tests of [`ModelBuilder::reserve`]'s callers).
     #[cfg(test)]
     pub(crate) fn message_capacity(&self) -> usize {
-        let m = &self.model.messages;
-        [m.time.capacity(), m.group.capacity(), m.sender.capacity(), m.kind.capacity(), m.flags.capacity(), m.text_span.capacity()].into_iter().min().unwrap_or(0)
+        self.model.messages.capacity()
     }
 
     /// People loaded so far.
