@@ -180,14 +180,19 @@ pub fn read_with<H: DeserializeOwned>(what: &str, len: usize, copy: &mut dyn FnM
     input.next(bytemuck::cast_slice_mut(&mut group))?;
     let mut sender = vec![0u32; n];
     input.next(bytemuck::cast_slice_mut(&mut sender))?;
-    let mut kind = vec![0u8; n];
-    input.next(&mut kind)?;
-    let kind = kind.iter().map(|&k| MessageKind::ALL.get(k as usize).copied()).collect::<Option<Vec<_>>>().ok_or_else(|| bad("a message kind that does not exist"))?;
+    let mut kind = Vec::with_capacity(n);
+    let mut no_kind = false;
+    input.each::<u8>(n, |k| match MessageKind::ALL.get(k as usize) {
+        Some(&k) => kind.push(k),
+        None => no_kind = true,
+    })?;
+    if no_kind {
+        return Err(bad("a message kind that does not exist"));
+    }
     let mut flags = vec![0u8; n];
     input.next(&mut flags)?;
-    let mut spans = vec![0u32; 2 * n];
-    input.next(bytemuck::cast_slice_mut(&mut spans))?;
-    let text_span = spans.chunks_exact(2).map(|s| (s[0], s[1])).collect();
+    let mut text_span = Vec::with_capacity(n);
+    input.each::<[u32; 2]>(n, |[start, len]| text_span.push((start, len)))?;
     let mut blocks = Vec::with_capacity(messages_head.blocks.len());
     for &block_len in &messages_head.blocks {
         let block_len = usize::try_from(block_len).ok().filter(|&l| l <= input.left()).ok_or_else(|| truncated(what))?;
@@ -213,6 +218,9 @@ pub fn read_with<H: DeserializeOwned>(what: &str, len: usize, copy: &mut dyn FnM
     Ok((head, messages))
 }
 
+/// Values per read of a converted column ([`Input::each`]).
+const SCRATCH_VALUES: usize = 1 << 20;
+
 fn truncated(what: &str) -> String {
     format!("{what}: the hand-over is truncated")
 }
@@ -228,6 +236,21 @@ struct Input<'c> {
 impl Input<'_> {
     fn left(&self) -> usize {
         self.len - self.at
+    }
+
+    /// Reads the next `n` values of a column whose memory layout differs from its bytes (kinds,
+    /// span pairs) through a scratch buffer of at most [`SCRATCH_VALUES`], so that the column
+    /// is not held twice while it is converted (tens of MB for a piece of a large file).
+    fn each<T: bytemuck::Pod>(&mut self, n: usize, mut value: impl FnMut(T)) -> Result<(), String> {
+        let mut scratch = vec![T::zeroed(); n.min(SCRATCH_VALUES)];
+        let mut left = n;
+        while left > 0 {
+            let chunk = &mut scratch[..left.min(SCRATCH_VALUES)];
+            self.next(bytemuck::cast_slice_mut(chunk))?;
+            chunk.iter().for_each(|&v| value(v));
+            left -= chunk.len();
+        }
+        Ok(())
     }
 
     /// Copies the next `out.len()` bytes into `out`, if there are that many.
