@@ -69,8 +69,8 @@ const PARALLEL_MIN_BYTES = 4 << 20;
  *  PIECES_MAX_BYTES: larger files are read by one worker, within the memory budget. Taking a
  *  piece back holds the decoded piece's columns beside the model it is appended to (its texts
  *  and its own bytes do not stay), and the high-water mark stays: the 2 GB benchmark read in
- *  two pieces took 14.3 s instead of 16.0 s but left 1,440 MB of wasm memory (1,244 MB read by
- *  one worker) and a 2.4 GB renderer. Up to 1.5 GiB the pieces stay below the 2 GB load's
+ *  two pieces took 14.3 s instead of 16.0 s but left 1,381–1,440 MB of wasm memory (1,244 MB
+ *  read by one worker) and a 2.3–2.4 GB renderer. Up to 1.5 GiB the pieces stay below the 2 GB load's
  *  one-worker peak (the 1.42 GB benchmark: 8.1–8.3 s instead of 9.4 s, 1,011–1,017 MB instead
  *  of 870 MB). */
 const PIECES_MIN_BYTES = 32 << 20;
