@@ -195,11 +195,21 @@ impl Analyzer {
     where
         R: Fn(u64, &mut dyn FnMut(&[u8]) -> bool) -> Result<(), String> + Sync,
     {
-        // A WebAssembly instance has one thread (the page uses workers instead).
-        let readers = if cfg!(target_arch = "wasm32") { 0 } else { readers };
         let timezone = self.config.timezone.clone();
         self.begin_file(name);
         self.expect_bytes(size);
+        // A WebAssembly instance has one thread (the page uses workers instead): read alone.
+        // (A piece there holds a JS array, which cannot go to another thread.)
+        #[cfg(target_arch = "wasm32")]
+        let outcomes: Vec<PieceOutcome> = {
+            let _ = (readers, timezone);
+            read_from(0, &mut |chunk| {
+                self.push(chunk);
+                true
+            })?;
+            Vec::new()
+        };
+        #[cfg(not(target_arch = "wasm32"))]
         let outcomes = std::thread::scope(|scope| -> Result<Vec<PieceOutcome>, String> {
             let mut handles = Vec::new();
             let mut read = 0u64;

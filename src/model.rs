@@ -18,7 +18,7 @@ mod dedup;
 mod merge;
 pub mod wire;
 pub use arena::TextArena;
-pub use merge::Partial;
+pub use merge::{HandOverCopy, Partial};
 pub use business::{Business, CrmRecord, RosterRow, SdrActivity};
 
 /// Index into [`Model::groups`].

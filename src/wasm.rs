@@ -181,7 +181,9 @@ impl Analyzer {
     /// Takes back the next piece of the open file (a `PieceReader`'s `finish()` bytes), in
     /// order. False when it was refused: read the file on from `resume_offset()` then.
     pub fn absorb_piece(&mut self, piece: &js_sys::Uint8Array) -> Result<bool, JsValue> {
-        let piece = crate::PieceOutcome::read(piece.length() as usize, &mut copy_from_array(piece)).map_err(|e| js_error(&e))?;
+        let array = piece.clone();
+        let copy = Box::new(move |at: usize, out: &mut [u8]| copy_from_array(&array)(at, out));
+        let piece = crate::PieceOutcome::read(piece.length() as usize, copy).map_err(|e| js_error(&e))?;
         Ok(self.inner.absorb_piece(piece))
     }
 

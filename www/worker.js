@@ -65,16 +65,11 @@ const PARSE_WORKERS = Math.max(0, Math.min(
 ));
 /** Below this many bytes a drop is read here alone: starting workers would cost more. */
 const PARALLEL_MIN_BYTES = 4 << 20;
-/** A file at least this large is read in pieces by the idle parse workers and this one; up to
- *  PIECES_MAX_BYTES: larger files are read by one worker, within the memory budget. Taking a
- *  piece back holds the decoded piece's columns beside the model it is appended to (its texts
- *  and its own bytes do not stay), and the high-water mark stays: the 2 GB benchmark read in
- *  two pieces took 14.3 s instead of 16.0 s but left 1,381–1,440 MB of wasm memory (1,244 MB
- *  read by one worker) and a 2.3–2.4 GB renderer. Up to 1.5 GiB the pieces stay below the 2 GB load's
- *  one-worker peak (the 1.42 GB benchmark: 8.1–8.3 s instead of 9.4 s, 1,011–1,017 MB instead
- *  of 870 MB). */
+/** A file at least this large is read in pieces by the idle parse workers and this one, at any
+ *  size: a piece is taken back a range of rows at a time straight from its hand-over, so its
+ *  columns never sit whole beside the model (the 2 GB benchmark in two pieces: 12.4 s and
+ *  1,249 MB of wasm memory, against 13.9 s and 1,244 MB read by one worker). */
 const PIECES_MIN_BYTES = 32 << 20;
-const PIECES_MAX_BYTES = 1536 << 20;
 /** A report over this many messages computes its leaderboard in a parse worker left idle by
  *  the load, beside the other sections here (the worker is already running: the cost is the
  *  model's copy, ≈1 ms per 20k messages, against a leaderboard's ≈4 ms): below, not worth a
@@ -249,13 +244,17 @@ async function finish(source) {
 /** Computes the report; after a large load, its leaderboard in the idle parse worker. */
 async function reportMessage(source) {
   const started = performance.now();
-  const helper = idleHelper;
-  idleHelper = null;
   const messages = analyzer.message_count();
+  const split = messages >= SPLIT_REPORT_MIN_MESSAGES && messages <= SPLIT_REPORT_MAX_MESSAGES;
+  // A helper the report will not use goes now: its memory (a piece's worth after a large load)
+  // would otherwise stay for the whole report.
+  const helper = split ? idleHelper : null;
+  if (!split) idleHelper?.terminate();
+  idleHelper = null;
   let json;
   let reportThreads = 1;
   try {
-    if (helper && messages >= SPLIT_REPORT_MIN_MESSAGES && messages <= SPLIT_REPORT_MAX_MESSAGES) {
+    if (helper) {
       const model = analyzer.model_bytes();
       const board = new Promise((resolve) => {
         helper.onmessage = ({ data }) => resolve(data.json);
@@ -377,7 +376,7 @@ async function load(sources, uncancellable = false) {
             // this worker's progress posts and yields cost it, and both finish within ~20 ms of
             // each other (the 1M benchmark; with a twentieth more for this worker, as before,
             // the piece worker then waited ≈70 ms).
-            if (spare > 0 && f.size >= PIECES_MIN_BYTES && f.size <= PIECES_MAX_BYTES && !pieces.length && current.done < f.size / 2) {
+            if (spare > 0 && f.size >= PIECES_MIN_BYTES && !pieces.length && current.done < f.size / 2) {
               const cuts = piece_cuts(current.done, f.size, spare + 1);
               const continuation = analyzer.continuation(cuts[0]);
               if (continuation) {
@@ -401,7 +400,10 @@ async function load(sources, uncancellable = false) {
             let taken = 0;
             for (const p of pieces) {
               if (p.result.error) throw new Error(p.result.error);
-              if (!analyzer.absorb_piece(p.result.bytes)) break;
+              const takenBack = analyzer.absorb_piece(p.result.bytes);
+              // Its bytes (half a large file's model) need not wait for the load to end.
+              p.result.bytes = null;
+              if (!takenBack) break;
               taken++;
             }
             // Threads that read the load: the pieces taken back count.

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Context, FileIngest, FileStats, Format, Skip, State, MAX_LISTED_SKIPS};
 use crate::decode::{StreamDecoder, TextEncoding};
-use crate::model::{wire, Messages, ModelBuilder, Partial};
+use crate::model::{wire, HandOverCopy, Messages, ModelBuilder, Partial};
 use crate::time::Zone;
 
 /// A parser's part of a [`Continuation`].
@@ -314,16 +314,20 @@ impl PieceOutcome {
     }
 
     /// An outcome from `len` bytes of [`PieceWire::runs`] that `copy(offset, out)` copies into
-    /// `out` (see [`wire::read_with`]). Errs on a truncated or damaged hand-over.
-    pub fn read(len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<Self, String> {
-        let (mut outcome, messages): (PieceOutcome, Messages) = wire::read_with("piece", len, copy)?;
-        outcome.model.put_messages(messages);
+    /// `out` (see [`wire::open_with`]). Its head and texts are read now; its columns stay in
+    /// the hand-over until the lead merges them, a range of rows at a time, so that they never
+    /// sit whole beside the lead's model. Errs on a truncated or damaged hand-over (a damaged
+    /// column is refused when the piece is taken back, before anything is merged).
+    pub fn read(len: usize, copy: HandOverCopy) -> Result<Self, String> {
+        let (mut outcome, messages, rows): (PieceOutcome, Messages, _) = wire::open_with("piece", len, copy)?;
+        outcome.model.put_rows(messages, rows);
         Ok(outcome)
     }
 
-    /// [`PieceOutcome::read`] from bytes in memory.
+    /// [`PieceOutcome::read`] from a copy of `bytes`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        Self::read(bytes.len(), &mut wire::copy_from(bytes))
+        let bytes = bytes.to_vec();
+        Self::read(bytes.len(), Box::new(move |at, out| wire::copy_from(&bytes)(at, out)))
     }
 }
 

@@ -14,6 +14,21 @@ use super::{
     Platform, PENDING, SYSTEM,
 };
 
+/// The columns of a hand-over, read a range of rows at a time ([`super::wire::open_with`]).
+pub(crate) type RowSource = super::wire::RowReader<HandOverCopy>;
+
+/// How a hand-over's bytes are copied out (`copy(offset, out)`): natively from bytes that a
+/// piece may carry to another thread; in WebAssembly from a JS array, which stays on its own.
+#[cfg(not(target_arch = "wasm32"))]
+pub type HandOverCopy = Box<dyn FnMut(usize, &mut [u8]) + Send>;
+/// How a hand-over's bytes are copied out (`copy(offset, out)`), from a JS array.
+#[cfg(target_arch = "wasm32")]
+pub type HandOverCopy = Box<dyn FnMut(usize, &mut [u8])>;
+
+/// Rows read at a time from a [`RowSource`]: the scratch a piece's columns need while merged
+/// (a thousand in this crate's tests, so that their pieces take several ranges).
+const ROWS_AT_A_TIME: usize = if cfg!(test) { 1_000 } else { 1 << 18 };
+
 /// A builder's content in a transferable form (`Analyzer::take_partial` hands it over: this
 /// through serde, its messages as their own byte runs, see [`super::wire`]).
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -29,6 +44,10 @@ pub struct Partial {
     /// Taken out for a hand-over ([`Partial::take_messages`]) and sent beside the rest.
     #[serde(skip)]
     messages: Messages,
+    /// A piece taken back from a hand-over keeps its columns there until they are merged, a
+    /// range of rows at a time ([`Partial::put_rows`]); `messages` then holds the rest.
+    #[serde(skip)]
+    rows: Option<RowSource>,
     /// Unresolved name-only senders `(group, name, first, last)`; messages hold `PENDING | i`.
     pending_names: Vec<(GroupId, String, i64, i64)>,
     events: Vec<MembershipEvent>,
@@ -72,6 +91,7 @@ impl ModelBuilder {
             groups: std::mem::take(&mut self.model.groups),
             members: std::mem::take(&mut self.model.members),
             messages: std::mem::take(&mut self.model.messages),
+            rows: None,
             memberships: std::mem::take(&mut self.model.memberships),
             resolved_listed: std::mem::take(&mut self.model.listed),
             offered: std::mem::take(&mut self.model.offered),
@@ -83,10 +103,11 @@ impl ModelBuilder {
     /// Merges a partial read elsewhere: groups by `(platform, key)`, people by platform id,
     /// name-only people by `(group, name)`; messages and events are appended with their ids
     /// renumbered. Name-only references stay pending until [`ModelBuilder::model`].
-    pub fn absorb(&mut self, p: Partial) -> Result<(), String> {
+    pub fn absorb(&mut self, mut p: Partial) -> Result<(), String> {
+        p.load_rows()?;
         p.check()?;
         self.end_file();
-        self.merge(p, false);
+        self.merge(p);
         Ok(())
     }
 
@@ -95,16 +116,195 @@ impl ModelBuilder {
     /// continue the file (a repeat within the file stays; repeats of earlier files are dropped
     /// by the same rule as when reading), and its group renames apply in order. The file stays
     /// open.
-    pub fn absorb_piece(&mut self, p: Partial) -> Result<(), String> {
+    pub fn absorb_piece(&mut self, mut p: Partial) -> Result<(), String> {
         p.check()?;
-        self.merge(p, true);
+        let rows = p.rows.take();
+        self.merge_piece(p, rows);
         Ok(())
     }
 
-    fn merge(&mut self, p: Partial, same_file: bool) {
+    /// Merges the partial of other files (see [`ModelBuilder::absorb`]).
+    fn merge(&mut self, mut p: Partial) {
+        let remap = self.remap(&p);
+        let (group, sender) = (|g| remap.group(g), |s| remap.sender(s));
+        let keep = self.keep_absorbed(&p, &group);
+        let mut m = std::mem::take(&mut p.messages);
+        let out = &mut self.model.messages;
+        let kept = keep.iter().filter(|&&k| k).count();
+        let (all_kept, count, base) = (kept == m.len(), m.len(), out.len() as u32);
+
+        // Old index -> new index for the messages kept, unless all are (then it is `base + i`).
+        let mut index: Vec<Option<u32>> = Vec::new();
+        if all_kept {
+            // A file no other overlaps: whole columns at once.
+            out.time.extend_from_slice(&m.time);
+            out.group.extend(m.group.iter().map(|&g| group(g)));
+            out.sender.extend(m.sender.iter().map(|&s| sender(s)));
+            out.kind.extend_from_slice(&m.kind);
+            out.flags.extend_from_slice(&m.flags);
+        } else {
+            index = vec![None; m.len()];
+            out.time.reserve(kept);
+            out.group.reserve(kept);
+            out.sender.reserve(kept);
+            out.kind.reserve(kept);
+            out.flags.reserve(kept);
+            for i in (0..m.len()).filter(|&i| keep[i]) {
+                index[i] = Some(out.len() as u32);
+                out.time.push(m.time[i]);
+                out.group.push(group(m.group[i]));
+                out.sender.push(sender(m.sender[i]));
+                out.kind.push(m.kind[i]);
+                out.flags.push(m.flags[i]);
+            }
+        }
+        out.text_span.reserve(kept);
+        // Then its texts: the blocks move in whole, and the spans shift.
+        let appended = if all_kept { out.text_arena.append(&mut m.text_arena) } else { None };
+        match appended {
+            Some(offset) => out.text_span.extend(m.text_span.iter().map(|&(start, len)| if len == 0 { (0, 0) } else { (start + offset, len) })),
+            None => {
+                for i in (0..m.len()).filter(|&i| keep[i]) {
+                    let moved = out.text_arena.push(m.text(i));
+                    out.text_span.push(moved);
+                }
+            }
+        }
+        let moved = |i: u32| match all_kept {
+            true => ((i as usize) < count).then(|| base + i),
+            false => index.get(i as usize).copied().flatten(),
+        };
+        out.quotes.extend(m.quotes.into_iter().filter_map(|(i, q)| Some((moved(i)?, q))));
+        out.mentions.extend(m.mentions.into_iter().filter_map(|(i, v)| Some((moved(i)?, v))));
+        self.merge_rest(p, &remap, false);
+    }
+
+    /// Merges the partial of a piece of the file being read (see
+    /// [`ModelBuilder::absorb_piece`]). A piece taken back from a hand-over has its columns
+    /// still there (`rows`): they are read a range of rows at a time, so that they never sit
+    /// whole beside the model (of a 2 GB file's second half, 190 MB of wasm memory); a piece
+    /// read in this process is one range.
+    fn merge_piece(&mut self, mut p: Partial, mut rows: Option<RowSource>) {
+        let remap = self.remap(&p);
+        let (group, sender) = (|g| remap.group(g), |s| remap.sender(s));
+        let mut piece = std::mem::take(&mut p.messages);
+        let n = rows.as_ref().map_or(piece.len(), |r| r.len());
+        let base = self.model.messages.len();
+        // Rows repeated from earlier files are dropped (rare): their piece indices, ascending.
+        let mut dropped: Vec<u32> = Vec::new();
+        for start in (0..n).step_by(ROWS_AT_A_TIME) {
+            let mut chunk = match rows.as_mut() {
+                // Checked whole by `Partial::check` before anything was merged.
+                Some(rows) => match rows.rows(start..start + ROWS_AT_A_TIME) {
+                    Ok(chunk) => chunk,
+                    Err(_) => break,
+                },
+                None if start == 0 => Messages {
+                    time: std::mem::take(&mut piece.time),
+                    group: std::mem::take(&mut piece.group),
+                    sender: std::mem::take(&mut piece.sender),
+                    kind: std::mem::take(&mut piece.kind),
+                    flags: std::mem::take(&mut piece.flags),
+                    text_span: std::mem::take(&mut piece.text_span),
+                    ..Default::default()
+                },
+                None => break,
+            };
+            chunk.text_arena = std::mem::take(&mut piece.text_arena);
+            let keep = self.keep_continued(&chunk, &group, &sender);
+            let out = &mut self.model.messages;
+            for (i, _) in keep.iter().enumerate().filter(|(_, &k)| k) {
+                out.time.push(chunk.time[i]);
+                out.group.push(group(chunk.group[i]));
+                out.sender.push(sender(chunk.sender[i]));
+                out.kind.push(chunk.kind[i]);
+                out.flags.push(chunk.flags[i]);
+                out.text_span.push(chunk.text_span[i]);
+            }
+            dropped.extend(keep.iter().enumerate().filter(|(_, &k)| !k).map(|(i, _)| (start + i) as u32));
+            piece.text_arena = chunk.text_arena;
+        }
+        let out = &mut self.model.messages;
+        // The spans appended are the piece's own: its blocks move in whole when every row was
+        // kept, else the texts kept are copied (as `merge` does).
+        let appended = if dropped.is_empty() { out.text_arena.append(&mut piece.text_arena) } else { None };
+        for span in &mut out.text_span[base..] {
+            *span = match appended {
+                Some(offset) => if span.1 == 0 { (0, 0) } else { (span.0 + offset, span.1) },
+                None => out.text_arena.push(piece.text_arena.get(*span)),
+            };
+        }
+        let kept_before = |i: u32| dropped.partition_point(|&d| d < i) as u32;
+        let moved = |i: u32| ((i as usize) < n && dropped.binary_search(&i).is_err()).then(|| (base as u32) + i - kept_before(i));
+        out.quotes.extend(std::mem::take(&mut piece.quotes).into_iter().filter_map(|(i, q)| Some((moved(i)?, q))));
+        out.mentions.extend(std::mem::take(&mut piece.mentions).into_iter().filter_map(|(i, v)| Some((moved(i)?, v))));
+        self.merge_rest(p, &remap, true);
+    }
+
+    /// Merges everything of a partial but its messages (see [`ModelBuilder::merge`]).
+    fn merge_rest(&mut self, p: Partial, remap: &Remap, same_file: bool) {
+        let (group, member) = (|g| remap.group(g), |id| remap.member(id));
+        for (g, &n) in p.offered.iter().enumerate() {
+            let target = group(g as GroupId) as usize;
+            if self.model.offered.len() <= target {
+                self.model.offered.resize(target + 1, 0);
+            }
+            self.model.offered[target] += n;
+        }
+
+        self.pending_events.extend(p.events.into_iter().map(|mut e| {
+            e.group = group(e.group);
+            e
+        }));
+        self.pending_listed.extend(p.listed.into_iter().map(|(g, person, name, time)| (group(g), person, name, time)));
+        self.model.memberships.extend(p.memberships.into_iter().map(|mut e| {
+            e.group = group(e.group);
+            e.member = member(e.member);
+            e.actor = e.actor.map(member);
+            e
+        }));
+        self.model.listed.extend(p.resolved_listed.into_iter().map(|(g, id)| (group(g), member(id))));
+        self.model.business.extend(p.business);
+        if same_file {
+            for (g, name) in p.renames {
+                self.rename_group(group(g), &name);
+            }
+        }
+    }
+}
+
+/// A partial's group and member ids in the builder that absorbs it.
+struct Remap {
+    groups: Vec<GroupId>,
+    members: Vec<MemberId>,
+    /// Pending name-only senders' markers.
+    pending: Vec<u32>,
+}
+
+impl Remap {
+    fn group(&self, g: GroupId) -> GroupId {
+        self.groups.get(g as usize).copied().unwrap_or(g)
+    }
+
+    fn member(&self, id: MemberId) -> MemberId {
+        self.members.get(id as usize).copied().unwrap_or(id)
+    }
+
+    fn sender(&self, s: MemberId) -> MemberId {
+        match s {
+            SYSTEM => SYSTEM,
+            s if s & PENDING != 0 => self.pending.get((s & !PENDING) as usize).copied().unwrap_or(SYSTEM),
+            s => self.member(s),
+        }
+    }
+}
+
+impl ModelBuilder {
+    /// Interns a partial's groups, members and pending names here (names noted and offered
+    /// as if read here) and returns where its ids went.
+    fn remap(&mut self, p: &Partial) -> Remap {
         let groups: Vec<GroupId> = p.groups.iter().map(|g| self.group(g.platform, &g.key, Some(&g.name))).collect();
         let group = |g: GroupId| groups.get(g as usize).copied().unwrap_or(g);
-
         let mut members: Vec<MemberId> = vec![SYSTEM; p.members.len()];
         for &(platform, id) in &p.anonymous_selves {
             if let Some(slot) = members.get_mut(id as usize) {
@@ -148,85 +348,7 @@ impl ModelBuilder {
                 marker
             })
             .collect();
-        let sender = |s: MemberId| match s {
-            SYSTEM => SYSTEM,
-            s if s & PENDING != 0 => pending.get((s & !PENDING) as usize).copied().unwrap_or(SYSTEM),
-            s => member(s),
-        };
-        let keep = if same_file { self.keep_continued(&p, &group, &sender) } else { self.keep_absorbed(&p, &group) };
-        let mut m = p.messages;
-        let out = &mut self.model.messages;
-        let kept = keep.iter().filter(|&&k| k).count();
-        let (all_kept, count, base) = (kept == m.len(), m.len(), out.len() as u32);
-        // Old index -> new index for the messages kept, unless all are (then it is `base + i`).
-        let mut index: Vec<Option<u32>> = Vec::new();
-        if all_kept {
-            // A piece of a file, or a file no other overlaps: whole columns at once.
-            out.time.extend_from_slice(&m.time);
-            out.group.extend(m.group.iter().map(|&g| group(g)));
-            out.sender.extend(m.sender.iter().map(|&s| sender(s)));
-            out.kind.extend_from_slice(&m.kind);
-            out.flags.extend_from_slice(&m.flags);
-        } else {
-            index = vec![None; m.len()];
-            out.time.reserve(kept);
-            out.group.reserve(kept);
-            out.sender.reserve(kept);
-            out.kind.reserve(kept);
-            out.flags.reserve(kept);
-            for i in (0..m.len()).filter(|&i| keep[i]) {
-                index[i] = Some(out.len() as u32);
-                out.time.push(m.time[i]);
-                out.group.push(group(m.group[i]));
-                out.sender.push(sender(m.sender[i]));
-                out.kind.push(m.kind[i]);
-                out.flags.push(m.flags[i]);
-            }
-        }
-        out.text_span.reserve(kept);
-        // A piece's texts: its blocks move in whole, and its spans shift.
-        let appended = if all_kept { out.text_arena.append(&mut m.text_arena) } else { None };
-        match appended {
-            Some(offset) => out.text_span.extend(m.text_span.iter().map(|&(start, len)| if len == 0 { (0, 0) } else { (start + offset, len) })),
-            None => {
-                for i in (0..m.len()).filter(|&i| keep[i]) {
-                    let moved = out.text_arena.push(m.text(i));
-                    out.text_span.push(moved);
-                }
-            }
-        }
-        let moved = |i: u32| match all_kept {
-            true => ((i as usize) < count).then(|| base + i),
-            false => index.get(i as usize).copied().flatten(),
-        };
-        out.quotes.extend(m.quotes.into_iter().filter_map(|(i, q)| Some((moved(i)?, q))));
-        out.mentions.extend(m.mentions.into_iter().filter_map(|(i, v)| Some((moved(i)?, v))));
-        for (g, &n) in p.offered.iter().enumerate() {
-            let target = group(g as GroupId) as usize;
-            if self.model.offered.len() <= target {
-                self.model.offered.resize(target + 1, 0);
-            }
-            self.model.offered[target] += n;
-        }
-
-        self.pending_events.extend(p.events.into_iter().map(|mut e| {
-            e.group = group(e.group);
-            e
-        }));
-        self.pending_listed.extend(p.listed.into_iter().map(|(g, person, name, time)| (group(g), person, name, time)));
-        self.model.memberships.extend(p.memberships.into_iter().map(|mut e| {
-            e.group = group(e.group);
-            e.member = member(e.member);
-            e.actor = e.actor.map(member);
-            e
-        }));
-        self.model.listed.extend(p.resolved_listed.into_iter().map(|(g, id)| (group(g), member(id))));
-        self.model.business.extend(p.business);
-        if same_file {
-            for (g, name) in p.renames {
-                self.rename_group(group(g), &name);
-            }
-        }
+        Remap { groups, members, pending }
     }
 }
 
@@ -266,8 +388,7 @@ impl ModelBuilder {
     /// Which of a piece's messages to keep: each goes through the current file's duplicate
     /// check in order, exactly as if this builder had read it. `sender` maps the piece's
     /// sender ids to this builder's.
-    fn keep_continued(&mut self, p: &Partial, group: &impl Fn(GroupId) -> GroupId, sender: &impl Fn(MemberId) -> MemberId) -> Vec<bool> {
-        let m = &p.messages;
+    fn keep_continued(&mut self, m: &Messages, group: &impl Fn(GroupId) -> GroupId, sender: &impl Fn(MemberId) -> MemberId) -> Vec<bool> {
         (0..m.len())
             .map(|i| {
                 let g = group(m.group[i]);
@@ -283,7 +404,7 @@ impl ModelBuilder {
 impl Partial {
     /// Messages in the partial.
     pub fn message_count(&self) -> usize {
-        self.messages.len()
+        self.rows.as_ref().map_or(self.messages.len(), |rows| rows.len())
     }
 
     /// Members in the partial.
@@ -302,10 +423,64 @@ impl Partial {
         self.messages = messages;
     }
 
+    /// Puts back the messages of a hand-over opened for reading its rows in ranges: its
+    /// texts, quotes and mentions, and where its columns are.
+    pub(crate) fn put_rows(&mut self, messages: Messages, rows: RowSource) {
+        self.messages = messages;
+        self.rows = Some(rows);
+    }
+
+    /// Reads the columns still in a hand-over whole (a partial merged other than as a piece).
+    fn load_rows(&mut self) -> Result<(), String> {
+        if let Some(mut rows) = self.rows.take() {
+            let all = rows.rows(0..rows.len())?;
+            let m = &mut self.messages;
+            (m.time, m.group, m.sender, m.kind, m.flags, m.text_span) = (all.time, all.group, all.sender, all.kind, all.flags, all.text_span);
+        }
+        Ok(())
+    }
+
     /// Every index in range and every column the same length, so a damaged or foreign
     /// partial is refused whole instead of corrupting the model.
-    fn check(&self) -> Result<(), String> {
+    fn check(&mut self) -> Result<(), String> {
+        let bad = |what: &str| Err(format!("partial model: {what}"));
+        let n = self.message_count();
+        match self.rows.take() {
+            None => self.check_rows(&self.messages)?,
+            // Read once here, a range at a time, before anything is merged.
+            Some(mut rows) => {
+                for start in (0..n).step_by(ROWS_AT_A_TIME) {
+                    let mut chunk = rows.rows(start..start + ROWS_AT_A_TIME)?;
+                    chunk.text_arena = std::mem::take(&mut self.messages.text_arena);
+                    let checked = self.check_rows(&chunk);
+                    self.messages.text_arena = chunk.text_arena;
+                    checked?;
+                }
+                self.rows = Some(rows);
+            }
+        }
         let m = &self.messages;
+        let groups = self.groups.len() as u32;
+        let members = self.members.len() as u32;
+        if m.quotes.keys().chain(m.mentions.keys()).any(|&i| i as usize >= n) {
+            return bad("a quote or mention belongs to no message");
+        }
+        let group_ok = |g: GroupId| g < groups;
+        let member_ok = |id: MemberId| id < members;
+        let ok = self.anonymous_selves.iter().all(|&(_, id)| member_ok(id))
+            && self.by_name.iter().all(|(g, _, id)| group_ok(*g) && member_ok(*id))
+            && self.names_in_group.iter().all(|(g, _, _, id)| group_ok(*g) && member_ok(*id))
+            && self.pending_names.iter().all(|(g, ..)| group_ok(*g))
+            && self.events.iter().all(|e| group_ok(e.group))
+            && self.listed.iter().all(|(g, ..)| group_ok(*g))
+            && self.memberships.iter().all(|e| group_ok(e.group) && member_ok(e.member) && e.actor.is_none_or(member_ok))
+            && self.resolved_listed.iter().all(|&(g, id)| group_ok(g) && member_ok(id))
+            && self.renames.iter().all(|(g, _)| group_ok(*g));
+        if ok { Ok(()) } else { bad("a group or member reference is out of range") }
+    }
+
+    /// Every column of `m` the same length and every group, sender and text span in range.
+    fn check_rows(&self, m: &Messages) -> Result<(), String> {
         let n = m.time.len();
         let bad = |what: &str| Err(format!("partial model: {what}"));
         if [m.group.len(), m.sender.len(), m.kind.len(), m.flags.len(), m.text_span.len()].iter().any(|&l| l != n) {
@@ -324,22 +499,66 @@ impl Partial {
         if !m.text_span.iter().all(|&span| m.text_arena.contains(span)) {
             return bad("a message text is outside the text arena");
         }
-        if m.quotes.keys().chain(m.mentions.keys()).any(|&i| i as usize >= n) {
-            return bad("a quote or mention belongs to no message");
-        }
-        let group_ok = |g: GroupId| g < groups;
-        let member_ok = |id: MemberId| id < members;
-        let ok = self.anonymous_selves.iter().all(|&(_, id)| member_ok(id))
-            && self.by_name.iter().all(|(g, _, id)| group_ok(*g) && member_ok(*id))
-            && self.names_in_group.iter().all(|(g, _, _, id)| group_ok(*g) && member_ok(*id))
-            && self.pending_names.iter().all(|(g, ..)| group_ok(*g))
-            && self.events.iter().all(|e| group_ok(e.group))
-            && self.listed.iter().all(|(g, ..)| group_ok(*g))
-            && self.memberships.iter().all(|e| group_ok(e.group) && member_ok(e.member) && e.actor.is_none_or(member_ok))
-            && self.resolved_listed.iter().all(|&(g, id)| group_ok(g) && member_ok(id))
-            && self.renames.iter().all(|(g, _)| group_ok(*g));
-        if ok { Ok(()) } else { bad("a group or member reference is out of range") }
+        Ok(())
     }
 }
 
 
+
+#[cfg(test)]
+mod tests {
+    use crate::{Analyzer, Config, PieceOutcome, PieceReader};
+
+    /// The first record start at or after `at`: a line of the benchmark chat (`<id>,217,`).
+    fn record_start(csv: &[u8], at: usize) -> usize {
+        (at..csv.len())
+            .find(|&i| csv[i - 1] == b'\n' && csv[i..].iter().position(|&b| !b.is_ascii_digit()).is_some_and(|d| d > 0 && csv[i + d..].starts_with(b",217,")))
+            .expect("a record starts after the offset")
+    }
+
+    #[test]
+    fn a_piece_merged_a_range_of_rows_at_a_time_gives_the_one_reader_report() {
+        let mut csv = Vec::new();
+        crate::sample::write_benchmark_csv(&crate::sample::SampleSpec::benchmark(12_000), &mut csv);
+        // Mentions (kept beside the columns by message index, renumbered when rows are dropped).
+        let csv = String::from_utf8(csv).unwrap().replace("这个价格包含实施吗", "@老黄\u{2005}这个价格包含实施吗").into_bytes();
+        let size = csv.len();
+        // An earlier export of part of the same chat (in another folder), loaded first: the
+        // piece repeats its rows, which are dropped from it (so texts are copied and quotes
+        // renumbered).
+        let header = &csv[..record_start(&csv, 1)];
+        let (from, to) = (record_start(&csv, size * 6 / 10), record_start(&csv, size * 3 / 4));
+        let earlier = [header, &csv[from..to]].concat();
+
+        let mut one = Analyzer::new(Config::default()).unwrap();
+        one.add_file("2023/chat.csv", &earlier);
+        one.add_file("chat.csv", &csv);
+        let whole = one.report().to_json();
+
+        let mut lead = Analyzer::new(Config::default()).unwrap();
+        lead.add_file("2023/chat.csv", &earlier);
+        lead.begin_file("chat.csv");
+        let cut = size as u64 / 3;
+        let mut continuation = None;
+        for chunk in csv.chunks(64 * 1024) {
+            if !lead.wants_more() {
+                break;
+            }
+            lead.push(chunk);
+            continuation = continuation.or_else(|| lead.continuation(cut));
+        }
+        let mut piece = PieceReader::new(&continuation.expect("the chat can be continued"), "Asia/Shanghai", cut, size as u64).unwrap();
+        piece.push(&csv[PieceReader::first_byte(cut) as usize..]);
+        let wire = piece.finish().into_wire().runs().unwrap().to_vec();
+        let handed = PieceOutcome::from_bytes(&wire).unwrap();
+        assert!(handed.message_count() > 5_000, "several ranges of rows: {}", handed.message_count());
+        assert!(lead.absorb_piece(handed));
+        assert_eq!(lead.resume_offset(), None);
+        lead.end_file();
+        let report = lead.report();
+        let rows: u64 = report.inputs.iter().map(|i| i.rows).sum();
+        assert!((lead.message_count() as u64) < rows, "repeats of the earlier export were dropped: {} of {rows}", lead.message_count());
+        assert!(lead.builder.model().messages.mentions.len() > 100);
+        assert!(report.to_json() == whole, "the report differs from one reader's");
+    }
+}

@@ -160,39 +160,37 @@ pub fn read(len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<Model,
 
 /// Reads back what [`runs_with`] wrote: the owner's head and the messages (as [`read`]).
 pub fn read_with<H: DeserializeOwned>(what: &str, len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<(H, Messages), String> {
+    let (head, mut messages, mut rows) = open_with(what, len, copy)?;
+    let all = rows.rows(0..rows.len())?;
+    messages.time = all.time;
+    messages.group = all.group;
+    messages.sender = all.sender;
+    messages.kind = all.kind;
+    messages.flags = all.flags;
+    messages.text_span = all.text_span;
+    Ok((head, messages))
+}
+
+/// Opens what [`runs_with`] wrote for reading its rows in ranges: the owner's head, the
+/// messages without their columns (the texts, quotes and mentions), and a [`RowReader`] for
+/// the columns. A piece of a large file is taken back this way, a range of rows at a time,
+/// so that its columns are never held whole beside the model they are appended to. Checks
+/// the hand-over's length against its head first: a truncated or lengthened one is refused
+/// before anything is read.
+pub fn open_with<H: DeserializeOwned, C: FnMut(usize, &mut [u8])>(what: &str, len: usize, copy: C) -> Result<(H, Messages, RowReader<C>), String> {
     let bad = |problem: &str| format!("{what}: {problem}");
-    let mut input = Input { what, at: 0, len, copy };
+    let mut input = Input { what: what.to_string(), at: 0, len, copy };
     let mut head_len = [0u8; 8];
     input.next(&mut head_len)?;
     let head_len = usize::try_from(u64::from_le_bytes(head_len)).ok().filter(|&l| l <= input.left()).ok_or_else(|| truncated(what))?;
     let mut head = vec![0u8; head_len];
     input.next(&mut head)?;
     let (messages_head, head): (MessagesHead, H) = postcard::from_bytes(&head).map_err(|e| bad(&e.to_string()))?;
-    // The columns must fit in what is left before they are allocated (a damaged count must
-    // not ask for gigabytes).
-    let n = usize::try_from(messages_head.messages)
-        .ok()
-        .filter(|&n| n.checked_mul(8 + 4 + 4 + 1 + 1 + 8).is_some_and(|need| need <= input.left()))
-        .ok_or_else(|| truncated(what))?;
-    let mut time = vec![0i64; n];
-    input.next(bytemuck::cast_slice_mut(&mut time))?;
-    let mut group = vec![0u32; n];
-    input.next(bytemuck::cast_slice_mut(&mut group))?;
-    let mut sender = vec![0u32; n];
-    input.next(bytemuck::cast_slice_mut(&mut sender))?;
-    let mut kind = Vec::with_capacity(n);
-    let mut no_kind = false;
-    input.each::<u8>(n, |k| match MessageKind::ALL.get(k as usize) {
-        Some(&k) => kind.push(k),
-        None => no_kind = true,
-    })?;
-    if no_kind {
-        return Err(bad("a message kind that does not exist"));
-    }
-    let mut flags = vec![0u8; n];
-    input.next(&mut flags)?;
-    let mut text_span = Vec::with_capacity(n);
-    input.each::<[u32; 2]>(n, |[start, len]| text_span.push((start, len)))?;
+    // The columns and blocks must fit in what is left before anything is allocated (a damaged
+    // count must not ask for gigabytes).
+    let n = usize::try_from(messages_head.messages).ok().filter(|&n| n.checked_mul(ROW_BYTES).is_some_and(|need| need <= input.left())).ok_or_else(|| truncated(what))?;
+    let columns_at = input.at;
+    input.at += n * ROW_BYTES;
     let mut blocks = Vec::with_capacity(messages_head.blocks.len());
     for &block_len in &messages_head.blocks {
         let block_len = usize::try_from(block_len).ok().filter(|&l| l <= input.left()).ok_or_else(|| truncated(what))?;
@@ -204,18 +202,68 @@ pub fn read_with<H: DeserializeOwned>(what: &str, len: usize, copy: &mut dyn FnM
         return Err(bad("bytes after the last text block"));
     }
     let text_arena = TextArena::from_blocks(blocks).ok_or_else(|| bad("a text block is not UTF-8"))?;
-    let messages = Messages {
-        time,
-        group,
-        sender,
-        kind,
-        flags,
-        text_span,
-        text_arena,
-        quotes: messages_head.quotes,
-        mentions: messages_head.mentions,
-    };
-    Ok((head, messages))
+    let messages = Messages { text_arena, quotes: messages_head.quotes, mentions: messages_head.mentions, ..Default::default() };
+    Ok((head, messages, RowReader { n, columns_at, input }))
+}
+
+/// Bytes per message in the columns: time, group, sender, kind, flags, text span.
+const ROW_BYTES: usize = 8 + 4 + 4 + 1 + 1 + 8;
+
+/// The columns of an opened hand-over ([`open_with`]), read a range of rows at a time.
+pub struct RowReader<C> {
+    n: usize,
+    columns_at: usize,
+    input: Input<C>,
+}
+
+impl<C> std::fmt::Debug for RowReader<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowReader").field("rows", &self.n).field("columns_at", &self.columns_at).finish()
+    }
+}
+
+impl<C: FnMut(usize, &mut [u8])> RowReader<C> {
+    /// Rows in the hand-over.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// True when it has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The columns of rows `range` (clamped to the rows there are); their texts are in the
+    /// arena [`open_with`] returned. Errs on a message kind that does not exist.
+    pub fn rows(&mut self, range: std::ops::Range<usize>) -> Result<Messages, String> {
+        let n = self.n;
+        let (start, end) = (range.start.min(n), range.end.min(n));
+        let count = end - start;
+        let columns_at = self.columns_at;
+        // Where row `start` is in the column after `before` bytes of each row, `width` wide.
+        let at = |before: usize, width: usize| columns_at + before * n + width * start;
+        let input = &mut self.input;
+        let mut time = vec![0i64; count];
+        input.seek(at(0, 8)).next(bytemuck::cast_slice_mut(&mut time))?;
+        let mut group = vec![0u32; count];
+        input.seek(at(8, 4)).next(bytemuck::cast_slice_mut(&mut group))?;
+        let mut sender = vec![0u32; count];
+        input.seek(at(12, 4)).next(bytemuck::cast_slice_mut(&mut sender))?;
+        let mut kind = Vec::with_capacity(count);
+        let mut no_kind = false;
+        input.seek(at(16, 1)).each::<u8>(count, |k| match MessageKind::ALL.get(k as usize) {
+            Some(&k) => kind.push(k),
+            None => no_kind = true,
+        })?;
+        if no_kind {
+            return Err(format!("{}: a message kind that does not exist", input.what));
+        }
+        let mut flags = vec![0u8; count];
+        input.seek(at(17, 1)).next(&mut flags)?;
+        let mut text_span = Vec::with_capacity(count);
+        input.seek(at(18, 8)).each::<[u32; 2]>(count, |[start, len]| text_span.push((start, len)))?;
+        Ok(Messages { time, group, sender, kind, flags, text_span, ..Default::default() })
+    }
 }
 
 /// Values per read of a converted column ([`Input::each`]).
@@ -226,14 +274,14 @@ fn truncated(what: &str) -> String {
 }
 
 /// The hand-over being read: `len` bytes, of which `at` are read.
-struct Input<'c> {
-    what: &'c str,
+struct Input<C> {
+    what: String,
     at: usize,
     len: usize,
-    copy: &'c mut dyn FnMut(usize, &mut [u8]),
+    copy: C,
 }
 
-impl Input<'_> {
+impl<C: FnMut(usize, &mut [u8])> Input<C> {
     fn left(&self) -> usize {
         self.len - self.at
     }
@@ -253,10 +301,16 @@ impl Input<'_> {
         Ok(())
     }
 
+    /// Moves to byte `at` (a column of an opened hand-over).
+    fn seek(&mut self, at: usize) -> &mut Self {
+        self.at = at.min(self.len);
+        self
+    }
+
     /// Copies the next `out.len()` bytes into `out`, if there are that many.
     fn next(&mut self, out: &mut [u8]) -> Result<(), String> {
         if out.len() > self.left() {
-            return Err(truncated(self.what));
+            return Err(truncated(&self.what));
         }
         (self.copy)(self.at, out);
         self.at += out.len();
