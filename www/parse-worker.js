@@ -9,7 +9,8 @@
 // Once its job is done, the coordinator may hand it the loaded model to compute the
 // leaderboard while the coordinator computes the other sections (Analyzer.begin_report).
 //
-// Messages in:  {type:'init', module, warmUpMessages}  instantiate the module ahead of a job
+// Messages in:  {type:'init', module, warmUpMessages, warmUpRounds}  instantiate the module
+//                                       ahead of a job (rounds: small warm-ups after the first)
 //               {type:'parse', module, config, files: File[]}
 //               {type:'piece', module, config, continuation, file: File, from, to}
 //               {type:'leaderboard', model: Uint8Array, config}   (after a job: the module is loaded)
@@ -27,21 +28,23 @@ const PROGRESS_EVERY_MS = 50;
 const WARM_UP_MESSAGES = 2_000;
 
 /** The wasm instance, started by 'init' (or by the first job), then warmed up on `messages`
- *  generated messages so that a job runs optimized code from its start (see `warm_up`). */
+ *  generated messages and `rounds` more small warm-ups so that a job runs optimized code from
+ *  its start (see `warm_up`, and worker.js's DEEP_WARM_UP_ROUNDS). */
 let instance = null;
-const instantiate = (module, messages = WARM_UP_MESSAGES) =>
-  (instance ||= init({ module_or_path: module }).then(() => warmUp(messages)));
+const instantiate = (module, messages = WARM_UP_MESSAGES, rounds = 0) =>
+  (instance ||= init({ module_or_path: module }).then(() => warmUp(messages, rounds)));
 
 /** Only speed depends on it: a failure (a bug, caught by the wasm tests) is not a job's error. */
-function warmUp(messages) {
+function warmUp(messages, rounds) {
   try {
     warm_up(messages);
+    for (let k = 0; k < rounds; k++) warm_up(WARM_UP_MESSAGES);
   } catch {}
 }
 
 self.onmessage = async ({ data }) => {
   if (data.type === 'init') {
-    instantiate(data.module, data.warmUpMessages).catch(() => {}); // a job awaiting it reports the error
+    instantiate(data.module, data.warmUpMessages, data.warmUpRounds).catch(() => {}); // a job awaiting it reports the error
     return;
   }
   if (data.type === 'piece') {
