@@ -219,14 +219,36 @@ impl Analyzer {
     /// as its leaderboard; without it (the worker failed) the leaderboard is computed here.
     /// Without `begin_report`, the same as `report_json()`.
     pub fn finish_report_json(&mut self, leaderboard_json: Option<String>) -> String {
-        let Some(mut report) = self.pending.take() else { return self.report_json() };
+        self.finished_report(leaderboard_json).to_json()
+    }
+
+    /// `report_json()` in parts, for a main thread that must not parse one 100 MB string in a
+    /// single task: `on_part(path, json)` is called for each slice (a JSON array of about
+    /// `part_bytes`) of the arrays that grow with the members (`members`, `roles.members`,
+    /// `health.members_silent`), in order; the returned JSON is the rest of the report, those
+    /// arrays empty. Appending each part's items to the array at its path gives `report_json()`.
+    pub fn report_json_parts(&mut self, part_bytes: usize, on_part: &js_sys::Function) -> Result<String, JsValue> {
+        let report = self.inner.report();
+        report_parts(report, part_bytes, on_part)
+    }
+
+    /// `finish_report_json` in parts (see `report_json_parts`).
+    pub fn finish_report_json_parts(&mut self, leaderboard_json: Option<String>, part_bytes: usize, on_part: &js_sys::Function) -> Result<String, JsValue> {
+        let report = self.finished_report(leaderboard_json);
+        report_parts(report, part_bytes, on_part)
+    }
+
+    /// The report `begin_report` started, completed with `leaderboard_json` (else computed
+    /// here); without `begin_report`, the whole report.
+    fn finished_report(&mut self, leaderboard_json: Option<String>) -> crate::report::Report {
+        let Some(mut report) = self.pending.take() else { return self.inner.report() };
         let given = leaderboard_json.and_then(|json| serde_json::from_str(&json).ok());
         report.leaderboard = match given {
             Some(board) => board,
             // The config in force never changes how files are read, so this cannot fail.
             None => self.inner.leaderboard(self.inner.config().clone()).unwrap_or_default(),
         };
-        report.to_json()
+        report
     }
 
     /// Only the `leaderboard` section (`LeaderboardReport` in `qunlens-report.d.ts`) under
@@ -262,6 +284,21 @@ pub fn leaderboard_of_model(model: &js_sys::Uint8Array, config_json: &str) -> Re
     let read = crate::model::wire::read(model.length() as usize, &mut copy_from_array(model));
     let board = crate::leaderboard_of(&read.map_err(|e| js_error(&e))?, config(config_json)?).map_err(|e| js_error(&e))?;
     serde_json::to_string(&board).map_err(|e| js_error(&e.to_string()))
+}
+
+/// [`crate::report::Report::to_json_parts`] with each part handed to `on_part(path, json)`;
+/// throws what `on_part` throws.
+fn report_parts(report: crate::report::Report, part_bytes: usize, on_part: &js_sys::Function) -> Result<String, JsValue> {
+    let mut thrown = None;
+    let skeleton = report.to_json_parts(part_bytes, |path, json| {
+        if thrown.is_none() {
+            thrown = on_part.call2(&JsValue::NULL, &JsValue::from_str(path), &JsValue::from_str(&json)).err();
+        }
+    });
+    match (thrown, skeleton) {
+        (Some(e), _) => Err(e),
+        (None, skeleton) => skeleton.map_err(|e| js_error(&e)),
+    }
 }
 
 /// A hand-over's byte runs (`model::wire`) in one new array, each run copied straight out of
@@ -390,7 +427,8 @@ pub fn warm_up(messages: u32) -> Result<f64, JsValue> {
 
         let board = leaderboard_of_model(&analyzer.model_bytes()?, "")?;
         analyzer.begin_report();
-        analyzer.finish_report_json(Some(board));
+        // In parts, as the page writes it (worker.js: REPORT_PART_BYTES).
+        let _ = analyzer.finished_report(Some(board)).to_json_parts(1 << 20, |_, _| {});
     }
     Ok(js_sys::Date::now() - started)
 }

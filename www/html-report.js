@@ -5,7 +5,7 @@
 // phone numbers and e-mails masked unless the user chose to show them; the raw report is not
 // embedded (that is the JSON download).
 import * as echarts from './vendor/echarts.js';
-import { t, getLang, locale } from './i18n.js';
+import { t, getLang, formatNumber } from './i18n.js';
 import { el } from './views/dom.js';
 import { renderLeaderboard } from './views/leaderboard.js';
 import { renderFunnel } from './views/funnel.js';
@@ -52,7 +52,7 @@ export async function buildHtmlReport(report) {
     // Static: no controls, every folded part open.
     for (const n of host.querySelectorAll('button, input, select, .controls, .lb-rules, .funnel-editor, .attr-pickers, label.lb-field')) n.remove();
     for (const d of host.querySelectorAll('details')) d.setAttribute('open', '');
-    const fmt = (n) => Number(n).toLocaleString(locale());
+    const fmt = (n) => formatNumber(n);
     const summary = el('p', { class: 'muted', text: t('htmlReport.summary', {
       groups: fmt(report.groups.length), members: fmt(report.members.length), asof: (report.as_of || '').slice(0, 10), zone: report.timezone,
     }) });

@@ -1036,6 +1036,23 @@ export function locale() {
   return lang === 'zh' ? 'zh-CN' : 'en-US';
 }
 
+/** Number formatters by locale and fraction digits, made once: `toLocaleString` makes a new
+ *  one for every number (≈0.1 ms in Chromium; 0.19 s of the main thread for the tables of a
+ *  779-group load). */
+const numberFormats = new Map();
+
+/** `Number(n).toLocaleString(locale(), { maximumFractionDigits })` (the locale's default
+ *  digits when not given), through a formatter kept for the next number. */
+export function formatNumber(n, maximumFractionDigits) {
+  const key = `${locale()}|${maximumFractionDigits}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale(), maximumFractionDigits === undefined ? undefined : { maximumFractionDigits });
+    numberFormats.set(key, format);
+  }
+  return format.format(Number(n));
+}
+
 /** Switches the language; `persist` false (widgets following their host page) leaves the
  *  page's saved choice alone. */
 export function setLang(next, persist = true) {

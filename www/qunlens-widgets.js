@@ -27,6 +27,7 @@ import { renderRoles } from './views/roles.js';
 import { renderActivity } from './views/activity.js';
 import { renderIdentity } from './views/identity.js';
 import * as echarts from './vendor/echarts.js';
+import { ReportAssembler } from './report-parts.js';
 
 const STYLE_URL = new URL('./style.css', import.meta.url).href;
 const WORKER_URL = new URL('./worker.js', import.meta.url).href;
@@ -126,9 +127,18 @@ class QunlensWidget extends HTMLElement {
   async analyse(files) {
     const w = worker();
     this._body.replaceChildren(el('p', { class: 'hint', text: t('widget.reading', { n: files.length }) }));
+    const parts = new ReportAssembler();
     const report = await new Promise((resolve, reject) => {
       const onMessage = ({ data }) => {
-        if (data.type === 'report') { w.removeEventListener('message', onMessage); resolve(JSON.parse(data.json)); }
+        if (data.type === 'report-part') parts.add(data);
+        if (data.type === 'report') {
+          w.removeEventListener('message', onMessage);
+          try {
+            resolve(parts.finish(data.json, data.parts));
+          } catch (e) {
+            reject(e);
+          }
+        }
         if (data.type === 'error') { w.removeEventListener('message', onMessage); reject(new Error(data.message)); }
       };
       w.addEventListener('message', onMessage);

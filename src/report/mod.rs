@@ -10,6 +10,7 @@ pub mod identity;
 mod inputs;
 mod membership_index;
 pub mod order;
+mod parts;
 pub(crate) mod members;
 pub mod roles;
 pub mod health;
@@ -17,6 +18,8 @@ pub mod leaderboard;
 pub mod staff;
 pub mod funnel;
 pub mod attribution;
+
+pub use parts::PART_PATHS;
 
 pub use activity::{Activity, DailySeries, GroupActivity};
 pub use groups::GroupReport;

@@ -293,3 +293,21 @@ test('(h) an .xlsx of messages is previewed, mapped and read like a CSV', async 
   assert.equal(east.last_message, '2024-03-13 09:00');
   await finish();
 });
+
+test('(i) a file dropped again is skipped with a notice, and the new files of a drop are read', async () => {
+  const { page, finish } = await openPage();
+  await page.setInputFiles('#file-input', [PYWXDUMP]);
+  const first = await waitForReport(page);
+  assert.deepEqual(first.inputs.map((i) => i.file), ['45678901234@chatroom_0_5000.csv']);
+  // The worker tells the duplicate apart (the page never reads a file's size or time itself).
+  await page.setInputFiles('#file-input', [PYWXDUMP]);
+  await page.waitForFunction(() => document.querySelector('.notice.info')?.textContent.includes('Already loaded'));
+  const again = await waitForReport(page);
+  assert.match(await page.locator('.notice.info').textContent(), /Already loaded, skipped: 45678901234@chatroom_0_5000\.csv/);
+  assert.equal(again.inputs.length, 1, 'the report stands');
+  assert.equal(await page.locator('#progress').isVisible(), false);
+  await page.setInputFiles('#file-input', [PYWXDUMP, PNG]);
+  const both = await waitForReport(page);
+  assert.deepEqual(both.inputs.map((i) => i.file), ['45678901234@chatroom_0_5000.csv', 'photo.csv']);
+  await finish();
+});

@@ -2,13 +2,13 @@
 // heatmap, for all groups or one (`opts.group`, a report group id). Renders report.activity
 // only. Used by the page's Activity tab and the <qunlens-activity> widget.
 import * as echarts from '../vendor/echarts.js';
-import { t, locale } from '../i18n.js';
+import { t, formatNumber } from '../i18n.js';
 import { el } from './dom.js';
 import { chartBox } from './chart-box.js';
 
 /** Charts per container, so several views (page, widgets) never share one. */
 const charts = new WeakMap();
-const fmt = (n) => Number(n).toLocaleString(locale());
+const fmt = (n) => formatNumber(n);
 
 /** Dates `start + i` for a dense daily series (calendar arithmetic only, in UTC). */
 function dayLabels(start, n) {

@@ -4,7 +4,7 @@
 // worker from the cached journeys (never re-reading files). Renders report.attribution only;
 // every string is set as text. Reusable by widgets: renderAttribution(container, report, opts).
 import * as echarts from '../vendor/echarts.js';
-import { t, locale } from '../i18n.js';
+import { t, formatNumber } from '../i18n.js';
 import { el, field, select } from './dom.js';
 import { tableExport } from './table-export.js';
 import { chartBox } from './chart-box.js';
@@ -24,7 +24,7 @@ const viewStore = settingsStore('qunlens.attribution.view');
 export const attributionConfig = () => store.configUnder('attribution');
 
 const view = { report: null, section: null, charts: [], seq: 0 };
-const fmt = (n, digits = 1) => Number(n).toLocaleString(locale(), { maximumFractionDigits: digits });
+const fmt = (n, digits = 1) => formatNumber(n, digits);
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
 
 /** A model's display name. */

@@ -4,7 +4,7 @@
 // Renders report.funnel only; every string is set as text. Reusable by widgets:
 // renderFunnel(container, report, opts).
 import * as echarts from '../vendor/echarts.js';
-import { t, locale } from '../i18n.js';
+import { t, formatNumber } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el, field, select } from './dom.js';
 import { tableExport } from './table-export.js';
@@ -19,7 +19,7 @@ const CHAT_STEPS = ['invited', 'joined', 'first_message', 'active', 'question', 
 const DIMENSIONS = ['group', 'owner', 'channel', 'cohort'];
 
 const view = { report: null, section: null, charts: [], seq: 0, dropStep: null, dimension: 'owner' };
-const fmt = (n) => Number(n).toLocaleString(locale());
+const fmt = (n) => formatNumber(n);
 const pct = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
 
 const store = settingsStore(STORE_KEY);

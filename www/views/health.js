@@ -2,7 +2,7 @@
 // threshold, export), unanswered questions, weekly activity of a chosen group. Renders
 // report.health only; reusable by the health widget.
 import * as echarts from '../vendor/echarts.js';
-import { t, locale } from '../i18n.js';
+import { t, locale, formatNumber } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el, sortableTable } from './dom.js';
 import { tableExport } from './table-export.js';
@@ -10,7 +10,7 @@ import { chartBox } from './chart-box.js';
 
 const view = { sort: { key: null, dir: 'desc' }, threshold: null, group: null, chart: null };
 
-const fmt = (n) => Number(n).toLocaleString(locale());
+const fmt = (n) => formatNumber(n);
 const pct = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
 const minute = (s) => (s ? s.slice(0, 16).replace('T', ' ') : '—');
 

@@ -4,7 +4,7 @@
 // (localStorage, like the column mappings), exportable as JSON, and sent to the worker in the
 // config (`identity_overrides`): the report is recomputed without reading the files again.
 // Renders report.identity only; every string is set as text. Reusable: renderIdentity().
-import { t, locale } from '../i18n.js';
+import { t, formatNumber } from '../i18n.js';
 import { downloadTable, saveBlob } from '../export.js';
 import { el } from './dom.js';
 
@@ -34,7 +34,7 @@ function saveOverride(source, record, member) {
   try { localStorage.setItem(STORE_KEY, JSON.stringify(list)); } catch { /* private mode: this session only */ }
 }
 
-const fmt = (n) => Number(n).toLocaleString(locale());
+const fmt = (n) => formatNumber(n);
 const view = { list: 'ambiguous', page: 0 };
 
 /**

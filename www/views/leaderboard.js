@@ -3,7 +3,7 @@
 // per-rule breakdown, bar chart, monthly stars, CSV/xlsx export. Renders report.leaderboard
 // only; every string is set as text. Reusable by widgets: renderLeaderboard(container, report, opts).
 import * as echarts from '../vendor/echarts.js';
-import { t, locale } from '../i18n.js';
+import { t, formatNumber } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el, field, select, maskContacts } from './dom.js';
 import { tableExport } from './table-export.js';
@@ -18,7 +18,7 @@ export const RULES = ['discussion', 'question', 'answer', 'share', 'long_share',
 const LIMITS = ['cooldown_s', 'daily_cap_per_rule', 'daily_cap', 'min_len', 'long_share_len'];
 
 const view = { section: null, report: null, chart: null, open: new Set(), seq: 0 };
-const fmt = (n) => Number(n).toLocaleString(locale());
+const fmt = (n) => formatNumber(n);
 
 const store = settingsStore(STORE_KEY);
 

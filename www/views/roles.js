@@ -3,7 +3,7 @@
 // and monthly transitions. Renders report.roles only (no analytics here); every string is
 // set as text. Reusable by widgets: renderRoles(container, report, opts).
 import * as echarts from '../vendor/echarts.js';
-import { t, locale } from '../i18n.js';
+import { t, locale, formatNumber } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el } from './dom.js';
 import { tableExport } from './table-export.js';
@@ -32,9 +32,9 @@ export function rolesConfig() {
 
 const saveRoleSettings = store.save;
 
-const fmt = (n) => Number(n).toLocaleString(locale());
-const pct = (n) => `${Number(n).toLocaleString(locale(), { maximumFractionDigits: 1 })}%`;
-const signed = (n) => `${n > 0 ? '+' : ''}${Number(n).toLocaleString(locale(), { maximumFractionDigits: 1 })}`;
+const fmt = (n) => formatNumber(n);
+const pct = (n) => `${formatNumber(n, 1)}%`;
+const signed = (n) => `${n > 0 ? '+' : ''}${formatNumber(n, 1)}`;
 const roleName = (r) => t(`roles.role.${r}`);
 
 /** A reason in the page language (falls back to the core's English sentence). */

@@ -4,7 +4,7 @@
 // worker like every other export.
 //
 //   container.append(tableExport('groups-table', 'groups', () => worker, onError));
-import { t, locale } from '../i18n.js';
+import { t, formatNumber } from '../i18n.js';
 import { downloadTable } from '../export.js';
 import { el } from './dom.js';
 
@@ -14,7 +14,7 @@ function readTable(root, id) {
   if (!table) return null;
   const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent.replace(/[▲▼]$/, '').trim());
   // Numbers as the locale writes them ("1,234" / "1.234") back to numbers; everything else as text.
-  const group = (1234.5).toLocaleString(locale()).charAt(1);
+  const group = formatNumber(1234.5).charAt(1);
   const rows = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((td) => {
     const text = td.textContent.trim();
     if (td.classList.contains('num')) {
