@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! qunlens analyze [--config FILE] [--compact] FILE_OR_DIR...   > report.json
-//! qunlens sample --out DIR [--messages N] [--benchmark [--whatsapp]]
+//! qunlens sample --out DIR [--messages N] [--groups N] [--people N] [--benchmark [--whatsapp]]
 //! qunlens floor FILE...                                         (benchmark floor)
 //! ```
 
@@ -15,8 +15,12 @@ use qunlens::{Analyzer, Config};
 
 const USAGE: &str = "usage:
   qunlens analyze [--config FILE] [--compact] FILE_OR_DIR...   print the report JSON
-  qunlens sample --out DIR [--messages N] [--benchmark [--whatsapp]]
+  qunlens sample --out DIR [--messages N] [--groups N] [--people N] [--benchmark [--whatsapp]]
                                                             write the sample exports
+                                                            (--groups, --people: WeChat groups
+                                                            and the people they draw from, e.g.
+                                                            779 and 190000, a year's field
+                                                            numbers)
                                                             (--whatsapp: the benchmark as a
                                                             WhatsApp .txt instead of a CSV)
   qunlens floor FILE...                                     benchmark floor: read, decode and
@@ -160,19 +164,26 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+/// The number after `flag`.
+fn count(flag: &str, value: Option<&String>) -> Result<usize, String> {
+    let value = value.ok_or_else(|| format!("{flag} needs a number"))?;
+    value.parse().map_err(|_| format!("{flag}: not a number: {value}"))
+}
+
 fn write_sample(args: &[String]) -> Result<(), String> {
     let mut out_dir = None;
     let mut messages = None;
+    let mut groups = None;
+    let mut people = None;
     let mut benchmark = false;
     let mut whatsapp = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--out" => out_dir = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
-            "--messages" => {
-                let n = it.next().ok_or("--messages needs a number")?;
-                messages = Some(n.parse::<usize>().map_err(|_| format!("--messages: not a number: {n}"))?);
-            }
+            "--messages" => messages = Some(count(a, it.next())?),
+            "--groups" => groups = Some(count(a, it.next())?),
+            "--people" => people = Some(count(a, it.next())?),
             "--benchmark" => benchmark = true,
             "--whatsapp" => whatsapp = true,
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
@@ -182,6 +193,9 @@ fn write_sample(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     if whatsapp && !benchmark {
         return Err(format!("--whatsapp goes with --benchmark\n{USAGE}"));
+    }
+    if benchmark && (groups.is_some() || people.is_some()) {
+        return Err(format!("--groups and --people go without --benchmark (one group, a fixed pool)\n{USAGE}"));
     }
     let files = if benchmark && whatsapp {
         let n = messages.unwrap_or(1_000_000);
@@ -195,9 +209,9 @@ fn write_sample(args: &[String]) -> Result<(), String> {
         vec![sample::SampleFile { name: format!("benchmark_{}_utf8.csv", spec.messages), bytes }]
     } else {
         let mut spec = SampleSpec::default();
-        if let Some(n) = messages {
-            spec.messages = n;
-        }
+        spec.messages = messages.unwrap_or(spec.messages);
+        spec.wechat_groups = groups.unwrap_or(spec.wechat_groups).max(1);
+        spec.people = people.unwrap_or(spec.people);
         sample::generate(&spec)
     };
     for f in files {
