@@ -86,7 +86,7 @@ pub(super) fn build(model: &Model, zone: &Zone, group_order: &[String]) -> Activ
         .zip(ids)
         .map(|(acc, group)| GroupActivity { group, daily: acc.series(), heatmap: acc.heatmap() })
         .collect();
-    let rank = |id: &str| group_order.iter().position(|g| g == id).unwrap_or(usize::MAX);
+    let rank = super::groups::ranker(group_order);
     by_group.sort_by_key(|g| rank(&g.group));
     Activity { daily: all.series(), heatmap: all.heatmap(), by_group }
 }

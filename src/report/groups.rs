@@ -131,6 +131,17 @@ pub(super) fn order(model: &Model) -> Vec<String> {
     rows.into_iter().map(|(_, id)| id).collect()
 }
 
+/// `rank(id)`: the place of group `id` in `order` (the section's order, [`order`]), or
+/// `usize::MAX`: one hash lookup, where searching the list in a sort's comparison compared
+/// ids millions of times for 782 groups.
+pub(super) fn ranker(order: &[String]) -> impl Fn(&str) -> usize + '_ {
+    let mut at: crate::model::HashMap<&str, usize> = crate::model::HashMap::default();
+    for (i, id) in order.iter().enumerate() {
+        at.entry(id.as_str()).or_insert(i);
+    }
+    move |id| at.get(id).copied().unwrap_or(usize::MAX)
+}
+
 /// Most messages first, then by id.
 fn listing_order(a: (u64, &str), b: (u64, &str)) -> std::cmp::Ordering {
     b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))

@@ -99,8 +99,9 @@ pub(crate) fn member_groups(model: &Model) -> Vec<Vec<u32>> {
         add(member, g);
     }
     let group_ids: Vec<String> = model.groups.iter().map(super::group_id).collect();
+    let group_rank = super::order::dense_ranks(&group_ids);
     for list in &mut groups {
-        list.sort_unstable_by(|a, b| group_ids[*a as usize].cmp(&group_ids[*b as usize]));
+        list.sort_unstable_by_key(|&g| (group_rank[g as usize], g));
         list.dedup();
     }
     groups

@@ -73,6 +73,24 @@ fn bucket_by_high(order: Vec<u32>, buckets: usize, high: impl Fn(u32) -> usize) 
     out
 }
 
+/// `ranks[i]`: the place of `keys[i]` among the distinct keys in order (equal keys, equal
+/// ranks). Sorting by these ranks gives the order sorting by the keys gives, with an integer
+/// comparison instead of a string one: sorting 85,000 members' memberships by group id
+/// compared strings millions of times.
+pub(crate) fn dense_ranks<T: Ord>(keys: &[T]) -> Vec<u32> {
+    let mut by_key: Vec<u32> = (0..keys.len() as u32).collect();
+    by_key.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+    let mut ranks = vec![0u32; keys.len()];
+    let mut rank = 0u32;
+    for (k, pair) in by_key.iter().enumerate() {
+        if k > 0 && keys[by_key[k - 1] as usize] != keys[*pair as usize] {
+            rank += 1;
+        }
+        ranks[*pair as usize] = rank;
+    }
+    ranks
+}
+
 /// Sorts (stably, by `cmp`) each run of adjacent entries that are `same`.
 pub(crate) fn sort_runs<T>(entries: &mut [T], same: impl Fn(&T, &T) -> bool, mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) {
     let mut start = 0;
@@ -120,6 +138,13 @@ pub(crate) fn sort_ties<K: PartialEq>(mut keyed: Vec<(K, u32)>, mut tie: impl Fn
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Equal keys share a rank; ranks are dense and follow the keys' order.
+    #[test]
+    fn dense_ranks_follow_the_keys() {
+        assert_eq!(dense_ranks(&["wechat:b", "wechat:a", "wechat:b", "qq:c", "wechat:a"]), vec![2, 1, 2, 0, 1]);
+        assert_eq!(dense_ranks::<String>(&[]), Vec::<u32>::new());
+    }
 
     /// The fast paths (buckets by group, already-sorted buckets, same-second runs) give the
     /// plain definition's order: key, then text, then index.

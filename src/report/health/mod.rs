@@ -248,14 +248,15 @@ pub fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i64>, or
             tally.never += never as u64;
         }
         if never || days.is_some_and(|d| d >= smallest) {
-            silent_list.push(SilentMember {
+            let row = SilentMember {
                 member: member_ids[slot.member as usize].clone(),
                 name: names[slot.member as usize].clone(),
                 group: group_ids[slot.group as usize].clone(),
                 last_message: slot.last.map(|t| zone.format(t)),
                 days_silent: days,
                 never_spoke: never,
-            });
+            };
+            silent_list.push((slot.group, slot.member, row));
         }
     }
 
@@ -331,16 +332,12 @@ pub fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i64>, or
             score_parts: parts,
         });
     }
-    let rank = |id: &str| order.iter().position(|o| o == id).unwrap_or(usize::MAX);
+    let rank = super::groups::ranker(order);
     rows.sort_by(|a, b| rank(&a.id).cmp(&rank(&b.id)).then_with(|| a.id.cmp(&b.id)));
-    silent_list.sort_by(|a, b| {
-        (a.group.as_str(), std::cmp::Reverse(a.never_spoke), std::cmp::Reverse(a.days_silent), a.member.as_str()).cmp(&(
-            b.group.as_str(),
-            std::cmp::Reverse(b.never_spoke),
-            std::cmp::Reverse(b.days_silent),
-            b.member.as_str(),
-        ))
-    });
+    // By group id, longest silence first, then member id: compared as ranks of the ids.
+    let (group_rank, member_rank) = (super::order::dense_ranks(&group_ids), super::order::dense_ranks(&member_ids));
+    silent_list.sort_by_key(|&(g, m, ref s)| (group_rank[g as usize], std::cmp::Reverse(s.never_spoke), std::cmp::Reverse(s.days_silent), member_rank[m as usize]));
+    let silent_list: Vec<SilentMember> = silent_list.into_iter().map(|(_, _, s)| s).collect();
 
     // Unanswered questions, newest first (ties by asker and text: load order never matters).
     let msgs = &model.messages;

@@ -197,7 +197,7 @@ pub fn build(model: &Model, config: &Config, zone: &Zone, as_of: Option<i64>, gr
     }
     let cx = Context { model, cfg, features, staff, roles, group_ids, member_ids, member_names, group_slots };
     let mut groups = group_rows(&cx);
-    let rank = |id: &str| group_order.iter().position(|g| g == id).unwrap_or(usize::MAX);
+    let rank = super::groups::ranker(group_order);
     groups.sort_by_key(|g| rank(&g.id));
     let members = member_rows(&cx);
     RolesReport {
@@ -258,12 +258,13 @@ fn member_rows(cx: &Context<'_>) -> Vec<MemberRoles> {
             by_member[cx.features.slots[s].1 as usize].push(s as u32);
         }
     }
+    let group_rank = super::order::dense_ranks(&cx.group_ids);
     let mut rows: Vec<(MemberRoles, u32, u32)> = Vec::new();
     for (m, slots) in by_member.iter_mut().enumerate() {
         if slots.is_empty() {
             continue;
         }
-        slots.sort_by_key(|&s| &cx.group_ids[cx.features.slots[s as usize].0 as usize]);
+        slots.sort_by_key(|&s| group_rank[cx.features.slots[s as usize].0 as usize]);
         let memberships: Vec<MembershipRole> = slots
             .iter()
             .filter_map(|&s| {
