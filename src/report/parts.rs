@@ -1,10 +1,9 @@
 //! The report as JSON in parts, for the page. Three arrays grow with the members — `members`,
 //! `roles.members` and `health.members_silent`, 90 % of the 105 MB report of 79,000 members in
 //! 779 groups — and are written as slices of about `part_bytes` each; the rest is a skeleton
-//! in which they are empty. The page's main thread parses each
-//! slice in a task of its own as it arrives, so it never parses one 100 MB string at once
-//! (0.3 s without a frame at that size), and the worker's wasm memory never holds the whole
-//! JSON beside the report. Appending every part's items, in order, to the array its path names
+//! in which they are empty. The page's main thread parses each slice in a task of its own as
+//! it arrives, so it never parses one 100 MB string at once (0.3 s without a frame at that
+//! size), and the worker's wasm memory never holds the whole JSON beside the report. Appending every part's items, in order, to the array its path names
 //! in the skeleton gives exactly what [`Report::to_json`] writes.
 
 use serde::Serialize;
@@ -49,21 +48,24 @@ impl Report {
 
 /// `items` as JSON arrays of about `part_bytes` each (at least one item), through `emit`.
 fn write_parts<T: Serialize>(path: &str, items: Vec<T>, part_bytes: usize, emit: &mut impl FnMut(&str, String)) -> Result<(), String> {
-    let mut part = String::new();
-    let mut flush = |part: &mut String| {
-        part.push(']');
-        emit(path, std::mem::take(part));
+    // Items are written straight into the part, not each into a string of its own first.
+    let mut part: Vec<u8> = Vec::new();
+    let mut flush = |part: &mut Vec<u8>| -> Result<(), String> {
+        part.push(b']');
+        // serde_json writes only UTF-8: this checks, it cannot fail.
+        let json = String::from_utf8(std::mem::take(part)).map_err(|e| e.to_string())?;
+        emit(path, json);
+        Ok(())
     };
     for item in &items {
-        part.push(if part.is_empty() { '[' } else { ',' });
-        // Serializing into a String's bytes keeps it UTF-8 (serde_json writes only UTF-8).
-        part.push_str(&serde_json::to_string(item).map_err(|e| e.to_string())?);
+        part.push(if part.is_empty() { b'[' } else { b',' });
+        serde_json::to_writer(&mut part, item).map_err(|e| e.to_string())?;
         if part.len() >= part_bytes {
-            flush(&mut part);
+            flush(&mut part)?;
         }
     }
     if !part.is_empty() {
-        flush(&mut part);
+        flush(&mut part)?;
     }
     Ok(())
 }
