@@ -1,7 +1,7 @@
 // readChunks (www/read.js), on Node's Blob, on a plain ReadableStream and on a byte stream (as
 // Chromium's File.stream() is): every byte arrives once and in order, also when the callback is
-// async (the next chunk is asked for before the callback finishes), and returning false stops
-// the reading.
+// async, a large byte stream is read into one reused buffer, a BYOB read that never resolves
+// is dropped and the rest read from where it stopped, and returning false stops the reading.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -51,32 +51,70 @@ test('a stream of chunks is read whole and in order', async () => {
   assert.equal(chunks, 3);
 });
 
-/** A byte stream (as Chromium's File.stream() is) handing out 300 kB per pull. */
-const byteFile = {
-  stream: () => {
-    let at = 0;
-    return new ReadableStream({
-      type: 'bytes',
-      pull(controller) {
-        if (at >= bytes.length) {
-          controller.close();
-          controller.byobRequest?.respond(0);
-          return;
-        }
-        const piece = bytes.slice(at, at + 300_000);
-        at += piece.length;
-        controller.enqueue(piece);
-      },
-    });
-  },
-};
+/** A file whose stream is a byte stream (as Chromium's File.stream() is) handing out 300 kB per
+ *  pull; with `stallAt`, the BYOB read of that number (0-based) never resolves, as Chromium's
+ *  sometimes do. Its slices do not stall. */
+function byteFile(data, { stallAt = -1 } = {}) {
+  return {
+    size: data.length,
+    slice: (from) => byteFile(data.subarray(from)),
+    stream: () => {
+      let at = 0;
+      let reads = 0;
+      return new ReadableStream({
+        type: 'bytes',
+        pull(controller) {
+          if (controller.byobRequest && reads++ === stallAt) return new Promise(() => {});
+          if (at >= data.length) {
+            controller.close();
+            controller.byobRequest?.respond(0);
+            return;
+          }
+          const piece = data.slice(at, at + 300_000);
+          at += piece.length;
+          controller.enqueue(piece);
+        },
+      });
+    },
+  };
+}
+
+/** 17 MiB of varied bytes: read with the BYOB reader (16 MiB and up). */
+const large = Uint8Array.from({ length: 17 * (1 << 20) }, (_, i) => (i * 31 + (i >> 11)) & 0xff);
 
 test('a byte stream is read whole and in order', async () => {
-  for (const asyncCallback of [false, true]) {
-    // Async: the next chunk is asked for while this one is still being hashed.
-    const { hex, chunks } = await digest(byteFile, { asyncCallback });
-    assert.equal(hex, sha([bytes]));
-    assert.ok(chunks >= 2, `${chunks} chunks`);
+  for (const data of [bytes, large]) {
+    for (const asyncCallback of [false, true]) {
+      const { hex, chunks } = await digest(byteFile(data), { asyncCallback });
+      assert.equal(hex, sha([data]));
+      assert.ok(chunks >= 2, `${chunks} chunks`);
+    }
+  }
+});
+
+test('a large byte stream is read into one reused buffer, a small one not', async () => {
+  // Each chunk's buffer is taken over by the next BYOB read, so a chunk kept past its
+  // callback is empty by the end; the default reader's chunks all stay whole.
+  const kept = async (file) => {
+    const chunks = [];
+    await readChunks(file, (chunk) => {
+      chunks.push(chunk);
+    });
+    return chunks.slice(0, -1).map((c) => c.byteLength);
+  };
+  const fromLarge = await kept(byteFile(large));
+  assert.ok(fromLarge.length >= 2);
+  assert.deepEqual(fromLarge, fromLarge.map(() => 0));
+  assert.ok((await kept(byteFile(bytes))).every((n) => n > 0));
+});
+
+test('a stalled read is dropped and the rest read from where it stopped', async () => {
+  for (const stallAt of [0, 3]) {
+    const hash = createHash('sha256');
+    await readChunks(byteFile(large, { stallAt }), (chunk) => {
+      hash.update(chunk);
+    }, { stallMs: 50 });
+    assert.equal(hash.digest('hex'), sha([large]), `stalled at read ${stallAt}`);
   }
 });
 
