@@ -81,3 +81,26 @@ fn warm_up_runs_every_hand_over_without_error() {
         assert!(ms > 0.0);
     }
 }
+
+#[wasm_bindgen_test]
+fn model_bytes_go_into_a_spare_buffer_when_they_fit() {
+    let mut a = Analyzer::new("{}").expect("default config");
+    a.begin_file("123@chatroom_0_5000.csv");
+    a.push(&gbk_csv());
+    a.end_file();
+    let fresh = a.model_bytes().expect("model bytes").to_vec();
+    // Room to spare: a view of the spare buffer's first bytes, the same bytes.
+    let spare = js_sys::Uint8Array::new_with_length(fresh.len() as u32 + 100);
+    spare.fill(7, 0, spare.length());
+    let into = a.model_bytes_into(Some(spare.clone())).expect("model bytes");
+    assert_eq!(into.to_vec(), fresh);
+    assert!(into.buffer() == spare.buffer(), "written into the spare buffer");
+    // Too small: a new array, still the same bytes.
+    let small = js_sys::Uint8Array::new_with_length(fresh.len() as u32 - 1);
+    let new = a.model_bytes_into(Some(small.clone())).expect("model bytes");
+    assert_eq!(new.to_vec(), fresh);
+    assert!(new.buffer() != small.buffer(), "a new array");
+    // Either is what the other worker reads.
+    let board = qunlens::wasm::leaderboard_of_model(&into, "{}").expect("leaderboard");
+    assert!(board.contains("\"entries\""), "{board}");
+}

@@ -13,13 +13,16 @@
 //                                       ahead of a job (rounds: small warm-ups after the first)
 //               {type:'parse', module, config, files: File[]}
 //               {type:'piece', module, config, continuation, file: File, from, to}
+//               {type:'prepare', bytes}          (after a piece) a model of about `bytes` comes next
 //               {type:'leaderboard', model: Uint8Array, config}   (after a job: the module is loaded)
 // Messages out: {type:'progress', bytes}        bytes read so far (all its files)
 //               {type:'partial', bytes}         Uint8Array (transferred)
 //               {type:'piece', bytes}           Uint8Array (transferred)
+//               {type:'spare', buffer}          ArrayBuffer of the bytes 'prepare' gave, touched, for
+//                                               the coordinator's Analyzer.model_bytes_into (transferred)
 //               {type:'leaderboard', json}      the section (LeaderboardReport JSON)
 //               {type:'error', message}
-import init, { Analyzer, PieceReader, leaderboard_of_model, warm_up } from './pkg/qunlens.js';
+import init, { Analyzer, PieceReader, leaderboard_of_model, prepare_memory, warm_up } from './pkg/qunlens.js';
 import { readChunks } from './read.js';
 
 const PROGRESS_EVERY_MS = 50;
@@ -49,6 +52,20 @@ self.onmessage = async ({ data }) => {
   }
   if (data.type === 'piece') {
     await readPiece(data);
+    return;
+  }
+  if (data.type === 'prepare') {
+    // The coordinator is taking this worker's piece back and hands it the model next. Meanwhile
+    // (this core is idle), the buffer for that hand-over is allocated and touched here, sent
+    // back for the coordinator to fill, and this instance's memory is grown and touched for the
+    // copy in: first touches of fresh memory (≈0.3 ms per MB) then happen off the report's path.
+    const spare = new Uint8Array(data.bytes);
+    for (let at = 0; at < spare.length; at += 4096) spare[at] = 0;
+    self.postMessage({ type: 'spare', buffer: spare.buffer }, [spare.buffer]);
+    try {
+      await instance;
+      prepare_memory(data.bytes);
+    } catch {}
     return;
   }
   if (data.type === 'leaderboard') {

@@ -125,6 +125,10 @@ const yieldTask = () => new Promise((resolve) => {
 
 /** A parse worker whose job in the last load is done, kept for the report that follows. */
 let idleHelper = null;
+/** A buffer that worker allocated and touched for the model's hand-over (its 'spare'), or null. */
+let spareBuffer = null;
+/** The model's hand-over against the pieces' (per byte of the file read), with room to spare. */
+const SPARE_MARGIN = 1.15;
 
 const ready = WebAssembly.compileStreaming(fetch(new URL('./pkg/qunlens_bg.wasm', import.meta.url)))
   .then((module) => {
@@ -297,6 +301,7 @@ async function reportMessage(source) {
   const helper = split ? idleHelper : null;
   if (!split) idleHelper?.terminate();
   idleHelper = null;
+  if (!helper) spareBuffer = null;
   let json;
   let parts = 0;
   const onPart = (path, partJson) => {
@@ -306,9 +311,14 @@ async function reportMessage(source) {
   let reportThreads = 1;
   try {
     if (helper) {
-      const model = analyzer.model_bytes();
+      // One task, so that the helper's spare buffer, if it has come, is received.
+      await yieldTask();
+      const model = analyzer.model_bytes_into(spareBuffer ? new Uint8Array(spareBuffer) : undefined);
+      spareBuffer = null;
       const board = new Promise((resolve) => {
-        helper.onmessage = ({ data }) => resolve(data.json);
+        helper.onmessage = ({ data }) => {
+          if (data.type !== 'spare') resolve(data.json);
+        };
         helper.onerror = () => resolve(undefined);
       });
       helper.postMessage({ type: 'leaderboard', model, config: configJson }, [model.buffer]);
@@ -390,6 +400,8 @@ async function load(sources, uncancellable = false) {
   /** Parse workers not busy with whole files: they read pieces of large files. */
   const spare = PARSE_WORKERS - shares.length;
   const pieceWorkers = [];
+  /** The piece worker told to prepare for the model's hand-over (see prepareHelper). */
+  let prepared = null;
   /** Waits for `pending` workers to answer, still answering a cancel. */
   let completed = false;
   const settle = async (pending) => {
@@ -448,6 +460,7 @@ async function load(sources, uncancellable = false) {
           });
           if (pieces.length) {
             await settle(pieces);
+            prepared = prepareHelper(pieces, f.size, analyzer.message_count());
             let taken = 0;
             for (const p of pieces) {
               if (p.result.error) throw new Error(p.result.error);
@@ -497,12 +510,28 @@ async function load(sources, uncancellable = false) {
   } finally {
     // One worker that did its job stays for the report (reportMessage); the rest go.
     const used = [...parsers, ...pieceWorkers];
-    const keep = completed ? used.find((p) => p.result && !p.result.error) : undefined;
+    const keep = completed ? (prepared || used.find((p) => p.result && !p.result.error)) : undefined;
     for (const p of used) if (p !== keep) p.worker.terminate();
     idleHelper?.terminate();
     idleHelper = keep ? keep.worker : null;
     lastReadMs = performance.now() - started;
   }
+}
+
+/** Before the pieces are taken back: tells the first piece worker that read its piece to
+ *  prepare for the model this worker will hand it for the report, while this one takes the
+ *  pieces back. Returns that worker, or null when the report will not be split (see
+ *  reportMessage). */
+function prepareHelper(pieces, fileSize, ownMessages) {
+  const helper = pieces.find((p) => !p.result.error);
+  if (!helper) return null;
+  const piecesFrom = Math.min(...pieces.map((p) => p.from));
+  const messages = ownMessages * fileSize / piecesFrom;
+  if (messages < SPLIT_REPORT_MIN_MESSAGES || messages > SPLIT_REPORT_MAX_MESSAGES) return null;
+  const pieceBytes = pieces.reduce((n, p) => n + (p.result.bytes ? p.result.bytes.byteLength : 0), 0);
+  const bytes = Math.ceil(pieceBytes * fileSize / (fileSize - piecesFrom) * SPARE_MARGIN);
+  helper.worker.postMessage({ type: 'prepare', bytes });
+  return helper;
 }
 
 /** Splits files into [own share, ...parse-worker shares]: largest first to the lightest
@@ -529,10 +558,11 @@ function startParser(share, onProgress) {
  *  when it answers: {bytes} (a partial or a piece) or {error}. */
 function startWorker(message, onProgress) {
   const worker = pool.shift() || warmWorker();
-  const parser = { worker, result: null, done: null };
+  const parser = { worker, result: null, done: null, from: message.from };
   parser.done = new Promise((resolve) => {
     worker.onmessage = ({ data }) => {
       if (data.type === 'progress') onProgress(data.bytes);
+      else if (data.type === 'spare') spareBuffer = data.buffer;
       else {
         parser.result = data.type === 'error' ? { error: data.message } : { bytes: data.bytes };
         resolve();
