@@ -24,15 +24,15 @@ const STALL_MS = 3000;
  *  from where it stopped. Other streams are read with the default reader, the next chunk asked
  *  for before this one is handed over. */
 export async function readChunks(file, onChunk, { stallMs = STALL_MS } = {}) {
-  if (file.size >= BYOB_MIN_BYTES) {
-    const reader = byobReader(file.stream());
-    if (reader) {
-      const read = await readInto(reader, onChunk, stallMs);
-      if (read === undefined) return;
-      file = file.slice(read);
-    }
+  // One stream: a stream the BYOB reader is refused for is still unlocked, read by default.
+  let stream = file.stream();
+  const byob = file.size >= BYOB_MIN_BYTES ? byobReader(stream) : null;
+  if (byob) {
+    const read = await readInto(byob, onChunk, stallMs);
+    if (read === undefined) return;
+    stream = file.slice(read).stream();
   }
-  await readEach(file.stream().getReader(), onChunk);
+  await readEach(stream.getReader(), onChunk);
 }
 
 const STALLED = Symbol('stalled');
