@@ -113,19 +113,25 @@ pub fn time_order(model: &Model) -> Vec<u32> {
         model.members.get(id as usize).map(|x| (x.platform_id.as_deref(), x.names.iter().map(|n| n.name.as_str()).min()))
     };
     let group_key = |g: GroupId| model.groups.get(g as usize).map(|x| (x.platform, x.key.as_str()));
-    let mut keyed: Vec<(i64, u32)> = m.time.iter().enumerate().map(|(i, &t)| (t, i as u32)).collect();
-    if keyed.windows(2).any(|w| w[1].0 < w[0].0) {
-        keyed.sort_unstable();
-    }
-    // Same-second runs (rare) are ordered by content.
-    sort_ties(keyed, |&a, &b| {
+    let tie = |&a: &u32, &b: &u32| {
         let (a, b) = (a as usize, b as usize);
         group_key(m.group[a])
             .cmp(&group_key(m.group[b]))
             .then_with(|| member_key(m.sender[a]).cmp(&member_key(m.sender[b])))
             .then_with(|| (m.kind[a] as u8).cmp(&(m.kind[b] as u8)))
             .then_with(|| m.text(a).cmp(m.text(b)))
-    })
+    };
+    if m.time.is_sorted() {
+        // The usual case: load order is time order but for same-second runs, ordered by
+        // content in place (no keyed copy: this runs on the report's path for every load).
+        let mut order: Vec<u32> = (0..m.time.len() as u32).collect();
+        sort_runs(&mut order, |&a, &b| m.time[a as usize] == m.time[b as usize], tie);
+        return order;
+    }
+    let mut keyed: Vec<(i64, u32)> = m.time.iter().enumerate().map(|(i, &t)| (t, i as u32)).collect();
+    keyed.sort_unstable();
+    // Same-second runs (rare) are ordered by content.
+    sort_ties(keyed, tie)
 }
 
 /// The indices of `keyed` (`(key, index)`, sorted) with each run of equal keys sorted by
@@ -144,6 +150,37 @@ mod tests {
     fn dense_ranks_follow_the_keys() {
         assert_eq!(dense_ranks(&["wechat:b", "wechat:a", "wechat:b", "qq:c", "wechat:a"]), vec![2, 1, 2, 0, 1]);
         assert_eq!(dense_ranks::<String>(&[]), Vec::<u32>::new());
+    }
+
+    /// Time order is the same whether the messages were loaded in time order (the in-place
+    /// path) or shuffled: by time, then same-second messages by group, sender, kind and text.
+    #[test]
+    fn time_order_is_by_time_then_content_whatever_the_load_order() {
+        use crate::model::{MessageKind, ModelBuilder, NewMessage, PersonRef, Platform};
+        // (time, group, sender, text), in time order with same-second runs.
+        let rows = [(5, "g1", "b", "x"), (5, "g1", "a", "y"), (5, "g0", "c", "z"), (7, "g1", "a", "b"), (7, "g1", "a", "a"), (9, "g0", "a", "q")];
+        let want: Vec<(i64, &str)> = vec![(5, "z"), (5, "y"), (5, "x"), (7, "a"), (7, "b"), (9, "q")];
+        for load in [vec![0, 1, 2, 3, 4, 5], vec![5, 3, 0, 4, 2, 1]] {
+            let mut b = ModelBuilder::new();
+            let g0 = b.group(Platform::WeChat, "g0", None);
+            let g1 = b.group(Platform::WeChat, "g1", None);
+            for &k in &load {
+                let (time, group, who, text) = rows[k];
+                b.message(NewMessage {
+                    time: 1_700_000_000 + time,
+                    group: if group == "g0" { g0 } else { g1 },
+                    sender: &PersonRef::Id(who.to_string()),
+                    sender_name: None,
+                    kind: MessageKind::Text,
+                    text,
+                    quote: None,
+                    mentions: Vec::new(),
+                });
+            }
+            let model = b.finish();
+            let got: Vec<(i64, &str)> = time_order(&model).iter().map(|&i| (model.messages.time[i as usize] - 1_700_000_000, model.messages.text(i as usize))).collect();
+            assert_eq!(got, want, "load order {load:?}");
+        }
     }
 
     /// The fast paths (buckets by group, already-sorted buckets, same-second runs) give the
