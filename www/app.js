@@ -106,9 +106,10 @@ function onWorkerMessage(msg) {
       answered();
       state.source = msg.source;
       // For benchmarks and tests: the worker's wasm memory peak, threads that read the files
-      // and that computed the report.
+      // (and pieces of large files taken back from parse workers) and that computed the report.
       window.__qunlensWasmBytes = msg.wasmBytes;
       window.__qunlensThreads = msg.threads;
+      window.__qunlensPieces = msg.pieces;
       window.__qunlensTimes = { readMs: msg.readMs, reportMs: msg.reportMs, reportThreads: msg.reportThreads };
       if (msg.source === 'empty') {
         reportParts.reset();

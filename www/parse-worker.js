@@ -3,8 +3,9 @@
 // files in, an unresolved partial model out (Analyzer.take_partial), which the coordinator
 // absorbs; names are resolved once, after the merge, so the report equals a single worker's.
 //
-// It also reads one range of a large file the coordinator has started (PieceReader), which
-// the coordinator takes back in order (Analyzer.absorb_piece).
+// It also reads consecutive ranges of a large file the coordinator has started (PieceReader),
+// one after another, handing each over as soon as it is read: the coordinator takes them back
+// in order (Analyzer.absorb_piece), the first ones while this worker still reads the last.
 //
 // Once its job is done, the coordinator may hand it the loaded model to compute the
 // leaderboard while the coordinator computes the other sections (Analyzer.begin_report).
@@ -12,20 +13,24 @@
 // Messages in:  {type:'init', module, warmUpMessages, warmUpRounds}  instantiate the module
 //                                       ahead of a job (rounds: small warm-ups after the first)
 //               {type:'parse', module, config, files: File[]}
-//               {type:'piece', module, config, continuation, file: File, from, to}
-//               {type:'prepare', bytes}          (after a piece) a model of about `bytes` comes next
+//               {type:'pieces', module, config, continuation, file: File, ranges: [[from, to], ...],
+//                prepare: fileSize or 0}         (fileSize: the model of that file comes next)
 //               {type:'leaderboard', model: Uint8Array, config}   (after a job: the module is loaded)
-// Messages out: {type:'progress', bytes}        bytes read so far (all its files)
+// Messages out: {type:'progress', bytes}        bytes read so far (all its files or ranges)
 //               {type:'partial', bytes}         Uint8Array (transferred)
-//               {type:'piece', bytes}           Uint8Array (transferred)
-//               {type:'spare', buffer}          ArrayBuffer of the bytes 'prepare' gave, touched, for
-//                                               the coordinator's Analyzer.model_bytes_into (transferred)
+//               {type:'piece', index, bytes}    range `index`'s piece, Uint8Array (transferred)
+//               {type:'spare', buffer}          after the last piece when told to prepare: an ArrayBuffer
+//                                               of about the model's size, touched, for the
+//                                               coordinator's Analyzer.model_bytes_into (transferred)
 //               {type:'leaderboard', json}      the section (LeaderboardReport JSON)
 //               {type:'error', message}
 import init, { Analyzer, PieceReader, leaderboard_of_model, prepare_memory, warm_up } from './pkg/qunlens.js';
 import { readChunks } from './read.js';
 
 const PROGRESS_EVERY_MS = 50;
+
+/** The model's hand-over against the pieces' (per byte of the file read), with room to spare. */
+const SPARE_MARGIN = 1.15;
 
 /** Messages in the warm-up of a worker not told otherwise (see worker.js's WARM_UP_MESSAGES). */
 const WARM_UP_MESSAGES = 2_000;
@@ -50,22 +55,8 @@ self.onmessage = async ({ data }) => {
     instantiate(data.module, data.warmUpMessages, data.warmUpRounds).catch(() => {}); // a job awaiting it reports the error
     return;
   }
-  if (data.type === 'piece') {
-    await readPiece(data);
-    return;
-  }
-  if (data.type === 'prepare') {
-    // The coordinator is taking this worker's piece back and hands it the model next. Meanwhile
-    // (this core is idle), the buffer for that hand-over is allocated and touched here, sent
-    // back for the coordinator to fill, and this instance's memory is grown and touched for the
-    // copy in: first touches of fresh memory (≈0.3 ms per MB) then happen off the report's path.
-    const spare = new Uint8Array(data.bytes);
-    for (let at = 0; at < spare.length; at += 4096) spare[at] = 0;
-    self.postMessage({ type: 'spare', buffer: spare.buffer }, [spare.buffer]);
-    try {
-      await instance;
-      prepare_memory(data.bytes);
-    } catch {}
+  if (data.type === 'pieces') {
+    await readPieces(data);
     return;
   }
   if (data.type === 'leaderboard') {
@@ -112,33 +103,55 @@ self.onmessage = async ({ data }) => {
   }
 };
 
-/** Reads the records of [from, to) of a file the coordinator has started. */
-async function readPiece({ module, config, continuation, file, from, to }) {
+/** Reads the records of each range of a file the coordinator has started, in order, and
+ *  hands each piece over as soon as it is read. */
+async function readPieces({ module, config, continuation, file, ranges, prepare }) {
   try {
     await instantiate(module);
-    const reader = new PieceReader(continuation, config, from, to);
-    let bytes = 0;
-    let last = 0;
-    try {
-      await readChunks(file.slice(PieceReader.first_byte(from)), (chunk) => {
-        reader.push(chunk);
-        bytes += chunk.byteLength;
-        const now = performance.now();
-        if (now - last >= PROGRESS_EVERY_MS) {
-          last = now;
-          self.postMessage({ type: 'progress', bytes: Math.min(bytes, to - from) });
-        }
-        return reader.wants_more();
-      });
-    } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError) throw e;
-      throw new Error(`${file.name}: ${e && e.message || e}`);
+    let before = 0;
+    let pieceBytes = 0;
+    for (const [index, [from, to]] of ranges.entries()) {
+      const reader = new PieceReader(continuation, config, from, to);
+      let bytes = 0;
+      let last = 0;
+      try {
+        await readChunks(file.slice(PieceReader.first_byte(from)), (chunk) => {
+          reader.push(chunk);
+          bytes += chunk.byteLength;
+          const now = performance.now();
+          if (now - last >= PROGRESS_EVERY_MS) {
+            last = now;
+            self.postMessage({ type: 'progress', bytes: before + Math.min(bytes, to - from) });
+          }
+          return reader.wants_more();
+        });
+      } catch (e) {
+        if (e instanceof WebAssembly.RuntimeError) throw e;
+        throw new Error(`${file.name}: ${e && e.message || e}`);
+      }
+      before += to - from;
+      self.postMessage({ type: 'progress', bytes: before });
+      const piece = reader.finish();
+      reader.free();
+      pieceBytes += piece.byteLength;
+      self.postMessage({ type: 'piece', index, bytes: piece }, [piece.buffer]);
     }
-    self.postMessage({ type: 'progress', bytes: to - from });
-    const piece = reader.finish();
-    reader.free();
-    self.postMessage({ type: 'piece', bytes: piece }, [piece.buffer]);
+    if (prepare) prepareForModel(Math.ceil(pieceBytes * prepare / before * SPARE_MARGIN));
   } catch (e) {
     self.postMessage({ type: 'error', message: String(e && e.message || e) });
   }
+}
+
+/** Once the coordinator has this worker's pieces, it hands it the model of the whole file for
+ *  the leaderboard. Meanwhile (this core is idle), the buffer for that hand-over is allocated
+ *  and touched here, sent back for the coordinator to fill, and this instance's memory is grown
+ *  and touched for the copy in: first touches of fresh memory (≈0.3 ms per MB) then happen off
+ *  the report's path. */
+function prepareForModel(bytes) {
+  const spare = new Uint8Array(bytes);
+  for (let at = 0; at < spare.length; at += 4096) spare[at] = 0;
+  self.postMessage({ type: 'spare', buffer: spare.buffer }, [spare.buffer]);
+  try {
+    prepare_memory(bytes);
+  } catch {}
 }

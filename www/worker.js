@@ -61,8 +61,10 @@ let configJson = '{}';
 /** The wasm linear memory: it only grows, so its size is the peak (benchmarks report it). */
 let wasmMemory = null;
 
-/** Threads (this worker + parse workers) that read the last load, for benchmarks and tests. */
+/** Threads (this worker + parse workers) that read the last load, and the pieces of large
+ *  files taken back from parse workers, for benchmarks and tests. */
 let lastThreads = 1;
+let lastPieces = 0;
 /** Time the last load took to read, for benchmarks. */
 let lastReadMs = 0;
 
@@ -82,6 +84,13 @@ const PARALLEL_MIN_BYTES = 4 << 20;
  *  columns never sit whole beside the model (the 2 GB benchmark in two pieces: 12.4 s and
  *  1,249 MB of wasm memory, against 13.9 s and 1,244 MB read by one worker). */
 const PIECES_MIN_BYTES = 32 << 20;
+/** A parse worker's range of a large file is read as consecutive pieces of at most about this
+ *  size (at least 2, at most PIECES_PER_WORKER), each handed over as soon as it is read: this
+ *  worker takes the first ones back while that one reads the last, and only the last piece's
+ *  hand-over is left once both are done (the whole range's was 50–65 ms at 1M messages, one
+ *  core waiting). */
+const PIECE_BYTES = 24 << 20;
+const PIECES_PER_WORKER = 16;
 /** A report over this many messages computes its leaderboard in a parse worker left idle by
  *  the load, beside the other sections here (the worker is already running: the cost is the
  *  model's copy, ≈1 ms per 20k messages, against a leaderboard's ≈4 ms): below, not worth a
@@ -125,10 +134,13 @@ const yieldTask = () => new Promise((resolve) => {
 
 /** A parse worker whose job in the last load is done, kept for the report that follows. */
 let idleHelper = null;
-/** A buffer that worker allocated and touched for the model's hand-over (its 'spare'), or null. */
-let spareBuffer = null;
-/** The model's hand-over against the pieces' (per byte of the file read), with room to spare. */
-const SPARE_MARGIN = 1.15;
+/** The buffer a piece worker was told to prepare for the model's hand-over (its 'spare', see
+ *  parse-worker.js): `came` resolves once `buffer` has arrived; null when none was asked for. */
+let modelSpare = null;
+/** How long the report waits for that buffer: it comes right after the worker's last piece,
+ *  while this one takes that piece back; writing the model into fresh memory instead costs
+ *  ≈25–30 ms more at 1M messages (first touches of its pages). */
+const SPARE_WAIT_MS = 30;
 
 const ready = WebAssembly.compileStreaming(fetch(new URL('./pkg/qunlens_bg.wasm', import.meta.url)))
   .then((module) => {
@@ -301,7 +313,8 @@ async function reportMessage(source) {
   const helper = split ? idleHelper : null;
   if (!split) idleHelper?.terminate();
   idleHelper = null;
-  if (!helper) spareBuffer = null;
+  const prepared = helper ? modelSpare : null;
+  modelSpare = null;
   let json;
   let parts = 0;
   const onPart = (path, partJson) => {
@@ -311,10 +324,8 @@ async function reportMessage(source) {
   let reportThreads = 1;
   try {
     if (helper) {
-      // One task, so that the helper's spare buffer, if it has come, is received.
-      await yieldTask();
-      const model = analyzer.model_bytes_into(spareBuffer ? new Uint8Array(spareBuffer) : undefined);
-      spareBuffer = null;
+      if (prepared) await Promise.race([prepared.came, new Promise((resolve) => setTimeout(resolve, SPARE_WAIT_MS))]);
+      const model = analyzer.model_bytes_into(prepared?.buffer ? new Uint8Array(prepared.buffer) : undefined);
       const board = new Promise((resolve) => {
         helper.onmessage = ({ data }) => {
           if (data.type !== 'spare') resolve(data.json);
@@ -339,7 +350,7 @@ async function reportMessage(source) {
   setTimeout(refillPool, 0);
   return {
     type: 'report', source, json, parts,
-    wasmBytes: wasmMemory?.buffer.byteLength ?? 0, threads: lastThreads, reportThreads,
+    wasmBytes: wasmMemory?.buffer.byteLength ?? 0, threads: lastThreads, pieces: lastPieces, reportThreads,
     readMs: lastReadMs, reportMs: performance.now() - started,
   };
 }
@@ -373,6 +384,7 @@ async function load(sources, uncancellable = false) {
   const allTotal = files.reduce((n, f) => n + f.size, 0);
   const [own, ...shares] = planShares(files);
   lastThreads = 1 + shares.length;
+  lastPieces = 0;
   const helperBytes = shares.map(() => 0);
   let ownDone = 0;
   let current = { index: 0, done: 0 };
@@ -400,7 +412,7 @@ async function load(sources, uncancellable = false) {
   /** Parse workers not busy with whole files: they read pieces of large files. */
   const spare = PARSE_WORKERS - shares.length;
   const pieceWorkers = [];
-  /** The piece worker told to prepare for the model's hand-over (see prepareHelper). */
+  /** The first piece of the worker told to prepare for the model's hand-over (see parse-worker.js). */
   let prepared = null;
   /** Waits for `pending` workers to answer, still answering a cancel. */
   let completed = false;
@@ -435,22 +447,29 @@ async function load(sources, uncancellable = false) {
             current.done += value.byteLength;
             // A large file: once the reader can hand over a continuation, the idle parse
             // workers read the rest in ranges while this one reads on to the first cut. Equal
-            // ranges: a piece worker's hand-over (copying its columns out) costs it about what
-            // this worker's progress posts and yields cost it, and both finish within ~20 ms of
-            // each other (the 1M benchmark; with a twentieth more for this worker, as before,
-            // the piece worker then waited ≈70 ms).
+            // ranges: a piece worker's hand-overs (copying its columns out) cost it about what
+            // this worker's progress posts and yields cost it.
             if (spare > 0 && f.size >= PIECES_MIN_BYTES && !pieces.length && current.done < f.size / 2) {
               const cuts = piece_cuts(current.done, f.size, spare + 1);
               const continuation = analyzer.continuation(cuts[0]);
               if (continuation) {
+                // The first piece worker prepares for the report's hand-over (see reportMessage)
+                // when the file will have about as many messages as a split report takes.
+                const messages = analyzer.message_count() * f.size / current.done;
+                const prepare = messages >= SPLIT_REPORT_MIN_MESSAGES && messages <= SPLIT_REPORT_MAX_MESSAGES ? f.size : 0;
                 cuts.forEach((from, i) => {
                   const k = helperBytes.push(0) - 1;
                   const to = i + 1 < cuts.length ? cuts[i + 1] : f.size;
-                  const message = { type: 'piece', continuation, file: f.file, from, to };
-                  pieces.push(startWorker(message, (bytes) => {
+                  const count = Math.min(PIECES_PER_WORKER, Math.max(2, Math.ceil((to - from) / PIECE_BYTES)));
+                  const starts = [from, ...piece_cuts(from, to, count)];
+                  const ranges = starts.map((at, j) => [at, j + 1 < starts.length ? starts[j + 1] : to]);
+                  const message = { type: 'pieces', continuation, file: f.file, ranges, prepare: i ? 0 : prepare };
+                  const chain = startPieces(message, (bytes) => {
                     helperBytes[k] = bytes;
                     progress(false);
-                  }));
+                  });
+                  if (message.prepare) prepared = chain[0];
+                  pieces.push(...chain);
                 });
                 pieceWorkers.push(...pieces);
               }
@@ -459,19 +478,20 @@ async function load(sources, uncancellable = false) {
             return analyzer.wants_more();
           });
           if (pieces.length) {
-            await settle(pieces);
-            prepared = prepareHelper(pieces, f.size, analyzer.message_count());
-            let taken = 0;
+            const readers = new Set();
+            // In order, each as soon as it has come (the later ones are still being read).
             for (const p of pieces) {
+              await settle([p]);
               if (p.result.error) throw new Error(p.result.error);
               const takenBack = analyzer.absorb_piece(p.result.bytes);
-              // Its bytes (half a large file's model) need not wait for the load to end.
+              // Its bytes (a part of a large file's model) need not wait for the load to end.
               p.result.bytes = null;
               if (!takenBack) break;
-              taken++;
+              readers.add(p.worker);
+              lastPieces++;
             }
-            // Threads that read the load: the pieces taken back count.
-            lastThreads = Math.max(lastThreads, 1 + taken);
+            // Threads that read the load: the workers whose pieces were taken back count.
+            lastThreads = Math.max(lastThreads, 1 + readers.size);
             // A refused piece (a cut inside a quoted record): read on from the last good cut.
             const at = analyzer.resume_offset();
             if (at !== undefined) {
@@ -510,28 +530,14 @@ async function load(sources, uncancellable = false) {
   } finally {
     // One worker that did its job stays for the report (reportMessage); the rest go.
     const used = [...parsers, ...pieceWorkers];
-    const keep = completed ? (prepared || used.find((p) => p.result && !p.result.error)) : undefined;
-    for (const p of used) if (p !== keep) p.worker.terminate();
+    // (Not one still reading pieces no longer wanted: after a refused piece.)
+    const idle = (p) => p.result && !p.result.error && used.every((q) => q.worker !== p.worker || q.result);
+    const keep = completed ? ([prepared].find((p) => p && idle(p)) || used.find(idle)) : undefined;
+    for (const worker of new Set(used.map((p) => p.worker))) if (worker !== keep?.worker) worker.terminate();
     idleHelper?.terminate();
     idleHelper = keep ? keep.worker : null;
     lastReadMs = performance.now() - started;
   }
-}
-
-/** Before the pieces are taken back: tells the first piece worker that read its piece to
- *  prepare for the model this worker will hand it for the report, while this one takes the
- *  pieces back. Returns that worker, or null when the report will not be split (see
- *  reportMessage). */
-function prepareHelper(pieces, fileSize, ownMessages) {
-  const helper = pieces.find((p) => !p.result.error);
-  if (!helper) return null;
-  const piecesFrom = Math.min(...pieces.map((p) => p.from));
-  const messages = ownMessages * fileSize / piecesFrom;
-  if (messages < SPLIT_REPORT_MIN_MESSAGES || messages > SPLIT_REPORT_MAX_MESSAGES) return null;
-  const pieceBytes = pieces.reduce((n, p) => n + (p.result.bytes ? p.result.bytes.byteLength : 0), 0);
-  const bytes = Math.ceil(pieceBytes * fileSize / (fileSize - piecesFrom) * SPARE_MARGIN);
-  helper.worker.postMessage({ type: 'prepare', bytes });
-  return helper;
 }
 
 /** Splits files into [own share, ...parse-worker shares]: largest first to the lightest
@@ -549,20 +555,14 @@ function planShares(files) {
   return shares.filter((s, i) => i === 0 || s.files.length).map((s) => s.files);
 }
 
-/** Starts a parse worker on `share`; `.result` is set when it answers ({bytes} or {error}). */
+/** Starts a parse worker on `share`; `.result` is set when it answers ({bytes}: its partial,
+ *  or {error}). */
 function startParser(share, onProgress) {
-  return startWorker({ type: 'parse', files: share.map((f) => f.file) }, onProgress);
-}
-
-/** Starts a parse worker with `message` (parse files, or read a piece); `.result` is set
- *  when it answers: {bytes} (a partial or a piece) or {error}. */
-function startWorker(message, onProgress) {
   const worker = pool.shift() || warmWorker();
-  const parser = { worker, result: null, done: null, from: message.from };
+  const parser = { worker, result: null, done: null };
   parser.done = new Promise((resolve) => {
     worker.onmessage = ({ data }) => {
       if (data.type === 'progress') onProgress(data.bytes);
-      else if (data.type === 'spare') spareBuffer = data.buffer;
       else {
         parser.result = data.type === 'error' ? { error: data.message } : { bytes: data.bytes };
         resolve();
@@ -573,8 +573,43 @@ function startWorker(message, onProgress) {
       resolve();
     };
   });
-  worker.postMessage({ ...message, module: wasmModule, config: configJson });
+  worker.postMessage({ type: 'parse', files: share.map((f) => f.file), module: wasmModule, config: configJson });
   return parser;
+}
+
+/** Starts a parse worker on `message.ranges` of a file; returns one piece per range, whose
+ *  `.result` is set when that range's piece has come ({bytes, byteLength} or {error}: a
+ *  worker's error ends its remaining ranges). */
+function startPieces(message, onProgress) {
+  const worker = pool.shift() || warmWorker();
+  const pieces = message.ranges.map(([from]) => {
+    const piece = { worker, result: null, done: null, from };
+    piece.done = new Promise((resolve) => { piece.resolve = resolve; });
+    return piece;
+  });
+  const fail = (error) => {
+    for (const p of pieces) if (!p.result) { p.result = { error }; p.resolve(); }
+  };
+  const prepared = message.prepare ? { buffer: null } : null;
+  if (prepared) {
+    prepared.came = new Promise((resolve) => { prepared.resolve = resolve; });
+    modelSpare = prepared;
+  }
+  worker.onmessage = ({ data }) => {
+    if (data.type === 'progress') onProgress(data.bytes);
+    else if (data.type === 'spare' && prepared) {
+      prepared.buffer = data.buffer;
+      prepared.resolve();
+    }
+    else if (data.type === 'piece') {
+      const p = pieces[data.index];
+      p.result = { bytes: data.bytes, byteLength: data.bytes.byteLength };
+      p.resolve();
+    } else fail(data.type === 'error' ? data.message : `parse worker: unexpected ${data.type}`);
+  };
+  worker.onerror = (e) => fail(`parse worker: ${e.message || 'failed to start'}`);
+  worker.postMessage({ ...message, module: wasmModule, config: configJson });
+  return pieces;
 }
 
 /** Parse workers started ahead of need, the wasm module already instantiated in them: a

@@ -16,24 +16,26 @@ async function loadIn(workers, files) {
   const { page, finish } = await openPage('en-US', workers ? `?workers=${workers}` : '');
   await page.setInputFiles('#file-input', files);
   await waitForReport(page);
-  const { json, threads, reportThreads } = await page.evaluate(() => ({
+  const { json, threads, pieces, reportThreads } = await page.evaluate(() => ({
     json: JSON.stringify(window.__qunlensReport),
     threads: window.__qunlensThreads,
+    pieces: window.__qunlensPieces,
     reportThreads: window.__qunlensTimes.reportThreads,
   }));
   await finish();
-  return { json, threads, reportThreads };
+  return { json, threads, pieces, reportThreads };
 }
 
 /** Loads `file` with one worker and with the parse workers reading it in pieces; checks both
- *  threads counts and that the reports are byte-identical; returns the report and its threads. */
+ *  threads counts and that the reports are byte-identical; returns the report, its threads and
+ *  the pieces taken back. */
 async function loadInPieces(file) {
   const single = await loadIn(1, [file]);
   const pieces = await loadIn(null, [file]);
   assert.equal(single.threads, 1);
   assert.ok(pieces.threads >= 2, `the file was read in pieces (threads: ${pieces.threads})`);
   assert.equal(pieces.json, single.json, 'byte-identical report');
-  return { report: JSON.parse(pieces.json), reportThreads: pieces.reportThreads };
+  return { report: JSON.parse(pieces.json), reportThreads: pieces.reportThreads, pieces: pieces.pieces };
 }
 
 test('several files read by parse workers give the single-worker report', async () => {
@@ -67,7 +69,9 @@ test('several files read by parse workers give the single-worker report', async 
 test('one large file read in pieces by the parse workers gives the one-reader report', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-pieces-'));
   try {
-    const { report, reportThreads } = await loadInPieces(await bigWeChatMsgCsv(dir, 40));
+    const { report, reportThreads, pieces } = await loadInPieces(await bigWeChatMsgCsv(dir, 40));
+    // Each parse worker's range comes back as at least two pieces, each handed over when read.
+    assert.ok(pieces >= 2, `pieces taken back: ${pieces}`);
     assert.equal(reportThreads, 2, 'a parse worker computed the leaderboard');
     assert.equal(report.inputs.length, 1);
     assert.ok(report.inputs[0].skipped_count > 0 && report.inputs[0].skipped.every((s) => s.line > 1), 'skipped rows keep their lines');
