@@ -3,7 +3,6 @@
 
 mod blocks;
 
-
 /// One CSV record: fields as `&str`, valid until the next record.
 pub struct CsvRecord<'a> {
     data: &'a str,
@@ -505,24 +504,27 @@ mod tests {
         s
     }
 
+    /// `text` split at each chunk size gives the records the `csv` crate reads, and the line
+    /// numbers of reading it whole.
+    fn assert_agrees_with_the_csv_crate(text: &str, chunks: &[usize], case: &str) {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let want: Vec<Vec<String>> = reader
+            .byte_records()
+            .map(|r| r.unwrap().iter().map(|f| String::from_utf8(f.to_vec()).unwrap()).collect())
+            .collect();
+        let whole = split_csv(text, 1 << 20);
+        for &chunk in chunks {
+            assert_eq!(split_csv(text, chunk), whole, "{case} chunk {chunk} input {text:?}");
+        }
+        let got: Vec<Vec<String>> = whole.into_iter().map(|(_, r)| r).collect();
+        assert_eq!(got, want, "{case} input {text:?}");
+    }
+
     #[test]
     fn agrees_with_the_csv_crate_on_random_input_and_any_chunking() {
         for seed in 1..300u64 {
             let text = random_csv(seed, (seed as usize * 7) % 200 + 1);
-            let mut reader =
-                csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-            let want: Vec<Vec<String>> = reader
-                .byte_records()
-                .map(|r| r.unwrap().iter().map(|f| String::from_utf8(f.to_vec()).unwrap()).collect())
-                .collect();
-            let whole = split_csv(&text, 1 << 20);
-            for chunk in [1, 3, 16, 1 << 20] {
-                let split = split_csv(&text, chunk);
-                // Line numbers too: any chunking gives the ones of reading it whole.
-                assert_eq!(split, whole, "seed {seed} chunk {chunk} input {text:?}");
-                let got: Vec<Vec<String>> = split.into_iter().map(|(_, r)| r).collect();
-                assert_eq!(got, want, "seed {seed} chunk {chunk} input {text:?}");
-            }
+            assert_agrees_with_the_csv_crate(&text, &[1, 3, 16], &format!("seed {seed}"));
         }
     }
 
@@ -574,19 +576,7 @@ mod tests {
     fn agrees_with_the_csv_crate_on_export_shaped_input_across_blocks() {
         for seed in 1..120u64 {
             let text = random_export_csv(seed, 1 + seed as usize % 40);
-            let mut reader =
-                csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-            let want: Vec<Vec<String>> = reader
-                .byte_records()
-                .map(|r| r.unwrap().iter().map(|f| String::from_utf8(f.to_vec()).unwrap()).collect())
-                .collect();
-            let whole = split_csv(&text, 1 << 20);
-            for chunk in [7, 64, 100, 4096] {
-                let split = split_csv(&text, chunk);
-                assert_eq!(split, whole, "seed {seed} chunk {chunk} input {text:?}");
-            }
-            let got: Vec<Vec<String>> = whole.into_iter().map(|(_, r)| r).collect();
-            assert_eq!(got, want, "seed {seed} input {text:?}");
+            assert_agrees_with_the_csv_crate(&text, &[7, 64, 100, 4096], &format!("seed {seed}"));
         }
     }
 
