@@ -17,20 +17,24 @@ pub(super) const BLOCK: usize = 64;
 
 /// The quote and separator bits of `bytes` (at most [`BLOCK`] bytes; the bits past its end
 /// are clear).
+#[inline(always)]
 pub(super) fn block(bytes: &[u8], delim: u8) -> Block {
     match <&[u8; BLOCK]>::try_from(bytes) {
         Ok(full) => full_block(full, delim),
-        Err(_) => {
-            // The input's last, partial block: zero bytes are none of these (a delimiter is
-            // never NUL: it is a comma, tab or semicolon).
-            let mut padded = [0u8; BLOCK];
-            let n = bytes.len().min(BLOCK);
-            padded[..n].copy_from_slice(&bytes[..n]);
-            let b = full_block(&padded, delim);
-            let keep = if n == BLOCK { u64::MAX } else { (1u64 << n) - 1 };
-            Block { quotes: b.quotes & keep, separators: b.separators & keep }
-        }
+        Err(_) => partial_block(bytes, delim),
     }
+}
+
+/// [`block`] of the input's last, partial block, through a zero-padded copy: zero bytes are
+/// none of these (a delimiter is never NUL: it is a comma, tab or semicolon).
+#[cold]
+fn partial_block(bytes: &[u8], delim: u8) -> Block {
+    let mut padded = [0u8; BLOCK];
+    let n = bytes.len().min(BLOCK);
+    padded[..n].copy_from_slice(&bytes[..n]);
+    let b = full_block(&padded, delim);
+    let keep = if n == BLOCK { u64::MAX } else { (1u64 << n) - 1 };
+    Block { quotes: b.quotes & keep, separators: b.separators & keep }
 }
 
 #[inline(always)]
