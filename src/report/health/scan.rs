@@ -219,7 +219,8 @@ pub fn scan(model: &Model, cfg: &HealthConfig, zone: &Zone, as_of: i64, staff: &
         while p.awaiting.front().is_some_and(|&(_, at)| t - at > window) {
             p.awaiting.pop_front();
         }
-        if p.awaiting.iter().any(|&(asker, _)| asker == s) && msgs.is_thanks(i) {
+        // The message's flag first: the answers awaiting thanks within the hour can be many.
+        if msgs.is_thanks(i) && p.awaiting.iter().any(|&(asker, _)| asker == s) {
             a.accepted += p.awaiting.iter().filter(|&&(asker, _)| asker == s).count() as u64;
             p.awaiting.retain(|&(asker, _)| asker != s);
         }
