@@ -87,9 +87,11 @@ const PIECES_MIN_BYTES = 32 << 20;
 /** A parse worker's range of a large file is read as consecutive pieces of at most about this
  *  size (at least 2, at most PIECES_PER_WORKER), each handed over as soon as it is read: this
  *  worker takes the first ones back while that one reads the last, and only the last piece's
- *  hand-over is left once both are done (the whole range's was 50–65 ms at 1M messages, one
- *  core waiting). */
-const PIECE_BYTES = 24 << 20;
+ *  hand-over is left once both are done, and the parse worker holds one piece, not its whole
+ *  range (the 2 GB benchmark's renderer peak 1.78 → 1.66 GB). Each piece costs ≈10 ms of CPU
+ *  (its own tables, boundary, hand-over): at 1M messages three pieces of 24 MiB cost ≈20 ms
+ *  more CPU than one and gained nothing on two saturated cores; two gain a little. */
+const PIECE_BYTES = 64 << 20;
 const PIECES_PER_WORKER = 16;
 /** A report over this many messages computes its leaderboard in a parse worker left idle by
  *  the load, beside the other sections here (the worker is already running: the cost is the
