@@ -387,6 +387,8 @@ async function load(sources, uncancellable = false) {
   const [own, ...shares] = planShares(files);
   lastThreads = 1 + shares.length;
   lastPieces = 0;
+  // A buffer asked for by an earlier load that never reached its report is not this one's.
+  modelSpare = null;
   const helperBytes = shares.map(() => 0);
   let ownDone = 0;
   let current = { index: 0, done: 0 };
