@@ -25,8 +25,8 @@ pub(super) fn block(bytes: &[u8], delim: u8) -> Block {
     }
 }
 
-/// [`block`] of the input's last, partial block, through a zero-padded copy: zero bytes are
-/// none of these (a delimiter is never NUL: it is a comma, tab or semicolon).
+/// [`block`] of the input's last, partial block, through a zero-padded copy whose padding's
+/// bits are then cleared.
 #[cold]
 fn partial_block(bytes: &[u8], delim: u8) -> Block {
     let mut padded = [0u8; BLOCK];
