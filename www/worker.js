@@ -536,7 +536,7 @@ async function load(sources, uncancellable = false) {
     const used = [...parsers, ...pieceWorkers];
     // (Not one still reading pieces no longer wanted: after a refused piece.)
     const idle = (p) => p.result && !p.result.error && used.every((q) => q.worker !== p.worker || q.result);
-    const keep = completed ? ([prepared].find((p) => p && idle(p)) || used.find(idle)) : undefined;
+    const keep = completed ? (prepared && idle(prepared) ? prepared : used.find(idle)) : undefined;
     for (const worker of new Set(used.map((p) => p.worker))) if (worker !== keep?.worker) worker.terminate();
     idleHelper?.terminate();
     idleHelper = keep ? keep.worker : null;
@@ -582,7 +582,7 @@ function startParser(share, onProgress) {
 }
 
 /** Starts a parse worker on `message.ranges` of a file; returns one piece per range, whose
- *  `.result` is set when that range's piece has come ({bytes, byteLength} or {error}: a
+ *  `.result` is set when that range's piece has come ({bytes} or {error}: a
  *  worker's error ends its remaining ranges). */
 function startPieces(message, onProgress) {
   const worker = pool.shift() || warmWorker();
@@ -607,7 +607,7 @@ function startPieces(message, onProgress) {
     }
     else if (data.type === 'piece') {
       const p = pieces[data.index];
-      p.result = { bytes: data.bytes, byteLength: data.bytes.byteLength };
+      p.result = { bytes: data.bytes };
       p.resolve();
     } else fail(data.type === 'error' ? data.message : `parse worker: unexpected ${data.type}`);
   };
