@@ -24,6 +24,7 @@ pub mod export;
 pub mod identity;
 pub mod ingest;
 pub mod journey;
+mod mem;
 pub mod model;
 pub mod parallel;
 pub mod report;

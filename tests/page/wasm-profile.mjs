@@ -8,6 +8,7 @@
 // whose: e.g. --callers '^memcmp$').
 //   node tests/page/wasm-profile.mjs FILE [--top N] [--under REGEX] [--callers REGEX]
 // e.g. --under 'leaderboard::Cache::features' or --under 'wechatmsg_csv::Rows::record'.
+// PKG=DIR profiles another build's wasm-bindgen output (e.g. one made for an A/B) instead.
 import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,7 @@ if (files.length !== 1) {
   console.error("usage: node wasm-profile.mjs FILE [--top N] [--under REGEX] [--callers REGEX]");
   process.exit(2);
 }
-const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../www/pkg');
+const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), process.env.PKG || '../../www/pkg');
 const { default: init, Analyzer, warm_up } = await import(path.join(pkg, 'qunlens.js'));
 await init({ module_or_path: readFileSync(path.join(pkg, 'qunlens_bg.wasm')) });
 // As the page's workers do: otherwise the report's loops run in V8's baseline tier.
