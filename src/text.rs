@@ -193,30 +193,90 @@ enum WordKind {
     UrlScheme,
 }
 
-/// Several word lists in one Aho–Corasick DFA, run by a loop of its own over the text's bytes
-/// (every occurrence of every word, as an overlapping search finds them). The crate's
-/// overlapping iterator costs about twice as much per byte on chat-sized texts, and this
-/// pass runs on every text message.
+/// Several word lists in one Aho–Corasick DFA, run by a loop of its own over the text (every
+/// occurrence of every word, as an overlapping search finds them). The crate's overlapping
+/// iterator costs about twice as much per byte on chat-sized texts, and this pass runs on
+/// every text message.
+///
+/// The automaton reads one symbol per character, not per byte: a Chinese chat is mostly
+/// three-byte characters, and one table lookup per character replaces two automaton steps
+/// of three. ASCII characters are their own symbol; each non-ASCII character of a word gets a
+/// symbol of its own from 0x80 up; every other character is [`Symbols::OTHER`], which no word
+/// contains. Word positions are then counted in characters, which is all [`Words`] needs.
 struct WordScanner {
     dfa: aho_corasick::dfa::DFA,
     start: aho_corasick::automaton::StateID,
     /// The list of each pattern id.
     kinds: Vec<WordKind>,
+    symbols: Symbols,
+}
+
+/// The symbol of every character below U+10000 (see [`WordScanner`]).
+struct Symbols {
+    of: Box<[u8; 1 << 16]>,
+}
+
+impl Symbols {
+    /// The symbol of every character no word contains.
+    const OTHER: u8 = 0xFF;
+
+    /// Symbols for the non-ASCII characters of `words`, in order of first use; `None` when
+    /// there are more than fit in a byte or one lies beyond U+FFFF.
+    fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> Option<Symbols> {
+        let mut of: Box<[u8; 1 << 16]> = vec![Self::OTHER; 1 << 16].into_boxed_slice().try_into().ok()?;
+        for (code, symbol) in of.iter_mut().zip(0u8..0x80) {
+            *code = symbol;
+        }
+        let mut next = 0x80u8;
+        for c in words.into_iter().flat_map(str::chars).filter(|c| !c.is_ascii()) {
+            let slot = of.get_mut(c as usize)?;
+            if *slot == Self::OTHER {
+                if next == Self::OTHER {
+                    return None;
+                }
+                *slot = next;
+                next += 1;
+            }
+        }
+        Some(Symbols { of })
+    }
+
+    /// `word` as symbols.
+    fn encode(&self, word: &str) -> Vec<u8> {
+        word.chars().map(|c| self.of.get(c as usize).copied().unwrap_or(Self::OTHER)).collect()
+    }
+
+    /// The symbol of the character starting at `bytes[i]` (a character boundary of valid
+    /// UTF-8) and its length in bytes.
+    #[inline(always)]
+    fn at(&self, bytes: &[u8], i: usize) -> (u8, usize) {
+        let cont = |k: usize| (bytes.get(i + k).copied().unwrap_or(0) & 0x3F) as usize;
+        let b = bytes.get(i).copied().unwrap_or(0);
+        let (code, len) = match b {
+            0..=0x7F => return (b, 1),
+            0x80..=0xDF => (((b as usize & 0x1F) << 6) | cont(1), 2),
+            0xE0..=0xEF => (((b as usize & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3),
+            _ => return (Self::OTHER, 4),
+        };
+        (self.of[code & 0xFFFF], len)
+    }
 }
 
 impl WordScanner {
     fn new(lists: &[(&[&str], WordKind)]) -> Self {
         use aho_corasick::automaton::Automaton;
-        let words: Vec<&str> = lists.iter().flat_map(|(words, _)| words.iter().copied()).collect();
+        let words = || lists.iter().flat_map(|(words, _)| words.iter().copied());
+        let symbols = Symbols::new(words()).unwrap_or_else(|| unreachable!("fixed word lists fit")); // ok: constant input, see the test
+        let encoded: Vec<Vec<u8>> = words().map(|w| symbols.encode(w)).collect();
         let kinds = lists.iter().flat_map(|&(words, kind)| words.iter().map(move |_| kind)).collect();
         let dfa = aho_corasick::dfa::DFA::builder()
             .ascii_case_insensitive(true)
             // Start states then are ordinary states: only a match makes the loop look twice.
             .prefilter(false)
-            .build(&words)
+            .build(&encoded)
             .unwrap_or_else(|_| unreachable!("fixed word lists compile")); // ok: constant input
         let start = dfa.start_state(aho_corasick::Anchored::No).unwrap_or_else(|_| unreachable!("unanchored DFA")); // ok: built unanchored
-        WordScanner { dfa, start, kinds }
+        WordScanner { dfa, start, kinds, symbols }
     }
 
     fn scan(&self, t: &str) -> Words {
@@ -226,13 +286,18 @@ impl WordScanner {
         let mut words: Vec<usize> = Vec::new();
         let mut rhetorical: Vec<(usize, usize)> = Vec::new();
         let mut sid = self.start;
-        for (at, &b) in t.as_bytes().iter().enumerate() {
-            sid = dfa.next_state(aho_corasick::Anchored::No, sid, b);
+        let bytes = t.as_bytes();
+        // `i` in bytes, `end` in characters (symbols) read so far.
+        let (mut i, mut end) = (0, 0);
+        while i < bytes.len() {
+            let (symbol, len) = self.symbols.at(bytes, i);
+            i += len;
+            end += 1;
+            sid = dfa.next_state(aho_corasick::Anchored::No, sid, symbol);
             // An unanchored search never dies: special states are match states.
             if !dfa.is_special(sid) || !dfa.is_match(sid) {
                 continue;
             }
-            let end = at + 1;
             for k in 0..dfa.match_len(sid) {
                 let pattern = dfa.match_pattern(sid, k);
                 match self.kinds[pattern.as_usize()] {
@@ -254,7 +319,7 @@ impl WordScanner {
 }
 
 /// What one pass of a [`WordScanner`] found.
-#[derive(Default)]
+#[derive(Debug, Default, PartialEq)]
 struct Words {
     zh_question: bool,
     checkin: bool,
@@ -540,6 +605,60 @@ fn strip_urls(t: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What [`WordScanner::scan`] must find, by a plain search for every word in a lowercase
+    /// copy (positions in bytes; the scanner counts characters, which orders them alike).
+    fn words_by_search(t: &str) -> Words {
+        let lower = t.to_ascii_lowercase();
+        let at = |list: &[&str]| -> Vec<(usize, usize)> {
+            list.iter().flat_map(|w| lower.match_indices(&w.to_ascii_lowercase()).map(|(i, m)| (i, i + m.len())).collect::<Vec<_>>()).collect()
+        };
+        let has = |list: &[&str]| !at(list).is_empty();
+        let rhetorical = at(ZH_NOT_QUESTIONS);
+        Words {
+            zh_question: at(ZH_QUESTION_WORDS).iter().any(|&(w, _)| !rhetorical.iter().any(|&(a, b)| a <= w && w < b)),
+            checkin: has(CHECKIN_WORDS),
+            thanks_word: has(THANKS_ZH) || has(THANKS_EN),
+            not_understood: has(NOT_UNDERSTOOD),
+            hai_shi: has(&[HAI_SHI_WORD]),
+            en_phrase: has(EN_QUESTION_PHRASES),
+            question_mark: has(&["?", "？"]),
+            url_scheme: has(&["://"]),
+        }
+    }
+
+    /// The scanner's symbols (one per character) find what a byte search finds, on texts
+    /// made of the words themselves (whole, cut, overlapping, in upper case), the characters
+    /// around them, other scripts, emoji and punctuation.
+    #[test]
+    fn scan_finds_what_a_plain_search_finds() {
+        let lists = [ZH_QUESTION_WORDS, ZH_NOT_QUESTIONS, CHECKIN_WORDS, THANKS_ZH, THANKS_EN, NOT_UNDERSTOOD, EN_QUESTION_PHRASES];
+        let mut pieces: Vec<String> = lists.iter().flat_map(|l| l.iter()).flat_map(|w| {
+            let cut: String = w.chars().skip(1).collect();
+            [w.to_string(), w.to_uppercase(), cut]
+        }).collect();
+        pieces.extend(["还是", "?", "？", "://", "，", "。", " ", "é", "ß", "😊", "a", "Z", "的", "们", "一", "\u{4DC0}", "\u{2005}", "ｱ"].map(String::from));
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let text: String = (0..next(7)).map(|_| pieces[next(pieces.len())].as_str()).collect();
+            assert_eq!(words().scan(&text), words_by_search(&text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn every_word_character_has_a_symbol() {
+        let lists = [ZH_QUESTION_WORDS, ZH_NOT_QUESTIONS, CHECKIN_WORDS, THANKS_ZH, THANKS_EN, NOT_UNDERSTOOD, EN_QUESTION_PHRASES];
+        assert!(Symbols::new(lists.iter().flat_map(|l| l.iter().copied())).is_some());
+        // More distinct characters than symbols: refused, not wrapped around.
+        let many: Vec<String> = (0x4E00u32..0x4E00 + 200).filter_map(char::from_u32).map(String::from).collect();
+        assert!(Symbols::new(many.iter().map(String::as_str)).is_none());
+    }
 
     #[test]
     fn trim_is_str_trim_for_every_character_at_either_end() {
