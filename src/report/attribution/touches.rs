@@ -152,22 +152,32 @@ impl Touches {
 /// Groups: the first join or message per (person, group), and roster joins.
 fn group_touches(model: &Model, j: &Journeys) -> DimensionTouches {
     let mut first: HashMap<(u32, u32), i64> = HashMap::default();
+    // Notes a touch; returns the earliest time of (person, group) so far.
     let mut seen = |p: u32, g: u32, t: i64| {
         let slot = first.entry((p, g)).or_insert(t);
         *slot = (*slot).min(t);
+        *slot
     };
     for e in model.memberships.iter().filter(|e| e.kind == MembershipKind::Join) {
         if let Some(p) = j.person_of_member.get(e.member as usize).copied().flatten() {
             seen(p, e.group, e.time);
         }
     }
+    // A person's messages mostly come in runs in one group, in time order: each person's
+    // last (group, earliest time) answers most messages without a hash lookup (which was most
+    // of this pass: one per message).
+    let mut last: Vec<(u32, i64)> = vec![(u32::MAX, i64::MIN); j.persons.len()];
     let m = &model.messages;
     for i in 0..m.len() {
         if m.sender[i] == SYSTEM || !m.kind[i].is_member_activity() {
             continue;
         }
-        if let Some(p) = j.person_of_member.get(m.sender[i] as usize).copied().flatten() {
-            seen(p, m.group[i], m.time[i]);
+        let Some(p) = j.person_of_member.get(m.sender[i] as usize).copied().flatten() else { continue };
+        let (g, t) = (m.group[i], m.time[i]);
+        match last.get_mut(p as usize) {
+            Some(known) if known.0 == g && known.1 <= t => {}
+            Some(known) => *known = (g, seen(p, g, t)),
+            None => _ = seen(p, g, t),
         }
     }
     for (row, p) in model.business.roster.iter().zip(&j.person_of_roster_row) {
@@ -273,7 +283,14 @@ fn content_touches(model: &Model, j: &Journeys) -> DimensionTouches {
     let order = crate::report::order::by_key_then_text(m, wanted, |i| (m.group[i as usize], m.time[i as usize], 0));
     let mut names = Names::default();
     let mut touched: HashMap<(u32, u32), i64> = HashMap::default();
-    let mut recent: Vec<(i64, u32)> = Vec::new();
+    // Posts within the window: (time, key, number). Posts are numbered in order from 1.
+    let mut recent: Vec<(i64, u32, u32)> = Vec::new();
+    let mut posts = 0u32;
+    // The newest post each person was credited with: the posts up to it among the recent
+    // ones were credited by that person's earlier message (or never will be, being older than
+    // the newest few then), so a message only walks the posts since — not five hash lookups
+    // per message, which were most of this dimension.
+    let mut credited = vec![0u32; j.persons.len()];
     let mut group = u32::MAX;
     for &i in &order {
         let i = i as usize;
@@ -286,7 +303,8 @@ fn content_touches(model: &Model, j: &Journeys) -> DimensionTouches {
         if is_content(m.kind[i]) {
             let text: String = m.text(i).trim().chars().take(CONTENT_KEY_CHARS).collect();
             if let Some(key) = names.id(&text) {
-                recent.push((t, key));
+                posts += 1;
+                recent.push((t, key, posts));
                 if let Some(p) = person {
                     touched.entry((p, key)).or_insert(t);
                 }
@@ -294,11 +312,13 @@ fn content_touches(model: &Model, j: &Journeys) -> DimensionTouches {
             continue;
         }
         let Some(p) = person else { continue };
-        let from = recent.partition_point(|&(ct, _)| ct < t - ENGAGE_WINDOW_S);
+        let from = recent.partition_point(|&(ct, _, _)| ct < t - ENGAGE_WINDOW_S);
         recent.drain(..from);
-        for &(ct, key) in recent.iter().rev().take(ENGAGE_RECENT_POSTS) {
+        let Some(seen) = credited.get_mut(p as usize) else { continue };
+        for &(ct, key, _) in recent.iter().rev().take(ENGAGE_RECENT_POSTS).take_while(|&&(_, _, n)| n > *seen) {
             touched.entry((p, key)).or_insert(ct);
         }
+        *seen = posts;
     }
     DimensionTouches::new(j.persons.len(), names.names.clone(), names.names, touched.into_iter().map(|((p, k), t)| (p, t, k)).collect()).0
 }
