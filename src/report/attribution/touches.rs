@@ -151,46 +151,32 @@ impl Touches {
 
 /// Groups: the first join or message per (person, group), and roster joins.
 fn group_touches(model: &Model, j: &Journeys) -> DimensionTouches {
-    let mut first: HashMap<(u32, u32), i64> = HashMap::default();
-    // Notes a touch; returns the earliest time of (person, group) so far.
-    let mut seen = |p: u32, g: u32, t: i64| {
-        let slot = first.entry((p, g)).or_insert(t);
-        *slot = (*slot).min(t);
-        *slot
-    };
+    let mut first = crate::journey::EarliestInGroup::new(j.persons.len());
     for e in model.memberships.iter().filter(|e| e.kind == MembershipKind::Join) {
         if let Some(p) = j.person_of_member.get(e.member as usize).copied().flatten() {
-            seen(p, e.group, e.time);
+            first.note(p, e.group, e.time);
         }
     }
-    // A person's messages mostly come in runs in one group, in time order: each person's
-    // last (group, earliest time) answers most messages without a hash lookup (which was most
-    // of this pass: one per message).
-    let mut last: Vec<(u32, i64)> = vec![(u32::MAX, i64::MIN); j.persons.len()];
     let m = &model.messages;
     for i in 0..m.len() {
         if m.sender[i] == SYSTEM || !m.kind[i].is_member_activity() {
             continue;
         }
-        let Some(p) = j.person_of_member.get(m.sender[i] as usize).copied().flatten() else { continue };
-        let (g, t) = (m.group[i], m.time[i]);
-        match last.get_mut(p as usize) {
-            Some(known) if known.0 == g && known.1 <= t => {}
-            Some(known) => *known = (g, seen(p, g, t)),
-            None => _ = seen(p, g, t),
+        if let Some(p) = j.person_of_member.get(m.sender[i] as usize).copied().flatten() {
+            first.note(p, m.group[i], m.time[i]);
         }
     }
     for (row, p) in model.business.roster.iter().zip(&j.person_of_roster_row) {
         let (Some(p), Some(t), Some(g)) = (p, row.join_time, row.group.as_deref()) else { continue };
         if let Some(&g) = crate::report::roles::groups_named(model, g).first() {
-            seen(*p, g, t);
+            first.note(*p, g, t);
         }
     }
     DimensionTouches::new(
         j.persons.len(),
         model.groups.iter().map(crate::report::group_id).collect(),
         model.groups.iter().map(|g| g.name.clone()).collect(),
-        first.into_iter().map(|((p, g), t)| (p, t, g)).collect(),
+        first.into_pairs().map(|((p, g), t)| (p, t, g)).collect(),
     )
     .0
 }
