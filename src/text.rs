@@ -105,9 +105,13 @@ fn question(t: &str, words: &Words) -> bool {
     if words.question_mark {
         return true;
     }
-    let alternative = words.hai_shi && zh_alternative(t);
-    if !t.is_ascii() && (words.zh_question || ends_with_particle(t) || zh_final_ask(t) || zh_split_a_not_a(t) || alternative) {
-        return true;
+    if words.non_ascii {
+        // The endings are judged without trailing punctuation, spaces or emoji.
+        let end = trim_end_marks(t);
+        let alternative = words.hai_shi && zh_alternative(end);
+        if words.zh_question || ends_with_particle(end) || zh_final_ask(end) || zh_split_a_not_a(end) || alternative {
+            return true;
+        }
     }
     let starts = |p: &str| t.len() >= p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
     if EN_EXCLAMATIONS.iter().any(|e| starts(e)) {
@@ -293,6 +297,7 @@ impl WordScanner {
             let (symbol, len) = self.symbols.at(bytes, i);
             i += len;
             end += 1;
+            found.non_ascii |= len > 1;
             sid = dfa.next_state(aho_corasick::Anchored::No, sid, symbol);
             // An unanchored search never dies: special states are match states.
             if !dfa.is_special(sid) || !dfa.is_match(sid) {
@@ -333,6 +338,8 @@ struct Words {
     question_mark: bool,
     /// `://`: the text has a URL, whose `?` does not count.
     url_scheme: bool,
+    /// A character beyond ASCII (the Chinese rules apply only then).
+    non_ascii: bool,
 }
 
 impl Words {
@@ -373,16 +380,15 @@ fn trim_end_marks(t: &str) -> &str {
     t.trim_end_matches(|c: char| !is_word_char(c))
 }
 
-/// 了没 / 的没 at the end ("到了没").
+/// 了没 / 的没 at the end ("到了没"). This and the other ending rules take the text without its
+/// trailing marks ([`trim_end_marks`]).
 fn zh_final_ask(t: &str) -> bool {
-    let t = trim_end_marks(t);
     ZH_FINAL_ASKS.iter().any(|e| t.ends_with(e))
 }
 
 /// A split A-not-A question: 不/没 + a character that already occurred ("还能报名不能",
 /// "你去公司不去"), at the end of the text.
 fn zh_split_a_not_a(t: &str) -> bool {
-    let t = trim_end_marks(t);
     let mut tail = t.char_indices().rev();
     let (Some((_, a)), Some((neg_at, neg))) = (tail.next(), tail.next()) else { return false };
     (neg == '不' || neg == '没') && ('\u{4E00}'..='\u{9FFF}').contains(&a) && t[..neg_at].contains(a)
@@ -396,7 +402,6 @@ fn zh_alternative(t: &str) -> bool {
     const NOT_BEFORE: &[char] = &['我', '们', '也', '但', '都', '就', '可', '你', '他', '她', '却'];
     const NOT_AFTER: &[&str] = &["觉得", "算了", "要", "很", "挺", "不", "有", "会", "没", "在", "老样子"];
     static HAI_SHI: Needle = Needle::new(HAI_SHI_WORD);
-    let t = trim_end_marks(t);
     let Some(at) = HAI_SHI.find(t) else { return false };
     let (before, after) = (&t[..at], &t[at + HAI_SHI.len()..]);
     let Some(prev) = before.chars().next_back() else { return false };
@@ -570,11 +575,9 @@ pub fn fold_width(c: char) -> char {
     }
 }
 
+/// A sentence-final particle (吗, 呢, …) ends a text without trailing marks.
 fn ends_with_particle(t: &str) -> bool {
-    t.chars()
-        .rev()
-        .find(|&c| is_word_char(c))
-        .is_some_and(|c| ZH_FINAL_PARTICLES.contains(&c))
+    t.chars().next_back().is_some_and(|c| ZH_FINAL_PARTICLES.contains(&c))
 }
 
 /// Where a URL's scheme ends: texts without it have no URL to remove.
@@ -624,6 +627,7 @@ mod tests {
             en_phrase: has(EN_QUESTION_PHRASES),
             question_mark: has(&["?", "？"]),
             url_scheme: has(&["://"]),
+            non_ascii: !t.is_ascii(),
         }
     }
 
