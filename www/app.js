@@ -271,8 +271,10 @@ function renderAll() {
   renderInputs(r);
   renderGroups(r);
   renderMembersControls(r);
-  renderMembers();
   renderActivityControls(r);
+  // The tabs not shown are rendered when they are opened (showTab): a load's report reaches
+  // the screen sooner (the members table sorts every member: 79,000 in a year's field data).
+  if (state.tab === 'members') renderMembers();
   if (state.tab === 'activity') renderActivity();
   if (state.tab === 'roles') renderRolesTab();
   if (state.tab === 'health') renderHealthTab();
@@ -371,6 +373,7 @@ function renderTabs(r) {
 function showTab(name) {
   state.tab = name;
   renderTabs(state.report);
+  if (name === 'members') renderMembers();
   if (name === 'activity') renderActivity();
   if (name === 'roles') renderRolesTab();
   if (name === 'health') renderHealthTab();
