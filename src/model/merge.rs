@@ -135,29 +135,13 @@ impl ModelBuilder {
 
         // Old index -> new index for the messages kept, unless all are (then it is `base + i`).
         let mut index: Vec<Option<u32>> = Vec::new();
-        if all_kept {
-            // A file no other overlaps: whole columns at once.
-            out.time.extend_from_slice(&m.time);
-            out.group.extend(m.group.iter().map(|&g| group(g)));
-            out.sender.extend(m.sender.iter().map(|&s| sender(s)));
-            out.kind.extend_from_slice(&m.kind);
-            out.flags.extend_from_slice(&m.flags);
-        } else {
+        if !all_kept {
             index = vec![None; m.len()];
-            out.time.reserve(kept);
-            out.group.reserve(kept);
-            out.sender.reserve(kept);
-            out.kind.reserve(kept);
-            out.flags.reserve(kept);
-            for i in (0..m.len()).filter(|&i| keep[i]) {
-                index[i] = Some(out.len() as u32);
-                out.time.push(m.time[i]);
-                out.group.push(group(m.group[i]));
-                out.sender.push(sender(m.sender[i]));
-                out.kind.push(m.kind[i]);
-                out.flags.push(m.flags[i]);
+            for (new, i) in (0..m.len()).filter(|&i| keep[i]).enumerate() {
+                index[i] = Some(base + new as u32);
             }
         }
+        append_columns(out, &m, &keep, &group, &sender);
         out.text_span.reserve(kept);
         // Then its texts: the blocks move in whole, and the spans shift.
         let appended = if all_kept { out.text_arena.append(&mut m.text_arena) } else { None };
@@ -213,14 +197,8 @@ impl ModelBuilder {
             chunk.text_arena = std::mem::take(&mut piece.text_arena);
             let keep = self.keep_continued(&chunk, &group, &sender);
             let out = &mut self.model.messages;
-            for (i, _) in keep.iter().enumerate().filter(|(_, &k)| k) {
-                out.time.push(chunk.time[i]);
-                out.group.push(group(chunk.group[i]));
-                out.sender.push(sender(chunk.sender[i]));
-                out.kind.push(chunk.kind[i]);
-                out.flags.push(chunk.flags[i]);
-                out.text_span.push(chunk.text_span[i]);
-            }
+            append_columns(out, &chunk, &keep, &group, &sender);
+            out.text_span.extend(chunk.text_span.iter().zip(&keep).filter(|&(_, &k)| k).map(|(&span, _)| span));
             dropped.extend(keep.iter().enumerate().filter(|(_, &k)| !k).map(|(i, _)| (start + i) as u32));
             piece.text_arena = chunk.text_arena;
         }
@@ -270,6 +248,33 @@ impl ModelBuilder {
                 self.rename_group(group(g), &name);
             }
         }
+    }
+}
+
+/// Appends the time, group, sender, kind and flags of the rows of `from` that `keep` marks to
+/// `out`, ids mapped (texts are the caller's). When every row is kept (a file or piece no
+/// earlier file overlaps: nearly always) the columns go at once rather than row by row.
+fn append_columns(out: &mut Messages, from: &Messages, keep: &[bool], group: &impl Fn(GroupId) -> GroupId, sender: &impl Fn(MemberId) -> MemberId) {
+    if keep.iter().all(|&k| k) {
+        out.time.extend_from_slice(&from.time);
+        out.group.extend(from.group.iter().map(|&g| group(g)));
+        out.sender.extend(from.sender.iter().map(|&s| sender(s)));
+        out.kind.extend_from_slice(&from.kind);
+        out.flags.extend_from_slice(&from.flags);
+        return;
+    }
+    let kept = keep.iter().filter(|&&k| k).count();
+    out.time.reserve(kept);
+    out.group.reserve(kept);
+    out.sender.reserve(kept);
+    out.kind.reserve(kept);
+    out.flags.reserve(kept);
+    for i in (0..from.len()).filter(|&i| keep[i]) {
+        out.time.push(from.time[i]);
+        out.group.push(group(from.group[i]));
+        out.sender.push(sender(from.sender[i]));
+        out.kind.push(from.kind[i]);
+        out.flags.push(from.flags[i]);
     }
 }
 
