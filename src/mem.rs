@@ -4,10 +4,11 @@
 //! portable versions compare one byte per loop step. Every hash-map lookup by a string key
 //! (a sender's account id, once per message) and every sort by name ends in one of them, and
 //! in the page's worker they were 23 ms of a 1M-message load. The builtins are weak symbols,
-//! so these definitions replace them for the whole module; link-time optimisation then
-//! inlines them where they are called (≈190 KB more code, and most of the gain: the same
-//! loop behind a call still cost 14–20 ms). Native targets keep their C library's (already
-//! vectorised) versions.
+//! so these definitions replace them for the whole module. They stay calls (`inline(never)`):
+//! inlined by link-time optimisation, they also replaced LLVM's own expansion of comparisons
+//! of a constant length (`starts_with("http")`: one load and compare) by this loop, and the
+//! WhatsApp reader, full of those, got 10 % slower. Native targets keep their C library's
+//! (already vectorised) versions.
 
 /// The first `n` bytes of `a` and `b` compared as unsigned bytes: negative, zero or positive
 /// as `a` sorts before, equal to or after `b` (C's `memcmp`).
@@ -16,6 +17,7 @@
 /// `a` and `b` must be valid for reads of `n` bytes.
 #[cfg(target_arch = "wasm32")]
 #[unsafe(no_mangle)]
+#[inline(never)]
 pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
     // SAFETY: the caller's contract.
     unsafe { compare(a, b, n) }
@@ -28,6 +30,7 @@ pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
 /// `a` and `b` must be valid for reads of `n` bytes.
 #[cfg(target_arch = "wasm32")]
 #[unsafe(no_mangle)]
+#[inline(never)]
 pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
     // SAFETY: the caller's contract.
     unsafe { compare(a, b, n) }
