@@ -401,6 +401,10 @@ fn text_of(msgtype: &str, body: &Value) -> String {
 /// not one. Shared with the QQ TXT parser.
 pub(crate) fn mentions(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // Most texts have no '@': found by a byte search, not the character walk below.
+    if !text.contains('@') {
+        return out;
+    }
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {
         if c == '@' && !prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
