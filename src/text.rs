@@ -77,6 +77,9 @@ pub struct TextTraits {
     pub checkin: bool,
     /// [`is_thanks`].
     pub thanks: bool,
+    /// The text has an `@`: @mentions may be written in it (most texts have none, and their
+    /// mention parsers need not look).
+    pub at_sign: bool,
 }
 
 /// [`is_question`], [`is_checkin`] and [`is_thanks`] of one text, with one pass of one
@@ -84,16 +87,16 @@ pub struct TextTraits {
 ///
 /// ```
 /// use qunlens::text::{traits, TextTraits};
-/// assert_eq!(traits("今天怎么打卡"), TextTraits { question: true, checkin: true, thanks: false });
-/// assert_eq!(traits("Check-in day 3, thanks!"), TextTraits { question: false, checkin: true, thanks: true });
-/// assert_eq!(traits("什么都行"), TextTraits::default());
+/// assert_eq!(traits("今天怎么打卡"), TextTraits { question: true, checkin: true, thanks: false, at_sign: false });
+/// assert_eq!(traits("Check-in day 3, thanks!"), TextTraits { question: false, checkin: true, thanks: true, at_sign: false });
+/// assert_eq!(traits("@小王 什么都行"), TextTraits { at_sign: true, ..TextTraits::default() });
 /// ```
 pub fn traits(text: &str) -> TextTraits {
     let text = trim(text);
     let found = words().scan(text);
     // Questions are judged without the URLs (a second pass, over that text), the rest with them.
     let question = if found.url_scheme { is_question(text) } else { question(text, &found) };
-    TextTraits { question, checkin: found.checkin, thanks: found.thanks() }
+    TextTraits { question, checkin: found.checkin, thanks: found.thanks(), at_sign: found.at_sign }
 }
 
 /// [`is_question`] of a trimmed text without URLs, given what the word pass found in it (the
@@ -179,6 +182,7 @@ fn words() -> &'static WordScanner {
             (EN_QUESTION_PHRASES, EnPhrase),
             (&["?", "？"], QuestionMark),
             (&["://"], UrlScheme),
+            (&["@"], AtSign),
         ])
     })
 }
@@ -195,6 +199,7 @@ enum WordKind {
     EnPhrase,
     QuestionMark,
     UrlScheme,
+    AtSign,
 }
 
 /// Several word lists in one Aho–Corasick DFA, run by a loop of its own over the text (every
@@ -315,6 +320,7 @@ impl WordScanner {
                     WordKind::EnPhrase => found.en_phrase = true,
                     WordKind::QuestionMark => found.question_mark = true,
                     WordKind::UrlScheme => found.url_scheme = true,
+                    WordKind::AtSign => found.at_sign = true,
                 }
             }
         }
@@ -340,6 +346,8 @@ struct Words {
     url_scheme: bool,
     /// A character beyond ASCII (the Chinese rules apply only then).
     non_ascii: bool,
+    /// `@`.
+    at_sign: bool,
 }
 
 impl Words {
@@ -628,6 +636,7 @@ mod tests {
             question_mark: has(&["?", "？"]),
             url_scheme: has(&["://"]),
             non_ascii: !t.is_ascii(),
+            at_sign: t.contains('@'),
         }
     }
 
@@ -686,7 +695,7 @@ mod tests {
         ];
         let mut all = 0;
         for text in texts.chain(crafted) {
-            let expected = TextTraits { question: is_question(text), checkin: is_checkin(text), thanks: is_thanks(text) };
+            let expected = TextTraits { question: is_question(text), checkin: is_checkin(text), thanks: is_thanks(text), at_sign: text.contains('@') };
             assert_eq!(traits(text), expected, "{text:?}");
             all += (expected.question && expected.checkin && expected.thanks) as u32;
         }

@@ -199,13 +199,12 @@ impl Parser {
         cx.row();
         let quote = json_id(v.get("replyToMessageId")).map(|id| Quote { message_id: Some(id), ..Quote::default() });
         let text = stored_text(kind, content);
-        let mentions = match (kind, platform) {
-            (MessageKind::Text, Platform::WeChat) => super::wechat_types::mentions(text),
-            (MessageKind::Text, _) => super::wecom_archive::mentions(text),
-            _ => Vec::new(),
+        let mentions = match platform {
+            Platform::WeChat => super::wechat_types::mentions,
+            _ => super::wecom_archive::mentions,
         };
         let sender_name = if matches!(sender, PersonRef::System) { None } else { name };
-        cx.builder.message(NewMessage { time, group, sender: &sender, sender_name, kind, text, quote, mentions });
+        cx.builder.message_mentioning(NewMessage { time, group, sender: &sender, sender_name, kind, text, quote, mentions: Vec::new() }, mentions);
     }
 }
 

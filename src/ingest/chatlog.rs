@@ -127,9 +127,8 @@ fn csv_record(header_seen: &mut bool, chat: &mut Chats, line: u64, rec: &CsvReco
     cx.row();
     let (kind, text, quote) = rendered(content);
     let text = stored_text(kind, text);
-    let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
     let sender_name = Some(name).filter(|n| !n.is_empty());
-    cx.builder.message(NewMessage { time, group, sender: &sender, sender_name, kind, text, quote, mentions });
+    cx.builder.message_mentioning(NewMessage { time, group, sender: &sender, sender_name, kind, text, quote, mentions: Vec::new() }, mentions);
 }
 
 /// Kind, reply text and quote of chatlog's rendered `Content` (`PlainTextContent`).
@@ -284,9 +283,8 @@ fn json_message(chat: &mut Chats, index: u64, v: &Value, cx: &mut Context<'_>) {
     };
     let text = stored_text(kind, text);
     let quote = contents.and_then(|c| c.get("refer")).filter(|r| r.is_object()).map(refer_quote);
-    let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
     let sender_name = Some(name).filter(|n| trusted_name && !n.is_empty());
-    cx.builder.message(NewMessage { time, group, sender: &person, sender_name, kind, text, quote, mentions });
+    cx.builder.message_mentioning(NewMessage { time, group, sender: &person, sender_name, kind, text, quote, mentions: Vec::new() }, mentions);
 }
 
 /// `time` (RFC 3339 with offset; a local string from hand-edited files), else `seq`

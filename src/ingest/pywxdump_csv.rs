@@ -107,17 +107,10 @@ impl Rows {
             _ if kind == MessageKind::Link => (stored_text(kind, link_text(&msg)), None),
             _ => (stored_text(kind, &msg), None),
         };
-        let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
-        cx.builder.message(NewMessage {
-            time,
-            group,
-            sender: &sender,
-            sender_name: None,
-            kind,
-            text,
-            quote,
+        cx.builder.message_mentioning(
+            NewMessage { time, group, sender: &sender, sender_name: None, kind, text, quote, mentions: Vec::new() },
             mentions,
-        });
+        );
     }
 
     fn group(&mut self, room: &str, cx: &mut Context<'_>) -> GroupId {

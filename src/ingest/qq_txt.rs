@@ -311,8 +311,8 @@ fn message(
     kind: MessageKind,
     text: &str,
 ) {
-    let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
-    cx.builder.message(NewMessage { time, group, sender: &sender, sender_name, kind, text, quote: None, mentions });
+    let msg = NewMessage { time, group, sender: &sender, sender_name, kind, text, quote: None, mentions: Vec::new() };
+    cx.builder.message_mentioning(msg, mentions);
 }
 
 /// A record header, split: `2016-07-19 15:27:15 【金融】小王(12345)`.

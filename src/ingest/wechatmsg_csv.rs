@@ -245,17 +245,10 @@ impl Rows {
             }
         };
         let text = stored_text(kind, content);
-        let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
-        cx.builder.message(NewMessage {
-            time,
-            group,
-            sender,
-            sender_name,
-            kind,
-            text,
-            quote: None,
+        cx.builder.message_mentioning(
+            NewMessage { time, group, sender, sender_name, kind, text, quote: None, mentions: Vec::new() },
             mentions,
-        });
+        );
     }
 
     fn group(&mut self, rec: &CsvRecord<'_>, cx: &mut Context<'_>) -> GroupId {

@@ -287,17 +287,9 @@ fn record(line: u64, v: &Value, cx: &mut Context<'_>) {
     };
     cx.row();
     let group = group_of(v, from, cx);
-    let mentions = if kind == MessageKind::Text { mentions(&text) } else { Vec::new() };
-    cx.builder.message(NewMessage {
-        time,
-        group,
-        sender: &PersonRef::Id(from.to_string()),
-        sender_name: None,
-        kind,
-        text: &text,
-        quote: None,
-        mentions,
-    });
+    let sender = PersonRef::Id(from.to_string());
+    let msg = NewMessage { time, group, sender: &sender, sender_name: None, kind, text: &text, quote: None, mentions: Vec::new() };
+    cx.builder.message_mentioning(msg, mentions);
 }
 
 fn str_field<'v>(v: &'v Value, key: &str) -> &'v str {

@@ -135,8 +135,8 @@ impl Chat {
         let sender_name = Some(display).filter(|d| trusted_name && !d.is_empty() && *d != username);
         let text = stored_text(kind, content);
         let quote = weflow_quote(v);
-        let mentions = if kind == MessageKind::Text { mentions(text) } else { Vec::new() };
-        cx.builder.message(NewMessage { time, group: self.group, sender: &sender, sender_name, kind, text, quote, mentions });
+        let msg = NewMessage { time, group: self.group, sender: &sender, sender_name, kind, text, quote, mentions: Vec::new() };
+        cx.builder.message_mentioning(msg, mentions);
     }
 }
 

@@ -786,21 +786,10 @@ impl State {
             Some(other) => (other, None),
             None => (PersonRef::Name(name), None),
         };
-        let mentions = if kind == MessageKind::Text {
-            mentions(text)
-        } else {
-            Vec::new()
-        };
-        cx.builder.message(NewMessage {
-            time,
-            group,
-            sender: &person,
-            sender_name: display,
-            kind,
-            text,
-            quote: None,
+        cx.builder.message_mentioning(
+            NewMessage { time, group, sender: &person, sender_name: display, kind, text, quote: None, mentions: Vec::new() },
             mentions,
-        });
+        );
     }
 
     fn system(
