@@ -398,13 +398,8 @@ mod tests {
             b"\x80", b"\xBF", b"\xC0\xAF", b"\xC2", b"\xE0\x80", b"\xE0\xA0", b"\xED\xA0\x80", b"\xF0\x90",
             b"\xF0\x90\x80", b"\xF4\x90\x80\x80", b"\xF5", b"\xFF", b"\xE4\xB8",
         ];
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut rng = crate::xorshift::Xorshift::new(0x9E37_79B9_7F4A_7C15);
+        let mut next = |n: usize| rng.below(n as u64) as usize;
         for case in 0..3000 {
             let bytes: Vec<u8> = (0..next(24)).flat_map(|_| pieces[next(pieces.len())].iter().copied()).collect();
             let want = reference_utf8(&bytes);

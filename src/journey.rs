@@ -565,13 +565,8 @@ mod tests {
     /// group, groups interleaved, times going back, a person out of range.
     #[test]
     fn earliest_in_group_is_the_minimum_of_every_note() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut rng = crate::xorshift::Xorshift::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: u64| rng.below(n);
         let mut fast = EarliestInGroup::new(5);
         let mut plain: std::collections::BTreeMap<(u32, GroupId), i64> = Default::default();
         let (mut person, mut group) = (0u32, 0 as GroupId);

@@ -31,6 +31,7 @@ pub mod report;
 pub mod sample;
 pub mod text;
 pub mod time;
+mod xorshift;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

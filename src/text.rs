@@ -651,13 +651,8 @@ mod tests {
             [w.to_string(), w.to_uppercase(), cut]
         }).collect();
         pieces.extend(["还是", "?", "？", "://", "，", "。", " ", "é", "ß", "😊", "a", "Z", "的", "们", "一", "\u{4DC0}", "\u{2005}", "ｱ"].map(String::from));
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::xorshift::Xorshift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| rng.below(n as u64) as usize;
         for _ in 0..20_000 {
             let text: String = (0..next(7)).map(|_| pieces[next(pieces.len())].as_str()).collect();
             assert_eq!(words().scan(&text), words_by_search(&text), "{text:?}");

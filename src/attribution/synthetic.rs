@@ -6,13 +6,8 @@ use super::{markov, Heuristic, Paths};
 /// `persons` people with 1..=`max_touches` touches each over `keys` keys (low ids touched more
 /// often), a touch every few days; one in ten converts, with a value.
 pub fn paths(persons: usize, max_touches: usize, keys: usize, seed: u64) -> Paths {
-    let mut state = seed | 1;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = crate::xorshift::Xorshift::new(seed | 1);
+    let mut next = move || rng.next_u64();
     let mut p = Paths::default();
     for k in 0..keys.max(1) {
         p.key_id(&format!("k{k}"));

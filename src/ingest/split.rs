@@ -485,13 +485,10 @@ mod tests {
     /// Random CSV-like text over the bytes that matter (no lone CR, which csv-core would
     /// treat as a line end and exports never contain).
     fn random_csv(seed: u64, len: usize) -> String {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut rng = crate::xorshift::Xorshift::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
         let mut s = String::new();
         while s.len() < len {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            s.push_str(match x % 9 {
+            s.push_str(match rng.below(9) {
                 0 => ",",
                 1 => "\"",
                 2 => "\n",
@@ -533,13 +530,8 @@ mod tests {
     /// and now and then a quote RFC 4180 does not allow (`ab"c`, `"a"b`, a lone `"`). No lone
     /// CR, as in [`random_csv`].
     fn random_export_csv(seed: u64, records: usize) -> String {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        let mut next = move |n: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % n
-        };
+        let mut rng = crate::xorshift::Xorshift::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let mut next = move |n: u64| rng.below(n);
         let mut s = String::new();
         for _ in 0..records {
             let fields = 1 + next(12);

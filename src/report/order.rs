@@ -187,13 +187,8 @@ mod tests {
     /// plain definition's order: key, then text, then index.
     #[test]
     fn canonical_order_matches_its_definition() {
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % n
-        };
+        let mut rng = crate::xorshift::Xorshift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: u64| rng.below(n);
         for case in 0..60 {
             let n = 1 + next(400) as usize;
             let mut msgs = Messages::default();
