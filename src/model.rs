@@ -646,7 +646,7 @@ impl ModelBuilder {
     /// Adds one message whose @mentions are written in its text, in the syntax `parse` reads
     /// (`msg.mentions` is ignored). `parse` runs only for a text message with an `@`, which the
     /// text scan every text message gets finds: most have none, and a second pass over every
-    /// text to find that out was a tenth of reading a WeChat export.
+    /// text to find that out cost ≈4 % of reading a WeChat export.
     pub fn message_mentioning(&mut self, msg: NewMessage<'_>, parse: fn(&str) -> Vec<String>) {
         self.push_message(msg, Some(parse));
     }
