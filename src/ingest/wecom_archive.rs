@@ -393,7 +393,9 @@ fn text_of(msgtype: &str, body: &Value) -> String {
 /// not one. Shared with the QQ TXT parser.
 pub(crate) fn mentions(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    // Most texts have no '@': found by a byte search, not the character walk below.
+    // The readers that hand this to `ModelBuilder::message_mentioning` call it only for texts
+    // with an '@'; Discord's calls it for every message, and most have none: a byte search
+    // answers those before the character walk below.
     if !text.contains('@') {
         return out;
     }
