@@ -296,9 +296,10 @@ pub fn leaderboard_of_model(model: &js_sys::Uint8Array, config_json: &str) -> Re
 }
 
 /// Grows this instance's memory by about `bytes`, touches every page of it and gives it
-/// back to the allocator: a worker about to be handed that much (a model for
-/// `leaderboard_of_model`) does this while it waits, so the hand-over's copy does not pay for
-/// the first touch of fresh pages (≈0.3 ms per MB) on the path the report waits for.
+/// back to the allocator, so that later allocations do not pay for the first touch of fresh
+/// pages (≈0.3 ms per MB) on the path a load waits for. The page's workers do it while idle:
+/// after their warm-up, for the loads to come, and a worker about to be handed a model for
+/// `leaderboard_of_model`, for that copy.
 #[wasm_bindgen]
 pub fn prepare_memory(bytes: f64) {
     let mut room = vec![0u8; bytes as usize];

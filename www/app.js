@@ -80,6 +80,9 @@ function onWorkerMessage(msg) {
       state.ready = true;
       $('sample-button').disabled = false;
       if (Object.keys(pageConfig()).length) send({ type: 'config', config: pageConfig() });
+      // Loads are what this page is for: the workers fault in memory for them while idle
+      // (worker.js, WARM_MEMORY_BYTES), unless the device says it has little.
+      if (!(navigator.deviceMemory < 4)) state.worker.postMessage({ type: 'warm-memory' });
       document.body.dataset.ready = 'true';
       break;
     case 'preview':

@@ -15,6 +15,9 @@
 //               {type:'funnel', id, config}                       only the funnel, likewise (cached journeys)
 //               {type:'attribution', id, config}                  only attribution, likewise (cached journeys)
 //               {type:'floor', files: File[]}                     benchmark floor: read + decode + split only
+//               {type:'warm-memory'}                              fault in wasm memory for the loads to come,
+//                                                                 here and in the parse workers (the page
+//                                                                 sends it once ready; widgets do not)
 // Messages out: {type:'ready'}
 //               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
 //               {type:'report-part', path, json}                  a slice of one of the report's big arrays
@@ -41,7 +44,7 @@
 //               {type:'leaderboard', id, json, ms, error}         json: LeaderboardReport; ms: time in the worker
 //               {type:'funnel', id, json, ms, error}              json: FunnelReport
 //               {type:'attribution', id, json, ms, error}         json: AttributionReport
-import init, { Analyzer, RecordCounter, sample_files, preview_csv, export_table, piece_cuts, warm_up } from './pkg/qunlens.js';
+import init, { Analyzer, RecordCounter, sample_files, preview_csv, export_table, piece_cuts, prepare_memory, warm_up } from './pkg/qunlens.js';
 import { readChunks } from './read.js';
 
 const PROGRESS_EVERY_MS = 50;
@@ -122,6 +125,18 @@ const DEEP_WARM_UP_MESSAGES = 50_000;
  *  of CPU at 1M messages (traced with --trace-wasm-compilation-times), ≈40 ms after these
  *  rounds, and the 1M benchmark ≈20 ms sooner. */
 const DEEP_WARM_UP_ROUNDS = 20;
+
+/** Wasm memory this worker, and the parse workers together, fault in once told ('warm-memory'),
+ *  while idle. A load's first touch of fresh memory costs ≈0.3 ms per MB on the 2-core VM (page
+ *  faults), on the cores reading the load; the 1M benchmark grows this worker by ≈65 MB and its
+ *  parse worker by ≈40 MB (the benchmark ≈20 ms sooner). The idle page's renderer then holds
+ *  ≈90 MB more. A load uses that memory anyway, but after it the parse worker replacing the
+ *  one it used faults in its share beside the loaded model: the 2 GB benchmark's renderer peak
+ *  went from 1.61 to 1.72 GB (the wasm memory, 1,239 MB, is unchanged). */
+const WARM_MEMORY_BYTES = 64 << 20;
+const PARSE_WARM_MEMORY_BYTES = 64 << 20;
+/** What each parse worker faults in after its warm-up: 0 until 'warm-memory'. */
+let parseWarmMemory = 0;
 
 /** Stream reads often resolve as microtasks (data already buffered), which never lets
  *  onmessage run: a load yields a real task now and then so a 'cancel' message gets through.
@@ -220,6 +235,8 @@ async function handle(msg) {
       post({ type: 'preview', file: msg.file, json: bytes ? preview_csv(bytes) ?? null : null });
     } else if (msg.type === 'floor') {
       post(await floor(msg.files));
+    } else if (msg.type === 'warm-memory') {
+      warmMemory();
     } else if (msg.type === 'files') {
       if (msg.replace || committed.includes('sample')) reset();
       const { fresh, duplicates } = newFiles(msg.files);
@@ -628,8 +645,19 @@ function warmWorker() {
   const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { type: 'module' });
   const [warmUpMessages, warmUpRounds] = deepWarmUpStarted ? [WARM_UP_MESSAGES, 0] : [DEEP_WARM_UP_MESSAGES, DEEP_WARM_UP_ROUNDS];
   deepWarmUpStarted = true;
-  worker.postMessage({ type: 'init', module: wasmModule, warmUpMessages, warmUpRounds });
+  worker.postMessage({ type: 'init', module: wasmModule, warmUpMessages, warmUpRounds, warmMemory: parseWarmMemory });
   return worker;
+}
+
+/** Faults in WARM_MEMORY_BYTES here and PARSE_WARM_MEMORY_BYTES across the parse workers,
+ *  idle ones now and later ones after their warm-up. Only speed depends on it. */
+function warmMemory() {
+  if (parseWarmMemory) return;
+  parseWarmMemory = Math.floor(PARSE_WARM_MEMORY_BYTES / Math.max(1, PARSE_WORKERS));
+  for (const worker of pool) worker.postMessage({ type: 'warm-memory', bytes: parseWarmMemory });
+  try {
+    prepare_memory(WARM_MEMORY_BYTES);
+  } catch {}
 }
 
 function refillPool() {

@@ -38,9 +38,10 @@ export const serverUrl = () => server.url;
 export const browserOf = () => browser;
 
 /** A fresh page on the served www/ (`query`: e.g. `?workers=1`), with every request and page
- *  error recorded. */
-export async function openPage(locale = 'en-US', query = '') {
+ *  error recorded; `initScript` runs in the page before its own scripts. */
+export async function openPage(locale = 'en-US', query = '', { initScript } = {}) {
   const context = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
+  if (initScript) await context.addInitScript(initScript);
   const requests = [];
   const errors = [];
   context.on('request', (r) => requests.push(r.url()));

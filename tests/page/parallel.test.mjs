@@ -92,3 +92,20 @@ test('a large WhatsApp export read in pieces gives the one-reader report, its la
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('the page\'s workers fault in memory for loads while idle, unless the device has little', async () => {
+  // worker.js's WARM_MEMORY_BYTES: the sample alone needs far less.
+  const WARM = 64 << 20;
+  const sampleWasmBytes = async (initScript) => {
+    const { page, finish } = await openPage('en-US', '', { initScript });
+    await page.locator('#sample-button').click();
+    await waitForReport(page);
+    const bytes = await page.evaluate(() => window.__qunlensWasmBytes);
+    await finish();
+    return bytes;
+  };
+  const warmed = await sampleWasmBytes();
+  assert.ok(warmed > WARM, `wasm memory ${warmed} bytes`);
+  const small = await sampleWasmBytes(() => Object.defineProperty(Navigator.prototype, 'deviceMemory', { get: () => 2 }));
+  assert.ok(small < WARM, `wasm memory ${small} bytes on a device with 2 GB`);
+});
