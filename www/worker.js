@@ -129,10 +129,10 @@ const DEEP_WARM_UP_ROUNDS = 20;
 /** Wasm memory this worker, and the parse workers together, fault in once told ('warm-memory'),
  *  while idle. A load's first touch of fresh memory costs ≈0.3 ms per MB on the 2-core VM (page
  *  faults), on the cores reading the load; the 1M benchmark grows this worker from ≈13 to 86 MB
- *  and its parse worker by ≈38 MB (with these, it loads ≈20 ms sooner). The idle page's renderer then holds
- *  ≈90 MB more. A load uses that memory anyway, but after it the parse worker replacing the
- *  one it used faults in its share beside the loaded model: the 2 GB benchmark's renderer peak
- *  went from 1.61 to 1.72 GB (the wasm memory, 1,239 MB, is unchanged). */
+ *  and its parse worker by ≈38 MB (with these, it loads ≈20 ms sooner). The idle page's
+ *  renderer then holds ≈90 MB more. A load uses that memory anyway, but after it the parse
+ *  worker replacing the one it used faults in its share beside the loaded model: the 2 GB
+ *  benchmark's renderer peak went from 1.61 to 1.72 GB (the wasm memory, 1,239 MB, is unchanged). */
 const WARM_MEMORY_BYTES = 64 << 20;
 const PARSE_WARM_MEMORY_BYTES = 64 << 20;
 /** What each parse worker faults in after its warm-up: 0 until 'warm-memory'. */
