@@ -302,9 +302,14 @@ pub fn leaderboard_of_model(model: &js_sys::Uint8Array, config_json: &str) -> Re
 /// `leaderboard_of_model`, for that copy.
 #[wasm_bindgen]
 pub fn prepare_memory(bytes: f64) {
-    let mut room = vec![0u8; bytes as usize];
-    for at in (0..room.len()).step_by(4096) {
-        room[at] = 1;
+    // Fallible: memory that cannot grow this far leaves nothing to prepare (an infallible
+    // allocation would abort, and a trap could leave the instance unusable).
+    let mut room: Vec<u8> = Vec::new();
+    if room.try_reserve_exact(bytes as usize).is_err() {
+        return;
+    }
+    for page in room.spare_capacity_mut().iter_mut().step_by(4096) {
+        page.write(1);
     }
     std::hint::black_box(&mut room);
 }

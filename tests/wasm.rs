@@ -104,3 +104,19 @@ fn model_bytes_go_into_a_spare_buffer_when_they_fit() {
     let board = qunlens::wasm::leaderboard_of_model(&into, "{}").expect("leaderboard");
     assert!(board.contains("\"entries\""), "{board}");
 }
+
+#[wasm_bindgen_test]
+fn prepare_memory_grows_memory_and_survives_a_size_it_cannot_have() {
+    use wasm_bindgen::JsCast;
+    let bytes = || wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
+    let before = bytes();
+    qunlens::wasm::prepare_memory(f64::from(64u32 << 20));
+    assert!(bytes() >= before + (60 << 20), "memory grew from {before} to {}", bytes());
+    // More than wasm32 can address: nothing happens, and the instance still works.
+    qunlens::wasm::prepare_memory(8e9);
+    let mut a = Analyzer::new("{}").expect("default config");
+    a.begin_file("123@chatroom_0_5000.csv");
+    a.push(&gbk_csv());
+    a.end_file();
+    assert_eq!(report(&a.report_json())["inputs"][0]["messages"], 3);
+}
