@@ -53,8 +53,9 @@ function warmUp(messages, rounds, memory) {
   warmMemory(memory);
 }
 
-/** Grows this instance's memory by `bytes` and touches it while the worker idles (worker.js's
- *  warmMemory): a job's allocations then reuse pages already faulted in. */
+/** Grows this instance's memory by `bytes` and touches it while the worker idles (after its
+ *  warm-up, as worker.js's warmMemory asks, and before a model's hand-over): the allocations
+ *  that follow then reuse pages already faulted in. */
 function warmMemory(bytes) {
   try {
     if (bytes > 0) prepare_memory(bytes);
@@ -167,7 +168,5 @@ function prepareForModel(bytes) {
   const spare = new Uint8Array(bytes);
   for (let at = 0; at < spare.length; at += 4096) spare[at] = 0;
   self.postMessage({ type: 'spare', buffer: spare.buffer }, [spare.buffer]);
-  try {
-    prepare_memory(bytes);
-  } catch {}
+  warmMemory(bytes);
 }
