@@ -643,10 +643,12 @@ mod tests {
     /// The scanner's symbols (one per character) find what a byte search finds, on texts
     /// made of the words themselves (whole, cut, overlapping, in upper case), the characters
     /// around them, other scripts, emoji and punctuation.
+    /// The scanner's word lists (the single marks it looks for, `?` `://` `@` 还是, aside).
+    const WORD_LISTS: [&[&str]; 7] = [ZH_QUESTION_WORDS, ZH_NOT_QUESTIONS, CHECKIN_WORDS, THANKS_ZH, THANKS_EN, NOT_UNDERSTOOD, EN_QUESTION_PHRASES];
+
     #[test]
     fn scan_finds_what_a_plain_search_finds() {
-        let lists = [ZH_QUESTION_WORDS, ZH_NOT_QUESTIONS, CHECKIN_WORDS, THANKS_ZH, THANKS_EN, NOT_UNDERSTOOD, EN_QUESTION_PHRASES];
-        let mut pieces: Vec<String> = lists.iter().flat_map(|l| l.iter()).flat_map(|w| {
+        let mut pieces: Vec<String> = WORD_LISTS.iter().flat_map(|l| l.iter()).flat_map(|w| {
             let cut: String = w.chars().skip(1).collect();
             [w.to_string(), w.to_uppercase(), cut]
         }).collect();
@@ -661,8 +663,7 @@ mod tests {
 
     #[test]
     fn every_word_character_has_a_symbol() {
-        let lists = [ZH_QUESTION_WORDS, ZH_NOT_QUESTIONS, CHECKIN_WORDS, THANKS_ZH, THANKS_EN, NOT_UNDERSTOOD, EN_QUESTION_PHRASES];
-        assert!(Symbols::new(lists.iter().flat_map(|l| l.iter().copied())).is_some());
+        assert!(Symbols::new(WORD_LISTS.iter().flat_map(|l| l.iter().copied())).is_some());
         // More distinct characters than symbols: refused, not wrapped around.
         let many: Vec<String> = (0x4E00u32..0x4E00 + 200).filter_map(char::from_u32).map(String::from).collect();
         assert!(Symbols::new(many.iter().map(String::as_str)).is_none());
