@@ -10,10 +10,10 @@
 // Once its job is done, the coordinator may hand it the loaded model to compute the
 // leaderboard while the coordinator computes the other sections (Analyzer.begin_report).
 //
-// Messages in:  {type:'init', module, warmUpMessages, warmUpRounds, warmMemory}  instantiate the
-//                                       module ahead of a job (rounds: small warm-ups after the
-//                                       first; warmMemory: bytes of wasm memory to fault in then)
-//               {type:'warm-memory', bytes}     fault in that much wasm memory now (see warmMemory)
+// Messages in:  {type:'init', module, warmUpMessages, warmUpRounds}  instantiate the module
+//                                       ahead of a job (rounds: small warm-ups after the first)
+//               {type:'warm-memory', bytes}     (after 'init') fault in that much wasm memory once
+//                                               warmed up (see warmMemory)
 //               {type:'parse', module, config, files: File[]}
 //               {type:'pieces', module, config, continuation, file: File, ranges: [[from, to], ...],
 //                prepare: fileSize or 0}         (fileSize: the model of that file comes next)
@@ -41,16 +41,15 @@ const WARM_UP_MESSAGES = 2_000;
  *  generated messages and `rounds` more small warm-ups so that a job runs optimized code from
  *  its start (see `warm_up`, and worker.js's DEEP_WARM_UP_ROUNDS). */
 let instance = null;
-const instantiate = (module, messages = WARM_UP_MESSAGES, rounds = 0, memory = 0) =>
-  (instance ||= init({ module_or_path: module }).then(() => warmUp(messages, rounds, memory)));
+const instantiate = (module, messages = WARM_UP_MESSAGES, rounds = 0) =>
+  (instance ||= init({ module_or_path: module }).then(() => warmUp(messages, rounds)));
 
 /** Only speed depends on it: a failure (a bug, caught by the wasm tests) is not a job's error. */
-function warmUp(messages, rounds, memory) {
+function warmUp(messages, rounds) {
   try {
     warm_up(messages);
     for (let k = 0; k < rounds; k++) warm_up(WARM_UP_MESSAGES);
   } catch {}
-  warmMemory(memory);
 }
 
 /** Grows this instance's memory by `bytes` and touches it while the worker idles (after its
@@ -64,7 +63,7 @@ function warmMemory(bytes) {
 
 self.onmessage = async ({ data }) => {
   if (data.type === 'init') {
-    instantiate(data.module, data.warmUpMessages, data.warmUpRounds, data.warmMemory).catch(() => {}); // a job awaiting it reports the error
+    instantiate(data.module, data.warmUpMessages, data.warmUpRounds).catch(() => {}); // a job awaiting it reports the error
     return;
   }
   if (data.type === 'warm-memory') {

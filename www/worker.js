@@ -645,7 +645,8 @@ function warmWorker() {
   const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { type: 'module' });
   const [warmUpMessages, warmUpRounds] = deepWarmUpStarted ? [WARM_UP_MESSAGES, 0] : [DEEP_WARM_UP_MESSAGES, DEEP_WARM_UP_ROUNDS];
   deepWarmUpStarted = true;
-  worker.postMessage({ type: 'init', module: wasmModule, warmUpMessages, warmUpRounds, warmMemory: parseWarmMemory });
+  worker.postMessage({ type: 'init', module: wasmModule, warmUpMessages, warmUpRounds });
+  if (parseWarmMemory) worker.postMessage({ type: 'warm-memory', bytes: parseWarmMemory });
   return worker;
 }
 
