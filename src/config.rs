@@ -51,38 +51,118 @@ pub struct Config {
 
 /// Caps on what is read (config key `limits`; 0 = no cap). Reading stops at a cap: the file
 /// that reached it keeps what was read and says so (`error_code: limit_reached`), later files
-/// are not read. The defaults keep the browser inside wasm32's 4 GiB: ≈ 72–91 bytes per
-/// message, and the full report of a million people does not fit yet. The CLI has the same
-/// defaults (one report for the same inputs); raise them in its config.
+/// are not read. The memory cap is what keeps the page inside WebAssembly's 4 GiB: it weighs
+/// what was loaded ([`Loaded::memory_estimate`]), so an export of short messages reads further
+/// than one of long ones (a count of messages alone either stops the first early or lets the
+/// second run out of memory). The CLI has the same defaults (one report for the same inputs);
+/// raise them in its config.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Limits {
     /// Bytes read from one file. Default 0 (files are streamed; size alone is no danger).
     pub max_file_bytes: u64,
-    /// Messages over all files. Default 30,000,000.
+    /// Messages over all files. Default 0 (`max_memory_bytes` bounds them).
     pub max_messages: u64,
-    /// People over all files. Default 500,000.
+    /// People over all files. Default 500,000 (the full report of a million people does not
+    /// fit yet).
     pub max_members: u64,
+    /// What the data loaded and its report may take ([`Loaded::memory_estimate`]). Default
+    /// 3,500,000,000: the page's WebAssembly memory ends at 4 GiB (4,295 MB), and the estimate
+    /// is within a few per cent of what was measured.
+    pub max_memory_bytes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file_bytes: 0, max_messages: 30_000_000, max_members: 500_000 }
+        Limits { max_file_bytes: 0, max_messages: 0, max_members: 500_000, max_memory_bytes: 3_500_000_000 }
+    }
+}
+
+/// What has been loaded, as the caps weigh it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Loaded {
+    /// Bytes read from the current file.
+    pub file_bytes: u64,
+    /// Messages over all files.
+    pub messages: usize,
+    /// People over all files.
+    pub members: usize,
+    /// Bytes of message text kept.
+    pub text_bytes: usize,
+}
+
+impl Loaded {
+    /// The model's bytes per message besides its text: its columns (time 8, group 4, sender
+    /// 4, kind 1, flags 1, text span 8) and their share of the rest (29–33 measured).
+    const MODEL_BYTES_PER_MESSAGE: u64 = 32;
+    /// The report's working memory per message (its time order, the leaderboard's events and
+    /// duplicate sets, the health pass's slots): 38 bytes measured where texts repeat, 48
+    /// where every text differs.
+    const REPORT_BYTES_PER_MESSAGE: u64 = 48;
+    /// Per person: names, ids and their tables, their report rows and those rows' JSON.
+    const BYTES_PER_MEMBER: u64 = 1_000;
+
+    /// About how many bytes the data loaded and its report take. Measured in WebAssembly on
+    /// the 32,128,520-message benchmark export (4.56 GB): 2.80 GB estimated, 1.60 GB of memory
+    /// after the load and 2.76 GB after the report.
+    ///
+    /// ```
+    /// let loaded = qunlens::config::Loaded { messages: 1_000_000, text_bytes: 21_000_000, members: 400, ..Default::default() };
+    /// assert_eq!(loaded.memory_estimate(), 80_000_000 + 21_000_000 + 400_000);
+    /// ```
+    pub fn memory_estimate(&self) -> u64 {
+        (Self::MODEL_BYTES_PER_MESSAGE + Self::REPORT_BYTES_PER_MESSAGE) * self.messages as u64
+            + self.text_bytes as u64
+            + Self::BYTES_PER_MEMBER * self.members as u64
     }
 }
 
 impl Limits {
-    /// The cap reached, if any: its config key and a plain-language message.
-    pub fn reached(&self, file_bytes: u64, messages: usize, members: usize) -> Option<String> {
+    /// How many more messages of `text_per_message` bytes of text fit under the message and
+    /// memory caps after `loaded` (`usize::MAX` without either cap).
+    ///
+    /// ```
+    /// use qunlens::config::{Limits, Loaded};
+    /// let limits = Limits { max_memory_bytes: 1_000_000, ..Default::default() };
+    /// let loaded = Loaded { messages: 1_000, text_bytes: 20_000, ..Default::default() };
+    /// // 100,000 bytes used; 100 per message (80 + 20 of text): 9,000 more.
+    /// assert_eq!(limits.messages_fitting(&loaded, 20.0), 9_000);
+    /// ```
+    pub fn messages_fitting(&self, loaded: &Loaded, text_per_message: f64) -> usize {
+        let by_count = match self.max_messages {
+            0 => usize::MAX,
+            cap => (cap as usize).saturating_sub(loaded.messages),
+        };
+        let by_memory = match self.max_memory_bytes {
+            0 => usize::MAX,
+            cap => {
+                let per_message = (Loaded::MODEL_BYTES_PER_MESSAGE + Loaded::REPORT_BYTES_PER_MESSAGE) as f64 + text_per_message.max(0.0);
+                (cap.saturating_sub(loaded.memory_estimate()) as f64 / per_message) as usize
+            }
+        };
+        by_count.min(by_memory)
+    }
+
+    /// The cap `loaded` passes, if any: its config key and a plain-language message.
+    pub fn reached(&self, loaded: &Loaded) -> Option<String> {
         let over = |cap: u64, n: u64| cap > 0 && n > cap;
-        if over(self.max_file_bytes, file_bytes) {
+        if over(self.max_file_bytes, loaded.file_bytes) {
             return Some(format!("stopped after {} bytes of this file: the cap limits.max_file_bytes is {}", self.max_file_bytes, self.max_file_bytes));
         }
-        if over(self.max_messages, messages as u64) {
-            return Some(format!("stopped at {} messages: the cap limits.max_messages is {} (raise it in the config if this machine has the memory)", messages, self.max_messages));
+        if over(self.max_messages, loaded.messages as u64) {
+            return Some(format!("stopped at {} messages: the cap limits.max_messages is {} (raise it in the config if this machine has the memory)", loaded.messages, self.max_messages));
         }
-        if over(self.max_members, members as u64) {
-            return Some(format!("stopped at {} people: the cap limits.max_members is {} (raise it in the config if this machine has the memory)", members, self.max_members));
+        if over(self.max_members, loaded.members as u64) {
+            return Some(format!("stopped at {} people: the cap limits.max_members is {} (raise it in the config if this machine has the memory)", loaded.members, self.max_members));
+        }
+        let memory = loaded.memory_estimate();
+        if over(self.max_memory_bytes, memory) {
+            return Some(format!(
+                "stopped at {} messages: with their report they would take about {} MB, over the cap limits.max_memory_bytes ({}) (the page cannot use more than 4 GiB; the CLI can: raise the cap in its config)",
+                loaded.messages,
+                (memory + 500_000) / 1_000_000,
+                self.max_memory_bytes
+            ));
         }
         None
     }

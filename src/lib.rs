@@ -94,8 +94,8 @@ impl Analyzer {
     pub fn begin_file(&mut self, name: &str) {
         self.end_file();
         self.caches.clear();
-        let mut file = FileIngest::new(name, &self.builder).with_column_maps(&self.config.column_maps);
-        if let Some(why) = self.config.limits.reached(0, self.builder.message_count(), self.builder.member_count()) {
+        let mut file = FileIngest::new(name, &self.builder).with_column_maps(&self.config.column_maps).with_limits(&self.config.limits);
+        if let Some(why) = self.config.limits.reached(&loaded(&self.builder, 0)) {
             file.stop_at_limit(format!("not read: {why}"));
         }
         self.current = Some(file);
@@ -114,7 +114,7 @@ impl Analyzer {
     pub fn push(&mut self, chunk: &[u8]) {
         if let Some(f) = self.current.as_mut() {
             f.push(chunk, &mut self.builder, &mut self.zone);
-            if let Some(why) = self.config.limits.reached(f.bytes_read(), self.builder.message_count(), self.builder.member_count()) {
+            if let Some(why) = self.config.limits.reached(&loaded(&self.builder, f.bytes_read())) {
                 f.stop_at_limit(why);
             }
         }
@@ -175,9 +175,16 @@ impl Analyzer {
     pub fn absorb_piece(&mut self, piece: PieceOutcome) -> bool {
         let Some(f) = self.current.as_mut() else { return false };
         self.caches.clear();
-        let (limits, builder) = (&self.config.limits, &self.builder);
-        let (bytes, messages, members) = (f.bytes_read(), builder.message_count(), builder.member_count());
-        let fits = |p: &PieceOutcome| limits.reached(bytes + p.bytes_read(), messages + p.message_count(), members + p.member_count()).is_none();
+        let (limits, so_far) = (&self.config.limits, loaded(&self.builder, f.bytes_read()));
+        let fits = |p: &PieceOutcome| {
+            let with_piece = config::Loaded {
+                file_bytes: so_far.file_bytes + p.bytes_read(),
+                messages: so_far.messages + p.message_count(),
+                members: so_far.members + p.member_count(),
+                text_bytes: so_far.text_bytes + p.text_bytes(),
+            };
+            limits.reached(&with_piece).is_none()
+        };
         f.absorb_piece(piece, &mut self.builder, &mut self.zone, fits)
     }
 
@@ -362,6 +369,16 @@ impl Analyzer {
         let config = &self.config;
         let journeys = self.caches.journeys.get(model, config, &self.zone, || identity::resolve(model, config));
         Ok(section(model, journeys, config, &self.zone))
+    }
+}
+
+/// What `builder` holds, with `file_bytes` of the current file read, as the caps weigh it.
+fn loaded(builder: &ModelBuilder, file_bytes: u64) -> config::Loaded {
+    config::Loaded {
+        file_bytes,
+        messages: builder.message_count(),
+        members: builder.member_count(),
+        text_bytes: builder.text_bytes(),
     }
 }
 

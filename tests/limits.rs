@@ -6,12 +6,17 @@ use qunlens::{Analyzer, Config};
 const HEADER: &str = "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n";
 
 fn csv(room: &str, people: usize, per_person: usize) -> String {
+    csv_saying(room, people, per_person, "消息")
+}
+
+/// Like [`csv`], every message `text` followed by its number.
+fn csv_saying(room: &str, people: usize, per_person: usize, text: &str) -> String {
     let mut s = HEADER.to_string();
     let mut id = 0;
     for p in 0..people {
         for k in 0..per_person {
             id += 1;
-            s += &format!("{id},{id},文本,0,wxid_{room}_{p},{room}@chatroom,消息{k},,2024-03-01 10:{:02}:00\n", id % 60);
+            s += &format!("{id},{id},文本,0,wxid_{room}_{p},{room}@chatroom,{text}{k},,2024-03-01 10:{:02}:00\n", id % 60);
         }
     }
     s
@@ -65,4 +70,25 @@ fn a_small_file_that_crosses_the_cap_is_read_and_the_next_is_not() {
     let r = analyze(r#"{"limits": {"max_messages": 50}}"#, &files);
     assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 100));
     assert_eq!((r.inputs[1].error_code.as_deref(), r.inputs[1].messages), (Some("limit_reached"), 0));
+}
+
+#[test]
+fn the_memory_cap_weighs_the_text_kept() {
+    // 10 people, 3,000 messages each; 2 MB of estimated memory: 80 bytes per message and
+    // its text, 1,000 per person.
+    let config = r#"{"limits": {"max_memory_bytes": 2000000}}"#;
+    let short = analyze(config, &[("111_0_30000.csv", csv_saying("111", 10, 3000, "好"))]);
+    let long = analyze(config, &[("222_0_30000.csv", csv_saying("222", 10, 3000, &"长文".repeat(100)))]);
+    for r in [&short, &long] {
+        assert_eq!(r.inputs[0].error_code.as_deref(), Some("limit_reached"));
+        let error = r.inputs[0].error.as_deref().unwrap();
+        assert!(error.contains("would take about 2 MB, over the cap limits.max_memory_bytes (2000000)"), "{error}");
+    }
+    // (2 MB - 10 KB) / (80 + 7) ≈ 22,900 short messages; / (80 + 604) ≈ 2,910 long ones,
+    // each stopped at the 16 KiB chunk that crossed the cap.
+    let (s, l) = (short.inputs[0].messages, long.inputs[0].messages);
+    assert!((22_800..23_200).contains(&s), "short texts: {s}");
+    assert!((2_900..2_950).contains(&l), "long texts: {l}");
+    let r = analyze("{}", &[("333_0_30000.csv", csv_saying("333", 10, 3000, "好"))]);
+    assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 30_000), "the default cap does not bite");
 }

@@ -638,8 +638,8 @@ export interface Config {
   /** Funnel steps, mode, window and range (the page's Funnel tab saves them). */
   funnel?: Partial<FunnelSettings>;
   attribution?: Partial<AttributionSettings>;
-  /** Caps that stop reading with a clear message (`error_code: "limit_reached"`) before memory runs out; 0 = no cap. Defaults: max_file_bytes 0, max_messages 30,000,000, max_members 500,000. */
-  limits?: { max_file_bytes?: number; max_messages?: number; max_members?: number };
+  /** Caps that stop reading with a clear message (`error_code: "limit_reached"`) before memory runs out; 0 = no cap. Defaults: max_file_bytes 0, max_messages 0, max_members 500,000, max_memory_bytes 3,500,000,000 — what the data loaded and its report would take, estimated as 80 bytes per message plus its text plus 1,000 per person (the page's WebAssembly memory ends at 4 GiB). */
+  limits?: { max_file_bytes?: number; max_messages?: number; max_members?: number; max_memory_bytes?: number };
 }
 
 /**

@@ -376,6 +376,8 @@ pub struct FileIngest {
     /// has been sized for them; and the model's text bytes when the file began.
     expected: Option<u64>,
     text_before: usize,
+    /// The caps reading will stop at: the model is never sized past them.
+    limits: Option<crate::config::Limits>,
 }
 
 /// Input read before [`FileIngest::expect_bytes`] sizes the model's columns: enough rows that
@@ -404,12 +406,21 @@ impl FileIngest {
             window: None,
             lead: None,
             given: None,
+            limits: None,
         }
     }
 
     /// Lets the file be read through one of these mappings if no known format matches.
     pub fn with_column_maps(mut self, maps: &[mapped_csv::ColumnMap]) -> Self {
         self.column_maps = maps.to_vec();
+        self
+    }
+
+    /// The caps that will stop reading (config `limits`): sizing the model for the whole file
+    /// then stops where they would (a file larger than the caps allow would otherwise reserve
+    /// columns for all of it, past the memory the caps are there to keep).
+    pub fn with_limits(mut self, limits: &crate::config::Limits) -> Self {
+        self.limits = Some(limits.clone());
         self
     }
 
@@ -430,7 +441,20 @@ impl FileIngest {
         let rest = total.saturating_sub(self.bytes) as f64 / self.bytes as f64 * SIZE_MARGIN;
         let messages = builder.message_count().saturating_sub(self.messages_before);
         let text = builder.text_bytes().saturating_sub(self.text_before);
-        builder.reserve((messages as f64 * rest) as usize, (text as f64 * rest) as usize);
+        let mut more = (messages as f64 * rest) as usize;
+        if let Some(limits) = &self.limits {
+            let loaded = crate::config::Loaded {
+                file_bytes: self.bytes,
+                messages: builder.message_count(),
+                members: builder.member_count(),
+                text_bytes: builder.text_bytes(),
+            };
+            // With the margin too: reading stops after the chunk that passed a cap, and columns
+            // one message short of it would double.
+            let fitting = limits.messages_fitting(&loaded, text as f64 / messages.max(1) as f64);
+            more = more.min((fitting as f64 * SIZE_MARGIN) as usize);
+        }
+        builder.reserve(more, (text as f64 * rest) as usize);
     }
 
     /// Feeds the next chunk of the file.
@@ -736,6 +760,28 @@ mod tests {
         let n = s.len();
         assert!(sized_room >= n && sized_room <= n + n / 10, "{sized_room} for {n}");
         assert!(grown_room >= n + n / 4, "growing by doubling: {grown_room} for {n}");
+    }
+
+    #[test]
+    fn sizing_stops_where_the_caps_would() {
+        let mut csv = Vec::new();
+        crate::sample::write_benchmark_csv(&crate::sample::SampleSpec::benchmark(40_000), &mut csv);
+        let limits = crate::config::Limits { max_memory_bytes: 1_500_000, ..Default::default() };
+        let mut b = ModelBuilder::new();
+        let mut z = Zone::new("Asia/Shanghai").unwrap();
+        let mut f = FileIngest::new("big.csv", &b).with_limits(&limits);
+        f.expect_bytes(csv.len() as u64);
+        for chunk in csv[..SIZE_SAMPLE_BYTES as usize + (1 << 16)].chunks(1 << 16) {
+            f.push(chunk, &mut b, &mut z);
+        }
+        assert_eq!(f.expected, None, "sized after the sample");
+        let (read, room) = (b.message_count(), b.message_capacity());
+        let loaded = crate::config::Loaded { messages: read, members: b.member_count(), text_bytes: b.text_bytes(), file_bytes: 0 };
+        let fitting = limits.messages_fitting(&loaded, b.text_bytes() as f64 / read as f64);
+        // The whole file would be ≈ 41,600 messages of room; the cap leaves room for a few
+        // thousand more than the sample's.
+        assert!(fitting > 1_000 && fitting < 10_000, "{fitting} more fit after {read}");
+        assert!(room >= read && room <= read + fitting + 1_000, "room for {room} after {read}, {fitting} more fit");
     }
 
     #[test]

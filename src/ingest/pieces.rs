@@ -307,6 +307,11 @@ impl PieceOutcome {
         self.model.member_count()
     }
 
+    /// Bytes of message text it kept.
+    pub fn text_bytes(&self) -> usize {
+        self.model.text_bytes()
+    }
+
     /// The outcome ready to be handed to another worker as byte runs ([`PieceWire::runs`]).
     pub fn into_wire(mut self) -> PieceWire {
         let messages = self.model.take_messages();

@@ -417,6 +417,11 @@ impl Partial {
         self.members.len()
     }
 
+    /// Bytes of message text in the partial (a piece from a hand-over has its texts here too).
+    pub fn text_bytes(&self) -> usize {
+        self.messages.text_arena.len()
+    }
+
     /// Its messages, taken out: a hand-over sends them as their own byte runs
     /// ([`super::wire::runs_with`]) beside the rest.
     pub(crate) fn take_messages(&mut self) -> Messages {
