@@ -102,9 +102,11 @@ impl Loaded {
     /// Per person: names, ids and their tables, their report rows and those rows' JSON.
     const BYTES_PER_MEMBER: u64 = 1_000;
 
-    /// About how many bytes the data loaded and its report take. Measured in WebAssembly on
-    /// the 32,128,520-message benchmark export (4.56 GB): 2.80 GB estimated, 1.60 GB of memory
-    /// after the load and 2.76 GB after the report.
+    /// About how many bytes the data loaded and its report take, erring high. Measured in
+    /// WebAssembly: the 32,128,520-message benchmark export (4.56 GB, texts that repeat) is
+    /// estimated at 3.25 GB and took 1.60 GB after the load, 2.82 GB after the report; 11.65
+    /// million messages of 220-byte texts that all differ, 3.50 GB estimated, took 2.94 and
+    /// 3.39 GB.
     ///
     /// ```
     /// let loaded = qunlens::config::Loaded { messages: 1_000_000, text_bytes: 21_000_000, members: 400, ..Default::default() };
