@@ -41,6 +41,7 @@ fn the_message_cap_stops_reading_and_says_so() {
     let r = analyze(r#"{"limits": {"max_messages": 5000}}"#, &files);
     let first = &r.inputs[0];
     assert_eq!(first.error_code.as_deref(), Some("limit_reached"));
+    assert_eq!(first.format.as_deref(), Some("pywxdump-csv"), "the format it was read as");
     assert!(first.messages > 5000 && first.messages < 6000, "stopped at the chunk that crossed the cap: {}", first.messages);
     assert!(first.error.as_deref().unwrap().contains("limits.max_messages is 5000"), "{:?}", first.error);
     let second = &r.inputs[1];

@@ -399,7 +399,9 @@ function renderInputs(r) {
   }
   const rows = [];
   for (const input of r.inputs) {
-    const status = input.error ? 'error' : input.skipped_count > 0 ? 'partial' : 'ok';
+    // A file stopped at a cap (config limits) keeps what was read: partly read, not unread.
+    const stopped = input.error_code === 'limit_reached' && input.messages > 0;
+    const status = stopped ? 'stopped' : input.error ? 'error' : input.skipped_count > 0 ? 'partial' : 'ok';
     rows.push(el('tr', { class: `input-row ${status}`, dataset: { file: input.file } },
       el('td', { class: 'file', text: input.file }),
       el('td', { class: input.format ? 'mono' : 'muted', text: input.format || t('inputs.unknown') }),

@@ -352,6 +352,8 @@ enum State {
     /// A zip: held whole (its directory is at the end), expanded when the file ends.
     Archive { bytes: Vec<u8> },
     Parsing { decoder: StreamDecoder, parser: Box<dyn FormatParser>, format: Format },
+    /// Stopped at a cap (config `limits`): what was read stays, read as `format`.
+    Stopped { format: Format, malformed: u64 },
     Rejected,
 }
 
@@ -472,7 +474,7 @@ impl FileIngest {
             }
             State::Parsing { .. } => self.decode_and_feed(chunk, false, builder, zone),
             State::Archive { bytes } => bytes.extend_from_slice(chunk),
-            State::Rejected => {}
+            State::Stopped { .. } | State::Rejected => {}
         }
         self.size_model(builder);
     }
@@ -503,7 +505,7 @@ impl FileIngest {
                 self.start(&head, true, builder, zone);
             }
             State::Parsing { .. } => self.decode_and_feed(&[], true, builder, zone),
-            State::Archive { .. } | State::Rejected => {}
+            State::Archive { .. } | State::Stopped { .. } | State::Rejected => {}
         }
         if let State::Archive { bytes } = &mut self.state {
             let bytes = std::mem::take(bytes);
@@ -520,6 +522,7 @@ impl FileIngest {
                 parser.finish(&mut cx);
                 (Some(*format), decoder.malformed + self.lead.as_ref().map_or(0, |l| l.malformed))
             }
+            State::Stopped { format, malformed } => (Some(*format), *malformed),
             _ => (None, 0),
         };
         self.outcome(format, malformed, builder)
@@ -607,13 +610,19 @@ impl FileIngest {
         self.bytes
     }
 
-    /// Stops reading at a cap (config `limits`): what was read stays, the rest is ignored, and
-    /// the file says why (`limit_reached`).
+    /// Stops reading at a cap (config `limits`): what was read stays, the rest is ignored (the
+    /// record cut by the chunk's end too), and the file says why (`limit_reached`) and what
+    /// format it was read as.
     pub fn stop_at_limit(&mut self, message: String) {
         if self.error_code != Some("limit_reached") {
             self.error = Some(message);
             self.error_code = Some("limit_reached");
-            self.state = State::Rejected;
+            self.state = match std::mem::replace(&mut self.state, State::Rejected) {
+                State::Parsing { decoder, format, .. } => {
+                    State::Stopped { format, malformed: decoder.malformed + self.lead.as_ref().map_or(0, |l| l.malformed) }
+                }
+                _ => State::Rejected,
+            };
         }
     }
 

@@ -484,7 +484,7 @@ impl FileIngest {
 
     /// False once the file's window (a piece's range, or the lead's first range) is read.
     pub fn wants_more(&self) -> bool {
-        !self.window.as_ref().is_some_and(Window::closed) && !matches!(self.state, State::Rejected)
+        !self.window.as_ref().is_some_and(Window::closed) && !matches!(self.state, State::Stopped { .. } | State::Rejected)
     }
 
     /// The bytes of `chunk` this reader parses (all of it unless reading in pieces).

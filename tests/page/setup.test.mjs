@@ -51,3 +51,32 @@ test('setup: export, clear, import restores the funnel settings and recomputes',
   await page.evaluate(() => localStorage.clear());
   await finish();
 });
+
+test('setup: a cap from an imported setup stops a file part way, and the page says it was partly read', async () => {
+  const { page, finish } = await openPage('zh-CN');
+  await page.evaluate(() => localStorage.clear());
+  const dir = await mkdtemp(path.join(tmpdir(), 'qunlens-cap-'));
+  const setup = path.join(dir, 'cap.json');
+  await writeFile(setup, JSON.stringify({ limits: { max_messages: 500 } }));
+  await page.setInputFiles('#setup-input', setup);
+  await page.waitForFunction(() => /cap\.json/.test(document.getElementById('notices').textContent));
+  // 3,000 messages in 370 KB: past the 64 KiB a file is sniffed from, so the cap is met part way.
+  let csv = '\ufefflocalId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n';
+  for (let i = 1; i <= 3000; i++) {
+    csv += `${i},1,1,0,0,${1700000000 + i * 60},2,第${i}条消息，大家好,,成员${i % 20},成员${i % 20},wxid_m${i % 20}\n`;
+  }
+  const file = path.join(dir, '产品群_utf8.csv');
+  await writeFile(file, csv);
+  await page.setInputFiles('#file-input', file);
+  const report = await waitForReport(page);
+  const input = report.inputs[0];
+  assert.equal(input.error_code, 'limit_reached');
+  assert.ok(input.messages > 500 && input.messages < 3000, `stopped part way: ${input.messages}`);
+  await page.locator('#tab-inputs').click();
+  const row = page.locator('#inputs-table tr.input-row').first();
+  assert.equal((await row.locator('td').nth(1).textContent()).trim(), 'wechatmsg-csv', 'the format it was read as');
+  assert.equal((await row.locator('.badge').textContent()).trim(), '已读取一部分（达到上限）');
+  assert.match(await page.locator('#inputs-table').textContent(), /已达到读取上限（配置 limits）.*limits\.max_messages is 500/);
+  await page.evaluate(() => localStorage.clear());
+  await finish();
+});
