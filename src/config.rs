@@ -68,7 +68,7 @@ pub struct Limits {
     pub max_members: u64,
     /// What the data loaded and its report may take ([`Loaded::memory_estimate`]). Default
     /// 3,500,000,000: the page's WebAssembly memory ends at 4 GiB (4,295 MB), and the estimate
-    /// is within a few per cent of what was measured.
+    /// errs high (by up to 15 % where it was measured).
     pub max_memory_bytes: u64,
 }
 

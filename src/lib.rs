@@ -95,7 +95,7 @@ impl Analyzer {
         self.end_file();
         self.caches.clear();
         let mut file = FileIngest::new(name, &self.builder).with_column_maps(&self.config.column_maps).with_limits(&self.config.limits);
-        if let Some(why) = self.config.limits.reached(&loaded(&self.builder, 0)) {
+        if let Some(why) = self.config.limits.reached(&self.builder.loaded(0)) {
             file.stop_at_limit(format!("not read: {why}"));
         }
         self.current = Some(file);
@@ -114,7 +114,7 @@ impl Analyzer {
     pub fn push(&mut self, chunk: &[u8]) {
         if let Some(f) = self.current.as_mut() {
             f.push(chunk, &mut self.builder, &mut self.zone);
-            if let Some(why) = self.config.limits.reached(&loaded(&self.builder, f.bytes_read())) {
+            if let Some(why) = self.config.limits.reached(&self.builder.loaded(f.bytes_read())) {
                 f.stop_at_limit(why);
             }
         }
@@ -175,7 +175,7 @@ impl Analyzer {
     pub fn absorb_piece(&mut self, piece: PieceOutcome) -> bool {
         let Some(f) = self.current.as_mut() else { return false };
         self.caches.clear();
-        let (limits, so_far) = (&self.config.limits, loaded(&self.builder, f.bytes_read()));
+        let (limits, so_far) = (&self.config.limits, self.builder.loaded(f.bytes_read()));
         let fits = |p: &PieceOutcome| {
             let with_piece = config::Loaded {
                 file_bytes: so_far.file_bytes + p.bytes_read(),
@@ -369,16 +369,6 @@ impl Analyzer {
         let config = &self.config;
         let journeys = self.caches.journeys.get(model, config, &self.zone, || identity::resolve(model, config));
         Ok(section(model, journeys, config, &self.zone))
-    }
-}
-
-/// What `builder` holds, with `file_bytes` of the current file read, as the caps weigh it.
-fn loaded(builder: &ModelBuilder, file_bytes: u64) -> config::Loaded {
-    config::Loaded {
-        file_bytes,
-        messages: builder.message_count(),
-        members: builder.member_count(),
-        text_bytes: builder.text_bytes(),
     }
 }
 

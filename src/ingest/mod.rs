@@ -445,15 +445,9 @@ impl FileIngest {
         let text = builder.text_bytes().saturating_sub(self.text_before);
         let mut more = (messages as f64 * rest) as usize;
         if let Some(limits) = &self.limits {
-            let loaded = crate::config::Loaded {
-                file_bytes: self.bytes,
-                messages: builder.message_count(),
-                members: builder.member_count(),
-                text_bytes: builder.text_bytes(),
-            };
             // With the margin too: reading stops after the chunk that passed a cap, and columns
             // one message short of it would double.
-            let fitting = limits.messages_fitting(&loaded, text as f64 / messages.max(1) as f64);
+            let fitting = limits.messages_fitting(&builder.loaded(self.bytes), text as f64 / messages.max(1) as f64);
             more = more.min((fitting as f64 * SIZE_MARGIN) as usize);
         }
         builder.reserve(more, (text as f64 * rest) as usize);
@@ -785,8 +779,7 @@ mod tests {
         }
         assert_eq!(f.expected, None, "sized after the sample");
         let (read, room) = (b.message_count(), b.message_capacity());
-        let loaded = crate::config::Loaded { messages: read, members: b.member_count(), text_bytes: b.text_bytes(), file_bytes: 0 };
-        let fitting = limits.messages_fitting(&loaded, b.text_bytes() as f64 / read as f64);
+        let fitting = limits.messages_fitting(&b.loaded(0), b.text_bytes() as f64 / read as f64);
         // The whole file would be ≈ 41,600 messages of room; the cap leaves room for a few
         // thousand more than the sample's.
         assert!(fitting > 1_000 && fitting < 10_000, "{fitting} more fit after {read}");
