@@ -282,22 +282,36 @@ impl Analyzer {
     }
 
     /// Merges what another analyzer read ([`Analyzer::take_partial`]). The merged report is
-    /// the one a single analyzer reading all the files would give, byte for byte.
-    pub fn absorb(&mut self, bytes: &[u8]) -> Result<(), String> {
+    /// the one a single analyzer reading all the files would give, byte for byte. False when
+    /// the merge would pass a cap of config `limits` (each analyzer kept to the caps alone,
+    /// not to their sum): nothing is merged, and the caller reads those files here itself,
+    /// where reading stops at the cap.
+    pub fn absorb(&mut self, bytes: &[u8]) -> Result<bool, String> {
         self.absorb_read(bytes.len(), &mut model::wire::copy_from(bytes))
     }
 
     /// [`Analyzer::absorb`] of `len` bytes that `copy(offset, out)` copies into `out`, from
     /// wherever they are (another memory): each column straight into its place. Errs on a
     /// truncated or damaged hand-over, and then merges nothing.
-    pub fn absorb_read(&mut self, len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<(), String> {
+    pub fn absorb_read(&mut self, len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<bool, String> {
         let (mut part, messages): (PartialAnalysis, model::Messages) = model::wire::read_with("partial analysis", len, copy)?;
         part.model.put_messages(messages);
+        let so_far = self.builder.loaded(0);
+        // People both know are counted twice: the sum errs high, as the estimate does.
+        let merged = config::Loaded {
+            file_bytes: 0,
+            messages: so_far.messages + part.model.message_count(),
+            members: so_far.members + part.model.member_count(),
+            text_bytes: so_far.text_bytes + part.model.text_bytes(),
+        };
+        if self.config.limits.reached(&merged).is_some() {
+            return Ok(false);
+        }
         self.end_file();
         self.caches.clear();
         self.builder.absorb(part.model)?;
         self.inputs.extend(part.inputs);
-        Ok(())
+        Ok(true)
     }
 
     /// Computes the report over everything loaded so far.

@@ -157,8 +157,10 @@ impl Analyzer {
     }
 
     /// Merges another analyzer's `take_partial()`: the report is the one a single analyzer
-    /// reading every file would give. Throws on damaged bytes (nothing is merged then).
-    pub fn absorb(&mut self, partial: &js_sys::Uint8Array) -> Result<(), JsValue> {
+    /// reading every file would give. False when the merge would pass a cap of config
+    /// `limits`: nothing is merged, read those files here. Throws on damaged bytes (nothing is
+    /// merged then).
+    pub fn absorb(&mut self, partial: &js_sys::Uint8Array) -> Result<bool, JsValue> {
         self.inner.absorb_read(partial.length() as usize, &mut copy_from_array(partial)).map_err(|e| js_error(&e))
     }
 
@@ -460,7 +462,9 @@ pub fn warm_up(messages: u32) -> Result<f64, JsValue> {
             return Err(js_error("warm-up: the piece was refused"));
         }
         analyzer.end_file();
-        analyzer.absorb(&partial)?;
+        if !analyzer.absorb(&partial)? {
+            return Err(js_error("warm-up: the partial was refused"));
+        }
 
         let board = leaderboard_of_model(&analyzer.model_bytes()?, "")?;
         analyzer.begin_report();

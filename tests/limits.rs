@@ -93,3 +93,34 @@ fn the_memory_cap_weighs_the_text_kept() {
     let r = analyze("{}", &[("333_0_30000.csv", csv_saying("333", 10, 3000, "好"))]);
     assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 30_000), "the default cap does not bite");
 }
+
+#[test]
+fn a_partial_that_would_pass_a_cap_is_refused_whole() {
+    // Each worker stays under the cap alone; merged, they would not.
+    let config = Config::from_json(r#"{"limits": {"max_messages": 5000}}"#).unwrap();
+    let partial = |room: &str| {
+        let mut w = Analyzer::new(config.clone()).unwrap();
+        w.add_file(&format!("{room}_0_3000.csv"), csv(room, 100, 30).as_bytes());
+        w.take_partial().runs().unwrap().to_vec()
+    };
+    let mut lead = Analyzer::new(config.clone()).unwrap();
+    lead.add_file("111_0_3000.csv", csv("111", 100, 30).as_bytes());
+    assert_eq!(lead.absorb(&partial("222")), Ok(false), "3,000 + 3,000 > 5,000");
+    let r = lead.report();
+    assert_eq!((r.inputs.len(), r.groups.len(), r.inputs[0].messages), (1, 1, 3000), "nothing of it merged");
+    // Read here instead, the file stops at the cap as one reader's would.
+    let mut lead = Analyzer::new(config.clone()).unwrap();
+    lead.add_file("111_0_3000.csv", csv("111", 100, 30).as_bytes());
+    assert_eq!(lead.absorb(&partial("333")), Ok(false));
+    lead.begin_file("333_0_3000.csv");
+    for chunk in csv("333", 100, 30).as_bytes().chunks(16 << 10) {
+        lead.push(chunk);
+    }
+    lead.end_file();
+    let r = lead.report();
+    assert_eq!(r.inputs[1].error_code.as_deref(), Some("limit_reached"));
+    assert!(r.inputs[1].messages > 1_500 && r.inputs[1].messages < 3_000, "{}", r.inputs[1].messages);
+    let mut small = Analyzer::new(config.clone()).unwrap();
+    small.add_file("444_0_100.csv", csv("444", 10, 10).as_bytes());
+    assert_eq!(small.absorb(&partial("555")), Ok(true), "3,100 fit");
+}

@@ -444,107 +444,113 @@ async function load(sources, uncancellable = false) {
     }
   };
   try {
-    for (let i = 0; i < own.length; i++) {
-      const f = own[i];
-      current = { index: i, done: 0 };
-      progress(true);
-      analyzer.begin_file(f.name);
-      analyzer.expect_bytes(f.size);
-      if (f.bytes) {
-        for (let start = 0; start < f.bytes.byteLength; start += SAMPLE_CHUNK) {
-          const chunk = f.bytes.subarray(start, start + SAMPLE_CHUNK);
-          analyzer.push(chunk);
-          current.done += chunk.byteLength;
-          // Yield a task now and then so a cancel message can arrive.
-          if (progress(false)) await yieldTask();
-          check();
-        }
-      } else {
-        const pieces = [];
-        try {
-          await readChunks(f.file, async (value) => {
+    // A partial that would pass a cap of config `limits` (each worker keeps to the caps
+    // alone, not to their sum) is refused by absorb: its files are read here after all, where
+    // reading stops at the cap.
+    const pending = new Set(parsers);
+    for (let i = 0; ; ) {
+      for (; i < own.length; i++) {
+        const f = own[i];
+        current = { index: i, done: 0 };
+        progress(true);
+        analyzer.begin_file(f.name);
+        analyzer.expect_bytes(f.size);
+        if (f.bytes) {
+          for (let start = 0; start < f.bytes.byteLength; start += SAMPLE_CHUNK) {
+            const chunk = f.bytes.subarray(start, start + SAMPLE_CHUNK);
+            analyzer.push(chunk);
+            current.done += chunk.byteLength;
+            // Yield a task now and then so a cancel message can arrive.
+            if (progress(false)) await yieldTask();
             check();
-            analyzer.push(value);
-            current.done += value.byteLength;
-            // A large file: once the reader can hand over a continuation, the idle parse
-            // workers read the rest in ranges while this one reads on to the first cut. Equal
-            // ranges: a piece worker's hand-overs (copying its columns out) cost it about what
-            // this worker's progress posts and yields cost it.
-            if (spare > 0 && f.size >= PIECES_MIN_BYTES && !pieces.length && current.done < f.size / 2) {
-              const cuts = piece_cuts(current.done, f.size, spare + 1);
-              const continuation = analyzer.continuation(cuts[0]);
-              if (continuation) {
-                // The first piece worker prepares for the report's hand-over (see reportMessage)
-                // when the file will have about as many messages as a split report takes.
-                const messages = analyzer.message_count() * f.size / current.done;
-                const prepare = messages >= SPLIT_REPORT_MIN_MESSAGES && messages <= SPLIT_REPORT_MAX_MESSAGES ? f.size : 0;
-                cuts.forEach((from, i) => {
-                  const k = helperBytes.push(0) - 1;
-                  const to = i + 1 < cuts.length ? cuts[i + 1] : f.size;
-                  const count = Math.min(PIECES_PER_WORKER, Math.max(2, Math.ceil((to - from) / PIECE_BYTES)));
-                  const starts = [from, ...piece_cuts(from, to, count)];
-                  const ranges = starts.map((at, j) => [at, j + 1 < starts.length ? starts[j + 1] : to]);
-                  const message = { type: 'pieces', continuation, file: f.file, ranges, prepare: i ? 0 : prepare };
-                  const chain = startPieces(message, (bytes) => {
-                    helperBytes[k] = bytes;
-                    progress(false);
+          }
+        } else {
+          const pieces = [];
+          try {
+            await readChunks(f.file, async (value) => {
+              check();
+              analyzer.push(value);
+              current.done += value.byteLength;
+              // A large file: once the reader can hand over a continuation, the idle parse
+              // workers read the rest in ranges while this one reads on to the first cut. Equal
+              // ranges: a piece worker's hand-overs (copying its columns out) cost it about what
+              // this worker's progress posts and yields cost it.
+              if (spare > 0 && f.size >= PIECES_MIN_BYTES && !pieces.length && current.done < f.size / 2) {
+                const cuts = piece_cuts(current.done, f.size, spare + 1);
+                const continuation = analyzer.continuation(cuts[0]);
+                if (continuation) {
+                  // The first piece worker prepares for the report's hand-over (see reportMessage)
+                  // when the file will have about as many messages as a split report takes.
+                  const messages = analyzer.message_count() * f.size / current.done;
+                  const prepare = messages >= SPLIT_REPORT_MIN_MESSAGES && messages <= SPLIT_REPORT_MAX_MESSAGES ? f.size : 0;
+                  cuts.forEach((from, i) => {
+                    const k = helperBytes.push(0) - 1;
+                    const to = i + 1 < cuts.length ? cuts[i + 1] : f.size;
+                    const count = Math.min(PIECES_PER_WORKER, Math.max(2, Math.ceil((to - from) / PIECE_BYTES)));
+                    const starts = [from, ...piece_cuts(from, to, count)];
+                    const ranges = starts.map((at, j) => [at, j + 1 < starts.length ? starts[j + 1] : to]);
+                    const message = { type: 'pieces', continuation, file: f.file, ranges, prepare: i ? 0 : prepare };
+                    const chain = startPieces(message, (bytes) => {
+                      helperBytes[k] = bytes;
+                      progress(false);
+                    });
+                    if (message.prepare) prepared = chain[0];
+                    pieces.push(...chain);
                   });
-                  if (message.prepare) prepared = chain[0];
-                  pieces.push(...chain);
+                  pieceWorkers.push(...pieces);
+                }
+              }
+              if (progress(false)) await yieldTask();
+              return analyzer.wants_more();
+            });
+            if (pieces.length) {
+              const readers = new Set();
+              // In order, each as soon as it has come (the later ones are still being read).
+              for (const p of pieces) {
+                await settle([p]);
+                if (p.result.error) throw new Error(p.result.error);
+                const takenBack = analyzer.absorb_piece(p.result.bytes);
+                // Its bytes (a part of a large file's model) need not wait for the load to end.
+                p.result.bytes = null;
+                if (!takenBack) break;
+                readers.add(p.worker);
+                lastPieces++;
+              }
+              // Threads that read the load: the workers whose pieces were taken back count.
+              lastThreads = Math.max(lastThreads, 1 + readers.size);
+              // A refused piece (a cut inside a quoted record): read on from the last good cut.
+              const at = analyzer.resume_offset();
+              if (at !== undefined) {
+                await readChunks(f.file.slice(at), async (value) => {
+                  check();
+                  analyzer.push(value);
+                  if (progress(false)) await yieldTask();
                 });
-                pieceWorkers.push(...pieces);
               }
             }
-            if (progress(false)) await yieldTask();
-            return analyzer.wants_more();
-          });
-          if (pieces.length) {
-            const readers = new Set();
-            // In order, each as soon as it has come (the later ones are still being read).
-            for (const p of pieces) {
-              await settle([p]);
-              if (p.result.error) throw new Error(p.result.error);
-              const takenBack = analyzer.absorb_piece(p.result.bytes);
-              // Its bytes (a part of a large file's model) need not wait for the load to end.
-              p.result.bytes = null;
-              if (!takenBack) break;
-              readers.add(p.worker);
-              lastPieces++;
-            }
-            // Threads that read the load: the workers whose pieces were taken back count.
-            lastThreads = Math.max(lastThreads, 1 + readers.size);
-            // A refused piece (a cut inside a quoted record): read on from the last good cut.
-            const at = analyzer.resume_offset();
-            if (at !== undefined) {
-              await readChunks(f.file.slice(at), async (value) => {
-                check();
-                analyzer.push(value);
-                if (progress(false)) await yieldTask();
-              });
-            }
+          } catch (e) {
+            if (e === CANCELLED || e instanceof WebAssembly.RuntimeError) throw e;
+            // The browser could not read the file (deleted, permission): report it as that file's error.
+            throw new Error(`${f.name}: ${e && e.message || e}`);
           }
-        } catch (e) {
-          if (e === CANCELLED || e instanceof WebAssembly.RuntimeError) throw e;
-          // The browser could not read the file (deleted, permission): report it as that file's error.
-          throw new Error(`${f.name}: ${e && e.message || e}`);
         }
+        analyzer.end_file();
+        ownDone += f.size;
+        current = { index: i + 1, done: 0 };
       }
-      analyzer.end_file();
-      ownDone += f.size;
-      current = { index: i + 1, done: 0 };
-    }
-    // Merge the parse workers' partials as they arrive (the merge is order-independent),
-    // still answering a cancel while waiting.
-    const pending = new Set(parsers);
-    while (pending.size) {
-      const settled = parsers.filter((p) => pending.has(p) && p.result);
-      for (const p of settled) {
-        pending.delete(p);
-        if (p.result.error) throw new Error(p.result.error);
-        analyzer.absorb(p.result.bytes);
+      // Merge the parse workers' partials as they arrive (the merge is order-independent),
+      // still answering a cancel while waiting.
+      while (pending.size) {
+        const settled = parsers.filter((p) => pending.has(p) && p.result);
+        for (const p of settled) {
+          pending.delete(p);
+          if (p.result.error) throw new Error(p.result.error);
+          if (!analyzer.absorb(p.result.bytes)) own.push(...p.files);
+        }
+        if (pending.size) await Promise.race([...[...pending].map((p) => p.done), new Promise((r) => setTimeout(r, 50))]);
+        check();
       }
-      if (pending.size) await Promise.race([...[...pending].map((p) => p.done), new Promise((r) => setTimeout(r, 50))]);
-      check();
+      if (i === own.length) break;
     }
     progress(true);
     completed = true;
@@ -580,7 +586,7 @@ function planShares(files) {
  *  or {error}). */
 function startParser(share, onProgress) {
   const worker = pool.shift() || warmWorker();
-  const parser = { worker, result: null, done: null };
+  const parser = { worker, files: share, result: null, done: null };
   parser.done = new Promise((resolve) => {
     worker.onmessage = ({ data }) => {
       if (data.type === 'progress') onProgress(data.bytes);

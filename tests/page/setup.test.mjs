@@ -52,6 +52,15 @@ test('setup: export, clear, import restores the funnel settings and recomputes',
   await finish();
 });
 
+/** A WeChatMsg CSV of `count` messages in one group (`room`), 20 people. */
+function chatCsv(room, count) {
+  let csv = '\ufefflocalId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n';
+  for (let i = 1; i <= count; i++) {
+    csv += `${i},1,1,0,0,${1700000000 + i * 60},2,${room}第${i}条消息，大家好，今天的资料已经上传到群文件了,,成员${i % 20},成员${i % 20},wxid_${room}${i % 20}\n`;
+  }
+  return csv;
+}
+
 test('setup: a cap from an imported setup stops a file part way, and the page says it was partly read', async () => {
   const { page, finish } = await openPage('zh-CN');
   await page.evaluate(() => localStorage.clear());
@@ -60,23 +69,46 @@ test('setup: a cap from an imported setup stops a file part way, and the page sa
   await writeFile(setup, JSON.stringify({ limits: { max_messages: 500 } }));
   await page.setInputFiles('#setup-input', setup);
   await page.waitForFunction(() => /cap\.json/.test(document.getElementById('notices').textContent));
-  // 3,000 messages in 370 KB: past the 64 KiB a file is sniffed from, so the cap is met part way.
-  let csv = '\ufefflocalId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n';
-  for (let i = 1; i <= 3000; i++) {
-    csv += `${i},1,1,0,0,${1700000000 + i * 60},2,第${i}条消息，大家好,,成员${i % 20},成员${i % 20},wxid_m${i % 20}\n`;
-  }
+  // 20,000 messages in 2.6 MB: more than the browser hands over in one chunk (caps are checked
+  // per chunk), so the cap is met part way.
   const file = path.join(dir, '产品群_utf8.csv');
-  await writeFile(file, csv);
+  await writeFile(file, chatCsv('m', 20000));
   await page.setInputFiles('#file-input', file);
   const report = await waitForReport(page);
   const input = report.inputs[0];
   assert.equal(input.error_code, 'limit_reached');
-  assert.ok(input.messages > 500 && input.messages < 3000, `stopped part way: ${input.messages}`);
+  assert.ok(input.messages > 500 && input.messages < 20000, `stopped part way: ${input.messages}`);
   await page.locator('#tab-inputs').click();
   const row = page.locator('#inputs-table tr.input-row').first();
   assert.equal((await row.locator('td').nth(1).textContent()).trim(), 'wechatmsg-csv', 'the format it was read as');
   assert.equal((await row.locator('.badge').textContent()).trim(), '已读取一部分（达到上限）');
   assert.match(await page.locator('#inputs-table').textContent(), /已达到读取上限（配置 limits）.*limits\.max_messages is 500/);
+  await page.evaluate(() => localStorage.clear());
+  await finish();
+});
+
+test('setup: files read side by side keep to a cap together, not each alone', async () => {
+  const { page, finish } = await openPage('en-US');
+  await page.evaluate(() => localStorage.clear());
+  const dir = await mkdtemp(path.join(tmpdir(), 'qunlens-cap2-'));
+  const setup = path.join(dir, 'cap.json');
+  await writeFile(setup, JSON.stringify({ limits: { max_messages: 30000 } }));
+  await page.setInputFiles('#setup-input', setup);
+  await page.waitForFunction(() => /cap\.json/.test(document.getElementById('notices').textContent));
+  // Two files of 20,000 messages (2.6 MB each: a drop large enough to be read by two workers),
+  // each under the cap alone.
+  const files = ['a', 'b'].map((room) => path.join(dir, `${room}群_utf8.csv`));
+  await writeFile(files[0], chatCsv('a', 20000));
+  await writeFile(files[1], chatCsv('b', 20000));
+  await page.setInputFiles('#file-input', files);
+  const report = await waitForReport(page);
+  assert.equal(await page.evaluate(() => window.__qunlensThreads), 2, 'read by two workers');
+  const total = report.inputs.reduce((n, input) => n + input.messages, 0);
+  // (Past it by what was left of the chunk that crossed it.)
+  assert.ok(total > 30000 && total < 40000, `stopped past the cap, not at 40,000: ${total}`);
+  const stopped = report.inputs.filter((input) => input.error_code === 'limit_reached');
+  assert.equal(stopped.length, 1, 'one file stopped at the cap');
+  assert.ok(stopped[0].messages > 0 && stopped[0].messages < 20000, `partly read: ${stopped[0].messages}`);
   await page.evaluate(() => localStorage.clear());
   await finish();
 });
