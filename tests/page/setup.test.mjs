@@ -69,15 +69,15 @@ test('setup: a cap from an imported setup stops a file part way, and the page sa
   await writeFile(setup, JSON.stringify({ limits: { max_messages: 500 } }));
   await page.setInputFiles('#setup-input', setup);
   await page.waitForFunction(() => /cap\.json/.test(document.getElementById('notices').textContent));
-  // 20,000 messages in 2.6 MB: more than the browser hands over in one chunk (caps are checked
-  // per chunk), so the cap is met part way.
+  // 60,000 messages in 7.9 MB: several of the chunks (up to 2 MB) the browser hands over, and
+  // caps are checked per chunk, so the cap is met part way.
   const file = path.join(dir, '产品群_utf8.csv');
-  await writeFile(file, chatCsv('m', 20000));
+  await writeFile(file, chatCsv('m', 60000));
   await page.setInputFiles('#file-input', file);
   const report = await waitForReport(page);
   const input = report.inputs[0];
   assert.equal(input.error_code, 'limit_reached');
-  assert.ok(input.messages > 500 && input.messages < 20000, `stopped part way: ${input.messages}`);
+  assert.ok(input.messages > 500 && input.messages < 60000, `stopped part way: ${input.messages}`);
   await page.locator('#tab-inputs').click();
   const row = page.locator('#inputs-table tr.input-row').first();
   assert.equal((await row.locator('td').nth(1).textContent()).trim(), 'wechatmsg-csv', 'the format it was read as');
@@ -92,23 +92,23 @@ test('setup: files read side by side keep to a cap together, not each alone', as
   await page.evaluate(() => localStorage.clear());
   const dir = await mkdtemp(path.join(tmpdir(), 'qunlens-cap2-'));
   const setup = path.join(dir, 'cap.json');
-  await writeFile(setup, JSON.stringify({ limits: { max_messages: 30000 } }));
+  await writeFile(setup, JSON.stringify({ limits: { max_messages: 90000 } }));
   await page.setInputFiles('#setup-input', setup);
   await page.waitForFunction(() => /cap\.json/.test(document.getElementById('notices').textContent));
-  // Two files of 20,000 messages (2.6 MB each: a drop large enough to be read by two workers),
+  // Two files of 60,000 messages (7.9 MB each: a drop large enough to be read by two workers),
   // each under the cap alone.
   const files = ['a', 'b'].map((room) => path.join(dir, `${room}群_utf8.csv`));
-  await writeFile(files[0], chatCsv('a', 20000));
-  await writeFile(files[1], chatCsv('b', 20000));
+  await writeFile(files[0], chatCsv('a', 60000));
+  await writeFile(files[1], chatCsv('b', 60000));
   await page.setInputFiles('#file-input', files);
   const report = await waitForReport(page);
   assert.equal(await page.evaluate(() => window.__qunlensThreads), 2, 'read by two workers');
   const total = report.inputs.reduce((n, input) => n + input.messages, 0);
   // (Past it by what was left of the chunk that crossed it.)
-  assert.ok(total > 30000 && total < 40000, `stopped past the cap, not at 40,000: ${total}`);
+  assert.ok(total > 90000 && total < 120000, `stopped past the cap, not at 120,000: ${total}`);
   const stopped = report.inputs.filter((input) => input.error_code === 'limit_reached');
   assert.equal(stopped.length, 1, 'one file stopped at the cap');
-  assert.ok(stopped[0].messages > 0 && stopped[0].messages < 20000, `partly read: ${stopped[0].messages}`);
+  assert.ok(stopped[0].messages > 0 && stopped[0].messages < 60000, `partly read: ${stopped[0].messages}`);
   await page.evaluate(() => localStorage.clear());
   await finish();
 });
