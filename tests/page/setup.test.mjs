@@ -61,14 +61,20 @@ function chatCsv(room, count) {
   return csv;
 }
 
-test('setup: a cap from an imported setup stops a file part way, and the page says it was partly read', async () => {
-  const { page, finish } = await openPage('zh-CN');
-  await page.evaluate(() => localStorage.clear());
+/** A page in `locale` with a setup of these `limits` imported, and a folder for the files. */
+async function openWithLimits(locale, limits) {
+  const opened = await openPage(locale);
+  await opened.page.evaluate(() => localStorage.clear());
   const dir = await mkdtemp(path.join(tmpdir(), 'qunlens-cap-'));
   const setup = path.join(dir, 'cap.json');
-  await writeFile(setup, JSON.stringify({ limits: { max_messages: 500 } }));
-  await page.setInputFiles('#setup-input', setup);
-  await page.waitForFunction(() => /cap\.json/.test(document.getElementById('notices').textContent));
+  await writeFile(setup, JSON.stringify({ limits }));
+  await opened.page.setInputFiles('#setup-input', setup);
+  await opened.page.waitForFunction(() => /cap\.json/.test(document.getElementById('notices').textContent));
+  return { ...opened, dir };
+}
+
+test('setup: a cap from an imported setup stops a file part way, and the page says it was partly read', async () => {
+  const { page, finish, dir } = await openWithLimits('zh-CN', { max_messages: 500 });
   // 60,000 messages in 7.9 MB: several of the chunks (up to 2 MB) the browser hands over, and
   // caps are checked per chunk, so the cap is met part way.
   const file = path.join(dir, '产品群_utf8.csv');
@@ -88,13 +94,7 @@ test('setup: a cap from an imported setup stops a file part way, and the page sa
 });
 
 test('setup: files read side by side keep to a cap together, not each alone', async () => {
-  const { page, finish } = await openPage('en-US');
-  await page.evaluate(() => localStorage.clear());
-  const dir = await mkdtemp(path.join(tmpdir(), 'qunlens-cap2-'));
-  const setup = path.join(dir, 'cap.json');
-  await writeFile(setup, JSON.stringify({ limits: { max_messages: 90000 } }));
-  await page.setInputFiles('#setup-input', setup);
-  await page.waitForFunction(() => /cap\.json/.test(document.getElementById('notices').textContent));
+  const { page, finish, dir } = await openWithLimits('en-US', { max_messages: 90000 });
   // Two files of 60,000 messages (7.9 MB each: a drop large enough to be read by two workers),
   // each under the cap alone.
   const files = ['a', 'b'].map((room) => path.join(dir, `${room}群_utf8.csv`));
