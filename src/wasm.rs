@@ -91,6 +91,11 @@ impl PieceReader {
         self.inner.as_ref().is_some_and(crate::PieceReader::wants_more)
     }
 
+    /// Messages read so far (for progress).
+    pub fn message_count(&self) -> usize {
+        self.inner.as_ref().map_or(0, crate::PieceReader::message_count)
+    }
+
     /// Ends the piece; the bytes for the lead's `absorb_piece`, its columns and texts copied
     /// straight from wasm memory into the array. Throws when called twice.
     pub fn finish(&mut self) -> Result<js_sys::Uint8Array, JsValue> {

@@ -15,6 +15,7 @@ import { el, setShowContacts } from './views/dom.js';
 import { tableExport } from './views/table-export.js';
 import { renderActivity as renderActivityView } from './views/activity.js';
 import { ReportAssembler } from './report-parts.js';
+import { readingLeft, fmtSeconds } from './progress.js';
 
 const PAGE_SIZE = 100;
 const CONTACTS_KEY = 'qunlens.showContacts';
@@ -37,6 +38,7 @@ const state = {
   activityGroup: '',
   notices: [],
   progress: null,
+  sentAt: 0, // when the request in progress was sent (for the reading time left)
 };
 
 /** The report being received from the worker: its big arrays arrive in parts before it. */
@@ -156,6 +158,7 @@ function answered() {
 function send(msg) {
   // User Timing marks: "qunlens:load" spans request -> report on screen (benchmarks read it).
   performance.mark('qunlens:load-start');
+  state.sentAt = performance.now();
   state.pending++;
   state.progress = { phase: 'start' };
   renderProgress();
@@ -220,13 +223,17 @@ function renderProgress() {
   const bar = $('progress-bar');
   if (p.phase === 'read') {
     label.textContent = t('progress.file', { file: p.file, index: p.fileIndex + 1, count: p.fileCount });
-    bytes.textContent = `${t('progress.bytes', { done: fmtBytes(p.allDone), total: fmtBytes(p.allTotal) })} · ${pct(p.allDone, p.allTotal)}%`;
+    const parts = [t('progress.bytes', { done: fmtBytes(p.allDone), total: fmtBytes(p.allTotal) }), `${pct(p.allDone, p.allTotal)}%`];
+    if (p.messages != null) parts.push(t('progress.messages', { count: fmtNum(p.messages) }));
+    const left = readingLeft(p.allDone, p.allTotal, performance.now() - state.sentAt);
+    if (left != null) parts.push(t('progress.eta', { time: fmtSeconds(left) }));
+    bytes.textContent = parts.join(' · ');
     bar.max = Math.max(1, p.allTotal);
     bar.value = p.allDone;
   } else {
     const key = { report: 'progress.report', restoring: 'progress.restoring', sample: 'progress.sample' }[p.phase] || 'load.starting';
     label.textContent = t(key);
-    bytes.textContent = '';
+    bytes.textContent = p.phase === 'report' && p.messages ? t('progress.messages', { count: fmtNum(p.messages) }) : '';
     if (p.phase === 'report') bar.value = bar.max;
     else bar.removeAttribute('value'); // indeterminate
   }

@@ -18,9 +18,11 @@
 //               {type:'pieces', module, config, continuation, file: File, ranges: [[from, to], ...],
 //                prepare: fileSize or 0}         (fileSize: the model of that file comes next)
 //               {type:'leaderboard', model: Uint8Array, config}   (after a job: the module is loaded)
-// Messages out: {type:'progress', bytes}        bytes read so far (all its files or ranges)
+// Messages out: {type:'progress', bytes, messages}  bytes and messages read so far (all its
+//                                               files or ranges)
 //               {type:'partial', bytes}         Uint8Array (transferred)
-//               {type:'piece', index, bytes}    range `index`'s piece, Uint8Array (transferred)
+//               {type:'piece', index, bytes, messages}  range `index`'s piece, Uint8Array
+//                                               (transferred), and the messages in it
 //               {type:'spare', buffer}          after the last piece when told to prepare: an ArrayBuffer
 //                                               of about the model's size, touched, for the
 //                                               coordinator's Analyzer.model_bytes_into (transferred)
@@ -101,7 +103,7 @@ self.onmessage = async ({ data }) => {
           const now = performance.now();
           if (now - last >= PROGRESS_EVERY_MS) {
             last = now;
-            self.postMessage({ type: 'progress', bytes });
+            self.postMessage({ type: 'progress', bytes, messages: analyzer.message_count() });
           }
         });
       } catch (e) {
@@ -110,7 +112,7 @@ self.onmessage = async ({ data }) => {
       }
       analyzer.end_file();
     }
-    self.postMessage({ type: 'progress', bytes });
+    self.postMessage({ type: 'progress', bytes, messages: analyzer.message_count() });
     const partial = analyzer.take_partial();
     analyzer.free();
     self.postMessage({ type: 'partial', bytes: partial }, [partial.buffer]);
@@ -125,6 +127,7 @@ async function readPieces({ module, config, continuation, file, ranges, prepare 
   try {
     await instantiate(module);
     let before = 0;
+    let messagesBefore = 0;
     let pieceBytes = 0;
     for (const [index, [from, to]] of ranges.entries()) {
       const reader = new PieceReader(continuation, config, from, to);
@@ -137,7 +140,7 @@ async function readPieces({ module, config, continuation, file, ranges, prepare 
           const now = performance.now();
           if (now - last >= PROGRESS_EVERY_MS) {
             last = now;
-            self.postMessage({ type: 'progress', bytes: before + Math.min(bytes, to - from) });
+            self.postMessage({ type: 'progress', bytes: before + Math.min(bytes, to - from), messages: messagesBefore + reader.message_count() });
           }
           return reader.wants_more();
         });
@@ -145,12 +148,14 @@ async function readPieces({ module, config, continuation, file, ranges, prepare 
         if (e instanceof WebAssembly.RuntimeError) throw e;
         throw new Error(`${file.name}: ${e && e.message || e}`);
       }
+      const messages = reader.message_count();
       before += to - from;
-      self.postMessage({ type: 'progress', bytes: before });
+      messagesBefore += messages;
+      self.postMessage({ type: 'progress', bytes: before, messages: messagesBefore });
       const piece = reader.finish();
       reader.free();
       pieceBytes += piece.byteLength;
-      self.postMessage({ type: 'piece', index, bytes: piece }, [piece.buffer]);
+      self.postMessage({ type: 'piece', index, bytes: piece, messages }, [piece.buffer]);
     }
     if (prepare) prepareForModel(Math.ceil(pieceBytes * prepare / before * SPARE_MARGIN));
   } catch (e) {

@@ -19,7 +19,9 @@
 //                                                                 here and in the parse workers (the page
 //                                                                 sends it once ready; widgets do not)
 // Messages out: {type:'ready'}
-//               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal}
+//               {type:'progress', phase, file, fileIndex, fileCount, bytesDone, bytesTotal, allDone, allTotal,
+//                messages}                                        messages this load has read so far, all
+//                                                                 workers (phase 'report': all loaded)
 //               {type:'report-part', path, json}                  a slice of one of the report's big arrays
 //                                                                 (JSON array of items), sent before the
 //                                                                 report it belongs to (report-parts.js)
@@ -318,7 +320,7 @@ function reset() {
 }
 
 async function finish(source) {
-  post({ type: 'progress', phase: 'report' });
+  post({ type: 'progress', phase: 'report', messages: analyzer.message_count() });
   post(await reportMessage(source));
 }
 
@@ -406,7 +408,16 @@ async function load(sources, uncancellable = false) {
   lastPieces = 0;
   // A buffer asked for by an earlier load that never reached its report is not this one's.
   modelSpare = null;
-  const helperBytes = shares.map(() => 0);
+  /** What each parse worker has read (bytes, messages), the part of its messages already in
+   *  this analyzer, and whether the rest no longer counts (merged, refused or abandoned). */
+  const helpers = shares.map(() => ({ bytes: 0, messages: 0, merged: 0, done: false }));
+  /** Messages loaded before this load (the progress counts this load's). */
+  const messagesBefore = analyzer.message_count();
+  const helperProgress = (helper) => (bytes, messages) => {
+    helper.bytes = bytes;
+    helper.messages = messages;
+    progress(false);
+  };
   let ownDone = 0;
   let current = { index: 0, done: 0 };
   let last = 0;
@@ -416,20 +427,18 @@ async function load(sources, uncancellable = false) {
     if (!force && now - last < PROGRESS_EVERY_MS) return false;
     last = now;
     const f = own[current.index] || own[own.length - 1] || files[0];
-    const allDone = ownDone + current.done + helperBytes.reduce((a, b) => a + b, 0);
+    const allDone = ownDone + current.done + helpers.reduce((n, h) => n + h.bytes, 0);
+    const messages = analyzer.message_count() - messagesBefore + helpers.reduce((n, h) => n + (h.done ? 0 : h.messages - h.merged), 0);
     post({
       type: 'progress', phase: 'read', file: f.name, fileIndex: files.indexOf(f), fileCount: files.length,
-      bytesDone: current.done, bytesTotal: f.size, allDone: Math.min(allDone, allTotal), allTotal,
+      bytesDone: current.done, bytesTotal: f.size, allDone: Math.min(allDone, allTotal), allTotal, messages,
     });
     return true;
   };
   const check = () => {
     if (cancelRequested && !uncancellable) throw CANCELLED;
   };
-  const parsers = shares.map((share, k) => startParser(share, (bytes) => {
-    helperBytes[k] = bytes;
-    progress(false);
-  }));
+  const parsers = shares.map((share, k) => startParser(share, helpers[k], helperProgress(helpers[k])));
   /** Parse workers not busy with whole files: they read pieces of large files. */
   const spare = PARSE_WORKERS - shares.length;
   const pieceWorkers = [];
@@ -484,16 +493,14 @@ async function load(sources, uncancellable = false) {
                   const messages = analyzer.message_count() * f.size / current.done;
                   const prepare = messages >= SPLIT_REPORT_MIN_MESSAGES && messages <= SPLIT_REPORT_MAX_MESSAGES ? f.size : 0;
                   cuts.forEach((from, i) => {
-                    const k = helperBytes.push(0) - 1;
+                    const helper = { bytes: 0, messages: 0, merged: 0, done: false };
+                    helpers.push(helper);
                     const to = i + 1 < cuts.length ? cuts[i + 1] : f.size;
                     const count = Math.min(PIECES_PER_WORKER, Math.max(2, Math.ceil((to - from) / PIECE_BYTES)));
                     const starts = [from, ...piece_cuts(from, to, count)];
                     const ranges = starts.map((at, j) => [at, j + 1 < starts.length ? starts[j + 1] : to]);
                     const message = { type: 'pieces', continuation, file: f.file, ranges, prepare: i ? 0 : prepare };
-                    const chain = startPieces(message, (bytes) => {
-                      helperBytes[k] = bytes;
-                      progress(false);
-                    });
+                    const chain = startPieces(message, helper, helperProgress(helper));
                     if (message.prepare) prepared = chain[0];
                     pieces.push(...chain);
                   });
@@ -513,11 +520,14 @@ async function load(sources, uncancellable = false) {
                 // Its bytes (a part of a large file's model) need not wait for the load to end.
                 p.result.bytes = null;
                 if (!takenBack) break;
+                p.helper.merged += p.result.messages;
                 readers.add(p.worker);
                 lastPieces++;
               }
               // Threads that read the load: the workers whose pieces were taken back count.
               lastThreads = Math.max(lastThreads, 1 + readers.size);
+              // Whatever of their reading was not taken back is read here.
+              for (const p of pieces) p.helper.done = true;
               // A refused piece (a cut inside a quoted record): read on from the last good cut.
               const at = analyzer.resume_offset();
               if (at !== undefined) {
@@ -546,6 +556,7 @@ async function load(sources, uncancellable = false) {
           pending.delete(p);
           if (p.result.error) throw new Error(p.result.error);
           if (!analyzer.absorb(p.result.bytes)) own.push(...p.files);
+          p.helper.done = true;
         }
         if (pending.size) await Promise.race([...[...pending].map((p) => p.done), new Promise((r) => setTimeout(r, 50))]);
         check();
@@ -584,12 +595,12 @@ function planShares(files) {
 
 /** Starts a parse worker on `share`; `.result` is set when it answers ({bytes}: its partial,
  *  or {error}). */
-function startParser(share, onProgress) {
+function startParser(share, helper, onProgress) {
   const worker = pool.shift() || warmWorker();
-  const parser = { worker, files: share, result: null, done: null };
+  const parser = { worker, files: share, helper, result: null, done: null };
   parser.done = new Promise((resolve) => {
     worker.onmessage = ({ data }) => {
-      if (data.type === 'progress') onProgress(data.bytes);
+      if (data.type === 'progress') onProgress(data.bytes, data.messages);
       else {
         parser.result = data.type === 'error' ? { error: data.message } : { bytes: data.bytes };
         resolve();
@@ -607,10 +618,10 @@ function startParser(share, onProgress) {
 /** Starts a parse worker on `message.ranges` of a file; returns one piece per range, whose
  *  `.result` is set when that range's piece has come ({bytes} or {error}: a
  *  worker's error ends its remaining ranges). */
-function startPieces(message, onProgress) {
+function startPieces(message, helper, onProgress) {
   const worker = pool.shift() || warmWorker();
   const pieces = message.ranges.map(([from]) => {
-    const piece = { worker, result: null, done: null, from };
+    const piece = { worker, helper, result: null, done: null, from };
     piece.done = new Promise((resolve) => { piece.resolve = resolve; });
     return piece;
   });
@@ -623,14 +634,14 @@ function startPieces(message, onProgress) {
     modelSpare = prepared;
   }
   worker.onmessage = ({ data }) => {
-    if (data.type === 'progress') onProgress(data.bytes);
+    if (data.type === 'progress') onProgress(data.bytes, data.messages);
     else if (data.type === 'spare' && prepared) {
       prepared.buffer = data.buffer;
       prepared.resolve();
     }
     else if (data.type === 'piece') {
       const p = pieces[data.index];
-      p.result = { bytes: data.bytes };
+      p.result = { bytes: data.bytes, messages: data.messages };
       p.resolve();
     } else fail(data.type === 'error' ? data.message : `parse worker: unexpected ${data.type}`);
   };

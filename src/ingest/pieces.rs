@@ -394,6 +394,11 @@ impl PieceReader {
         self.file.wants_more()
     }
 
+    /// Messages read so far (for progress).
+    pub fn message_count(&self) -> usize {
+        self.builder.message_count()
+    }
+
     /// Ends the piece (at its end boundary, or at the end of the file).
     pub fn finish(self) -> PieceOutcome {
         let PieceReader { mut builder, mut zone, mut file } = self;

@@ -194,6 +194,17 @@ test('(c) the language follows the browser and the switch is remembered', async 
   await finish();
 });
 
+test('(e0) the progress line estimates reading time left at the rate so far, in the page language', async () => {
+  const { page, finish } = await openPage('zh-CN');
+  const shown = await page.evaluate(async () => {
+    const { readingLeft, fmtSeconds } = await import('./progress.js');
+    return [readingLeft(25, 100, 3000), readingLeft(10, 100, 500), readingLeft(100, 100, 5000), fmtSeconds(9), fmtSeconds(125.2)];
+  });
+  // A quarter in 3 s: 9 s left; nothing in the first second or once all is read.
+  assert.deepEqual(shown, [9, null, null, '9 秒', '2 分 6 秒']);
+  await finish();
+});
+
 test('(e) a long load shows progress and can be cancelled, keeping the files loaded before', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-page-'));
   try {
@@ -202,7 +213,8 @@ test('(e) a long load shows progress and can be cancelled, keeping the files loa
     await page.setInputFiles('#file-input', [PYWXDUMP]);
     await waitForReport(page);
     await page.setInputFiles('#file-input', [big]);
-    await page.waitForFunction(() => /\d+%$/.test(document.getElementById('progress-bytes').textContent));
+    // Bytes, percent and the messages read so far (all workers).
+    await page.waitForFunction(() => /\d+% · [\d,]+ messages/.test(document.getElementById('progress-bytes').textContent));
     assert.match(await page.locator('#progress-label').textContent(), /99999999999@chatroom_0_9999999\.csv \(1 of 1\)/);
     await shot(page, 'e1-progress.png');
     await page.locator('#cancel-button').click();
