@@ -91,6 +91,21 @@ pub struct Loaded {
     pub text_bytes: usize,
 }
 
+/// Two loads together (a piece or another worker's files beside this one's): people both
+/// know are counted twice, so the sum errs high, as the estimate does.
+impl std::ops::Add for Loaded {
+    type Output = Loaded;
+
+    fn add(self, other: Loaded) -> Loaded {
+        Loaded {
+            file_bytes: self.file_bytes + other.file_bytes,
+            messages: self.messages + other.messages,
+            members: self.members + other.members,
+            text_bytes: self.text_bytes + other.text_bytes,
+        }
+    }
+}
+
 impl Loaded {
     /// The model's bytes per message besides its text: its columns (time 8, group 4, sender
     /// 4, kind 1, flags 1, text span 8) and their share of the rest (29–33 measured).

@@ -176,15 +176,7 @@ impl Analyzer {
         let Some(f) = self.current.as_mut() else { return false };
         self.caches.clear();
         let (limits, so_far) = (&self.config.limits, self.builder.loaded(f.bytes_read()));
-        let fits = |p: &PieceOutcome| {
-            let with_piece = config::Loaded {
-                file_bytes: so_far.file_bytes + p.bytes_read(),
-                messages: so_far.messages + p.message_count(),
-                members: so_far.members + p.member_count(),
-                text_bytes: so_far.text_bytes + p.text_bytes(),
-            };
-            limits.reached(&with_piece).is_none()
-        };
+        let fits = |p: &PieceOutcome| limits.reached(&(so_far + p.loaded())).is_none();
         f.absorb_piece(piece, &mut self.builder, &mut self.zone, fits)
     }
 
@@ -296,15 +288,7 @@ impl Analyzer {
     pub fn absorb_read(&mut self, len: usize, copy: &mut dyn FnMut(usize, &mut [u8])) -> Result<bool, String> {
         let (mut part, messages): (PartialAnalysis, model::Messages) = model::wire::read_with("partial analysis", len, copy)?;
         part.model.put_messages(messages);
-        let so_far = self.builder.loaded(0);
-        // People both know are counted twice: the sum errs high, as the estimate does.
-        let merged = config::Loaded {
-            file_bytes: 0,
-            messages: so_far.messages + part.model.message_count(),
-            members: so_far.members + part.model.member_count(),
-            text_bytes: so_far.text_bytes + part.model.text_bytes(),
-        };
-        if self.config.limits.reached(&merged).is_some() {
+        if self.config.limits.reached(&(self.builder.loaded(0) + part.model.loaded())).is_some() {
             return Ok(false);
         }
         self.end_file();

@@ -292,24 +292,10 @@ pub struct PieceOutcome {
 }
 
 impl PieceOutcome {
-    /// Bytes the piece parsed.
-    pub fn bytes_read(&self) -> u64 {
-        self.bytes
-    }
-
-    /// Messages it read.
-    pub fn message_count(&self) -> usize {
-        self.model.message_count()
-    }
-
-    /// People it met (some may be people the lead knows too).
-    pub fn member_count(&self) -> usize {
-        self.model.member_count()
-    }
-
-    /// Bytes of message text it kept.
-    pub fn text_bytes(&self) -> usize {
-        self.model.text_bytes()
+    /// What it read (bytes parsed, messages, people — some may be people the lead knows too —
+    /// and text kept), as the caps of config `limits` weigh it.
+    pub fn loaded(&self) -> crate::config::Loaded {
+        crate::config::Loaded { file_bytes: self.bytes, ..self.model.loaded() }
     }
 
     /// The outcome ready to be handed to another worker as byte runs ([`PieceWire::runs`]).

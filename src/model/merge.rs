@@ -417,9 +417,15 @@ impl Partial {
         self.members.len()
     }
 
-    /// Bytes of message text in the partial (a piece from a hand-over has its texts here too).
-    pub fn text_bytes(&self) -> usize {
-        self.messages.text_arena.len()
+    /// What the partial holds, as the caps of config `limits` weigh it (a piece from a
+    /// hand-over has its texts in `messages` too).
+    pub fn loaded(&self) -> crate::config::Loaded {
+        crate::config::Loaded {
+            file_bytes: 0,
+            messages: self.message_count(),
+            members: self.member_count(),
+            text_bytes: self.messages.text_arena.len(),
+        }
     }
 
     /// Its messages, taken out: a hand-over sends them as their own byte runs
@@ -561,7 +567,7 @@ mod tests {
         piece.push(&csv[PieceReader::first_byte(cut) as usize..]);
         let wire = piece.finish().into_wire().runs().unwrap().to_vec();
         let handed = PieceOutcome::from_bytes(&wire).unwrap();
-        assert!(handed.message_count() > 5_000, "several ranges of rows: {}", handed.message_count());
+        assert!(handed.loaded().messages > 5_000, "several ranges of rows: {}", handed.loaded().messages);
         assert!(lead.absorb_piece(handed));
         assert_eq!(lead.resume_offset(), None);
         lead.end_file();
