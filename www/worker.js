@@ -410,14 +410,19 @@ async function load(sources, uncancellable = false) {
   modelSpare = null;
   /** What each parse worker has read (bytes, messages), the part of its messages already in
    *  this analyzer, and whether the rest no longer counts (merged, refused or abandoned). */
-  const helpers = shares.map(() => ({ bytes: 0, messages: 0, merged: 0, done: false }));
+  const helpers = [];
+  /** A new parse worker's record; its `progress(bytes, messages)` takes the worker's posts. */
+  const helper = () => {
+    const h = { bytes: 0, messages: 0, merged: 0, done: false };
+    h.progress = (bytes, messages) => {
+      Object.assign(h, { bytes, messages });
+      progress(false);
+    };
+    helpers.push(h);
+    return h;
+  };
   /** Messages loaded before this load (the progress counts this load's). */
   const messagesBefore = analyzer.message_count();
-  const helperProgress = (helper) => (bytes, messages) => {
-    helper.bytes = bytes;
-    helper.messages = messages;
-    progress(false);
-  };
   let ownDone = 0;
   let current = { index: 0, done: 0 };
   let last = 0;
@@ -438,7 +443,7 @@ async function load(sources, uncancellable = false) {
   const check = () => {
     if (cancelRequested && !uncancellable) throw CANCELLED;
   };
-  const parsers = shares.map((share, k) => startParser(share, helpers[k], helperProgress(helpers[k])));
+  const parsers = shares.map((share) => startParser(share, helper()));
   /** Parse workers not busy with whole files: they read pieces of large files. */
   const spare = PARSE_WORKERS - shares.length;
   const pieceWorkers = [];
@@ -493,14 +498,12 @@ async function load(sources, uncancellable = false) {
                   const messages = analyzer.message_count() * f.size / current.done;
                   const prepare = messages >= SPLIT_REPORT_MIN_MESSAGES && messages <= SPLIT_REPORT_MAX_MESSAGES ? f.size : 0;
                   cuts.forEach((from, i) => {
-                    const helper = { bytes: 0, messages: 0, merged: 0, done: false };
-                    helpers.push(helper);
                     const to = i + 1 < cuts.length ? cuts[i + 1] : f.size;
                     const count = Math.min(PIECES_PER_WORKER, Math.max(2, Math.ceil((to - from) / PIECE_BYTES)));
                     const starts = [from, ...piece_cuts(from, to, count)];
                     const ranges = starts.map((at, j) => [at, j + 1 < starts.length ? starts[j + 1] : to]);
                     const message = { type: 'pieces', continuation, file: f.file, ranges, prepare: i ? 0 : prepare };
-                    const chain = startPieces(message, helper, helperProgress(helper));
+                    const chain = startPieces(message, helper());
                     if (message.prepare) prepared = chain[0];
                     pieces.push(...chain);
                   });
@@ -593,14 +596,14 @@ function planShares(files) {
   return shares.filter((s, i) => i === 0 || s.files.length).map((s) => s.files);
 }
 
-/** Starts a parse worker on `share`; `.result` is set when it answers ({bytes}: its partial,
- *  or {error}). */
-function startParser(share, helper, onProgress) {
+/** Starts a parse worker on `share`, its progress going to `helper.progress`; `.result` is set
+ *  when it answers ({bytes}: its partial, or {error}). */
+function startParser(share, helper) {
   const worker = pool.shift() || warmWorker();
   const parser = { worker, files: share, helper, result: null, done: null };
   parser.done = new Promise((resolve) => {
     worker.onmessage = ({ data }) => {
-      if (data.type === 'progress') onProgress(data.bytes, data.messages);
+      if (data.type === 'progress') helper.progress(data.bytes, data.messages);
       else {
         parser.result = data.type === 'error' ? { error: data.message } : { bytes: data.bytes };
         resolve();
@@ -615,10 +618,10 @@ function startParser(share, helper, onProgress) {
   return parser;
 }
 
-/** Starts a parse worker on `message.ranges` of a file; returns one piece per range, whose
- *  `.result` is set when that range's piece has come ({bytes} or {error}: a
- *  worker's error ends its remaining ranges). */
-function startPieces(message, helper, onProgress) {
+/** Starts a parse worker on `message.ranges` of a file, its progress going to
+ *  `helper.progress`; returns one piece per range, whose `.result` is set when that range's
+ *  piece has come ({bytes, messages} or {error}: a worker's error ends its remaining ranges). */
+function startPieces(message, helper) {
   const worker = pool.shift() || warmWorker();
   const pieces = message.ranges.map(([from]) => {
     const piece = { worker, helper, result: null, done: null, from };
@@ -634,7 +637,7 @@ function startPieces(message, helper, onProgress) {
     modelSpare = prepared;
   }
   worker.onmessage = ({ data }) => {
-    if (data.type === 'progress') onProgress(data.bytes, data.messages);
+    if (data.type === 'progress') helper.progress(data.bytes, data.messages);
     else if (data.type === 'spare' && prepared) {
       prepared.buffer = data.buffer;
       prepared.resolve();
