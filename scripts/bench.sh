@@ -2,7 +2,7 @@
 # Benchmark: MB/s, messages/s and peak memory for the CLI and for the page in headless
 # Chromium, on generated exports, each beside its floor (the same bytes read, decoded and
 # split into records with no analysis). Not part of the test command.
-#   scripts/bench.sh [MESSAGES] [wechat|gbk|whatsapp]     one file (default 1000000 wechat)
+#   scripts/bench.sh [MESSAGES] [wechat|gbk|whatsapp|wecom]   one file (default 1000000 wechat)
 #   scripts/bench.sh --matrix                              100k, 1M and 10M in every format
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +33,11 @@ data_file() {
       local txt="bench-data/benchmark_${messages}_whatsapp.txt"
       [ -f "$txt" ] || ./target/release/qunlens sample --benchmark --whatsapp --messages "$messages" --out bench-data >&2
       echo "$txt" ;;
-    *) echo "bench: format must be wechat, gbk or whatsapp, not $format" >&2; exit 2 ;;
+    wecom)
+      local jsonl="bench-data/benchmark_${messages}_wecom.jsonl"
+      [ -f "$jsonl" ] || ./target/release/qunlens sample --benchmark --wecom --messages "$messages" --out bench-data >&2
+      echo "$jsonl" ;;
+    *) echo "bench: format must be wechat, gbk, whatsapp or wecom, not $format" >&2; exit 2 ;;
   esac
 }
 
@@ -66,7 +70,7 @@ page() {
 }
 
 if [ "${1:-}" = "--matrix" ]; then
-  for format in wechat gbk whatsapp; do
+  for format in wechat gbk whatsapp wecom; do
     for messages in 100000 1000000 10000000; do
       file=$(data_file "$messages" "$format")
       native "$file"

@@ -100,11 +100,10 @@ pub fn generate(spec: &SampleSpec) -> Vec<SampleFile> {
         let sim = simulate(&mut rng, spec, &people, g + 1, per_group);
         files.push(SampleFile { name: "全部消息记录.txt".to_string(), bytes: write_qq_txt(&sim, &people, "会计实务交流群") });
         let sim = simulate(&mut rng, spec, &people, g + 2, per_group);
-        let room = "wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA";
-        files.push(SampleFile { name: "wecom_archive.jsonl".to_string(), bytes: write_wecom_archive(&sim, &people, room) });
+        files.push(SampleFile { name: "wecom_archive.jsonl".to_string(), bytes: write_wecom_archive(&sim, &people, WECOM_ROOM) });
         files.push(SampleFile {
             name: "wecom_groupchat.json".to_string(),
-            bytes: write_wecom_members(&sim, &people, room, "企业客户服务群"),
+            bytes: write_wecom_members(&sim, &people, WECOM_ROOM, "企业客户服务群"),
         });
         files.extend(business);
     }
@@ -114,10 +113,24 @@ pub fn generate(spec: &SampleSpec) -> Vec<SampleFile> {
 /// Writes one WeChatMsg CSV group of about `spec.messages` messages into `out` (benchmarks
 /// generate hundreds of megabytes this way without holding a `SampleFile`).
 pub fn write_benchmark_csv(spec: &SampleSpec, out: &mut Vec<u8>) {
+    let (people, sim) = simulate_benchmark(spec);
+    out.extend_from_slice(&write_wechatmsg(&sim, &people));
+}
+
+/// The people and the one group's events of a benchmark: the same for every format.
+fn simulate_benchmark(spec: &SampleSpec) -> (Vec<Person>, Sim) {
     let mut rng = Rng(spec.seed);
     let people = make_people(&mut rng, spec.people.max(20));
     let sim = simulate(&mut rng, spec, &people, 0, spec.messages);
-    out.extend_from_slice(&write_wechatmsg(&sim, &people));
+    (people, sim)
+}
+
+/// Writes one WeCom session archive of about `messages` messages into `out`: decrypted
+/// records as JSON Lines, one customer group, from the same simulation as the benchmark CSV
+/// (what was said; an archive has no joins).
+pub fn write_wecom_benchmark(messages: usize, out: &mut Vec<u8>) {
+    let (people, sim) = simulate_benchmark(&SampleSpec::benchmark(messages));
+    out.extend_from_slice(&write_wecom_archive(&sim, &people, WECOM_ROOM));
 }
 
 /// Writes one WhatsApp Android group export (en-US: `M/D/YY, h:mm\u{202F}PM - Name: text`) of
@@ -128,9 +141,7 @@ pub fn write_benchmark_csv(spec: &SampleSpec, out: &mut Vec<u8>) {
 pub fn write_whatsapp_benchmark(messages: usize, out: &mut Vec<u8>) {
     use std::fmt::Write;
     let spec = SampleSpec::benchmark(messages);
-    let mut rng = Rng(spec.seed);
-    let people = make_people(&mut rng, spec.people.max(20));
-    let sim = simulate(&mut rng, &spec, &people, 0, spec.messages);
+    let (people, sim) = simulate_benchmark(&spec);
     let mut s = String::with_capacity(sim.events.len() * 70 + 256);
     let stamp = |s: &mut String, t: i64| {
         let l = t + UTC8;
@@ -173,6 +184,9 @@ pub fn write_whatsapp_benchmark(messages: usize, out: &mut Vec<u8>) {
     }
     out.extend_from_slice(s.as_bytes());
 }
+
+/// The WeCom customer group's `roomid`.
+const WECOM_ROOM: &str = "wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA";
 
 const GROUP_THEMES: &[&str] = &["产品交流", "财税学习", "客户成功", "线下活动", "新品体验", "行业交流"];
 

@@ -103,6 +103,38 @@ fn member_list_gives_names_joins_methods_and_inviters() {
     assert_eq!(lisi.inviter.as_ref().map(|i| i.name.as_str()), Some("客服小张"));
 }
 
+/// `fixtures/wecom/odd_values.jsonl`: a value of every unexpected type where the reader looks,
+/// each read as looking it up in a parsed JSON value would: 20 lines; messages on lines 1
+/// (escapes), 2 (msgtime as a string), 8 (`send_time` padded with spaces), 10 (`from` twice:
+/// the last one), 14 (`text` not an object: no text), 15 (`mixed` whose first item is not an
+/// object), 16 (news), 17 (a one-to-one chat whose `tolist` starts with a number), 18 (the
+/// record wrapped under `message`, `decrypted` being a string) and 19 (a recall); line 20
+/// (`agree`) a row only; the rest skipped, each with its reason.
+#[test]
+fn odd_values_read_as_missing_fields_and_say_why_they_are_skipped() {
+    let r = load(&["wecom/odd_values.jsonl"]);
+    let input = &r.inputs[0];
+    assert_eq!((input.rows, input.messages, input.skipped_count), (11, 10, 9));
+    let skipped: Vec<(u64, &str)> = input.skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
+    assert_eq!(
+        skipped,
+        [
+            (3, r#"msgtime "1709258520000.5" is not a time in milliseconds"#),
+            (4, r#"msgtime "null" is not a time in milliseconds"#),
+            (5, r#"msgtime "-5" is not a time in milliseconds"#),
+            (6, r#"msgtime "18446744073709551615" is not a time in milliseconds"#),
+            (7, r#"msgtime "{\"ms\":1}" is not a time in milliseconds"#),
+            (9, r#"record has no "from" (sender)"#),
+            (11, r#"expected an archive record object, found "[1,2]""#),
+            (12, r#"expected an archive record object, found "\"只是一个字符串\"""#),
+            (13, "record is still encrypted (encrypt_chat_msg): decrypt it with the WeCom Finance SDK first"),
+        ]
+    );
+    let counts = |id: &str| member(&r, id).messages;
+    assert_eq!((counts("wecom:zhangsan"), counts("wecom:lisi"), counts("wecom:wangwu")), (3, 4, 2), "lisi's recall is no message");
+    assert!(r.groups.iter().any(|g| g.id == "wecom:|zhangsan"), "the one-to-one chat with no readable partner");
+}
+
 #[test]
 fn the_array_form_reads_the_same_records() {
     let lines = load(&["wecom/archive.jsonl"]);

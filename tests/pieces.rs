@@ -406,3 +406,106 @@ fn pieces_with_megabytes_of_text_give_the_one_reader_report() {
     assert_same_report(&got, &whole(bytes), "two pieces of 1.3 MB of text each");
     assert_eq!(taken, vec![true, true]);
 }
+
+const ARCHIVE: &str = "wecom_archive.jsonl";
+
+/// The WeCom benchmark archive (JSON Lines) with hostile lines every 300 lines: a line that is
+/// not JSON, a blank line, an indented record (not a boundary, still a record), a record split
+/// over two lines (both halves skipped, with their lines), a `switch` record, a still
+/// encrypted one, one without a time, a wrapped one, a one-to-one chat, and text with escaped
+/// line breaks and quotes; every 7th line ends with CRLF.
+fn hostile_archive(messages: usize) -> String {
+    let mut bytes = Vec::new();
+    qunlens::sample::write_wecom_benchmark(messages, &mut bytes);
+    let text = String::from_utf8(bytes).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        out.push_str(line);
+        out.push_str(if i % 7 == 0 { "\r\n" } else { "\n" });
+        if i > 0 && i % 300 == 0 {
+            let t = 1_672_502_452_000 + i as i64 * 60_000;
+            let room = "\"roomid\":\"wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA\"";
+            out.push_str("这一行不是 JSON\n\n");
+            out.push_str(&format!("   {{\"msgid\":\"i{i}\",\"action\":\"send\",\"from\":\"staff001\",{room},\"msgtime\":{t},\"msgtype\":\"text\",\"text\":{{\"content\":\"缩进的一行\"}}}}\n"));
+            out.push_str(&format!("{{\"msgid\":\"s{i}\",\"action\":\"send\",\"from\":\"staff002\",{room},\n\"msgtime\":{t},\"msgtype\":\"text\",\"text\":{{\"content\":\"两行\"}}}}\n"));
+            out.push_str(&format!("{{\"msgid\":\"w{i}\",\"action\":\"switch\",\"time\":{t},\"user\":\"staff001\"}}\n"));
+            out.push_str(&format!("{{\"seq\":{i},\"msgid\":\"e{i}\",\"publickey_ver\":3,\"encrypt_chat_msg\":\"CAQQ\"}}\n"));
+            out.push_str(&format!("{{\"msgid\":\"z{i}\",\"action\":\"send\",\"from\":\"staff003\",{room},\"msgtime\":0,\"msgtype\":\"image\",\"image\":{{}}}}\n"));
+            out.push_str(&format!("{{\"seq\":{i},\"decrypted\":{{\"msgid\":\"d{i}\",\"action\":\"send\",\"from\":\"staff004\",{room},\"msgtime\":\"{t}\",\"msgtype\":\"text\",\"text\":{{\"content\":\"包起来的？\"}}}}}}\n"));
+            out.push_str(&format!("{{\"msgid\":\"p{i}\",\"action\":\"send\",\"from\":\"wmCustomer{i}\",\"tolist\":[\"staff001\"],\"roomid\":\"\",\"msgtime\":{t},\"msgtype\":\"text\",\"text\":{{\"content\":\"私聊：第一行\\n第二行 \\\"引号\\\" @张三 你好\"}}}}\n"));
+        }
+    }
+    out
+}
+
+#[test]
+fn wecom_archive_pieces_cut_anywhere_give_the_one_reader_report() {
+    let jsonl = hostile_archive(20_000);
+    let bytes = jsonl.as_bytes();
+    let expected = whole_named(ARCHIVE, bytes);
+    for (want, what) in [("\"wecom-archive\"", "the format"), ("still encrypted", "skips"), ("wecom:staff001|wmCustomer", "one-to-one chats")] {
+        assert!(expected.contains(want), "{what} are in the report");
+    }
+    let size = bytes.len() as u64;
+    for parts in [2u64, 3, 5] {
+        let cuts: Vec<u64> = (1..parts).map(|i| size * i / parts).collect();
+        let (got, taken) = in_pieces_named(ARCHIVE, bytes, &cuts);
+        assert_same_report(&got, &expected, &format!("{parts} parts"));
+        assert!(taken.iter().all(|&t| t), "{parts} parts: every piece taken back ({taken:?})");
+    }
+    // Cuts on the hostile lines: the line that is no JSON, the indented record, the record
+    // split over two lines, the escaped line break.
+    for needle in ["这一行不是", "   {\"msgid\":\"i", "\n\"msgtime\"", "\\n第二行"] {
+        let at: Vec<u64> = jsonl.match_indices(needle).map(|(i, _)| i as u64).collect();
+        let cuts = [at[at.len() / 4], at[at.len() / 2] + 1, at[at.len() * 3 / 4] + 2];
+        let (got, taken) = in_pieces_named(ARCHIVE, bytes, &cuts);
+        assert_same_report(&got, &expected, &format!("cuts at {needle:?}"));
+        assert!(taken.iter().all(|&t| t), "{needle:?}: every piece taken back ({taken:?})");
+    }
+}
+
+#[test]
+fn wecom_archive_random_cuts_always_give_the_one_reader_report() {
+    check_random_cuts(ARCHIVE, hostile_archive(5_000).as_bytes(), 100_000, 0x6a09_e667_f3bc_c908);
+}
+
+#[test]
+fn a_gb18030_wecom_archive_is_read_in_pieces_too() {
+    let jsonl = hostile_archive(8_000);
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(&jsonl);
+    assert!(!unmappable);
+    let expected = whole_named(ARCHIVE, &gbk);
+    assert!(expected.contains("\"gb18030\""));
+    let size = gbk.len() as u64;
+    let (got, taken) = in_pieces_named(ARCHIVE, &gbk, &[size / 3, size * 2 / 3]);
+    assert_same_report(&got, &expected, "GB18030");
+    assert_eq!(taken, vec![true, true]);
+}
+
+#[test]
+fn threads_read_a_wecom_archive_in_pieces_with_the_same_report() {
+    let jsonl = hostile_archive(20_000);
+    let bytes = jsonl.as_bytes();
+    let expected = whole_named(ARCHIVE, bytes);
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    a.add_file_in_pieces(ARCHIVE, bytes.len() as u64, 3, |offset, sink| {
+        for chunk in bytes[offset as usize..].chunks(65_521) {
+            if !sink(chunk) {
+                break;
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_same_report(&a.report().to_json(), &expected, "threads");
+}
+
+#[test]
+fn an_archive_in_one_json_array_is_read_by_one_reader() {
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    a.begin_file("archive.json");
+    let records: Vec<String> = hostile_archive(2_000).lines().filter(|l| l.starts_with('{')).map(str::to_string).collect();
+    let array = format!("[{}]", records.join(",\n"));
+    a.push(array.as_bytes());
+    assert!(a.continuation(array.len() as u64 / 2).is_none(), "a JSON array is one record for the parser");
+}

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! qunlens analyze [--config FILE] [--compact] FILE_OR_DIR...   > report.json
-//! qunlens sample --out DIR [--messages N] [--groups N] [--people N] [--benchmark [--whatsapp]]
+//! qunlens sample --out DIR [--messages N] [--groups N] [--people N] [--benchmark [--whatsapp|--wecom]]
 //! qunlens floor FILE...                                         (benchmark floor)
 //! ```
 
@@ -15,14 +15,15 @@ use qunlens::{Analyzer, Config};
 
 const USAGE: &str = "usage:
   qunlens analyze [--config FILE] [--compact] FILE_OR_DIR...   print the report JSON
-  qunlens sample --out DIR [--messages N] [--groups N] [--people N] [--benchmark [--whatsapp]]
+  qunlens sample --out DIR [--messages N] [--groups N] [--people N] [--benchmark [--whatsapp|--wecom]]
                                                             write the sample exports
                                                             (--groups, --people: WeChat groups
                                                             and the people they draw from, e.g.
                                                             779 and 190000, a year's field
                                                             numbers)
-                                                            (--whatsapp: the benchmark as a
-                                                            WhatsApp .txt instead of a CSV)
+                                                            (--whatsapp, --wecom: the benchmark
+                                                            as a WhatsApp .txt or a WeCom
+                                                            archive .jsonl instead of a CSV)
   qunlens floor FILE...                                     benchmark floor: read, decode and
                                                             split into records, no analysis
 
@@ -177,6 +178,7 @@ fn write_sample(args: &[String]) -> Result<(), String> {
     let mut people = None;
     let mut benchmark = false;
     let mut whatsapp = false;
+    let mut wecom = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -186,13 +188,17 @@ fn write_sample(args: &[String]) -> Result<(), String> {
             "--people" => people = Some(count(a, it.next())?),
             "--benchmark" => benchmark = true,
             "--whatsapp" => whatsapp = true,
+            "--wecom" => wecom = true,
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
     let dir = out_dir.ok_or_else(|| format!("--out DIR is required\n{USAGE}"))?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    if whatsapp && !benchmark {
-        return Err(format!("--whatsapp goes with --benchmark\n{USAGE}"));
+    if (whatsapp || wecom) && !benchmark {
+        return Err(format!("--whatsapp and --wecom go with --benchmark\n{USAGE}"));
+    }
+    if whatsapp && wecom {
+        return Err(format!("--whatsapp or --wecom, not both\n{USAGE}"));
     }
     if benchmark && (groups.is_some() || people.is_some()) {
         return Err(format!("--groups and --people go without --benchmark (one group, a fixed pool)\n{USAGE}"));
@@ -202,6 +208,11 @@ fn write_sample(args: &[String]) -> Result<(), String> {
         let mut bytes = Vec::new();
         sample::write_whatsapp_benchmark(n, &mut bytes);
         vec![sample::SampleFile { name: format!("benchmark_{n}_whatsapp.txt"), bytes }]
+    } else if benchmark && wecom {
+        let n = messages.unwrap_or(1_000_000);
+        let mut bytes = Vec::new();
+        sample::write_wecom_benchmark(n, &mut bytes);
+        vec![sample::SampleFile { name: format!("benchmark_{n}_wecom.jsonl"), bytes }]
     } else if benchmark {
         let spec = SampleSpec::benchmark(messages.unwrap_or(1_000_000));
         let mut bytes = Vec::new();

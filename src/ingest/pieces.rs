@@ -7,7 +7,8 @@
 //! Ranges are cut at *record boundaries*, found by the same rule on both sides of a cut, so
 //! neighbouring pieces agree where one ends and the next starts ([`RecordStart`]): just after
 //! a line break that is followed by a digit (a WeChatMsg row starts with its numeric
-//! `localId`), or by a message header (WhatsApp). A line break inside a quoted multi-line
+//! `localId`), by a message header (WhatsApp) or by `{` (a WeCom archive record in JSON
+//! Lines, where a line break is never inside a record). A line break inside a quoted multi-line
 //! message can look like a boundary; the piece that ends there then finds itself inside a
 //! record ([`super::FormatParser::at_boundary`]) and is refused.
 //!
@@ -19,7 +20,8 @@
 //! always the one-reader outcome.
 //!
 //! Only formats whose parser carries no state from row to row beyond the seed take part
-//! (WeChatMsg CSV, and WhatsApp text in UTF-8); every other file is read by one reader as
+//! (WeChatMsg CSV, WhatsApp text in UTF-8, WeCom archives in JSON Lines); every other file is
+//! read by one reader as
 //! before. Where a record can change the seed (a WhatsApp rename changes which "authors" are
 //! the group itself), a piece whose reading changed it ends the parallel part
 //! ([`ParserSeed::carries_on`]); so does a piece its parser could not read soundly.
@@ -38,6 +40,8 @@ use crate::time::Zone;
 pub enum ParserSeed {
     WeChatMsg(super::wechatmsg_csv::Seed),
     WhatsApp(super::whatsapp_txt::Seed),
+    /// JSON Lines: every line is read alone, so there is nothing to carry.
+    WeComArchive,
 }
 
 impl ParserSeed {
@@ -47,7 +51,7 @@ impl ParserSeed {
     /// order and the group's names, so those must not have changed.
     pub(super) fn carries_on(&self, after: Option<&ParserSeed>) -> bool {
         match self {
-            ParserSeed::WeChatMsg(_) => true,
+            ParserSeed::WeChatMsg(_) | ParserSeed::WeComArchive => true,
             ParserSeed::WhatsApp(_) => after == Some(self),
         }
     }
@@ -57,6 +61,7 @@ impl ParserSeed {
         match self {
             ParserSeed::WeChatMsg(seed) => super::wechatmsg_csv::continue_from(seed, builder),
             ParserSeed::WhatsApp(seed) => super::whatsapp_txt::continue_from(seed, builder),
+            ParserSeed::WeComArchive => super::wecom_archive::continue_lines(),
         }
     }
 
@@ -65,6 +70,7 @@ impl ParserSeed {
         match self {
             ParserSeed::WeChatMsg(_) => RecordStart::DigitLine,
             ParserSeed::WhatsApp(seed) => RecordStart::Header(seed.style()),
+            ParserSeed::WeComArchive => RecordStart::ObjectLine,
         }
     }
 
@@ -81,6 +87,9 @@ enum RecordStart {
     DigitLine,
     /// A WhatsApp message header in this style.
     Header(super::whatsapp_txt::Style),
+    /// A line starting with `{` (a line break and a `{` are single bytes, never part of a
+    /// character, in UTF-8 and in GB18030 alike).
+    ObjectLine,
 }
 
 /// Bytes of a line enough to tell whether it is a WhatsApp header; a longer header (runs of
@@ -93,6 +102,7 @@ impl RecordStart {
     fn decide(self, rest: &[u8]) -> Option<bool> {
         match self {
             RecordStart::DigitLine => rest.first().map(u8::is_ascii_digit),
+            RecordStart::ObjectLine => rest.first().map(|&b| b == b'{'),
             RecordStart::Header(style) => {
                 let head = &rest[..rest.len().min(HEADER_PREFIX)];
                 match memchr::memchr(b'\n', head) {

@@ -1,7 +1,8 @@
 //! WeCom 会话内容存档 (session archive): decrypted `GetChatData` records.
 //!
 //! Accepted shapes, as customers dump them:
-//! - JSON Lines, one record per line (streamed line by line: archives reach gigabytes);
+//! - JSON Lines, one record per line (streamed line by line, and large files read in parallel
+//!   pieces: archives reach gigabytes);
 //! - a JSON array of records, concatenated objects, or an envelope object whose `chatdata`,
 //!   `msgs`, `messages` or `data` array holds them (buffered, then streamed one record at a
 //!   time, so a cut-off file keeps the records before the cut);
@@ -17,11 +18,16 @@
 //! customer-group member list (`wecom_members`), which shares the `roomid` key.
 //! Not read: the newer 数据与智能专区 `fetch_msg` shape (`sender{type,id}`, numeric msgtype).
 
+mod record;
+
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use record::{Body, Field, Record};
+
 use super::wechat_types::shown;
-use super::{Context, FormatParser, LineSplitter};
+use super::{pieces::ParserSeed, Context, FormatParser, LineSplitter};
 use crate::model::{MessageKind, NewMessage, PersonRef, Platform};
 use crate::time::epoch_to_seconds;
 
@@ -39,6 +45,11 @@ pub fn parser(head: &str, _file_name: &str) -> Box<dyn FormatParser> {
     let is_lines = first.trim_end().ends_with('}')
         && serde_json::from_str::<Value>(first).is_ok_and(|v| v.get("msgid").is_some() || v.get("action").is_some());
     Box::new(Parser { lines: is_lines.then(LineSplitter::new), buffer: String::new() })
+}
+
+/// A JSON Lines parser continuing a file at a line that starts a record (see `pieces`).
+pub(crate) fn continue_lines() -> Box<dyn FormatParser> {
+    Box::new(Parser { lines: Some(LineSplitter::new()), buffer: String::new() })
 }
 
 struct Parser {
@@ -61,10 +72,25 @@ impl FormatParser for Parser {
             Some(lines) => lines.feed("", true, |n, line| record_line(n, line, cx)),
             None => {
                 let text = std::mem::take(&mut self.buffer);
-                let mut each = |line: u64, v: &Value, _: &Map<String, Value>, cx: &mut Context<'_>| record(line, v, cx);
+                let mut each = |line: u64, v: &Value, _: &Map<String, Value>, cx: &mut Context<'_>| record_value(line, v, cx);
                 for_each_json_record(&text, &["chatdata", "msgs", "messages", "data"], cx, &mut each);
             }
         }
+    }
+
+    // JSON Lines can be read in pieces: each line is a record of its own.
+    fn at_boundary(&mut self, _cx: &mut Context<'_>) -> Option<u64> {
+        self.lines.as_ref()?.lines_at_line_start()
+    }
+
+    fn skip_lines(&mut self, lines: u64) {
+        if let Some(l) = self.lines.as_mut() {
+            l.skip_lines(lines);
+        }
+    }
+
+    fn seed(&self) -> Option<ParserSeed> {
+        self.lines.as_ref().map(|_| ParserSeed::WeComArchive)
     }
 }
 
@@ -73,8 +99,13 @@ fn record_line(line: u64, text: &str, cx: &mut Context<'_>) {
     if text.is_empty() {
         return;
     }
+    // (Read through `Obj`: a struct would also take an array as its fields in order.)
+    if let Ok(record::Obj(Some(r))) = serde_json::from_str::<record::Obj<Record>>(text) {
+        return record(line, &r, cx);
+    }
+    // Not an object (or one with a key twice): read as a `Value`, as the buffered shapes are.
     match serde_json::from_str::<Value>(text) {
-        Ok(v) => record(line, &v, cx),
+        Ok(v) => record_value(line, &v, cx),
         Err(e) => cx.skip(line, format!("expected a JSON object (one archive record per line): {e}")),
     }
 }
@@ -247,69 +278,78 @@ impl<'de> Visitor<'de> for Envelope<'_, '_, '_, '_> {
     }
 }
 
-fn record(line: u64, v: &Value, cx: &mut Context<'_>) {
-    // Some dumps wrap each decrypted record: {"seq":…, "msgid":…, "decrypted": {…}}.
-    let v = ["decrypted", "message", "msg"].iter().find_map(|k| v.get(*k).filter(|m| m.is_object())).unwrap_or(v);
+/// A record of a buffered shape (an array element, an object among several).
+fn record_value(line: u64, v: &Value, cx: &mut Context<'_>) {
     if !v.is_object() {
         return cx.skip(line, format!("expected an archive record object, found {}", shown(&v.to_string())));
     }
-    let action = str_field(v, "action");
+    match Record::deserialize(v) {
+        Ok(r) => record(line, &r, cx),
+        Err(e) => cx.skip(line, format!("expected an archive record object: {e}")),
+    }
+}
+
+fn record(line: u64, r: &Record<'_>, cx: &mut Context<'_>) {
+    // Some dumps wrap each decrypted record: {"seq":…, "msgid":…, "decrypted": {…}}.
+    let r = r.unwrapped();
+    let action = r.action.str();
     // `switch` (the user changed corp) and `agree`/`disagree` (an external contact's consent
     // to archiving) are records of the archive, not things anyone said in a chat.
-    if action == "switch" || matches!(str_field(v, "msgtype"), "agree" | "disagree") {
+    if action == "switch" || matches!(r.msgtype.str(), "agree" | "disagree") {
         return cx.row();
     }
-    let from = str_field(v, "from");
+    let from = r.from.str();
     if from.is_empty() {
-        let reason = if v.get("encrypt_chat_msg").is_some() {
+        let reason = if r.encrypt_chat_msg.0 {
             "record is still encrypted (encrypt_chat_msg): decrypt it with the WeCom Finance SDK first"
         } else {
             "record has no \"from\" (sender)"
         };
         return cx.skip(line, reason);
     }
-    let Some(time) = msgtime(v) else {
-        let reason = match v.get("msgtime") {
-            None => "record has no msgtime".to_string(),
-            Some(t) if t.as_i64() == Some(0) => "msgtime 0: the archive gives no time for this record".to_string(),
-            Some(t) => format!("msgtime {} is not a time in milliseconds", shown(&t.to_string())),
+    // `msgtime` in ms (some SDK wrappers write seconds, some a string, some `send_time`).
+    let raw = if r.msgtime == Field::Missing { &r.send_time } else { &r.msgtime };
+    let Some(time) = msgtime(raw) else {
+        let reason = match raw {
+            Field::Missing => "record has no msgtime".to_string(),
+            Field::Int(0) => "msgtime 0: the archive gives no time for this record".to_string(),
+            t => format!("msgtime {} is not a time in milliseconds", shown(&t.json())),
         };
         return cx.skip(line, reason);
     };
-    let msgtype = str_field(v, "msgtype");
-    let body = v.get(body_key(msgtype));
-    let text = body.map(|b| text_of(msgtype, b)).unwrap_or_default();
+    let msgtype = r.msgtype.str();
+    let body = r.body(body_key(msgtype));
+    let text = text_of(msgtype, body);
     let kind = match (action, msgtype) {
         ("recall", _) => MessageKind::Recall,
         // A mixed message without words counts as its first item (images only → image).
-        ("mixed", _) if text.is_empty() => body.and_then(first_item_type).map_or(MessageKind::Other, kind_of),
+        ("mixed", _) if text.is_empty() => first_item_type(body).map_or(MessageKind::Other, kind_of),
         _ => kind_of(msgtype),
     };
     cx.row();
-    let group = group_of(v, from, cx);
+    let group = group_of(r, from, cx);
     let sender = PersonRef::Id(from.to_string());
     let msg = NewMessage { time, group, sender: &sender, sender_name: None, kind, text: &text, quote: None, mentions: Vec::new() };
     cx.builder.message_mentioning(msg, mentions);
 }
 
-fn str_field<'v>(v: &'v Value, key: &str) -> &'v str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
-}
-
-/// `msgtime` in ms (some SDK wrappers write seconds, some a string); 0 or missing is no time.
-fn msgtime(v: &Value) -> Option<i64> {
-    let raw = v.get("msgtime").or_else(|| v.get("send_time"))?;
-    let n = raw.as_i64().or_else(|| raw.as_str().and_then(|s| s.trim().parse().ok()))?;
+/// A time in ms (or seconds) as a number or a string; 0 or none is no time.
+fn msgtime(raw: &Field<'_>) -> Option<i64> {
+    let n = match raw {
+        Field::Int(n) => *n,
+        Field::Str(s) => s.trim().parse().ok()?,
+        _ => return None,
+    };
     (n > 0).then(|| epoch_to_seconds(n))
 }
 
 /// The group a record belongs to: its room, or the pair of people in a one-to-one chat.
-fn group_of(v: &Value, from: &str, cx: &mut Context<'_>) -> u32 {
-    let room = str_field(v, "roomid");
+fn group_of(r: &Record<'_>, from: &str, cx: &mut Context<'_>) -> u32 {
+    let room = r.roomid.str();
     if !room.is_empty() {
         return cx.builder.group(Platform::WeCom, room, None);
     }
-    let to = v.get("tolist").and_then(Value::as_array).and_then(|l| l.first()).and_then(Value::as_str).unwrap_or("");
+    let to = r.tolist.0.str();
     let (a, b) = if from <= to { (from, to) } else { (to, from) };
     cx.builder.group(Platform::WeCom, &format!("{a}|{b}"), None)
 }
@@ -345,46 +385,38 @@ fn kind_of(msgtype: &str) -> MessageKind {
 }
 
 /// The `type` of the first item of a `mixed` body.
-fn first_item_type(body: &Value) -> Option<&str> {
-    body.get("item")?.as_array()?.first()?.get("type")?.as_str()
+fn first_item_type<'b>(body: &'b Body<'_>) -> Option<&'b str> {
+    body.item.0.first()?.0.as_ref().map(|item| item.kind.str())
 }
 
 /// Readable text of a body: the message for text-like types, the title for cards.
-fn text_of(msgtype: &str, body: &Value) -> String {
-    let s = |k: &str| str_field(body, k).to_string();
+fn text_of(msgtype: &str, body: &Body<'_>) -> String {
+    let s = |f: &Field<'_>| f.str().to_string();
     match msgtype {
-        "text" | "markdown" => s("content"),
+        "text" | "markdown" => s(&body.content),
         "link" | "weapp" | "chatrecord" | "location" => {
-            let t = s("title");
+            let t = s(&body.title);
             if t.is_empty() {
-                s("address")
+                s(&body.address)
             } else {
                 t
             }
         }
-        "file" => s("filename"),
-        "docmsg" => s("title"),
-        "redpacket" | "external_redpacket" => s("wish"),
-        "news" => body
-            .get("item")
-            .and_then(Value::as_array)
-            .and_then(|items| items.first())
-            .map(|i| str_field(i, "title").to_string())
-            .unwrap_or_default(),
+        "file" => s(&body.filename),
+        "docmsg" => s(&body.title),
+        "redpacket" | "external_redpacket" => s(&body.wish),
+        "news" => body.item.0.first().and_then(|i| i.0.as_ref()).map(|i| s(&i.title)).unwrap_or_default(),
         // Items carry their content as a JSON string inside the JSON: decode twice.
         "mixed" => body
-            .get("item")
-            .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter(|i| str_field(i, "type") == "text")
-                    .filter_map(|i| serde_json::from_str::<Value>(str_field(i, "content")).ok())
-                    .map(|c| str_field(&c, "content").trim_end().to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .unwrap_or_default(),
+            .item
+            .0
+            .iter()
+            .filter_map(|i| i.0.as_ref())
+            .filter(|i| i.kind.str() == "text")
+            .filter_map(|i| serde_json::from_str::<Value>(i.content.str()).ok())
+            .map(|c| c.get("content").and_then(Value::as_str).unwrap_or("").trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
         _ => String::new(),
     }
 }
@@ -426,7 +458,7 @@ mod tests {
 
     #[test]
     fn mixed_items_are_decoded_twice() {
-        let body: Value = serde_json::from_str(
+        let body: Body = serde_json::from_str(
             r#"{"item":[{"type":"text","content":"{\"content\":\"你好[微笑]\\n\"}"},{"type":"image","content":"{}"}]}"#,
         )
         .unwrap();
