@@ -145,6 +145,20 @@ export function bigWhatsAppTxt(dir, mb) {
   });
 }
 
+/** Writes a WeCom session archive (JSON Lines) of about `mb` megabytes: a line that is not
+ *  JSON every 1000 records (skipped, with its line), a one-to-one chat every 300 and text with
+ *  escaped line breaks and quotes. Returns its path. */
+export function bigWeComArchive(dir, mb) {
+  const room = '"roomid":"wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA"';
+  return writeRows(path.join(dir, 'wecom_archive.jsonl'), '', mb, (i) => {
+    if (i % 1000 === 500) return '这一行不是 JSON\n';
+    const from = i % 7 === 0 ? 'staff001' : `wmCustomer${i % 97}`;
+    const where = i % 300 === 0 ? '"roomid":""' : room;
+    const text = JSON.stringify(`今天的课程资料已经发到群文件了，大家记得查收 ${i}${i % 50 === 0 ? '\n"第二行"' : ''}`);
+    return `{"msgid":"m${i}","action":"send","from":"${from}","tolist":["staff001"],${where},"msgtime":${1_700_000_000_000 + i * 37_000},"msgtype":"text","text":{"content":${text}}}\n`;
+  });
+}
+
 export function bigCsv(dir, mb, room = '99999999999', speakers = 20) {
   const header = 'id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n';
   return writeRows(path.join(dir, `${room}@chatroom_0_9999999.csv`), header, mb, (i) => {

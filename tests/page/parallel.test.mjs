@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { useBrowser, openPage, waitForReport, bigCsv, bigWeChatMsgCsv, bigWhatsAppTxt, HERE } from './harness.mjs';
+import { useBrowser, openPage, waitForReport, bigCsv, bigWeChatMsgCsv, bigWhatsAppTxt, bigWeComArchive, HERE } from './harness.mjs';
 
 useBrowser();
 
@@ -88,6 +88,19 @@ test('a large WhatsApp export read in pieces gives the one-reader report, its la
     assert.ok(report.inputs[0].skipped_count > 0 && report.inputs[0].skipped.every((s) => s.line > 1), 'skipped lines keep their numbers');
     assert.equal(report.groups[0].name, '新名字');
     assert.ok(!report.members.some((m) => m.name === '新名字'), 'lines from the new name are the group\'s own');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a large WeCom archive (JSON Lines) read in pieces gives the one-reader report', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-pieces-wecom-'));
+  try {
+    const { report } = await loadInPieces(await bigWeComArchive(dir, 40));
+    const input = report.inputs[0];
+    assert.equal(input.format, 'wecom-archive');
+    assert.ok(input.skipped_count > 0 && input.skipped.every((s) => s.line % 1000 === 500), 'skipped lines keep their numbers');
+    assert.ok(report.groups.some((g) => g.id.startsWith('wecom:staff001|wmCustomer')), 'one-to-one chats');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
