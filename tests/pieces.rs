@@ -213,21 +213,25 @@ fn gb18030_files_are_read_in_pieces_too() {
 #[test]
 fn threads_read_a_file_in_pieces_with_the_same_report() {
     let csv = hostile_csv(20_000);
-    let bytes = csv.as_bytes();
-    let expected = whole(bytes);
     for readers in [1, 3] {
-        let mut a = Analyzer::new(Config::default()).unwrap();
-        a.add_file_in_pieces(NAME, bytes.len() as u64, readers, |offset, sink| {
-            for chunk in bytes[offset as usize..].chunks(100_000) {
-                if !sink(chunk) {
-                    break;
-                }
-            }
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(a.report().to_json(), expected, "{readers} readers");
+        check_threads(NAME, csv.as_bytes(), readers, 100_000);
     }
+}
+
+/// Reads `bytes` (a file called `name`) with `readers` threads besides the lead, in chunks of
+/// `chunk` bytes, and checks the report is the one-reader report.
+fn check_threads(name: &str, bytes: &[u8], readers: usize, chunk: usize) {
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    a.add_file_in_pieces(name, bytes.len() as u64, readers, |offset, sink| {
+        for piece in bytes[offset as usize..].chunks(chunk) {
+            if !sink(piece) {
+                break;
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_same_report(&a.report().to_json(), &whole_named(name, bytes), &format!("{readers} reader threads"));
 }
 
 #[test]
@@ -298,20 +302,28 @@ fn whatsapp_pieces_cut_anywhere_give_the_one_reader_report() {
     let bytes = txt.as_bytes();
     let expected = whole_named(CHAT, bytes);
     assert!(expected.contains("impossible date 2/30/23"), "skips are listed");
+    // Cuts on the hostile lines themselves: inside a multi-line message, before a line that
+    // looks like a header in another style, on the too-long header, inside the long message.
+    check_even_and_hostile_cuts(CHAT, &txt, &expected, &["\n1. 先对账", "\n2/3/23, 4:05", "\n[2/3/23", "太长的头", "长消息长消息"]);
+}
+
+/// Reads `text` (a file called `name`) cut into 2, 3 and 5 equal parts, then cut three times on
+/// each of `needles` (a quarter, half and three quarters through their occurrences, 0–2 bytes
+/// in), and checks every piece is taken back and the report is `expected`.
+fn check_even_and_hostile_cuts(name: &str, text: &str, expected: &str, needles: &[&str]) {
+    let bytes = text.as_bytes();
     let size = bytes.len() as u64;
     for parts in [2u64, 3, 5] {
         let cuts: Vec<u64> = (1..parts).map(|i| size * i / parts).collect();
-        let (got, taken) = in_pieces_named(CHAT, bytes, &cuts);
-        assert_same_report(&got, &expected, &format!("{parts} parts"));
+        let (got, taken) = in_pieces_named(name, bytes, &cuts);
+        assert_same_report(&got, expected, &format!("{parts} parts"));
         assert!(taken.iter().all(|&t| t), "{parts} parts: every piece taken back ({taken:?})");
     }
-    // Cuts on the hostile lines themselves: inside a multi-line message, before a line that
-    // looks like a header in another style, on the too-long header, inside the long message.
-    for needle in ["\n1. 先对账", "\n2/3/23, 4:05", "\n[2/3/23", "太长的头", "长消息长消息"] {
-        let at: Vec<u64> = txt.match_indices(needle).map(|(i, _)| i as u64).collect();
+    for needle in needles {
+        let at: Vec<u64> = text.match_indices(needle).map(|(i, _)| i as u64).collect();
         let cuts = [at[at.len() / 4], at[at.len() / 2] + 1, at[at.len() * 3 / 4] + 2];
-        let (got, taken) = in_pieces_named(CHAT, bytes, &cuts);
-        assert_same_report(&got, &expected, &format!("cuts at {needle:?}"));
+        let (got, taken) = in_pieces_named(name, bytes, &cuts);
+        assert_same_report(&got, expected, &format!("cuts at {needle:?}"));
         assert!(taken.iter().all(|&t| t), "{needle:?}: every piece taken back ({taken:?})");
     }
 }
@@ -367,20 +379,7 @@ fn whatsapp_random_cuts_always_give_the_one_reader_report() {
 
 #[test]
 fn threads_read_a_whatsapp_file_in_pieces_with_the_same_report() {
-    let txt = hostile_whatsapp(20_000, None);
-    let bytes = txt.as_bytes();
-    let expected = whole_named(CHAT, bytes);
-    let mut a = Analyzer::new(Config::default()).unwrap();
-    a.add_file_in_pieces(CHAT, bytes.len() as u64, 3, |offset, sink| {
-        for chunk in bytes[offset as usize..].chunks(65_521) {
-            if !sink(chunk) {
-                break;
-            }
-        }
-        Ok(())
-    })
-    .unwrap();
-    assert_same_report(&a.report().to_json(), &expected, "threads");
+    check_threads(CHAT, hostile_whatsapp(20_000, None).as_bytes(), 3, 65_521);
 }
 
 #[test]
@@ -446,22 +445,9 @@ fn wecom_archive_pieces_cut_anywhere_give_the_one_reader_report() {
     for (want, what) in [("\"wecom-archive\"", "the format"), ("still encrypted", "skips"), ("wecom:staff001|wmCustomer", "one-to-one chats")] {
         assert!(expected.contains(want), "{what} are in the report");
     }
-    let size = bytes.len() as u64;
-    for parts in [2u64, 3, 5] {
-        let cuts: Vec<u64> = (1..parts).map(|i| size * i / parts).collect();
-        let (got, taken) = in_pieces_named(ARCHIVE, bytes, &cuts);
-        assert_same_report(&got, &expected, &format!("{parts} parts"));
-        assert!(taken.iter().all(|&t| t), "{parts} parts: every piece taken back ({taken:?})");
-    }
     // Cuts on the hostile lines: the line that is no JSON, the indented record, the record
     // split over two lines, the escaped line break.
-    for needle in ["这一行不是", "   {\"msgid\":\"i", "\n\"msgtime\"", "\\n第二行"] {
-        let at: Vec<u64> = jsonl.match_indices(needle).map(|(i, _)| i as u64).collect();
-        let cuts = [at[at.len() / 4], at[at.len() / 2] + 1, at[at.len() * 3 / 4] + 2];
-        let (got, taken) = in_pieces_named(ARCHIVE, bytes, &cuts);
-        assert_same_report(&got, &expected, &format!("cuts at {needle:?}"));
-        assert!(taken.iter().all(|&t| t), "{needle:?}: every piece taken back ({taken:?})");
-    }
+    check_even_and_hostile_cuts(ARCHIVE, &jsonl, &expected, &["这一行不是", "   {\"msgid\":\"i", "\n\"msgtime\"", "\\n第二行"]);
 }
 
 #[test]
@@ -484,20 +470,7 @@ fn a_gb18030_wecom_archive_is_read_in_pieces_too() {
 
 #[test]
 fn threads_read_a_wecom_archive_in_pieces_with_the_same_report() {
-    let jsonl = hostile_archive(20_000);
-    let bytes = jsonl.as_bytes();
-    let expected = whole_named(ARCHIVE, bytes);
-    let mut a = Analyzer::new(Config::default()).unwrap();
-    a.add_file_in_pieces(ARCHIVE, bytes.len() as u64, 3, |offset, sink| {
-        for chunk in bytes[offset as usize..].chunks(65_521) {
-            if !sink(chunk) {
-                break;
-            }
-        }
-        Ok(())
-    })
-    .unwrap();
-    assert_same_report(&a.report().to_json(), &expected, "threads");
+    check_threads(ARCHIVE, hostile_archive(20_000).as_bytes(), 3, 65_521);
 }
 
 #[test]
