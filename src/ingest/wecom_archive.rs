@@ -20,6 +20,8 @@
 
 mod record;
 
+use std::borrow::Cow;
+
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -389,9 +391,10 @@ fn first_item_type<'b>(body: &'b Body<'_>) -> Option<&'b str> {
     body.item.0.first()?.0.as_ref().map(|item| item.kind.str())
 }
 
-/// Readable text of a body: the message for text-like types, the title for cards.
-fn text_of(msgtype: &str, body: &Body<'_>) -> String {
-    let s = |f: &Field<'_>| f.str().to_string();
+/// Readable text of a body: the message for text-like types, the title for cards (borrowed
+/// from the record but for a `mixed` message's joined items).
+fn text_of<'b>(msgtype: &str, body: &'b Body<'_>) -> Cow<'b, str> {
+    let s = |f: &'b Field<'_>| Cow::Borrowed(f.str());
     match msgtype {
         "text" | "markdown" => s(&body.content),
         "link" | "weapp" | "chatrecord" | "location" => {
@@ -405,7 +408,7 @@ fn text_of(msgtype: &str, body: &Body<'_>) -> String {
         "file" => s(&body.filename),
         "docmsg" => s(&body.title),
         "redpacket" | "external_redpacket" => s(&body.wish),
-        "news" => body.item.0.first().and_then(|i| i.0.as_ref()).map(|i| s(&i.title)).unwrap_or_default(),
+        "news" => body.item.0.first().and_then(|i| i.0.as_ref()).map_or(Cow::Borrowed(""), |i| s(&i.title)),
         // Items carry their content as a JSON string inside the JSON: decode twice.
         "mixed" => body
             .item
@@ -416,8 +419,9 @@ fn text_of(msgtype: &str, body: &Body<'_>) -> String {
             .filter_map(|i| serde_json::from_str::<Value>(i.content.str()).ok())
             .map(|c| c.get("content").and_then(Value::as_str).unwrap_or("").trim_end().to_string())
             .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
+            .join("\n")
+            .into(),
+        _ => Cow::Borrowed(""),
     }
 }
 
