@@ -70,11 +70,17 @@ pub struct Limits {
     /// 3,500,000,000: the page's WebAssembly memory ends at 4 GiB (4,295 MB), and the estimate
     /// errs high (by up to 15 % where it was measured).
     pub max_memory_bytes: u64,
+    /// The memory of the device reading, in GB, as the browser reports it
+    /// (`navigator.deviceMemory`: rounded down to a power of two, from 0.25; Chromium 156
+    /// reports up to 16, older browsers up to 8; 0 = not known, the CLI's default). The page sets it unless the config does. Under 8 the memory
+    /// cap is at most [`Limits::DEVICE_SHARE`] of it, so a laptop reporting 4 GB stops reading
+    /// at about 1.2 GB with a message instead of the tab running out of memory.
+    pub device_memory_gb: f64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file_bytes: 0, max_messages: 0, max_members: 500_000, max_memory_bytes: 3_500_000_000 }
+        Limits { max_file_bytes: 0, max_messages: 0, max_members: 500_000, max_memory_bytes: 3_500_000_000, device_memory_gb: 0.0 }
     }
 }
 
@@ -135,6 +141,34 @@ impl Loaded {
 }
 
 impl Limits {
+    /// The share of a device's reported memory (`device_memory_gb` under 8) the data loaded
+    /// and its report may take. The renderer holds ≈1.2× the estimate plus ≈0.35 GB for the
+    /// page itself (the 2 GB benchmark: 1.45 GB estimated, 1.68 GB peak), and a device
+    /// reporting 4 GB has 4 to 8 GB, shared with the system and the browser: 30 % of 4 GB
+    /// keeps the tab near 1.8 GB.
+    pub const DEVICE_SHARE: f64 = 0.3;
+
+    /// The memory cap in force: `max_memory_bytes` (0: none), lowered on a device reporting
+    /// under 8 GB (see `device_memory_gb`); with whether the device lowered it.
+    ///
+    /// ```
+    /// use qunlens::config::Limits;
+    /// let laptop = Limits { device_memory_gb: 4.0, ..Default::default() };
+    /// assert_eq!(laptop.memory_cap(), (1_200_000_000, true));
+    /// let desktop = Limits { device_memory_gb: 8.0, ..Default::default() };
+    /// assert_eq!(desktop.memory_cap(), (3_500_000_000, false));
+    /// let uncapped = Limits { max_memory_bytes: 0, device_memory_gb: 2.0, ..Default::default() };
+    /// assert_eq!(uncapped.memory_cap(), (600_000_000, true));
+    /// ```
+    pub fn memory_cap(&self) -> (u64, bool) {
+        let gb = self.device_memory_gb;
+        let device = (gb > 0.0 && gb < 8.0).then(|| (gb * Self::DEVICE_SHARE * 1e9) as u64);
+        match (self.max_memory_bytes, device) {
+            (cap, Some(d)) if cap == 0 || d < cap => (d, true),
+            (cap, _) => (cap, false),
+        }
+    }
+
     /// How many more messages of `text_per_message` bytes of text fit under the message and
     /// memory caps after `loaded` (`usize::MAX` without either cap).
     ///
@@ -150,7 +184,7 @@ impl Limits {
             0 => usize::MAX,
             cap => (cap as usize).saturating_sub(loaded.messages),
         };
-        let by_memory = match self.max_memory_bytes {
+        let by_memory = match self.memory_cap().0 {
             0 => usize::MAX,
             cap => {
                 let per_message = (Loaded::MODEL_BYTES_PER_MESSAGE + Loaded::REPORT_BYTES_PER_MESSAGE) as f64 + text_per_message.max(0.0);
@@ -173,15 +207,27 @@ impl Limits {
             return Some(format!("stopped at {} people: the cap limits.max_members is {} (raise it in the config if this machine has the memory)", loaded.members, self.max_members));
         }
         let memory = loaded.memory_estimate();
-        if over(self.max_memory_bytes, memory) {
-            return Some(format!(
+        let (cap, by_device) = self.memory_cap();
+        if !over(cap, memory) {
+            return None;
+        }
+        let mb = |bytes: u64| (bytes + 500_000) / 1_000_000;
+        Some(if by_device {
+            format!(
+                "stopped at {} messages: with their report they would take about {} MB, more than this device can spare (it reports {} GB of memory, so the page keeps to {} MB: limits.device_memory_gb); on a machine with 8 GB or more, or with the CLI, it reads further",
+                loaded.messages,
+                mb(memory),
+                self.device_memory_gb,
+                mb(cap)
+            )
+        } else {
+            format!(
                 "stopped at {} messages: with their report they would take about {} MB, over the cap limits.max_memory_bytes ({}) (the page cannot use more than 4 GiB; the CLI can: raise the cap in its config)",
                 loaded.messages,
-                (memory + 500_000) / 1_000_000,
-                self.max_memory_bytes
-            ));
-        }
-        None
+                mb(memory),
+                cap
+            )
+        })
     }
 }
 

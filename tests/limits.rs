@@ -95,6 +95,26 @@ fn the_memory_cap_weighs_the_text_kept() {
 }
 
 #[test]
+fn a_device_reporting_little_memory_lowers_the_memory_cap() {
+    // 0.01 GB × 30 % = 3 MB: the same stop as a 3 MB cap, said in the device's terms.
+    let file = || [("111_0_60000.csv", csv_saying("111", 10, 6000, "好"))];
+    let device = analyze(r#"{"limits": {"device_memory_gb": 0.01}}"#, &file());
+    let capped = analyze(r#"{"limits": {"max_memory_bytes": 3000000}}"#, &file());
+    assert_eq!(device.inputs[0].error_code.as_deref(), Some("limit_reached"));
+    assert_eq!(device.inputs[0].messages, capped.inputs[0].messages);
+    let error = device.inputs[0].error.as_deref().unwrap();
+    assert!(error.contains("more than this device can spare (it reports 0.01 GB of memory, so the page keeps to 3 MB"), "{error}");
+    // A lower cap of the config's own stands, and says so.
+    let lower = analyze(r#"{"limits": {"device_memory_gb": 0.01, "max_memory_bytes": 2000000}}"#, &file());
+    assert!(lower.inputs[0].error.as_deref().unwrap().contains("over the cap limits.max_memory_bytes (2000000)"));
+    // 8 GB and more (and 0, not known: the CLI) leave the default cap, which does not bite here.
+    for gb in ["8", "0"] {
+        let r = analyze(&format!(r#"{{"limits": {{"device_memory_gb": {gb}}}}}"#), &file());
+        assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 60_000), "{gb} GB");
+    }
+}
+
+#[test]
 fn a_partial_that_would_pass_a_cap_is_refused_whole() {
     // Each worker stays under the cap alone; merged, they would not.
     let config = Config::from_json(r#"{"limits": {"max_messages": 5000}}"#).unwrap();

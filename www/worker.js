@@ -61,7 +61,7 @@ let committed = [];
 let cancelRequested = false;
 let dead = false;
 /** The config JSON (column mappings come from the page's localStorage, which workers lack). */
-let configJson = '{}';
+let configJson = withDeviceMemory({});
 
 /** The wasm linear memory: it only grows, so its size is the peak (benchmarks report it). */
 let wasmMemory = null;
@@ -212,7 +212,7 @@ async function handle(msg) {
       committed = ['sample'];
       await finish('sample');
     } else if (msg.type === 'config') {
-      configJson = JSON.stringify(msg.config || {});
+      configJson = withDeviceMemory(msg.config);
       // Report settings recompute from the loaded model; only reading settings re-read files.
       if (!analyzer.set_config(configJson)) {
         await finish(committed.includes('sample') ? 'sample' : committed.length ? 'files' : 'empty');
@@ -295,7 +295,7 @@ const SECTIONS = {
 function section({ type, id, config }) {
   const started = performance.now();
   try {
-    const next = JSON.stringify(config || {});
+    const next = withDeviceMemory(config);
     const json = SECTIONS[type](analyzer, next);
     configJson = next;
     post({ type, id, json, ms: Math.round((performance.now() - started) * 10) / 10 });
@@ -696,6 +696,17 @@ async function floor(files) {
     counter.free();
   }
   return { type: 'floor', records, ms: performance.now() - t0 };
+}
+
+/** `config` as JSON, with the memory the device reports (`navigator.deviceMemory`, in secure
+ *  contexts) as `limits.device_memory_gb` unless the config sets it: on a device reporting
+ *  under 8 GB the memory cap is lower, so reading stops with a message before the tab runs out
+ *  of memory. */
+function withDeviceMemory(config) {
+  const gb = self.navigator?.deviceMemory;
+  const limits = config?.limits || {};
+  if (typeof gb !== 'number' || limits.device_memory_gb !== undefined) return JSON.stringify(config || {});
+  return JSON.stringify({ ...config, limits: { ...limits, device_memory_gb: gb } });
 }
 
 function post(msg) {

@@ -38,10 +38,17 @@ export const serverUrl = () => server.url;
 export const browserOf = () => browser;
 
 /** A fresh page on the served www/ (`query`: e.g. `?workers=1`), with every request and page
- *  error recorded; `initScript` runs in the page before its own scripts. */
-export async function openPage(locale = 'en-US', query = '', { initScript } = {}) {
+ *  error recorded; `initScript` runs in the page before its own scripts, `workerPrelude` (code)
+ *  at the start of the analysis worker's script (init scripts do not reach workers). */
+export async function openPage(locale = 'en-US', query = '', { initScript, workerPrelude } = {}) {
   const context = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
   if (initScript) await context.addInitScript(initScript);
+  if (workerPrelude) {
+    await context.route(/\/worker\.js$/, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: workerPrelude + '\n' + await response.text() });
+    });
+  }
   const requests = [];
   const errors = [];
   context.on('request', (r) => requests.push(r.url()));

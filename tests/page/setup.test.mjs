@@ -93,6 +93,34 @@ test('setup: a cap from an imported setup stops a file part way, and the page sa
   await finish();
 });
 
+test('setup: a device reporting little memory stops reading at a lower cap, unless the setup says otherwise', async () => {
+  // The browser says how much memory the device has (navigator.deviceMemory: 0.25 to 8 GB);
+  // the worker is told 0.01 GB here, a 3 MB cap, for a small file to reach it.
+  const device = "Object.defineProperty(WorkerNavigator.prototype, 'deviceMemory', { get: () => 0.01 });";
+  const { page, finish } = await openPage('zh-CN', '', { workerPrelude: device });
+  await page.evaluate(() => localStorage.clear());
+  const dir = await mkdtemp(path.join(tmpdir(), 'qunlens-device-'));
+  const file = path.join(dir, '产品群_utf8.csv');
+  await writeFile(file, chatCsv('m', 60000));
+  await page.setInputFiles('#file-input', file);
+  const report = await waitForReport(page);
+  const input = report.inputs[0];
+  assert.equal(input.error_code, 'limit_reached');
+  // 3 MB at ≈80 bytes a message plus ≈100 of text: about 16,000 messages (and the rest of the
+  // chunk that crossed it).
+  assert.ok(input.messages > 10000 && input.messages < 40000, `stopped part way: ${input.messages}`);
+  await page.locator('#tab-inputs').click();
+  assert.match(await page.locator('#inputs-table').textContent(), /已达到读取上限（配置 limits）.*it reports 0\.01 GB of memory, so the page keeps to 3 MB/);
+  // A setup that names the device's memory is taken at its word: 8 GB, no lower cap.
+  const setup = path.join(dir, 'big-machine.json');
+  await writeFile(setup, JSON.stringify({ limits: { device_memory_gb: 8 } }));
+  await page.setInputFiles('#setup-input', setup);
+  await page.waitForFunction(() => window.__qunlensReport?.inputs[0]?.messages === 60000, null, { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => window.__qunlensReport.inputs[0].error_code ?? null), null);
+  await page.evaluate(() => localStorage.clear());
+  await finish();
+});
+
 test('setup: files read side by side keep to a cap together, not each alone', async () => {
   const { page, finish, dir } = await openWithLimits('en-US', { max_messages: 90000 });
   // Two files of 60,000 messages (7.9 MB each: a drop large enough to be read by two workers),
