@@ -10,14 +10,17 @@
 // Once its job is done, the coordinator may hand it the loaded model to compute the
 // leaderboard while the coordinator computes the other sections (Analyzer.begin_report).
 //
-// Messages in:  {type:'init', module, warmUpMessages, warmUpRounds}  instantiate the module
-//                                       ahead of a job (rounds: small warm-ups after the first)
+// Messages in:  {type:'init', module, warmUpMessages, warmUpRounds, warmPort}  instantiate the
+//                                       module ahead of a job (rounds: small warm-ups after the
+//                                       first); 'warm' is posted on warmPort (a MessagePort, not
+//                                       this worker's own channel, which a job may own by then)
+//                                       once the warm-up is over
 //               {type:'warm-memory', bytes}     (after 'init') fault in that much wasm memory once
 //                                               warmed up (see warmMemory)
 //               {type:'parse', module, config, files: File[]}
 //               {type:'pieces', module, config, continuation, file: File, ranges: [[from, to], ...],
 //                prepare: fileSize or 0}         (fileSize: the model of that file comes next)
-//               {type:'leaderboard', model: Uint8Array, config}   (after a job: the module is loaded)
+//               {type:'leaderboard', model: Uint8Array, config}   (after a job, or after 'init')
 // Messages out: {type:'progress', bytes, messages}  bytes and messages read so far (all its
 //                                               files or ranges)
 //               {type:'partial', bytes}         Uint8Array (transferred)
@@ -65,7 +68,8 @@ function warmMemory(bytes) {
 
 self.onmessage = async ({ data }) => {
   if (data.type === 'init') {
-    instantiate(data.module, data.warmUpMessages, data.warmUpRounds).catch(() => {}); // a job awaiting it reports the error
+    // (A job awaiting the instance reports its error.)
+    instantiate(data.module, data.warmUpMessages, data.warmUpRounds).then(() => data.warmPort?.postMessage('warm'), () => {});
     return;
   }
   if (data.type === 'warm-memory') {

@@ -330,8 +330,10 @@ async function reportMessage(source) {
   const messages = analyzer.message_count();
   const split = messages >= SPLIT_REPORT_MIN_MESSAGES && messages <= SPLIT_REPORT_MAX_MESSAGES;
   // A helper the report will not use goes now: its memory (a piece's worth after a large load)
-  // would otherwise stay for the whole report.
-  const helper = split ? idleHelper : null;
+  // would otherwise stay for the whole report. After a load read here alone (one file not cut
+  // into pieces: a QQ TXT, a JSON export, a spreadsheet), an idle parse worker of the pool,
+  // warmed up, takes the leaderboard instead (the pool is refilled after the report).
+  const helper = split ? idleHelper || warmPoolWorker() : null;
   if (!split) idleHelper?.terminate();
   idleHelper = null;
   const prepared = helper ? modelSpare : null;
@@ -665,7 +667,12 @@ function warmWorker() {
   const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { type: 'module' });
   const [warmUpMessages, warmUpRounds] = deepWarmUpStarted ? [WARM_UP_MESSAGES, 0] : [DEEP_WARM_UP_MESSAGES, DEEP_WARM_UP_ROUNDS];
   deepWarmUpStarted = true;
-  worker.postMessage({ type: 'init', module: wasmModule, warmUpMessages, warmUpRounds });
+  const { port1, port2 } = new MessageChannel();
+  port1.onmessage = () => {
+    worker.warm = true;
+    port1.close();
+  };
+  worker.postMessage({ type: 'init', module: wasmModule, warmUpMessages, warmUpRounds, warmPort: port2 }, [port2]);
   if (parseWarmMemory) worker.postMessage({ type: 'warm-memory', bytes: parseWarmMemory });
   return worker;
 }
@@ -679,6 +686,13 @@ function warmMemory() {
   try {
     prepare_memory(WARM_MEMORY_BYTES);
   } catch {}
+}
+
+/** A parse worker of the pool whose warm-up is over (taken out of the pool), or null: one
+ *  still warming up would make the report wait for it. */
+function warmPoolWorker() {
+  const at = pool.findIndex((w) => w.warm);
+  return at < 0 ? null : pool.splice(at, 1)[0];
 }
 
 function refillPool() {

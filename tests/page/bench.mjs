@@ -1,8 +1,10 @@
 // Page benchmark (scripts/bench.sh): end to end in headless Chromium — file input, worker,
 // wasm, report JSON on screen — for the given export file(s).
-//   node bench.mjs FILE... [--runs N] [--workers N] [--root DIR]
+//   node bench.mjs FILE... [--runs N] [--workers N] [--root DIR] [--settle MS]
 // --workers 1: no parse workers; --root: serve another build of www/ (e.g. a worktree of an
-// earlier commit, to compare two builds on the same machine in the same hour).
+// earlier commit, to compare two builds on the same machine in the same hour); --settle: how
+// long after the page is ready each run (and floor) starts, once the workers' warm-up is over
+// (default 1000).
 // Prints MB/s, messages/s, the time to the first progress message and the main thread's
 // longest stall while the worker ran.
 import { stat } from 'node:fs/promises';
@@ -30,15 +32,17 @@ const args = process.argv.slice(2);
 let runs = 3;
 let query = '';
 let root = WWW;
+let settleMs = 1000;
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runs') runs = Number(args[++i]);
   else if (args[i] === '--workers') query = `?workers=${Number(args[++i])}`;
   else if (args[i] === '--root') root = path.resolve(args[++i]);
+  else if (args[i] === '--settle') settleMs = Number(args[++i]);
   else files.push(args[i]);
 }
 if (!files.length) {
-  console.error('usage: node bench.mjs FILE... [--runs N] [--workers N] [--root DIR]');
+  console.error('usage: node bench.mjs FILE... [--runs N] [--workers N] [--root DIR] [--settle MS]');
   process.exit(2);
 }
 let bytes = 0;
@@ -51,7 +55,7 @@ const browser = await launchChromium();
 /** One floor measurement: a fresh worker reads the files and only splits them into records. */
 async function floorRun(browser, url, files) {
   // Neither the floor nor the analysis is measured against the workers' warm-up.
-  const { context, page } = await openReadyPage(browser, url + '/');
+  const { context, page } = await openReadyPage(browser, url + '/', { settleMs });
   await page.evaluate(() => {
     const input = Object.assign(document.createElement('input'), { type: 'file', multiple: true, id: 'floor-input' });
     document.body.append(input);
@@ -76,7 +80,7 @@ try {
   const results = [];
   for (let run = 0; run < runs; run++) {
     // A fresh context per run: its own renderer process, so the peak RSS belongs to this run.
-    const { context, page } = await openReadyPage(browser, server.url + '/' + query, { viewport: { width: 1360, height: 900 } });
+    const { context, page } = await openReadyPage(browser, server.url + '/' + query, { settleMs, viewport: { width: 1360, height: 900 } });
     const baseline = rendererPeakBytes(); // the page and its worker loaded, no data yet
     await page.evaluate(installStallProbe);
     await page.evaluate(() => {

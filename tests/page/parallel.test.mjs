@@ -12,8 +12,9 @@ useBrowser();
 
 const FIX = path.join(HERE, '..', 'fixtures');
 
-async function loadIn(workers, files) {
+async function loadIn(workers, files, { settleMs = 0 } = {}) {
   const { page, finish } = await openPage('en-US', workers ? `?workers=${workers}` : '');
+  await page.waitForTimeout(settleMs);
   await page.setInputFiles('#file-input', files);
   await waitForReport(page);
   const { json, threads, pieces, reportThreads } = await page.evaluate(() => ({
@@ -75,6 +76,24 @@ test('one large file read in pieces by the parse workers gives the one-reader re
     assert.equal(reportThreads, 2, 'a parse worker computed the leaderboard');
     assert.equal(report.inputs.length, 1);
     assert.ok(report.inputs[0].skipped_count > 0 && report.inputs[0].skipped.every((s) => s.line > 1), 'skipped rows keep their lines');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('after a file read by the report worker alone, an idle parse worker computes the leaderboard', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-board-'));
+  try {
+    // One 5 MB file (≈33,000 messages): too small for pieces, large enough for a split report.
+    // Dropped two seconds after the page is ready, as a user would: the parse workers are warm.
+    const file = await bigCsv(dir, 5);
+    const single = await loadIn(1, [file]);
+    const alone = await loadIn(null, [file], { settleMs: 2000 });
+    assert.equal(alone.threads, 1, 'read by the report worker alone');
+    assert.equal(single.reportThreads, 1);
+    assert.equal(alone.reportThreads, 2, 'a parse worker of the pool computed the leaderboard');
+    assert.ok(JSON.parse(alone.json).leaderboard.entries.length > 0);
+    assert.equal(alone.json, single.json, 'byte-identical report');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
