@@ -114,7 +114,7 @@ impl Analyzer {
     pub fn push(&mut self, chunk: &[u8]) {
         if let Some(f) = self.current.as_mut() {
             f.push(chunk, &mut self.builder, &mut self.zone);
-            if let Some(why) = self.config.limits.reached(&self.builder.loaded(f.bytes_read())) {
+            if let Some(why) = self.config.limits.reached(&f.loaded(&self.builder)) {
                 f.stop_at_limit(why);
             }
         }

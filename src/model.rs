@@ -520,7 +520,13 @@ impl ModelBuilder {
     /// What is loaded, with `file_bytes` of the current file read, as the caps of config
     /// `limits` weigh it.
     pub fn loaded(&self, file_bytes: u64) -> crate::config::Loaded {
-        crate::config::Loaded { file_bytes, messages: self.message_count(), members: self.member_count(), text_bytes: self.text_bytes() }
+        crate::config::Loaded {
+            file_bytes,
+            messages: self.message_count(),
+            members: self.member_count(),
+            text_bytes: self.text_bytes(),
+            ..Default::default()
+        }
     }
 
     fn member_for(

@@ -114,6 +114,30 @@ fn a_device_reporting_little_memory_lowers_the_memory_cap() {
     }
 }
 
+/// A Telegram export of one chat, `count` messages: one JSON document, held whole until it ends.
+fn telegram(count: usize) -> String {
+    let messages: Vec<String> = (0..count)
+        .map(|i| format!(r#"{{"id": {i}, "type": "message", "date_unixtime": "{}", "from": "User {}", "from_id": "user{}", "text": "第{i}条消息，大家好"}}"#, 1_709_254_800 + i * 30, i % 7, i % 7))
+        .collect();
+    format!(r#"{{"name": "Growth Club", "type": "private_supergroup", "id": 1001, "messages": [{}]}}"#, messages.join(",\n"))
+}
+
+#[test]
+fn a_document_held_whole_is_weighed_by_the_memory_cap_and_not_read_past_it() {
+    // ≈150 bytes a message: 300 KB of document, weighed twice (itself and what it turns into).
+    let file = || [("result.json", telegram(2_000))];
+    let r = analyze(r#"{"limits": {"max_memory_bytes": 500000}}"#, &file());
+    let input = &r.inputs[0];
+    assert_eq!((input.error_code.as_deref(), input.messages), (Some("limit_reached"), 0), "none of it read");
+    let error = input.error.as_deref().unwrap();
+    assert!(error.starts_with("not read: this file is one JSON document, held whole before any of its messages is read"), "{error}");
+    assert!(error.ends_with("over the cap limits.max_memory_bytes (500000) (the page cannot use more than 4 GiB; the CLI can: raise the cap in its config)"), "{error}");
+    assert!(r.groups.is_empty());
+    // Twice the document fits under 1 MB: read whole.
+    let r = analyze(r#"{"limits": {"max_memory_bytes": 1000000}}"#, &file());
+    assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 2_000));
+}
+
 #[test]
 fn a_partial_that_would_pass_a_cap_is_refused_whole() {
     // Each worker stays under the cap alone; merged, they would not.

@@ -78,6 +78,10 @@ impl FormatParser for Parser {
         }
     }
 
+    fn held_text(&mut self) -> Option<&mut String> {
+        self.lines.is_none().then_some(&mut self.buffer)
+    }
+
     fn finish(&mut self, cx: &mut Context<'_>) {
         match self.lines.take() {
             Some(mut lines) => lines.feed("", true, |n, line| self.line(n, line, cx)),

@@ -221,6 +221,10 @@ impl FormatParser for JsonParser {
         self.buffer.push_str(text);
     }
 
+    fn held_text(&mut self) -> Option<&mut String> {
+        Some(&mut self.buffer)
+    }
+
     fn finish(&mut self, cx: &mut Context<'_>) {
         let text = std::mem::take(&mut self.buffer);
         let mut chat = Chats::default();

@@ -228,6 +228,13 @@ pub trait FormatParser {
 
     /// Counts `lines` more lines read (by piece readers) before the next text.
     fn skip_lines(&mut self, _lines: u64) {}
+
+    /// The text this parser holds whole until the file ends (a JSON document read as one
+    /// value), if it does: the caps weigh it ([`crate::config::Loaded::held_bytes`]), and
+    /// room for the whole file is reserved in it at once, so it never doubles.
+    fn held_text(&mut self) -> Option<&mut String> {
+        None
+    }
 }
 
 /// A parser for formats that are read as one document (JSON without line structure): it
@@ -252,6 +259,10 @@ impl FormatParser for WholeText {
     fn finish(&mut self, cx: &mut Context<'_>) {
         let text = std::mem::take(&mut self.buffer);
         (self.read)(&text, cx);
+    }
+
+    fn held_text(&mut self) -> Option<&mut String> {
+        Some(&mut self.buffer)
     }
 }
 
@@ -594,6 +605,11 @@ impl FileIngest {
                 },
             },
         };
+        if let (Some(held), Some(total)) = (parser.held_text(), self.expected) {
+            // Decoded, a GB18030 or UTF-16 byte is at most 1.5 bytes of UTF-8.
+            let utf8 = matches!(encoding, TextEncoding::Utf8 | TextEncoding::Utf8Bom);
+            held.reserve_exact(if utf8 { total } else { total + total / 2 } as usize);
+        }
         let mut cx = Context { builder, zone, stats: &mut self.stats, file_name: &self.name };
         parser.feed(&text, &mut cx);
         self.state = State::Parsing { decoder, parser, format };
@@ -602,6 +618,16 @@ impl FileIngest {
     /// Bytes fed so far.
     pub fn bytes_read(&self) -> u64 {
         self.bytes
+    }
+
+    /// What the caps weigh after `builder` read this file so far: the model, and the text its
+    /// parser holds whole until the file ends (see [`FormatParser::held_text`]).
+    pub fn loaded(&mut self, builder: &ModelBuilder) -> crate::config::Loaded {
+        let held_bytes = match &mut self.state {
+            State::Parsing { parser, .. } => parser.held_text().map_or(0, |t| t.len()),
+            _ => 0,
+        };
+        crate::config::Loaded { held_bytes, ..builder.loaded(self.bytes) }
     }
 
     /// Stops reading at a cap (config `limits`): what was read stays, the rest is ignored (the

@@ -122,6 +122,10 @@ impl FormatParser for Parser {
         self.repair.push(text, &mut self.buffer);
     }
 
+    fn held_text(&mut self) -> Option<&mut String> {
+        Some(&mut self.buffer)
+    }
+
     fn finish(&mut self, cx: &mut Context<'_>) {
         self.repair.flush(&mut self.buffer);
         let text = std::mem::take(&mut self.buffer);

@@ -69,6 +69,10 @@ impl FormatParser for Parser {
         }
     }
 
+    fn held_text(&mut self) -> Option<&mut String> {
+        self.lines.is_none().then_some(&mut self.buffer)
+    }
+
     fn finish(&mut self, cx: &mut Context<'_>) {
         match &mut self.lines {
             Some(lines) => lines.feed("", true, |n, line| record_line(n, line, cx)),

@@ -425,6 +425,7 @@ impl Partial {
             messages: self.message_count(),
             members: self.member_count(),
             text_bytes: self.messages.text_arena.len(),
+            ..Default::default()
         }
     }
 
