@@ -177,6 +177,15 @@ impl Limits {
         }
     }
 
+    /// The most bytes of a document held whole (see [`Loaded::held_bytes`]) the memory cap
+    /// lets be read, before anything else is loaded (`u64::MAX` without a cap).
+    pub fn held_bytes_fitting(&self) -> u64 {
+        match self.memory_cap().0 {
+            0 => u64::MAX,
+            cap => cap / Loaded::BYTES_PER_HELD_BYTE,
+        }
+    }
+
     /// How many more messages of `text_per_message` bytes of text fit under the message and
     /// memory caps after `loaded` (`usize::MAX` without either cap).
     ///

@@ -393,6 +393,10 @@ pub struct FileIngest {
     limits: Option<crate::config::Limits>,
 }
 
+/// Room for the chunk that passes the memory cap in a text held whole: the page hands over at
+/// most 4 MiB at a time (`www/read.js`), 6 MiB decoded; the CLI 4 MiB.
+const HELD_CHUNK_ROOM: u64 = 16 << 20;
+
 /// Input read before [`FileIngest::expect_bytes`] sizes the model's columns: enough rows that
 /// their bytes per message and text bytes per byte predict the rest within a few per cent.
 const SIZE_SAMPLE_BYTES: u64 = 1 << 20;
@@ -606,9 +610,13 @@ impl FileIngest {
             },
         };
         if let (Some(held), Some(total)) = (parser.held_text(), self.expected) {
-            // Decoded, a GB18030 or UTF-16 byte is at most 1.5 bytes of UTF-8.
+            // Decoded, a GB18030 or UTF-16 byte is at most 1.5 bytes of UTF-8; no more than the
+            // memory cap lets be read, and the chunk that passes it (reading stops after it:
+            // without room for it the text would double, past the memory the cap keeps).
             let utf8 = matches!(encoding, TextEncoding::Utf8 | TextEncoding::Utf8Bom);
-            held.reserve_exact(if utf8 { total } else { total + total / 2 } as usize);
+            let decoded = if utf8 { total } else { total + total / 2 };
+            let fitting = self.limits.as_ref().map_or(u64::MAX, |l| l.held_bytes_fitting().saturating_add(HELD_CHUNK_ROOM));
+            held.reserve_exact(decoded.min(fitting) as usize);
         }
         let mut cx = Context { builder, zone, stats: &mut self.stats, file_name: &self.name };
         parser.feed(&text, &mut cx);
