@@ -61,28 +61,36 @@ function chatCsv(room, count) {
   return csv;
 }
 
-/** A page in `locale` with a setup of these `limits` imported, and a folder for the files. */
-async function openWithLimits(locale, limits) {
-  const opened = await openPage(locale);
+/** A page in `locale` with a setup of these `limits` imported (none: `null`), and a folder for
+ *  the files; `options` as openPage's. */
+async function openWithLimits(locale, limits, options) {
+  const opened = await openPage(locale, '', options);
   await opened.page.evaluate(() => localStorage.clear());
   const dir = await mkdtemp(path.join(tmpdir(), 'qunlens-cap-'));
-  const setup = path.join(dir, 'cap.json');
-  await writeFile(setup, JSON.stringify({ limits }));
-  await opened.page.setInputFiles('#setup-input', setup);
-  await opened.page.waitForFunction(() => /cap\.json/.test(document.getElementById('notices').textContent));
+  if (limits) {
+    const setup = path.join(dir, 'cap.json');
+    await writeFile(setup, JSON.stringify({ limits }));
+    await opened.page.setInputFiles('#setup-input', setup);
+    await opened.page.waitForFunction(() => /cap\.json/.test(document.getElementById('notices').textContent));
+  }
   return { ...opened, dir };
+}
+
+/** Drops a WeChatMsg CSV of 60,000 messages (7.9 MB: several of the chunks, up to 2 MB, the
+ *  browser hands over; caps are checked per chunk) and returns its input once the report has
+ *  come, stopped at a cap. */
+async function dropCapped(page, dir) {
+  const file = path.join(dir, '产品群_utf8.csv');
+  await writeFile(file, chatCsv('m', 60000));
+  await page.setInputFiles('#file-input', file);
+  const input = (await waitForReport(page)).inputs[0];
+  assert.equal(input.error_code, 'limit_reached');
+  return input;
 }
 
 test('setup: a cap from an imported setup stops a file part way, and the page says it was partly read', async () => {
   const { page, finish, dir } = await openWithLimits('zh-CN', { max_messages: 500 });
-  // 60,000 messages in 7.9 MB: several of the chunks (up to 2 MB) the browser hands over, and
-  // caps are checked per chunk, so the cap is met part way.
-  const file = path.join(dir, '产品群_utf8.csv');
-  await writeFile(file, chatCsv('m', 60000));
-  await page.setInputFiles('#file-input', file);
-  const report = await waitForReport(page);
-  const input = report.inputs[0];
-  assert.equal(input.error_code, 'limit_reached');
+  const input = await dropCapped(page, dir);
   assert.ok(input.messages > 500 && input.messages < 60000, `stopped part way: ${input.messages}`);
   await page.locator('#tab-inputs').click();
   const row = page.locator('#inputs-table tr.input-row').first();
@@ -97,15 +105,8 @@ test('setup: a device reporting little memory stops reading at a lower cap, unle
   // The browser says how much memory the device has (navigator.deviceMemory: 0.25 to 8 GB);
   // the worker is told 0.01 GB here, a 3 MB cap, for a small file to reach it.
   const device = "Object.defineProperty(WorkerNavigator.prototype, 'deviceMemory', { get: () => 0.01 });";
-  const { page, finish } = await openPage('zh-CN', '', { workerPrelude: device });
-  await page.evaluate(() => localStorage.clear());
-  const dir = await mkdtemp(path.join(tmpdir(), 'qunlens-device-'));
-  const file = path.join(dir, '产品群_utf8.csv');
-  await writeFile(file, chatCsv('m', 60000));
-  await page.setInputFiles('#file-input', file);
-  const report = await waitForReport(page);
-  const input = report.inputs[0];
-  assert.equal(input.error_code, 'limit_reached');
+  const { page, finish, dir } = await openWithLimits('zh-CN', null, { workerPrelude: device });
+  const input = await dropCapped(page, dir);
   // 3 MB at ≈80 bytes a message plus ≈100 of text: about 16,000 messages (and the rest of the
   // chunk that crossed it).
   assert.ok(input.messages > 10000 && input.messages < 40000, `stopped part way: ${input.messages}`);
