@@ -72,9 +72,10 @@ pub struct Limits {
     pub max_memory_bytes: u64,
     /// The memory of the device reading, in GB, as the browser reports it
     /// (`navigator.deviceMemory`: rounded down to a power of two, from 0.25; Chromium 156
-    /// reports up to 16, older browsers up to 8; 0 = not known, the CLI's default). The page sets it unless the config does. Under 8 the memory
-    /// cap is at most [`Limits::DEVICE_SHARE`] of it, so a laptop reporting 4 GB stops reading
-    /// at about 1.2 GB with a message instead of the tab running out of memory.
+    /// reports up to 16, older browsers up to 8; 0 = not known, the CLI's default). The page
+    /// sets it unless the config does. Under 8 the memory cap is at most
+    /// [`Limits::DEVICE_SHARE`] of it, so a laptop reporting 4 GB stops reading at about
+    /// 1.2 GB with a message instead of the tab running out of memory.
     pub device_memory_gb: f64,
 }
 

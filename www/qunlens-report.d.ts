@@ -638,8 +638,7 @@ export interface Config {
   /** Funnel steps, mode, window and range (the page's Funnel tab saves them). */
   funnel?: Partial<FunnelSettings>;
   attribution?: Partial<AttributionSettings>;
-  /** Caps that stop reading with a clear message (`error_code: "limit_reached"`) before memory runs out; 0 = no cap. Defaults: max_file_bytes 0, max_messages 0, max_members 500,000, max_memory_bytes 3,500,000,000 — what the data loaded and its report would take, estimated as 80 bytes per message plus its text plus 1,000 per person (the page's WebAssembly memory ends at 4 GiB). */
-  /** `device_memory_gb`: the device's memory as the browser reports it (`navigator.deviceMemory`; the page sets it unless the setup does; 0 = not known, as in the CLI). Under 8 the memory cap is at most 30 % of it (a device reporting 4 GB: 1.2 GB), and a file stopped by it says so in `error`. */
+  /** Caps that stop reading with a clear message (`error_code: "limit_reached"`) before memory runs out; 0 = no cap. Defaults: max_file_bytes 0, max_messages 0, max_members 500,000, max_memory_bytes 3,500,000,000 — what the data loaded and its report would take, estimated as 80 bytes per message plus its text plus 1,000 per person (the page's WebAssembly memory ends at 4 GiB). A JSON document held whole until its file ends (Telegram, Discord, WeFlow, QQ NT, chatlog, ChatLab, WeCom arrays) weighs twice its size while it is read. `device_memory_gb`: the device's memory as the browser reports it (`navigator.deviceMemory`; the page sets it unless the setup does; 0 = not known, as in the CLI). Under 8 the memory cap is at most 30 % of it (a device reporting 4 GB: 1.2 GB), and a file stopped by it says so in `error`. */
   limits?: { max_file_bytes?: number; max_messages?: number; max_members?: number; max_memory_bytes?: number; device_memory_gb?: number };
 }
 
