@@ -420,8 +420,10 @@ function renderInputs(r) {
       el('td', {}, el('span', { class: `badge ${status}`, text: t(`inputs.${status}`) }))));
     const details = [];
     if (input.error) {
-      // The core's message is English; show the translated sentence for its code first.
-      const key = `error.${input.error_code}`;
+      // The core's message is English; show the translated sentence for its code first (a
+      // file a cap kept from being read at all is told apart from one it stopped part way).
+      const code = input.error_code === 'limit_reached' && !stopped ? 'limit_reached_unread' : input.error_code;
+      const key = `error.${code}`;
       const translated = getLang() === 'en' || !input.error_code ? null : t(key);
       const text = translated && translated !== key ? `${translated}（${input.error}）` : input.error;
       details.push(el('p', { class: 'input-error', text }));

@@ -591,6 +591,7 @@ const STRINGS = {
     'error.bad_workbook': 'Excel 文件已损坏或无法读取',
     'error.missing_columns': '这份 CRM / 名单 / SDR 日志缺少必需的列，请用“映射列…”指定',
     'error.limit_reached': '已达到读取上限（配置 limits），之后的内容没有读取；已读取的数据保留',
+    'error.limit_reached_unread': '已达到读取上限（配置 limits），这个文件没有读取',
     'groups.name': '群名称',
     'groups.platform': '平台',
     'groups.members': '出现过的成员',

@@ -122,6 +122,25 @@ test('setup: a device reporting little memory stops reading at a lower cap, unle
   await finish();
 });
 
+test('setup: a JSON export held whole is weighed by the memory cap, and past it not read at all', async () => {
+  const { page, finish, dir } = await openWithLimits('zh-CN', { max_memory_bytes: 500000 });
+  // A Telegram export of 2,000 messages: one JSON document of ≈300 KB, weighed twice.
+  const messages = Array.from({ length: 2000 }, (_, i) =>
+    ({ id: i, type: 'message', date_unixtime: String(1709254800 + i * 30), from: `User ${i % 7}`, from_id: `user${i % 7}`, text: `第${i}条消息，大家好` }));
+  const file = path.join(dir, 'result.json');
+  await writeFile(file, JSON.stringify({ name: 'Growth Club', type: 'private_supergroup', id: 1001, messages }, null, 1));
+  await page.setInputFiles('#file-input', file);
+  const input = (await waitForReport(page)).inputs[0];
+  assert.equal(input.error_code, 'limit_reached');
+  assert.equal(input.messages, 0);
+  await page.locator('#tab-inputs').click();
+  const row = page.locator('#inputs-table tr.input-row').first();
+  assert.equal((await row.locator('.badge').textContent()).trim(), '未读取');
+  assert.match(await page.locator('#inputs-table').textContent(), /已达到读取上限（配置 limits），这个文件没有读取（not read: this file is one JSON document/);
+  await page.evaluate(() => localStorage.clear());
+  await finish();
+});
+
 test('setup: files read side by side keep to a cap together, not each alone', async () => {
   const { page, finish, dir } = await openWithLimits('en-US', { max_messages: 90000 });
   // Two files of 60,000 messages (7.9 MB each: a drop large enough to be read by two workers),
