@@ -182,11 +182,7 @@ impl StreamDecoder {
 
     /// Decodes `bytes`, appending UTF-8 to `out`. `last` flushes a trailing partial character.
     pub fn decode(&mut self, bytes: &[u8], out: &mut String, last: bool) {
-        if self.is_utf8() {
-            self.decode_utf8(bytes, last, &mut |text| out.push_str(text));
-        } else {
-            self.decode_other(bytes, out, last);
-        }
+        self.decode_each(bytes, last, &mut |text| out.push_str(text));
     }
 
     /// Decodes `bytes` and hands the text to `emit`, in one piece or a few (a character the
@@ -208,9 +204,9 @@ impl StreamDecoder {
             let mut text = std::mem::take(&mut self.scratch);
             text.clear();
             self.decode_other(bytes, &mut text, last);
-            if !text.is_empty() {
-                emit(&text);
-            }
+            // The Encoding Standard removes only UTF-8 and UTF-16 BOMs; GB18030 has one too
+            // (84 31 95 33), which a file converted from UTF-8 with BOM keeps.
+            self.hand_on(&text, emit);
             self.scratch = text;
         }
     }
@@ -338,6 +334,16 @@ mod tests {
         bom.extend_from_slice(text.as_bytes());
         assert_eq!(decode_all(&bom), (text.to_string(), TextEncoding::Utf8Bom));
         assert_eq!(decode_all(&gbk(text)), (text.to_string(), TextEncoding::Gb18030));
+        // GB18030's own BOM (84 31 95 33): what `iconv -t GB18030` makes of a UTF-8 file with one.
+        let gb_bom = gbk(&format!("\u{FEFF}{text}"));
+        assert_eq!(&gb_bom[..4], b"\x84\x31\x95\x33");
+        assert_eq!(decode_all(&gb_bom), (text.to_string(), TextEncoding::Gb18030));
+        // Cut right after the BOM: still removed, once.
+        let mut d = StreamDecoder::new(TextEncoding::Gb18030);
+        let mut out = String::new();
+        d.decode_each(&gb_bom[..4], false, &mut |t| out.push_str(t));
+        d.decode_each(&gb_bom[4..], true, &mut |t| out.push_str(t));
+        assert_eq!(out, text);
         let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         let mut le_bom = vec![0xFF, 0xFE];
         le_bom.extend_from_slice(&le);
