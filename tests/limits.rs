@@ -114,18 +114,21 @@ fn a_device_reporting_little_memory_lowers_the_memory_cap() {
     }
 }
 
-/// A Telegram export of one chat, `count` messages: one JSON document, held whole until it ends.
-fn telegram(count: usize) -> String {
+/// A Telegram export of one chat, `count` messages. With `id_first`, as Telegram Desktop writes
+/// it: its messages are streamed; otherwise the chat's id comes after them, and the document is
+/// held whole until it ends.
+fn telegram(count: usize, id_first: bool) -> String {
     let messages: Vec<String> = (0..count)
         .map(|i| format!(r#"{{"id": {i}, "type": "message", "date_unixtime": "{}", "from": "User {}", "from_id": "user{}", "text": "第{i}条消息，大家好"}}"#, 1_709_254_800 + i * 30, i % 7, i % 7))
         .collect();
-    format!(r#"{{"name": "Growth Club", "type": "private_supergroup", "id": 1001, "messages": [{}]}}"#, messages.join(",\n"))
+    let (before, after) = if id_first { (r#""id": 1001, "#, "") } else { ("", r#", "id": 1001"#) };
+    format!(r#"{{"name": "Growth Club", "type": "private_supergroup", {before}"messages": [{}]{after}}}"#, messages.join(",\n"))
 }
 
 #[test]
 fn a_document_held_whole_is_weighed_by_the_memory_cap_and_not_read_past_it() {
     // ≈150 bytes a message: 300 KB of document, weighed twice (itself and what it turns into).
-    let file = || [("result.json", telegram(2_000))];
+    let file = || [("result.json", telegram(2_000, false))];
     let r = analyze(r#"{"limits": {"max_memory_bytes": 500000}}"#, &file());
     let input = &r.inputs[0];
     assert_eq!((input.error_code.as_deref(), input.messages), (Some("limit_reached"), 0), "none of it read");
@@ -136,6 +139,21 @@ fn a_document_held_whole_is_weighed_by_the_memory_cap_and_not_read_past_it() {
     // Twice the document fits under 1 MB: read whole.
     let r = analyze(r#"{"limits": {"max_memory_bytes": 1000000}}"#, &file());
     assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 2_000));
+}
+
+#[test]
+fn a_streamed_document_is_weighed_by_what_it_turns_into_and_read_up_to_the_cap() {
+    // The same 2,000 messages streamed: the model is weighed, not the text, and they fit.
+    let r = analyze(r#"{"limits": {"max_memory_bytes": 500000}}"#, &[("result.json", telegram(2_000, true))]);
+    assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 2_000));
+    // Ten times as many do not: read up to the cap, like any streamed format, and said so.
+    let r = analyze(r#"{"limits": {"max_memory_bytes": 500000}}"#, &[("result.json", telegram(20_000, true))]);
+    let input = &r.inputs[0];
+    assert_eq!(input.error_code.as_deref(), Some("limit_reached"));
+    assert!(input.messages > 2_000 && input.messages < 20_000, "{}", input.messages);
+    let error = input.error.as_deref().unwrap();
+    assert!(error.starts_with(&format!("stopped at {} messages: with their report they would take about", input.messages)), "{error}");
+    assert_eq!(r.groups[0].name, "Growth Club");
 }
 
 #[test]

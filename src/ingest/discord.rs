@@ -31,7 +31,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::qq_txt::file_stem;
-use super::telegram_json::{has_key, present, Json, Str};
+use super::json_scan::{Broken, Json, JsonStream, Step, Streamer, Take};
+use super::telegram_json::{has_key, present, Str};
 use super::wechat_types::shown;
 use super::{Context, CsvRecord, CsvSplitter, FormatParser};
 use crate::model::{
@@ -103,9 +104,7 @@ pub fn parser(head: &str, _file_name: &str) -> Box<dyn FormatParser> {
         .trim_start_matches(['\u{FEFF}', ' ', '\t', '\r', '\n'])
         .starts_with('{')
     {
-        Box::new(JsonParser {
-            buffer: String::new(),
-        })
+        Box::new(JsonParser::default())
     } else {
         Box::new(CsvParser {
             splitter: CsvSplitter::new(),
@@ -118,40 +117,101 @@ pub fn parser(head: &str, _file_name: &str) -> Box<dyn FormatParser> {
 // ---------------------------------------------------------------------------------------
 // JSON
 
+/// Messages streamed as they arrive; the envelope walked in `finish`.
+#[derive(Default)]
 struct JsonParser {
-    buffer: String,
+    stream: JsonStream,
+    reader: Streamed,
 }
 
 impl FormatParser for JsonParser {
-    fn feed(&mut self, text: &str, _cx: &mut Context<'_>) {
-        self.buffer.push_str(text);
+    fn feed(&mut self, text: &str, cx: &mut Context<'_>) {
+        self.stream.push(text, &mut self.reader, cx);
     }
 
     fn held_text(&mut self) -> Option<&mut String> {
-        Some(&mut self.buffer)
+        self.stream.held_messages()
     }
 
     fn finish(&mut self, cx: &mut Context<'_>) {
-        let text = std::mem::take(&mut self.buffer);
-        read_json(&text, cx);
+        let held = self.stream.finish(&mut self.reader, cx);
+        read_json(&held.json(), cx);
     }
 }
 
-fn read_json(text: &str, cx: &mut Context<'_>) {
-    let json = Json::new(text);
+/// The channel whose messages are streamed.
+#[derive(Default)]
+struct Streamed {
+    group: Option<GroupId>,
+}
+
+impl Streamer for Streamed {
+    /// The messages are streamed when the guild and the channel came before them (as DCE
+    /// writes them); otherwise the export is held, read when the file ends.
+    fn begins(&mut self, path: &[Step], envelope: &Json<'_>, object: usize, cx: &mut Context<'_>) -> Take {
+        if !matches!(path, [Step::Key(k)] if k == "messages") {
+            return Take::Envelope;
+        }
+        let mut channel = ChannelInfo::default();
+        let _ = envelope.object(object, |key, vs| {
+            let ve = envelope.value_end(vs)?;
+            channel.note(envelope, key, vs, ve);
+            Ok(ve)
+        });
+        if channel.guild.is_none() || channel.channel.is_none() {
+            return Take::Hold;
+        }
+        self.group = Some(channel.group(cx));
+        Take::Stream
+    }
+
+    fn element(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>) {
+        if let Some(group) = self.group {
+            json_element(text, line, index, group, cx);
+        }
+    }
+
+    fn ends(&mut self, last: u64, broken: Option<(u64, &Broken)>, cx: &mut Context<'_>) {
+        if let Some((line, b)) = broken {
+            b.report_at(line, &format!("after message #{last}"), cx);
+        }
+    }
+}
+
+/// The export's `guild` and `channel` objects.
+#[derive(Default)]
+struct ChannelInfo {
+    guild: Option<Value>,
+    channel: Option<Value>,
+}
+
+impl ChannelInfo {
+    /// Takes the root's member `key` (its value at `vs..ve`) if it is one of the two.
+    fn note(&mut self, json: &Json<'_>, key: &str, vs: usize, ve: usize) {
+        match key {
+            "guild" => self.guild = json.value(vs, ve),
+            "channel" => self.channel = json.value(vs, ve),
+            _ => {}
+        }
+    }
+
+    fn group(&self, cx: &mut Context<'_>) -> GroupId {
+        json_group(self.guild.as_ref(), self.channel.as_ref(), cx)
+    }
+}
+
+/// Walks the held document: the messages when they were not streamed (the group is looked up
+/// again when they were: the same), and what breaks.
+fn read_json(json: &Json<'_>, cx: &mut Context<'_>) {
     let start = json.ws(0);
-    let (mut guild, mut channel, mut messages) = (None, None, None);
+    let (mut channel, mut messages) = (ChannelInfo::default(), None);
     let scanned = json.object(start, |key, vs| {
         if key == "messages" {
             messages = Some(vs);
             return json.value_end(vs);
         }
         let ve = json.value_end(vs)?;
-        match key {
-            "guild" => guild = json.value(vs, ve),
-            "channel" => channel = json.value(vs, ve),
-            _ => {}
-        }
+        channel.note(json, key, vs, ve);
         Ok(ve)
     });
     let Some(ms) = messages else {
@@ -160,21 +220,14 @@ fn read_json(text: &str, cx: &mut Context<'_>) {
         }
         return;
     };
-    let group = json_group(guild.as_ref(), channel.as_ref(), cx);
+    let group = channel.group(cx);
     if json.byte(ms) != Some(b'[') {
         return cx.skip(json.line_of(ms), "\"messages\" is not an array");
     }
     let mut last = 0;
     let result = json.array(ms, |index, s, e| {
         last = index;
-        let line = json.line_of(s);
-        match serde_json::from_str::<Message>(&json.text[s..e]) {
-            Ok(m) => json_message(m, index, line, group, cx),
-            Err(err) => cx.skip(
-                line + err.line().saturating_sub(1) as u64,
-                format!("message #{index} is not a valid JSON object: {err}"),
-            ),
-        }
+        json_element(&json.text[s..e], json.line_of(s), index, group, cx);
     });
     match result {
         Err(b) => json.report(&b, &format!("after message #{last}"), cx),
@@ -183,6 +236,17 @@ fn read_json(text: &str, cx: &mut Context<'_>) {
                 json.report(&b, "after the messages", cx);
             }
         }
+    }
+}
+
+/// Message `index`, its JSON `text` starting at `line`.
+fn json_element(text: &str, line: u64, index: u64, group: GroupId, cx: &mut Context<'_>) {
+    match serde_json::from_str::<Message>(text) {
+        Ok(m) => json_message(m, index, line, group, cx),
+        Err(err) => cx.skip(
+            line + err.line().saturating_sub(1) as u64,
+            format!("message #{index} is not a valid JSON object: {err}"),
+        ),
     }
 }
 
@@ -740,7 +804,47 @@ fn csv_system(content: &str) -> Option<Tip<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::json_scan::testing;
     use crate::ingest::qq_txt::run_parser;
+
+    const CHANNEL: &str = include_str!("../../tests/fixtures/discord/Growth Srv - general [770000000000000001].json");
+
+    /// The whole document held and walked when the file ends: how every export was read before
+    /// messages were streamed, and how a held one still is.
+    fn read_held(text: &str, cx: &mut Context<'_>) {
+        read_json(&Json::new(text), cx);
+    }
+
+    #[test]
+    fn streamed_messages_read_as_the_held_document_does() {
+        let (m, stats) = testing::read_streamed(CHANNEL, CHANNEL, 4096, parser);
+        assert_eq!((m.messages.len(), stats.skipped_count), (8, 1), "{stats:?}");
+        testing::assert_streamed_as_held(CHANNEL, parser, read_held);
+        // Two messages without the comma between them: said where, and nothing after is read.
+        let second = CHANNEL.find("},\n    {").unwrap() + 1;
+        let broken = format!("{}{}", &CHANNEL[..second], &CHANNEL[second + 1..]);
+        let (_, stats) = testing::read_streamed(&broken, &broken, 4096, parser);
+        assert_eq!(stats.skipped[0].reason, "not valid JSON (expected ',' or ']') after message #1; nothing after this point is read");
+        testing::assert_streamed_as_held(&broken, parser, read_held);
+    }
+
+    #[test]
+    fn a_channel_named_after_its_messages_is_held_and_read_the_same() {
+        let guild = CHANNEL.lines().nth(1).unwrap();
+        let later = CHANNEL.replacen(&format!("{guild}\n"), "", 1).replacen(
+            "\"messageCount\": 9",
+            &format!("\"messageCount\": 9, {}", guild.trim().trim_end_matches(',')),
+            1,
+        );
+        let streamed = testing::read_with(|cx| {
+            let mut p = parser(&later, "x.json");
+            p.feed(&later, cx);
+            assert!(p.held_text().is_some(), "held: the guild comes after the messages");
+            p.finish(cx);
+        });
+        assert_eq!((streamed.0.messages.len(), streamed.0.groups[0].name.as_str()), (8, "Growth Srv - general"));
+        assert_eq!(testing::shown(streamed), testing::shown(testing::read_with(|cx| read_held(&later, cx))));
+    }
 
     #[test]
     fn file_names_give_the_channel() {

@@ -20,6 +20,7 @@ pub(crate) mod wechat_types;
 pub mod chatlab;
 pub mod chatlog;
 pub mod discord;
+mod json_scan;
 pub mod mapped_csv;
 pub mod pywxdump_csv;
 pub mod qq_nt_json;
@@ -230,8 +231,10 @@ pub trait FormatParser {
     fn skip_lines(&mut self, _lines: u64) {}
 
     /// The text this parser holds whole until the file ends (a JSON document read as one
-    /// value), if it does: the caps weigh it ([`crate::config::Loaded::held_bytes`]), and
-    /// room for the whole file is reserved in it at once, so it never doubles.
+    /// value), if it does: the caps weigh it ([`crate::config::Loaded::held_bytes`]), and when
+    /// it holds from the start, room for the whole file is reserved in it at once, so it never
+    /// doubles. Streamed documents (Telegram, Discord) hold only their envelope, and say so
+    /// only if they fall back to holding (a chat named after its messages).
     fn held_text(&mut self) -> Option<&mut String> {
         None
     }

@@ -51,6 +51,7 @@ use serde_json::Value;
 
 use super::qq_txt::file_stem;
 use super::wechat_types::shown;
+use super::json_scan::{Broken, Json, JsonStream, Step, Streamer, Take};
 use super::{Context, FormatParser};
 use crate::model::{
     GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef,
@@ -104,44 +105,106 @@ fn has_pair(head: &str, key: &str, value: &str) -> bool {
     })
 }
 
-/// A parser for one file: buffered (with escapes repaired on the way in), read in `finish`.
+/// A parser for one file: messages streamed as they arrive (escapes repaired on the way in),
+/// the envelope walked in `finish`.
 pub fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    Box::new(Parser {
-        buffer: String::new(),
-        repair: EscapeRepair::default(),
-    })
+    Box::new(Parser::default())
 }
 
+#[derive(Default)]
 struct Parser {
-    buffer: String,
+    stream: JsonStream,
     repair: EscapeRepair,
+    reader: Streamed,
 }
 
 impl FormatParser for Parser {
-    fn feed(&mut self, text: &str, _cx: &mut Context<'_>) {
-        self.repair.push(text, &mut self.buffer);
+    fn feed(&mut self, text: &str, cx: &mut Context<'_>) {
+        let repair = &mut self.repair;
+        self.stream.push_with(|buffer| repair.push(text, buffer), &mut self.reader, cx);
     }
 
     fn held_text(&mut self) -> Option<&mut String> {
-        Some(&mut self.buffer)
+        self.stream.held_messages()
     }
 
     fn finish(&mut self, cx: &mut Context<'_>) {
-        self.repair.flush(&mut self.buffer);
-        let text = std::mem::take(&mut self.buffer);
-        if self.repair.count > 0 {
-            let n = self.repair.count;
-            cx.note(
-                "repaired_escapes",
-                n,
-                format!(
-                    "repaired {n} invalid \\xNN escape{} (Telegram Desktop writes control characters that way; \
-                     nothing was lost)",
-                    plural(n)
-                ),
-            );
+        let repair = &mut self.repair;
+        self.stream.push_with(|buffer| repair.flush(buffer), &mut self.reader, cx);
+        let held = self.stream.finish(&mut self.reader, cx);
+        self.repair.note(cx);
+        let export = &mut self.reader.export;
+        read_export(&held.json(), export, cx);
+        // The exporting account, when its id came after chats whose messages were streamed.
+        if let (Some(id), Some(g)) = (&export.self_id, self.reader.first_group) {
+            cx.builder.identify_self(g, id);
         }
-        read_export(&text, cx);
+    }
+}
+
+/// What the stream's reader keeps between the chats whose messages it streams.
+#[derive(Default)]
+struct Streamed {
+    export: Export,
+    /// The root's members before its chats were looked at (for the exporting account).
+    root_read: bool,
+    /// The chat whose messages are being streamed.
+    chat: Option<Chat>,
+    /// The first group made from streamed messages.
+    first_group: Option<GroupId>,
+}
+
+impl Streamer for Streamed {
+    /// A chat's messages are streamed when the chat's id and name came before them (as Telegram
+    /// Desktop writes them); otherwise the chat is held, read when the file ends.
+    fn begins(&mut self, path: &[Step], envelope: &Json<'_>, object: usize, _cx: &mut Context<'_>) -> Take {
+        let listed = |s: &Step| matches!(s, Step::Key(k) if k == "chats" || k == "left_chats");
+        let key = |s: &Step, want: &str| matches!(s, Step::Key(k) if k == want);
+        let chat = match path {
+            [m] => key(m, "messages"),
+            [c, l, Step::Index(_), m] => listed(c) && key(l, "list") && key(m, "messages"),
+            [c, Step::Index(_), m] => listed(c) && key(m, "messages"),
+            _ => false,
+        };
+        if !chat {
+            return Take::Envelope;
+        }
+        if !self.root_read {
+            self.root_read = true;
+            let _ = envelope.object(envelope.ws(0), |key, vs| {
+                let ve = envelope.value_end(vs)?;
+                if key == "personal_information" {
+                    self.export.note_account(envelope, vs, ve);
+                }
+                Ok(ve)
+            });
+        }
+        let mut info = ChatInfo::default();
+        let _ = envelope.object(object, |key, vs| {
+            let ve = envelope.value_end(vs)?;
+            info.note(envelope, key, vs, ve);
+            Ok(ve)
+        });
+        if info.id.is_none() || info.name.is_none() {
+            return Take::Hold;
+        }
+        self.chat = Some(Chat { info, number: 0, group: None });
+        Take::Stream
+    }
+
+    fn element(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>) {
+        if let Some(chat) = &mut self.chat {
+            message(text, line, index, chat, &mut self.export, cx);
+        }
+    }
+
+    fn ends(&mut self, last: u64, broken: Option<(u64, &Broken)>, cx: &mut Context<'_>) {
+        let Some(chat) = self.chat.take() else { return };
+        chat.ends(cx);
+        if let Some((line, b)) = broken {
+            b.report_at(line, &format!("after message #{last}{}", chat.label()), cx);
+        }
+        self.first_group = self.first_group.or(chat.group);
     }
 }
 
@@ -168,6 +231,22 @@ impl EscapeRepair {
             let mut joined = std::mem::take(&mut self.pending);
             joined.push_str(text);
             self.scan(&joined, out);
+        }
+    }
+
+    /// Says how many escapes were repaired, if any.
+    fn note(&self, cx: &mut Context<'_>) {
+        if self.count > 0 {
+            let n = self.count;
+            cx.note(
+                "repaired_escapes",
+                n,
+                format!(
+                    "repaired {n} invalid \\xNN escape{} (Telegram Desktop writes control characters that way; \
+                     nothing was lost)",
+                    plural(n)
+                ),
+            );
         }
     }
 
@@ -263,255 +342,10 @@ pub(super) fn quote_bare_values(s: &str) -> Option<String> {
 }
 
 // ---------------------------------------------------------------------------------------
-// A structural JSON scanner: finds where values start and end without building them.
-
-/// Where the structure stopped making sense.
-#[derive(Debug)]
-pub(super) struct Broken {
-    /// Byte offset in the text.
-    pub(super) pos: usize,
-    /// The text ended inside a value (a cut-off file).
-    pub(super) eof: bool,
-    pub(super) what: &'static str,
-    /// Already reported as a skip by an inner reader.
-    pub(super) reported: bool,
-}
-
-impl Broken {
-    fn at(pos: usize, what: &'static str) -> Broken {
-        Broken {
-            pos,
-            eof: false,
-            what,
-            reported: false,
-        }
-    }
-    fn eof(pos: usize) -> Broken {
-        Broken {
-            pos,
-            eof: true,
-            what: "the text ends inside a value",
-            reported: false,
-        }
-    }
-}
-
-/// A buffered JSON text read value by value.
-pub(super) struct Json<'t> {
-    pub(super) text: &'t str,
-    /// Newlines counted up to `counted.0`, for line numbers of positions read in order.
-    counted: std::cell::Cell<(usize, u64)>,
-}
-
-impl<'t> Json<'t> {
-    pub(super) fn new(text: &'t str) -> Self {
-        Json {
-            text,
-            counted: std::cell::Cell::new((0, 1)),
-        }
-    }
-
-    /// 1-based line of byte `pos` (cheap when positions are asked in increasing order).
-    pub(super) fn line_of(&self, pos: usize) -> u64 {
-        let pos = pos.min(self.text.len());
-        let (mut from, mut line) = self.counted.get();
-        if pos < from {
-            (from, line) = (0, 1);
-        }
-        line += memchr::memchr_iter(b'\n', &self.text.as_bytes()[from..pos]).count() as u64;
-        self.counted.set((pos, line));
-        line
-    }
-
-    /// The first non-blank byte at or after `p`.
-    pub(super) fn ws(&self, mut p: usize) -> usize {
-        let b = self.text.as_bytes();
-        while p < b.len() && b[p].is_ascii_whitespace() {
-            p += 1;
-        }
-        p
-    }
-
-    /// The byte at `p`, if any.
-    pub(super) fn byte(&self, p: usize) -> Option<u8> {
-        self.text.as_bytes().get(p).copied()
-    }
-
-    /// The end (exclusive) of the value starting at `p`.
-    pub(super) fn value_end(&self, p: usize) -> Result<usize, Broken> {
-        let b = self.text.as_bytes();
-        match b.get(p) {
-            None => Err(Broken::eof(p)),
-            Some(b'"') => self.string_end(p),
-            Some(b'{' | b'[') => {
-                let mut depth = 0u32;
-                let mut i = p;
-                while i < b.len() {
-                    match b[i] {
-                        b'"' => {
-                            i = self.string_end(i)?;
-                            continue;
-                        }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                return Ok(i + 1);
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                Err(Broken::eof(b.len()))
-            }
-            Some(b',' | b'}' | b']' | b':') => Err(Broken::at(p, "a value is missing")),
-            Some(_) => {
-                let end = b[p..]
-                    .iter()
-                    .position(|c| matches!(c, b',' | b'}' | b']') || c.is_ascii_whitespace())
-                    .map_or(b.len(), |e| p + e);
-                Ok(end)
-            }
-        }
-    }
-
-    fn string_end(&self, p: usize) -> Result<usize, Broken> {
-        let b = self.text.as_bytes();
-        let mut i = p + 1;
-        loop {
-            match memchr::memchr2(b'"', b'\\', b.get(i..).unwrap_or(&[])) {
-                None => return Err(Broken::eof(b.len())),
-                Some(k) if b[i + k] == b'"' => return Ok(i + k + 1),
-                Some(k) => i += k + 2,
-            }
-        }
-    }
-
-    /// Reads the object at `p`: `member(key, value_start)` returns where its value ends.
-    /// Returns the end of the object.
-    pub(super) fn object(
-        &self,
-        p: usize,
-        mut member: impl FnMut(&str, usize) -> Result<usize, Broken>,
-    ) -> Result<usize, Broken> {
-        if self.byte(p) != Some(b'{') {
-            return Err(Broken::at(p, "expected an object"));
-        }
-        let mut i = self.ws(p + 1);
-        if self.byte(i) == Some(b'}') {
-            return Ok(i + 1);
-        }
-        loop {
-            match self.byte(i) {
-                None => return Err(Broken::eof(i)),
-                Some(b'"') => {}
-                Some(_) => return Err(Broken::at(i, "expected a quoted key")),
-            }
-            let key_end = self.string_end(i)?;
-            let raw = &self.text[i + 1..key_end - 1];
-            let key: Cow<str> = if raw.contains('\\') {
-                serde_json::from_str::<String>(&self.text[i..key_end])
-                    .map_or(Cow::Borrowed(raw), Cow::Owned)
-            } else {
-                Cow::Borrowed(raw)
-            };
-            i = self.ws(key_end);
-            match self.byte(i) {
-                Some(b':') => {}
-                None => return Err(Broken::eof(i)),
-                Some(_) => return Err(Broken::at(i, "expected ':' after a key")),
-            }
-            i = self.ws(i + 1);
-            if i >= self.text.len() {
-                return Err(Broken::eof(i));
-            }
-            i = self.ws(member(&key, i)?);
-            match self.byte(i) {
-                Some(b',') => i = self.ws(i + 1),
-                Some(b'}') => return Ok(i + 1),
-                None => return Err(Broken::eof(i)),
-                Some(_) => return Err(Broken::at(i, "expected ',' or '}'")),
-            }
-        }
-    }
-
-    /// Calls `element(index, start, end)` for each element (1-based index) of the array at
-    /// `p`; returns the end of the array.
-    pub(super) fn array(
-        &self,
-        p: usize,
-        mut element: impl FnMut(u64, usize, usize),
-    ) -> Result<usize, Broken> {
-        self.elements(p, |index, start| {
-            let end = self.value_end(start)?;
-            element(index, start, end);
-            Ok(end)
-        })
-    }
-
-    /// Like [`Json::array`], but `element(index, start)` reads the element itself and returns
-    /// where it ends (so a reader can use what it read of a cut-off element).
-    pub(super) fn elements(
-        &self,
-        p: usize,
-        mut element: impl FnMut(u64, usize) -> Result<usize, Broken>,
-    ) -> Result<usize, Broken> {
-        if self.byte(p) != Some(b'[') {
-            return Err(Broken::at(p, "expected an array"));
-        }
-        let mut i = self.ws(p + 1);
-        if self.byte(i) == Some(b']') {
-            return Ok(i + 1);
-        }
-        let mut index = 0;
-        loop {
-            if i >= self.text.len() {
-                return Err(Broken::eof(i));
-            }
-            index += 1;
-            i = self.ws(element(index, i)?);
-            match self.byte(i) {
-                Some(b',') => i = self.ws(i + 1),
-                Some(b']') => return Ok(i + 1),
-                None => return Err(Broken::eof(i)),
-                Some(_) => return Err(Broken::at(i, "expected ',' or ']'")),
-            }
-        }
-    }
-
-    /// The value at `start..end` as a serde value (small envelope fields only).
-    pub(super) fn value(&self, start: usize, end: usize) -> Option<Value> {
-        serde_json::from_str(self.text.get(start..end)?).ok()
-    }
-
-    /// Reports a structural break as one skip (unless an inner reader already did).
-    pub(super) fn report(&self, b: &Broken, after: &str, cx: &mut Context<'_>) {
-        if b.reported {
-            return;
-        }
-        let line = self.line_of(b.pos);
-        let after = if after.is_empty() {
-            String::new()
-        } else {
-            format!(" {after}")
-        };
-        let reason = if b.eof {
-            format!("the JSON ends early (file cut off?){after}; what came before was read")
-        } else {
-            format!(
-                "not valid JSON ({}){after}; nothing after this point is read",
-                b.what
-            )
-        };
-        cx.skip(line, reason);
-    }
-}
-
-// ---------------------------------------------------------------------------------------
 // The export.
 
 /// What the walk knows beyond one chat.
+#[derive(Default)]
 struct Export {
     /// `user<id>` of the exporting account (whole-account exports).
     self_id: Option<String>,
@@ -521,22 +355,26 @@ struct Export {
     bare_repaired: u64,
 }
 
-fn read_export(text: &str, cx: &mut Context<'_>) {
-    let json = Json::new(text);
+impl Export {
+    /// Takes the exporting account from `personal_information` (the value at `vs..ve`).
+    fn note_account(&mut self, json: &Json<'_>, vs: usize, ve: usize) {
+        if let Some(id) = json.value(vs, ve).as_ref().and_then(|v| v.get("user_id")).and_then(scalar_string) {
+            self.self_id = Some(person_id(&id));
+        }
+    }
+}
+
+/// Walks the held document: the chats whose messages were not streamed, and what breaks.
+fn read_export(json: &Json<'_>, export: &mut Export, cx: &mut Context<'_>) {
     let start = json.ws(0);
     if json.byte(start) != Some(b'{') {
-        let first: String = text[start..].chars().take(40).collect();
+        let first: String = json.text[start..].chars().take(40).collect();
         return cx.skip(
             json.line_of(start),
             format!("expected a Telegram export object, found {}", shown(&first)),
         );
     }
-    let mut export = Export {
-        self_id: None,
-        chats: 0,
-        bare_repaired: 0,
-    };
-    if let Err(b) = read_chat(&json, start, true, &mut export, cx) {
+    if let Err(b) = read_chat(json, start, true, export, cx) {
         json.report(&b, "", cx);
     }
     if export.bare_repaired > 0 {
@@ -565,6 +403,19 @@ struct ChatInfo {
     id: Option<String>,
 }
 
+impl ChatInfo {
+    /// Takes the chat's member `key` (its value at `vs..ve`) if it is one of the fields.
+    fn note(&mut self, json: &Json<'_>, key: &str, vs: usize, ve: usize) {
+        let field = || json.value(vs, ve).as_ref().and_then(scalar_string).filter(|s| !s.trim().is_empty());
+        match key {
+            "name" => self.name = field(),
+            "type" => self.kind = field(),
+            "id" => self.id = field(),
+            _ => {}
+        }
+    }
+}
+
 /// Reads a chat object (or the root object, which is a chat in a single-chat export and
 /// holds `chats` / `left_chats` in an account export). Messages are read after the object's
 /// other fields, whatever their order.
@@ -586,33 +437,15 @@ fn read_chat(
             }
             _ => json.value_end(vs)?,
         };
-        let field = || {
-            json.value(vs, ve)
-                .as_ref()
-                .and_then(scalar_string)
-                .filter(|s| !s.trim().is_empty())
-        };
         match key {
-            "name" => info.name = field(),
-            "type" => info.kind = field(),
-            "id" => info.id = field(),
-            "personal_information" if root => {
-                if let Some(id) = json
-                    .value(vs, ve)
-                    .as_ref()
-                    .and_then(|v| v.get("user_id"))
-                    .and_then(scalar_string)
-                {
-                    export.self_id = Some(person_id(&id));
-                }
-            }
-            _ => {}
+            "personal_information" if root => export.note_account(json, vs, ve),
+            _ => info.note(json, key, vs, ve),
         }
         Ok(ve)
     });
     if let Some(ms) = messages {
         export.chats += 1;
-        read_messages(json, ms, &info, export, cx)?;
+        read_messages(json, ms, info, export, cx)?;
     }
     scanned
 }
@@ -660,14 +493,14 @@ fn person_id(id: &str) -> String {
 }
 
 /// One chat being read.
-struct Chat<'i> {
-    info: &'i ChatInfo,
+struct Chat {
+    info: ChatInfo,
     /// Position of the chat in the file, for the key of a chat with neither id nor name.
     number: u64,
     group: Option<GroupId>,
 }
 
-impl Chat<'_> {
+impl Chat {
     fn group(&mut self, export: &Export, cx: &mut Context<'_>) -> GroupId {
         if let Some(g) = self.group {
             return g;
@@ -690,6 +523,14 @@ impl Chat<'_> {
         g
     }
 
+    /// The chat's messages were read: the name at export time wins over
+    /// titles of rename messages read on the way.
+    fn ends(&self, cx: &mut Context<'_>) {
+        if let (Some(g), Some(name)) = (self.group, self.info.name.as_deref()) {
+            cx.builder.rename_group(g, name.trim());
+        }
+    }
+
     /// ` in chat "name"` for skip reasons of account exports.
     fn label(&self) -> String {
         match self.info.name.as_deref().or(self.info.id.as_deref()) {
@@ -702,7 +543,7 @@ impl Chat<'_> {
 fn read_messages(
     json: &Json<'_>,
     p: usize,
-    info: &ChatInfo,
+    info: ChatInfo,
     export: &mut Export,
     cx: &mut Context<'_>,
 ) -> Result<(), Broken> {
@@ -721,12 +562,9 @@ fn read_messages(
     let mut last = 0;
     let result = json.array(p, |index, s, e| {
         last = index;
-        message(json, index, s, e, &mut chat, export, cx);
+        message(&json.text[s..e], json.line_of(s), index, &mut chat, export, cx);
     });
-    if let (Some(g), Some(name)) = (chat.group, info.name.as_deref()) {
-        // The name at export time wins over titles of rename messages read on the way.
-        cx.builder.rename_group(g, name.trim());
-    }
+    chat.ends(cx);
     match result {
         Ok(_) => Ok(()),
         Err(mut b) => {
@@ -737,17 +575,8 @@ fn read_messages(
     }
 }
 
-fn message(
-    json: &Json<'_>,
-    index: u64,
-    s: usize,
-    e: usize,
-    chat: &mut Chat<'_>,
-    export: &mut Export,
-    cx: &mut Context<'_>,
-) {
-    let line = json.line_of(s);
-    let slice = &json.text[s..e];
+/// Message `index` of a chat, its JSON `slice` starting at `line`.
+fn message(slice: &str, line: u64, index: u64, chat: &mut Chat, export: &mut Export, cx: &mut Context<'_>) {
     match serde_json::from_str::<Message>(slice) {
         Ok(m) => read_message(m, index, line, chat, export, cx),
         Err(err) => {
@@ -773,7 +602,7 @@ fn read_message(
     m: Message<'_>,
     index: u64,
     line: u64,
-    chat: &mut Chat<'_>,
+    chat: &mut Chat,
     export: &Export,
     cx: &mut Context<'_>,
 ) {
@@ -1184,6 +1013,7 @@ impl<'de> Visitor<'de> for StrVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::json_scan::testing;
     use crate::ingest::qq_txt::run_parser;
 
     fn repaired(pieces: &[&str]) -> (String, u64) {
@@ -1313,6 +1143,75 @@ mod tests {
                 assert_eq!(m.messages.kind[i], MessageKind::Text);
             }
         }
+    }
+
+    /// The whole document held and walked when the file ends: how every export was read before
+    /// messages were streamed, and how a held one still is.
+    fn read_held(text: &str, cx: &mut Context<'_>) {
+        let (mut repair, mut repaired) = (EscapeRepair::default(), String::new());
+        repair.push(text, &mut repaired);
+        repair.flush(&mut repaired);
+        repair.note(cx);
+        read_export(&Json::new(&repaired), &mut Export::default(), cx);
+    }
+
+    fn assert_streamed_as_held(text: &str) {
+        testing::assert_streamed_as_held(text, parser, read_held);
+    }
+
+    const ACCOUNT: &str = include_str!("../../tests/fixtures/telegram/result.json");
+
+    #[test]
+    fn streamed_messages_read_as_the_held_document_does() {
+        let (model, stats) = testing::read_streamed(ACCOUNT, ACCOUNT, 4096, parser);
+        assert_eq!((model.messages.len(), stats.rows, stats.skipped_count), (16, 16, 1), "{stats:?}");
+        assert_streamed_as_held(ACCOUNT);
+        assert_streamed_as_held(EXPORT);
+    }
+
+    #[test]
+    fn broken_streamed_arrays_say_what_and_where_as_the_held_document_does() {
+        let second = ACCOUNT.find("\n     {\n      \"id\": 2,").unwrap();
+        let comma = ACCOUNT[..second].rfind(',').unwrap();
+        let variants = [
+            // No comma between two messages; a comma too many; a missing value.
+            format!("{}{}", &ACCOUNT[..comma], &ACCOUNT[comma + 1..]),
+            format!("{},{}", &ACCOUNT[..comma], &ACCOUNT[comma..]),
+            format!("{}, ]{}", &ACCOUNT[..comma], &ACCOUNT[comma..]),
+            // Elements that are not messages, strings holding brackets and escaped quotes.
+            format!(
+                "{}, 42, \"]}}\\\"[\", [1, [\"]\"]], {{\"a\": \"}}\\\\\"}}, true{}",
+                &ACCOUNT[..comma],
+                &ACCOUNT[comma..]
+            ),
+            // Garbage in the envelope before and after the messages.
+            ACCOUNT.replacen("\"about\": \"This is your contacts list.\",", "\"about\" \"x\",", 1),
+            ACCOUNT.replacen("\"left_chats\"", "\"left_chats\" ]", 1),
+        ];
+        let (_, stats) = testing::read_streamed(&variants[0], &variants[0], 4096, parser);
+        assert_eq!(stats.skipped[0].reason, "not valid JSON (expected ',' or ']') after message #1 of chat \"Growth Club\"; nothing after this point is read");
+        for v in &variants {
+            assert_streamed_as_held(v);
+        }
+    }
+
+    #[test]
+    fn a_chat_named_after_its_messages_is_held_and_read_the_same() {
+        // The last chat's id comes after its messages: that chat is held until the file ends.
+        let id = "\n    \"id\": 3003,";
+        let moved = ACCOUNT.replacen(id, "", 1);
+        let close = moved.rfind("]\n   }").unwrap();
+        let moved = format!("{}], \"id\": 3003{}", &moved[..close], &moved[close + 1..]);
+        let mut p = parser(&moved, "result.json");
+        let streamed = testing::read_with(|cx| {
+            let at = moved.find("Old Group").unwrap() + 200;
+            p.feed(&moved[..at], cx);
+            assert!(p.held_text().is_some_and(|t| t.contains("Old Group")), "held");
+            p.feed(&moved[at..], cx);
+            p.finish(cx);
+        });
+        assert!(streamed.0.groups.iter().any(|g| g.key == "3003" && g.name == "Old Group"), "{:?}", streamed.0.groups);
+        assert_eq!(testing::shown(streamed), testing::shown(testing::read_with(|cx| read_held(&moved, cx))));
     }
 
     #[test]

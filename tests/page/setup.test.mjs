@@ -122,13 +122,20 @@ test('setup: a device reporting little memory stops reading at a lower cap, unle
   await finish();
 });
 
+/** A Telegram export of one chat, `count` messages; with `idFirst`, as Telegram Desktop writes it
+ * (streamed), else with the chat's id after its messages (held whole until the file ends). */
+function telegramExport(count, idFirst) {
+  const messages = Array.from({ length: count }, (_, i) =>
+    ({ id: i, type: 'message', date_unixtime: String(1709254800 + i * 30), from: `User ${i % 7}`, from_id: `user${i % 7}`, text: `第${i}条消息，大家好` }));
+  const chat = idFirst ? { name: 'Growth Club', type: 'private_supergroup', id: 1001, messages } : { name: 'Growth Club', type: 'private_supergroup', messages, id: 1001 };
+  return JSON.stringify(chat, null, 1);
+}
+
 test('setup: a JSON export held whole is weighed by the memory cap, and past it not read at all', async () => {
   const { page, finish, dir } = await openWithLimits('zh-CN', { max_memory_bytes: 500000 });
-  // A Telegram export of 2,000 messages: one JSON document of ≈300 KB, weighed twice.
-  const messages = Array.from({ length: 2000 }, (_, i) =>
-    ({ id: i, type: 'message', date_unixtime: String(1709254800 + i * 30), from: `User ${i % 7}`, from_id: `user${i % 7}`, text: `第${i}条消息，大家好` }));
+  // 2,000 messages of a chat named after them: one JSON document of ≈300 KB, weighed twice.
   const file = path.join(dir, 'result.json');
-  await writeFile(file, JSON.stringify({ name: 'Growth Club', type: 'private_supergroup', id: 1001, messages }, null, 1));
+  await writeFile(file, telegramExport(2000, false));
   await page.setInputFiles('#file-input', file);
   const input = (await waitForReport(page)).inputs[0];
   assert.equal(input.error_code, 'limit_reached');
@@ -137,6 +144,22 @@ test('setup: a JSON export held whole is weighed by the memory cap, and past it 
   const row = page.locator('#inputs-table tr.input-row').first();
   assert.equal((await row.locator('.badge').textContent()).trim(), '未读取');
   assert.match(await page.locator('#inputs-table').textContent(), /已达到读取上限（配置 limits），这个文件没有读取（not read: this file is one JSON document/);
+  await page.evaluate(() => localStorage.clear());
+  await finish();
+});
+
+test('setup: a Telegram export is streamed, read up to the memory cap like a CSV', async () => {
+  const { page, finish, dir } = await openWithLimits('zh-CN', { max_memory_bytes: 500000 });
+  // As Telegram Desktop writes it, 20,000 messages: more than the 2,000 refused whole above are
+  // read before the cap stops the stream, and what was read is kept.
+  const file = path.join(dir, 'result.json');
+  await writeFile(file, telegramExport(20000, true));
+  await page.setInputFiles('#file-input', file);
+  const input = (await waitForReport(page)).inputs[0];
+  assert.equal(input.error_code, 'limit_reached');
+  assert.ok(input.messages > 2000 && input.messages < 20000, `read up to the cap: ${input.messages}`);
+  await page.locator('#tab-inputs').click();
+  assert.match(await page.locator('#inputs-table').textContent(), /已达到读取上限（配置 limits），之后的内容没有读取；已读取的数据保留（stopped at \d+ messages/);
   await page.evaluate(() => localStorage.clear());
   await finish();
 });
