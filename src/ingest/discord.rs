@@ -153,11 +153,7 @@ impl Streamer for Streamed {
             return Take::Envelope;
         }
         let mut channel = ChannelInfo::default();
-        let _ = envelope.object(object, |key, vs| {
-            let ve = envelope.value_end(vs)?;
-            channel.note(envelope, key, vs, ve);
-            Ok(ve)
-        });
+        envelope.members(object, |key, vs, ve| channel.note(envelope, key, vs, ve));
         if channel.guild.is_none() || channel.channel.is_none() {
             return Take::Hold;
         }

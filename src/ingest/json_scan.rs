@@ -169,6 +169,16 @@ impl<'t> Json<'t> {
         }
     }
 
+    /// Calls `member(key, start, end)` for each member of the object at `p` whose value is
+    /// complete: of an envelope cut at a streamed array, the members written before it.
+    pub(super) fn members(&self, p: usize, mut member: impl FnMut(&str, usize, usize)) {
+        let _ = self.object(p, |key, vs| {
+            let ve = self.value_end(vs)?;
+            member(key, vs, ve);
+            Ok(ve)
+        });
+    }
+
     /// Calls `element(index, start, end)` for each element (1-based index) of the array at
     /// `p`; returns the end of the array.
     pub(super) fn array(&self, p: usize, mut element: impl FnMut(u64, usize, usize)) -> Result<usize, Broken> {

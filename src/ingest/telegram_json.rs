@@ -171,20 +171,14 @@ impl Streamer for Streamed {
         }
         if !self.root_read {
             self.root_read = true;
-            let _ = envelope.object(envelope.ws(0), |key, vs| {
-                let ve = envelope.value_end(vs)?;
+            envelope.members(envelope.ws(0), |key, vs, ve| {
                 if key == "personal_information" {
                     self.export.note_account(envelope, vs, ve);
                 }
-                Ok(ve)
             });
         }
         let mut info = ChatInfo::default();
-        let _ = envelope.object(object, |key, vs| {
-            let ve = envelope.value_end(vs)?;
-            info.note(envelope, key, vs, ve);
-            Ok(ve)
-        });
+        envelope.members(object, |key, vs, ve| info.note(envelope, key, vs, ve));
         if info.id.is_none() || info.name.is_none() {
             return Take::Hold;
         }
