@@ -386,8 +386,9 @@ enum Within {
     #[default]
     ValueOrEnd,
     Value,
+    /// An object, array or string element starting at the position (a string is scanned as
+    /// a container entered inside its string).
     Container(usize),
-    Str(usize),
     Scalar(usize),
     CommaOrEnd,
 }
@@ -602,14 +603,13 @@ impl JsonStream {
                     }
                     a.index += 1;
                     a.state = match c {
-                        b'"' => Within::Str(i),
-                        b'{' | b'[' => Within::Container(i),
+                        b'"' | b'{' | b'[' => Within::Container(i),
                         _ => Within::Scalar(i),
                     };
                     a.at = if c == b'"' { i + 1 } else { i };
                     (a.depth, a.in_string) = (0, c == b'"');
                 }
-                Within::Container(start) | Within::Str(start) => {
+                Within::Container(start) => {
                     let mut i = a.at;
                     let mut end = None;
                     while i < b.len() {
@@ -708,7 +708,7 @@ impl JsonStream {
             return self.broke(b, s, cx);
         }
         let keep = match self.array.state {
-            Within::Container(start) | Within::Str(start) | Within::Scalar(start) => start,
+            Within::Container(start) | Within::Scalar(start) => start,
             _ => self.array.at,
         };
         self.line_at(keep);
@@ -718,7 +718,6 @@ impl JsonStream {
         a.line_at = 0;
         a.state = match a.state {
             Within::Container(start) => Within::Container(start - keep),
-            Within::Str(start) => Within::Str(start - keep),
             Within::Scalar(start) => Within::Scalar(start - keep),
             other => other,
         };
@@ -728,7 +727,7 @@ impl JsonStream {
     /// The streamed array broke at `pending[b.pos]`: it says so, and nothing after is read.
     fn broke(&mut self, b: Broken, s: &mut dyn Streamer, cx: &mut Context<'_>) -> bool {
         let line = self.line_at(b.pos.min(self.pending.len()));
-        let last = if matches!(self.array.state, Within::Container(_) | Within::Str(_) | Within::Scalar(_)) {
+        let last = if matches!(self.array.state, Within::Container(_) | Within::Scalar(_)) {
             self.array.index - 1
         } else {
             self.array.index
