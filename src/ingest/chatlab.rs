@@ -1,8 +1,9 @@
 //! ChatLab exchange format v0.0.2 (format notes §7), JSON and JSON Lines.
 //!
-//! * JSON: `{"chatlab":{…},"meta":{…},"members":[…],"messages":[…]}` — buffered; `meta` and
-//!   `members` are read first, then `messages` is streamed one message at a time (a bad one is
-//!   skipped with its 1-based index).
+//! * JSON: `{"chatlab":{…},"meta":{…},"members":[…],"messages":[…]}` — `meta` and `members`
+//!   are read first, then `messages` is streamed one message at a time as the file arrives
+//!   ([`super::json_records`]; a bad one is skipped with its 1-based index). A document whose
+//!   `meta` comes after its messages is held and read when it ends.
 //! * JSONL: one object per line with `_type` `header` (`chatlab` + `meta`), `member` or
 //!   `message`; `#` comment lines and blank lines are ignored. Streamed line by line.
 //!
@@ -16,11 +17,11 @@
 //! other platforms a system message is kept as a system message and a recall / poke stays
 //! with its sender.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::wechat_types::{shown, stored_text};
-use super::weflow_json::{file_stem, json_id, json_int, json_time, str_of, top_fields};
-use super::wecom_archive::for_each_json_record;
+use super::json_records::{RecordReader, RecordsParser};
+use super::weflow_json::{file_stem, json_id, json_int, json_time, str_of};
 use super::{wechat_sys, Context, FormatParser, LineSplitter};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 
@@ -38,7 +39,15 @@ pub fn sniff(head: &str, _file_name: &str) -> bool {
 
 /// A parser for one file: JSON Lines when the first record line is a `_type` object.
 pub fn parser(head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    Box::new(Parser { lines: is_lines(head).then(LineSplitter::new), buffer: String::new(), chat: None })
+    let reader = Reader { chat: None };
+    Box::new(match is_lines(head) {
+        true => Parser::Lines(LineSplitter::new(), reader),
+        false => Parser::Json(records(reader)),
+    })
+}
+
+fn records(reader: Reader) -> RecordsParser<Reader> {
+    RecordsParser::new(&["messages"], reader)
 }
 
 /// JSON Lines when the first record line is a `_type` object (whole, or cut by the head).
@@ -53,11 +62,14 @@ fn first_record_line(head: &str) -> &str {
     head.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("")
 }
 
-struct Parser {
-    /// `Some` in JSON Lines mode.
-    lines: Option<LineSplitter>,
-    /// The whole text in JSON mode.
-    buffer: String,
+/// A file: JSON Lines, or one JSON document whose messages are streamed.
+enum Parser {
+    Lines(LineSplitter, Reader),
+    Json(RecordsParser<Reader>),
+}
+
+/// What both shapes read into.
+struct Reader {
     chat: Option<Chat>,
 }
 
@@ -69,46 +81,61 @@ struct Chat {
 
 impl FormatParser for Parser {
     fn feed(&mut self, text: &str, cx: &mut Context<'_>) {
-        match self.lines.take() {
-            Some(mut lines) => {
-                lines.feed(text, false, |n, line| self.line(n, line, cx));
-                self.lines = Some(lines);
-            }
-            None => self.buffer.push_str(text),
+        match self {
+            Parser::Lines(lines, reader) => lines.feed(text, false, |n, line| reader.line(n, line, cx)),
+            Parser::Json(json) => json.feed(text, cx),
         }
     }
 
     fn held_text(&mut self) -> Option<&mut String> {
-        self.lines.is_none().then_some(&mut self.buffer)
+        match self {
+            Parser::Lines(..) => None,
+            Parser::Json(json) => json.held_text(),
+        }
     }
 
     fn finish(&mut self, cx: &mut Context<'_>) {
-        match self.lines.take() {
-            Some(mut lines) => lines.feed("", true, |n, line| self.line(n, line, cx)),
-            None => {
-                let text = std::mem::take(&mut self.buffer);
-                let top = top_fields(&text, &["messages"]);
-                if let Some(meta) = top.get("meta") {
-                    self.header(meta, cx);
-                }
-                if let Some(Value::Array(members)) = top.get("members") {
-                    for m in members {
-                        self.member(m, cx);
-                    }
-                }
-                for_each_json_record(&text, &["messages"], cx, &mut |index, v, _, cx| {
-                    // A document without a `messages` array arrives here whole.
-                    if v.get("chatlab").is_some() || v.get("meta").is_some() {
-                        return;
-                    }
-                    self.message(index, v, cx);
-                });
+        match self {
+            Parser::Lines(lines, reader) => lines.feed("", true, |n, line| reader.line(n, line, cx)),
+            Parser::Json(json) => json.finish(cx),
+        }
+    }
+}
+
+impl RecordReader for Reader {
+    const NOUN: &'static str = "message";
+
+    /// The messages are read as they come when the `meta` came before them (as ChatLab
+    /// writes it).
+    fn ready(&self, before: &Map<String, Value>) -> bool {
+        before.contains_key("meta")
+    }
+
+    fn begin(&mut self, members: &Map<String, Value>, cx: &mut Context<'_>) {
+        if let Some(meta) = members.get("meta") {
+            self.header(meta, cx);
+        }
+        self.end(members, cx);
+    }
+
+    fn record(&mut self, index: u64, v: &Value, cx: &mut Context<'_>) {
+        self.message(index, v, cx);
+    }
+
+    /// A document without a `messages` array: nothing to read.
+    fn lone(&mut self, _line: u64, _v: &Value, _cx: &mut Context<'_>) {}
+
+    /// The `members` list, when it comes after the messages.
+    fn end(&mut self, members: &Map<String, Value>, cx: &mut Context<'_>) {
+        if let Some(Value::Array(list)) = members.get("members") {
+            for m in list {
+                self.member(m, cx);
             }
         }
     }
 }
 
-impl Parser {
+impl Reader {
     fn line(&mut self, n: u64, line: &str, cx: &mut Context<'_>) {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -253,6 +280,17 @@ fn kind_of(code: i64) -> MessageKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read_held(text: &str, cx: &mut Context<'_>) {
+        records(Reader { chat: None }).read_held(text, cx);
+    }
+
+    #[test]
+    fn streamed_messages_read_as_the_held_document_does() {
+        for text in [include_str!("../../tests/fixtures/wechat4/chatlab_group.json")] {
+            crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
+        }
+    }
 
     #[test]
     fn sniffs_json_and_lines() {

@@ -7,8 +7,8 @@
 //!   the quoted text) followed by the reply, and is split back into a [`Quote`].
 //! * JSON: an array of `model.Message` (`seq`, `time` RFC 3339 with offset, `talker`,
 //!   `talkerName`, `isChatRoom`, `sender`, `senderName`, `isSelf`, `type`, `subType`,
-//!   `content`, `contents.refer` for a quote) — buffered, then streamed one message at a time
-//!   (a bad one is skipped with its 1-based index).
+//!   `content`, `contents.refer` for a quote) — streamed one message at a time as the file
+//!   arrives ([`super::json_records`]; a bad one is skipped with its 1-based index).
 //!
 //! `talker` (the `…@chatroom` id, or the peer's wxid) keys the group on [`Platform::WeChat`].
 //! System messages (`sender` = `系统消息`) carry chatlog's rendered sysmsg text and go through
@@ -21,7 +21,7 @@ use super::wechat_types::{
     SelfId,
 };
 use super::weflow_json::{json_int, str_of};
-use super::wecom_archive::for_each_json_record;
+use super::json_records::{RecordReader, RecordsParser};
 use super::{wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 use crate::time::parse_rfc3339;
@@ -46,8 +46,12 @@ pub fn parser(head: &str, _file_name: &str) -> Box<dyn FormatParser> {
     if header_is(head, &COLUMNS) {
         Box::new(CsvParser { splitter: CsvSplitter::new(), header_seen: false, chat: Chats::default() })
     } else {
-        Box::new(JsonParser { buffer: String::new() })
+        Box::new(json_records())
     }
+}
+
+fn json_records() -> RecordsParser<Chats> {
+    RecordsParser::new(&["items", "messages", "data"], Chats::default())
 }
 
 /// The last conversation and its group (a file is nearly always one conversation), and who
@@ -212,25 +216,12 @@ fn quote_header(line: &str) -> Option<PersonRef> {
 // ---------------------------------------------------------------------------------------
 // JSON
 
-struct JsonParser {
-    buffer: String,
-}
+/// The messages of a JSON document (streamed one at a time).
+impl RecordReader for Chats {
+    const NOUN: &'static str = "message";
 
-impl FormatParser for JsonParser {
-    fn feed(&mut self, text: &str, _cx: &mut Context<'_>) {
-        self.buffer.push_str(text);
-    }
-
-    fn held_text(&mut self) -> Option<&mut String> {
-        Some(&mut self.buffer)
-    }
-
-    fn finish(&mut self, cx: &mut Context<'_>) {
-        let text = std::mem::take(&mut self.buffer);
-        let mut chat = Chats::default();
-        for_each_json_record(&text, &["items", "messages", "data"], cx, &mut |index, v, _, cx| {
-            json_message(&mut chat, index, v, cx)
-        });
+    fn record(&mut self, position: u64, v: &Value, cx: &mut Context<'_>) {
+        json_message(self, position, v, cx);
     }
 }
 
@@ -318,6 +309,17 @@ fn refer_quote(refer: &Value) -> Quote {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read_held(text: &str, cx: &mut Context<'_>) {
+        json_records().read_held(text, cx);
+    }
+
+    #[test]
+    fn streamed_messages_read_as_the_held_document_does() {
+        for text in [include_str!("../../tests/fixtures/wechat4/chatlog_group.json")] {
+            crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
+        }
+    }
 
     #[test]
     fn sniffs_the_header_and_the_json_array() {

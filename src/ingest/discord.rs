@@ -12,8 +12,10 @@
 //! user joins the group DM, invited by the author), `RecipientRemove` (the author left, or
 //! removed the mentioned user), `Call` (a call from the author); `ChannelNameChange`,
 //! `ChannelIconChange`, `ChannelPinnedMessage`, `ThreadCreated` and other non-chat types are
-//! system messages. The buffered text is walked with the Telegram parser's scanner, each
-//! message deserialized alone, so a malformed message is skipped with its line and index.
+//! system messages. The messages are streamed as the file arrives ([`super::json_scan`]) once
+//! the guild and channel came before them, as DCE writes them (else the document is held and
+//! walked when it ends), each deserialized alone, so a malformed message is skipped with its
+//! line and index.
 //!
 //! **CSV**: header `AuthorID,Author,Date,Content,Attachments,Reactions` (columns found by
 //! name: a trailing `Embeds` column, or the old `Author,Date,Content,Attachments` without ids,
@@ -98,7 +100,7 @@ struct Columns {
     attachments: usize,
 }
 
-/// A parser for one file: CSV streamed, JSON buffered.
+/// A parser for one file: CSV or JSON, both streamed.
 pub fn parser(head: &str, _file_name: &str) -> Box<dyn FormatParser> {
     if head
         .trim_start_matches(['\u{FEFF}', ' ', '\t', '\r', '\n'])
@@ -148,10 +150,10 @@ struct Streamed {
 impl Streamer for Streamed {
     /// The messages are streamed when the guild and the channel came before them (as DCE
     /// writes them); otherwise the export is held, read when the file ends.
-    fn begins(&mut self, path: &[Step], envelope: &Json<'_>, object: usize, cx: &mut Context<'_>) -> Take {
-        if !matches!(path, [Step::Key(k)] if k == "messages") {
+    fn begins(&mut self, path: &[Step], envelope: &Json<'_>, object: Option<usize>, cx: &mut Context<'_>) -> Take {
+        let (true, Some(object)) = (matches!(path, [Step::Key(k)] if k == "messages"), object) else {
             return Take::Envelope;
-        }
+        };
         let mut channel = ChannelInfo::default();
         envelope.members(object, |key, vs, ve| channel.note(envelope, key, vs, ve));
         if channel.guild.is_none() || channel.channel.is_none() {

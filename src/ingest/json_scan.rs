@@ -1,5 +1,5 @@
-//! JSON documents read by their structure, for the exports that are one JSON value (Telegram,
-//! Discord): [`Json`] finds where the values of a held text start and end without building
+//! JSON documents read by their structure, for the exports that are one JSON value (Telegram
+//! and Discord here; the array-of-records exports through [`super::json_records`]): [`Json`] finds where the values of a held text start and end without building
 //! them, and [`JsonStream`] reads a document as it arrives, hands each element of the arrays
 //! its reader asks for (a chat's messages) over as soon as it is complete, and holds only the
 //! rest — the envelope — for that reader to walk with [`Json`] when the file ends. Memory then
@@ -29,7 +29,7 @@ pub(super) struct Broken {
 }
 
 impl Broken {
-    fn at(pos: usize, what: &'static str) -> Broken {
+    pub(super) fn at(pos: usize, what: &'static str) -> Broken {
         Broken { pos, eof: false, what, reported: false }
     }
     fn eof(pos: usize) -> Broken {
@@ -295,10 +295,12 @@ pub(super) enum Take {
 
 /// The reader of a streamed document.
 pub(super) trait Streamer {
-    /// An array begins at `path` (the keys and indices from the root to it). `envelope` is the
-    /// document held so far, ending with the array's `[`; `object` is where the object holding
-    /// the array starts in it, so the reader can walk the members written before the array.
-    fn begins(&mut self, path: &[Step], envelope: &Json<'_>, object: usize, cx: &mut Context<'_>) -> Take;
+    /// An array begins at `path` (the keys and indices from the root to it; empty for the
+    /// document's root). `envelope` is the document held so far, ending with the array's `[`;
+    /// `object` is where the object holding the array starts in it (`None` at the root), so
+    /// the reader can walk the members written before the array. Arrays within arrays of the
+    /// envelope are always [`Take::Envelope`].
+    fn begins(&mut self, path: &[Step], envelope: &Json<'_>, object: Option<usize>, cx: &mut Context<'_>) -> Take;
 
     /// Element `index` (1-based) of the streamed array, starting at `line` of the file.
     fn element(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>);
@@ -464,9 +466,15 @@ impl JsonStream {
         loop {
             let b = self.held.as_bytes();
             let i = blank_end(b, self.scan);
-            if i >= b.len() || self.expect == Expect::Done {
-                self.scan = if self.expect == Expect::Done { b.len() } else { i };
+            if i >= b.len() {
+                self.scan = i;
                 return false;
+            }
+            if self.expect == Expect::Done {
+                // More after the root value (concatenated values): held for the walk, and
+                // weighed as held text.
+                self.scan = b.len();
+                return self.hold();
             }
             let c = b[i];
             match self.expect {
@@ -480,12 +488,12 @@ impl JsonStream {
                     b'[' => {
                         self.scan = i + 1;
                         let take = match self.frames.last() {
-                            Some(f) if f.object => {
+                            Some(f) if !f.object => Take::Envelope,
+                            innermost => {
                                 let path: Vec<Step> = self.frames.iter().map(|f| f.step.clone()).collect();
                                 let envelope = Json { taken_out: &self.taken_out, ..Json::new(&self.held[..i + 1]) };
-                                s.begins(&path, &envelope, f.start, cx)
+                                s.begins(&path, &envelope, innermost.map(|f| f.start), cx)
                             }
-                            _ => Take::Envelope,
                         };
                         match take {
                             Take::Stream => {

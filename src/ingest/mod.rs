@@ -20,6 +20,7 @@ pub(crate) mod wechat_types;
 pub mod chatlab;
 pub mod chatlog;
 pub mod discord;
+mod json_records;
 mod json_scan;
 pub mod mapped_csv;
 pub mod pywxdump_csv;
@@ -233,39 +234,11 @@ pub trait FormatParser {
     /// The text this parser holds whole until the file ends (a JSON document read as one
     /// value), if it does: the caps weigh it ([`crate::config::Loaded::held_bytes`]), and when
     /// it holds from the start, room for the whole file is reserved in it at once, so it never
-    /// doubles. Streamed documents (Telegram, Discord) hold only their envelope, and say so
-    /// only if they fall back to holding (a chat named after its messages).
+    /// doubles. Streamed JSON documents (every JSON export: [`json_scan`], [`json_records`])
+    /// hold only their envelope, and say so only if they fall back to holding (messages that
+    /// come before what they belong to).
     fn held_text(&mut self) -> Option<&mut String> {
         None
-    }
-}
-
-/// A parser for formats that are read as one document (JSON without line structure): it
-/// collects the decoded text and hands it to `read` when the file ends.
-pub(crate) struct WholeText {
-    buffer: String,
-    read: fn(&str, &mut Context<'_>),
-}
-
-impl WholeText {
-    /// A boxed parser that calls `read(whole_text, cx)` at the end of the file.
-    pub(crate) fn parser(read: fn(&str, &mut Context<'_>)) -> Box<dyn FormatParser> {
-        Box::new(WholeText { buffer: String::new(), read })
-    }
-}
-
-impl FormatParser for WholeText {
-    fn feed(&mut self, text: &str, _cx: &mut Context<'_>) {
-        self.buffer.push_str(text);
-    }
-
-    fn finish(&mut self, cx: &mut Context<'_>) {
-        let text = std::mem::take(&mut self.buffer);
-        (self.read)(&text, cx);
-    }
-
-    fn held_text(&mut self) -> Option<&mut String> {
-        Some(&mut self.buffer)
     }
 }
 

@@ -18,10 +18,10 @@
 //! (`memberAdd.showType` 0–7, type 3 = kicked). People in tips are named (resolved within
 //! the group later), or numbered when the tip has a `uin`; their NT uids are not used.
 //!
-//! The text is buffered and walked once in `finish`: the `messages` array is streamed
-//! element by element (never one tree of the whole file), each element read into borrowed,
-//! all-optional structs, so a malformed message is skipped alone (its 1-based index is the
-//! reported "line") and a cut-off file keeps what came before the cut.
+//! The `messages` array is streamed element by element as the file arrives
+//! ([`super::json_records`]: memory holds one message, never the file), each element read
+//! into all-optional structs, so a malformed message is skipped alone (its 1-based index is
+//! the reported "line") and a cut-off file keeps what came before the cut.
 //!
 //! Not read: the chunked export (`manifest.json` + `chunks/*.jsonl`), the multi-chunk
 //! `{chunks:[…]}` layout, QCE TXT/HTML/Excel, forwarded messages' inner messages.
@@ -34,8 +34,8 @@ use serde_json::{Map, Value};
 
 use super::qq_txt::{file_stem, system_message};
 use super::wechat_types::shown;
-use super::wecom_archive::for_each_json_record;
-use super::{Context, FormatParser, WholeText};
+use super::json_records::{RecordReader, RecordsParser};
+use super::{Context, FormatParser};
 use crate::model::{
     GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef, Platform, Quote,
 };
@@ -47,29 +47,45 @@ pub fn sniff(head: &str, _file_name: &str) -> bool {
         && (head.contains("\"QQChatExporter") || (head.contains("\"chatInfo\"") && head.contains("\"metadata\"")))
 }
 
-/// A parser for one file (buffered; parsed in `finish`).
+/// A parser for one file: the messages streamed one at a time.
 pub fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    WholeText::parser(read_document)
+    Box::new(records())
 }
 
-/// Reads the whole document.
-fn read_document(text: &str, cx: &mut Context<'_>) {
-    let mut group = None;
-    let mut each = |index: u64, v: &Value, envelope: &Map<String, Value>, cx: &mut Context<'_>| {
-        // A document without a `messages` array arrives whole: nothing to read.
-        if envelope.is_empty() && (v.get("chatInfo").is_some() || v.get("metadata").is_some()) {
-            return;
-        }
-        let g = *group.get_or_insert_with(|| chat_group(envelope, cx));
-        message(index, v, g, cx);
-    };
-    for_each_json_record(&text, &["messages"], cx, &mut each);
+fn records() -> RecordsParser<Chat> {
+    RecordsParser::new(&["messages"], Chat::default())
 }
 
-/// The group from `chatInfo` (read before `messages` in every QCE version), else the file
-/// name; also tells the builder which QQ number is the exporting account.
-fn chat_group(envelope: &Map<String, Value>, cx: &mut Context<'_>) -> GroupId {
-    let info = envelope.get("chatInfo");
+/// The chat: its `chatInfo` (written before `messages` in every QCE version) and, from the
+/// first message on, its group.
+#[derive(Default)]
+struct Chat {
+    info: Option<Value>,
+    group: Option<GroupId>,
+}
+
+impl RecordReader for Chat {
+    const NOUN: &'static str = "message";
+
+    fn begin(&mut self, members: &Map<String, Value>, _cx: &mut Context<'_>) {
+        self.info = members.get("chatInfo").cloned();
+    }
+
+    fn record(&mut self, index: u64, v: &Value, cx: &mut Context<'_>) {
+        let group = match self.group {
+            Some(g) => g,
+            None => *self.group.insert(chat_group(self.info.as_ref(), cx)),
+        };
+        message(index, v, group, cx);
+    }
+
+    /// A document without a `messages` array: nothing to read.
+    fn lone(&mut self, _line: u64, _v: &Value, _cx: &mut Context<'_>) {}
+}
+
+/// The group from `chatInfo`, else the file name; also tells the builder which QQ number is
+/// the exporting account.
+fn chat_group(info: Option<&Value>, cx: &mut Context<'_>) -> GroupId {
     let field = |k: &str| info.and_then(|i| i.get(k)).and_then(scalar_text).filter(|s| !s.trim().is_empty());
     let name = field("name");
     let key = field("groupCode").or_else(|| field("groupId")).or_else(|| name.clone());
@@ -564,6 +580,17 @@ impl<'de> Visitor<'de> for TextVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read_held(text: &str, cx: &mut Context<'_>) {
+        records().read_held(text, cx);
+    }
+
+    #[test]
+    fn streamed_messages_read_as_the_held_document_does() {
+        for text in [include_str!("../../tests/fixtures/qq/qce_group.json")] {
+            crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
+        }
+    }
     use crate::ingest::qq_txt::run_parser;
 
     #[test]

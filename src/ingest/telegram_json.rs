@@ -157,7 +157,7 @@ struct Streamed {
 impl Streamer for Streamed {
     /// A chat's messages are streamed when the chat's id and name came before them (as Telegram
     /// Desktop writes them); otherwise the chat is held, read when the file ends.
-    fn begins(&mut self, path: &[Step], envelope: &Json<'_>, object: usize, _cx: &mut Context<'_>) -> Take {
+    fn begins(&mut self, path: &[Step], envelope: &Json<'_>, object: Option<usize>, _cx: &mut Context<'_>) -> Take {
         let listed = |s: &Step| matches!(s, Step::Key(k) if k == "chats" || k == "left_chats");
         let key = |s: &Step, want: &str| matches!(s, Step::Key(k) if k == want);
         let chat = match path {
@@ -166,9 +166,9 @@ impl Streamer for Streamed {
             [c, Step::Index(_), m] => listed(c) && key(m, "messages"),
             _ => false,
         };
-        if !chat {
+        let (true, Some(object)) = (chat, object) else {
             return Take::Envelope;
-        }
+        };
         if !self.root_read {
             self.root_read = true;
             envelope.members(envelope.ws(0), |key, vs, ve| {

@@ -4,8 +4,9 @@
 //! - JSON Lines, one record per line (streamed line by line, and large files read in parallel
 //!   pieces: archives reach gigabytes);
 //! - a JSON array of records, concatenated objects, or an envelope object whose `chatdata`,
-//!   `msgs`, `messages` or `data` array holds them (buffered, then streamed one record at a
-//!   time, so a cut-off file keeps the records before the cut);
+//!   `msgs`, `messages` or `data` array holds them (arrays streamed one record at a time as
+//!   the file arrives, [`super::json_records`], so a cut-off file keeps the records before
+//!   the cut; concatenated objects held and read at the end);
 //! - envelope items that wrap the decrypted record as `{"seq":…,"msgid":…,"decrypted":{…}}`
 //!   (also `message` / `msg`). Still-encrypted items (`encrypt_chat_msg` only) have no
 //!   sender and are skipped with that reason.
@@ -22,13 +23,13 @@ mod record;
 
 use std::borrow::Cow;
 
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use record::{Body, Field, Record};
 
 use super::wechat_types::shown;
+use super::json_records::{RecordReader, RecordsParser};
 use super::{pieces::ParserSeed, Context, FormatParser, LineSplitter};
 use crate::model::{MessageKind, NewMessage, PersonRef, Platform};
 use crate::time::epoch_to_seconds;
@@ -41,46 +42,49 @@ pub fn sniff(head: &str, _file_name: &str) -> bool {
             || head.contains("\"chatdata\""))
 }
 
-/// A parser for one file: JSON Lines when the first line is a whole record, else buffered.
+/// A parser for one file: JSON Lines when the first line is a whole record, else a JSON document.
 pub fn parser(head: &str, _file_name: &str) -> Box<dyn FormatParser> {
     let first = head.trim_start().lines().next().unwrap_or("");
     let is_lines = first.trim_end().ends_with('}')
         && serde_json::from_str::<Value>(first).is_ok_and(|v| v.get("msgid").is_some() || v.get("action").is_some());
-    Box::new(Parser { lines: is_lines.then(LineSplitter::new), buffer: String::new() })
+    Box::new(Parser { lines: is_lines.then(LineSplitter::new), json: records() })
 }
 
 /// A JSON Lines parser continuing a file at a line that starts a record (see `pieces`).
 pub(crate) fn continue_lines() -> Box<dyn FormatParser> {
-    Box::new(Parser { lines: Some(LineSplitter::new()), buffer: String::new() })
+    Box::new(Parser { lines: Some(LineSplitter::new()), json: records() })
 }
 
 struct Parser {
     /// `Some` in JSON Lines mode.
     lines: Option<LineSplitter>,
-    /// The whole text in buffered mode.
-    buffer: String,
+    /// The records otherwise.
+    json: RecordsParser<Archive>,
+}
+
+fn records() -> RecordsParser<Archive> {
+    RecordsParser::new(&["chatdata", "msgs", "messages", "data"], Archive)
 }
 
 impl FormatParser for Parser {
     fn feed(&mut self, text: &str, cx: &mut Context<'_>) {
         match &mut self.lines {
             Some(lines) => lines.feed(text, false, |n, line| record_line(n, line, cx)),
-            None => self.buffer.push_str(text),
+            None => self.json.feed(text, cx),
         }
     }
 
     fn held_text(&mut self) -> Option<&mut String> {
-        self.lines.is_none().then_some(&mut self.buffer)
+        match self.lines {
+            Some(_) => None,
+            None => self.json.held_text(),
+        }
     }
 
     fn finish(&mut self, cx: &mut Context<'_>) {
         match &mut self.lines {
             Some(lines) => lines.feed("", true, |n, line| record_line(n, line, cx)),
-            None => {
-                let text = std::mem::take(&mut self.buffer);
-                let mut each = |line: u64, v: &Value, _: &Map<String, Value>, cx: &mut Context<'_>| record_value(line, v, cx);
-                for_each_json_record(&text, &["chatdata", "msgs", "messages", "data"], cx, &mut each);
-            }
+            None => self.json.finish(cx),
         }
     }
 
@@ -109,182 +113,25 @@ fn record_line(line: u64, text: &str, cx: &mut Context<'_>) {
     if let Ok(record::Obj(Some(r))) = serde_json::from_str::<record::Obj<Record>>(text) {
         return record(line, &r, cx);
     }
-    // Not an object (or one with a key twice): read as a `Value`, as the buffered shapes are.
+    // Not an object (or one with a key twice): read as a `Value`, as a JSON document's are.
     match serde_json::from_str::<Value>(text) {
         Ok(v) => record_value(line, &v, cx),
         Err(e) => cx.skip(line, format!("expected a JSON object (one archive record per line): {e}")),
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Buffered JSON, shared by the JSON formats (WeCom archive and member lists, QQ NT exporter).
+/// The records of a JSON document (an array, an envelope, concatenated objects).
+struct Archive;
 
-/// Called once per record: its position (1-based line of a top-level object, or 1-based
-/// index in its array), the record, and the fields of the enclosing envelope read so far
-/// (empty when there is none).
-pub(crate) type OnRecord<'f> = dyn FnMut(u64, &Value, &Map<String, Value>, &mut Context<'_>) + 'f;
+impl RecordReader for Archive {
+    const NOUN: &'static str = "record";
 
-/// Calls `each` for every record of a buffered JSON text: a top-level array of records, an
-/// envelope object holding them under one of `envelope_keys` (its other fields are passed
-/// along, e.g. the QQ exporter's `chatInfo`), a bare object (itself a record), or several
-/// such values one after another (JSON lines, concatenated dumps).
-///
-/// Arrays are streamed: each element becomes a [`Value`] only while `each` runs, so a file
-/// of a million messages never exists as one tree, and a file cut off mid-way keeps every
-/// record before the cut (the cut itself is reported as one skip at its line).
-pub(crate) fn for_each_json_record(text: &str, envelope_keys: &[&str], cx: &mut Context<'_>, each: &mut OnRecord<'_>) {
-    let leading = &text[..text.len() - text.trim_start().len()];
-    let first_line = 1 + memchr::memchr_iter(b'\n', leading.as_bytes()).count() as u64;
-    let mut walk = Walk { keys: envelope_keys, cx, each, line: first_line };
-    let mut de = serde_json::Deserializer::from_str(text);
-    match (&mut walk).deserialize(&mut de) {
-        Ok(()) if de.end().is_ok() => {}
-        Ok(()) => walk.rest(text),
-        Err(e) => walk.broken(&e),
+    fn record(&mut self, position: u64, v: &Value, cx: &mut Context<'_>) {
+        record_value(position, v, cx);
     }
 }
 
-/// The state of one [`for_each_json_record`] walk; also the serde visitor of its values.
-struct Walk<'w, 'c, 'f> {
-    keys: &'w [&'w str],
-    cx: &'w mut Context<'c>,
-    each: &'w mut OnRecord<'f>,
-    /// Line where the current top-level value starts.
-    line: u64,
-}
-
-impl Walk<'_, '_, '_> {
-    /// Values after the first (already read) one of a concatenated text, each at its line.
-    fn rest(&mut self, text: &str) {
-        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
-        let _first = stream.next();
-        let (mut counted_to, mut line) = (0, 1u64);
-        loop {
-            let start = stream.byte_offset();
-            let value = match stream.next() {
-                None => break,
-                Some(Ok(v)) => v,
-                Some(Err(e)) => return self.broken(&e),
-            };
-            // `byte_offset` is where the previous value ended; the value starts after blanks.
-            let start = start.min(text.len());
-            let blanks = text[start..].len() - text[start..].trim_start().len();
-            let start = start + blanks;
-            line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..start]).count() as u64;
-            counted_to = start;
-            self.line = line;
-            if let Err(e) = (&mut *self).deserialize(&value) {
-                self.broken(&e);
-            }
-        }
-    }
-
-    fn broken(&mut self, e: &serde_json::Error) {
-        let reason = if e.is_eof() {
-            format!("the JSON ends early (file cut off?): {e}; the records before this point were read")
-        } else {
-            format!("not valid JSON: {e}; nothing after this point is read")
-        };
-        self.cx.skip(e.line() as u64, reason);
-    }
-
-    /// Streams the elements of an array of records.
-    fn elements<'de, A: SeqAccess<'de>>(&mut self, mut seq: A, fields: &Map<String, Value>) -> Result<(), A::Error> {
-        let mut index = 0u64;
-        while let Some(v) = seq.next_element::<Value>()? {
-            index += 1;
-            (self.each)(index, &v, fields, self.cx);
-        }
-        Ok(())
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for &mut Walk<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for &mut Walk<'_, '_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON object or an array of objects")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        self.elements(seq, &Map::new())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut fields = Map::new();
-        let mut enveloped = false;
-        while let Some(key) = map.next_key::<String>()? {
-            if !enveloped && self.keys.contains(&key.as_str()) {
-                match map.next_value_seed(Envelope { walk: &mut *self, fields: &fields })? {
-                    None => enveloped = true,
-                    Some(other) => drop(fields.insert(key, other)),
-                }
-            } else {
-                let v = map.next_value::<Value>()?;
-                fields.insert(key, v);
-            }
-        }
-        if !enveloped {
-            (self.each)(self.line, &Value::Object(fields), &Map::new(), self.cx);
-        }
-        Ok(())
-    }
-}
-
-/// The value under an envelope key: streamed when it is an array (returns `None`), kept as
-/// an ordinary field otherwise (`"data": null`, `"data": {…}`).
-struct Envelope<'a, 'w, 'c, 'f> {
-    walk: &'a mut Walk<'w, 'c, 'f>,
-    fields: &'a Map<String, Value>,
-}
-
-impl<'de> DeserializeSeed<'de> for Envelope<'_, '_, '_, '_> {
-    type Value = Option<Value>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Envelope<'_, '_, '_, '_> {
-    type Value = Option<Value>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of records")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<Value>, A::Error> {
-        self.walk.elements(seq, self.fields).map(|()| None)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Value>, A::Error> {
-        serde::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
-        Ok(Some(Value::Null))
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<Value>, E> {
-        Ok(Some(Value::Bool(v)))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<Value>, E> {
-        Ok(Some(Value::from(v)))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<Value>, E> {
-        Ok(Some(Value::from(v)))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<Value>, E> {
-        Ok(Some(Value::from(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<Value>, E> {
-        Ok(Some(Value::from(v)))
-    }
-}
-
-/// A record of a buffered shape (an array element, an object among several).
+/// A record of a JSON document (an array element, an object among several).
 fn record_value(line: u64, v: &Value, cx: &mut Context<'_>) {
     if !v.is_object() {
         return cx.skip(line, format!("expected an archive record object, found {}", shown(&v.to_string())));
@@ -457,6 +304,17 @@ pub(crate) fn mentions(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read_held(text: &str, cx: &mut Context<'_>) {
+        records().read_held(text, cx);
+    }
+
+    #[test]
+    fn streamed_records_read_as_the_held_document_does() {
+        for text in [include_str!("../../tests/fixtures/wecom/archive_array.json")] {
+            crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
+        }
+    }
 
     #[test]
     fn mentions_stop_at_spaces_and_skip_emails() {

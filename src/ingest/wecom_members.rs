@@ -13,10 +13,10 @@
 //! internal-group `msgaudit/groupchat/get` shape (`roomname`, `members[{memberid,jointime}]`)
 //! are not accepted.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::wecom_archive::for_each_json_record;
-use super::{Context, FormatParser, WholeText};
+use super::json_records::{RecordReader, RecordsParser};
+use super::{Context, FormatParser};
 use crate::model::{JoinMethod, MembershipEvent, MembershipKind, PersonRef, Platform};
 
 /// Does the head look like `groupchat/get` output?
@@ -27,16 +27,24 @@ pub fn sniff(head: &str, _file_name: &str) -> bool {
             || (head.contains("\"member_list\"") && (head.contains("\"chat_id\"") || head.contains("\"join_scene\""))))
 }
 
-/// A parser for one file (buffered: member lists are small).
+/// A parser for one file: the responses streamed one at a time.
 pub fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    WholeText::parser(read_document)
+    Box::new(records())
 }
 
-/// Reads the whole document.
-fn read_document(text: &str, cx: &mut Context<'_>) {
-    let mut each =
-        |position: u64, v: &Value, _: &Map<String, Value>, cx: &mut Context<'_>| response(position, v, cx);
-    for_each_json_record(&text, &["group_chat_list", "items"], cx, &mut each);
+fn records() -> RecordsParser<Responses> {
+    RecordsParser::new(&["group_chat_list", "items"], Responses)
+}
+
+/// The responses of a document (an array, an envelope, concatenated objects).
+struct Responses;
+
+impl RecordReader for Responses {
+    const NOUN: &'static str = "response";
+
+    fn record(&mut self, position: u64, v: &Value, cx: &mut Context<'_>) {
+        response(position, v, cx);
+    }
 }
 
 /// One response (or bare `group_chat` object).
@@ -102,6 +110,17 @@ fn join_method(scene: Option<i64>) -> JoinMethod {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read_held(text: &str, cx: &mut Context<'_>) {
+        records().read_held(text, cx);
+    }
+
+    #[test]
+    fn streamed_responses_read_as_the_held_document_does() {
+        for text in [include_str!("../../tests/fixtures/wecom/groupchat.json")] {
+            crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
+        }
+    }
 
     #[test]
     fn sniffs_member_lists_only() {

@@ -12,19 +12,19 @@
 //! chatroom itself) go through [`wechat_sys`]. EchoTrace's optional `groupMembers` lists
 //! members even when they never speak.
 //!
-//! The file is buffered (it is one JSON document); its envelope fields are read first, then
-//! the `messages` array is streamed one message at a time, so a bad message is skipped with
-//! its 1-based index and a cut-off file keeps the messages before the cut.
+//! The `messages` array is streamed one message at a time as the file arrives
+//! ([`super::json_records`]) once the `session` came before it, as both tools write it (else
+//! the document is held and read when it ends); a bad message is skipped with its 1-based
+//! index and a cut-off file keeps the messages before the cut.
 
-use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::wechat_types::{
     epoch_time, is_system_kind, kind_from_export_label, kind_from_local_type, mentions,
     parse_time, shown, split_sender_prefix, stored_text, SelfId,
 };
-use super::wecom_archive::for_each_json_record;
-use super::{wechat_sys, Context, FormatParser, WholeText};
+use super::json_records::{RecordReader, RecordsParser};
+use super::{wechat_sys, Context, FormatParser};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 use crate::time::Zone;
 
@@ -40,34 +40,61 @@ pub fn sniff(head: &str, _file_name: &str) -> bool {
             || (head.contains("\"localType\"") && head.contains("\"createTime\"")))
 }
 
-/// A fresh parser for one file (buffered; parsed in `finish`).
+/// A fresh parser for one file: the messages streamed one at a time.
 pub fn parser(_head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    WholeText::parser(read)
+    Box::new(records())
 }
 
-fn read(text: &str, cx: &mut Context<'_>) {
-    let top = top_fields(text, &["messages", "avatars"]);
-    let session = top.get("session").unwrap_or(&Value::Null);
-    let key = ["wxid", "username", "userName", "talker"]
-        .iter()
-        .map(|k| str_of(session, k).trim())
-        .find(|s| !s.is_empty())
-        .map(str::to_string)
-        .unwrap_or_else(|| file_stem(cx.file_name).to_string());
-    let name = ["displayName", "remark", "nickname"].iter().map(|k| str_of(session, k).trim()).find(|s| !s.is_empty());
-    let group = cx.builder.group(Platform::WeChat, &key, name);
-    let is_group = key.ends_with("@chatroom") || str_of(session, "type") == "群聊";
-    if let Some(list) = top.get("groupMembers") {
-        list_members(list, group, cx);
+fn records() -> RecordsParser<Export> {
+    RecordsParser::new(&["messages"], Export::default())
+}
+
+/// The export: its chat, from `session`, once the messages begin.
+#[derive(Default)]
+struct Export {
+    chat: Option<Chat>,
+}
+
+impl RecordReader for Export {
+    const NOUN: &'static str = "message";
+
+    /// The messages are read as they come when the `session` came before them (as WeFlow and
+    /// EchoTrace write it).
+    fn ready(&self, before: &Map<String, Value>) -> bool {
+        before.contains_key("session")
     }
-    let mut chat = Chat { group, key, is_group, self_id: SelfId::default() };
-    for_each_json_record(text, &["messages"], cx, &mut |index, v, _, cx| {
-        // A document without a `messages` array arrives here whole: nothing to read.
-        if v.get("session").is_some() || v.get("weflow").is_some() {
-            return;
+
+    fn begin(&mut self, members: &Map<String, Value>, cx: &mut Context<'_>) {
+        let session = members.get("session").unwrap_or(&Value::Null);
+        let key = ["wxid", "username", "userName", "talker"]
+            .iter()
+            .map(|k| str_of(session, k).trim())
+            .find(|s| !s.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| file_stem(cx.file_name).to_string());
+        let name =
+            ["displayName", "remark", "nickname"].iter().map(|k| str_of(session, k).trim()).find(|s| !s.is_empty());
+        let group = cx.builder.group(Platform::WeChat, &key, name);
+        let is_group = key.ends_with("@chatroom") || str_of(session, "type") == "群聊";
+        self.chat = Some(Chat { group, key, is_group, self_id: SelfId::default() });
+        self.end(members, cx);
+    }
+
+    fn record(&mut self, index: u64, v: &Value, cx: &mut Context<'_>) {
+        if let Some(chat) = &mut self.chat {
+            chat.message(index, v, cx);
         }
-        chat.message(index, v, cx);
-    });
+    }
+
+    /// A document without a `messages` array: nothing to read.
+    fn lone(&mut self, _line: u64, _v: &Value, _cx: &mut Context<'_>) {}
+
+    /// EchoTrace writes its `groupMembers` after the messages.
+    fn end(&mut self, members: &Map<String, Value>, cx: &mut Context<'_>) {
+        if let (Some(chat), Some(list)) = (&self.chat, members.get("groupMembers")) {
+            list_members(list, chat.group, cx);
+        }
+    }
 }
 
 struct Chat {
@@ -218,37 +245,6 @@ fn wechat_sys_xml(content: &str) -> bool {
 // ---------------------------------------------------------------------------------------
 // JSON helpers shared by the WeChat 4.x JSON readers (WeFlow/EchoTrace, ChatLab, chatlog).
 
-/// The fields of a top-level JSON object except the `skipped` ones (the streamed message
-/// array, bulky avatars), which are passed over without being built. A document that breaks
-/// off keeps the fields read before the break; anything but an object gives none.
-pub(crate) fn top_fields(text: &str, skipped: &[&str]) -> Map<String, Value> {
-    struct Fields<'a> {
-        skipped: &'a [&'a str],
-        out: &'a mut Map<String, Value>,
-    }
-    impl<'de> Visitor<'de> for Fields<'_> {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a JSON object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-            while let Some(key) = map.next_key::<String>()? {
-                if self.skipped.contains(&key.as_str()) {
-                    map.next_value::<IgnoredAny>()?;
-                } else {
-                    let v = map.next_value::<Value>()?;
-                    self.out.insert(key, v);
-                }
-            }
-            Ok(())
-        }
-    }
-    let mut out = Map::new();
-    let mut de = serde_json::Deserializer::from_str(text);
-    let _ = de::Deserializer::deserialize_map(&mut de, Fields { skipped, out: &mut out });
-    out
-}
-
 /// A string field (`""` when missing, null or not a string).
 pub(crate) fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
@@ -295,6 +291,17 @@ pub(crate) fn file_stem(file_name: &str) -> &str {
 mod tests {
     use super::*;
 
+    fn read_held(text: &str, cx: &mut Context<'_>) {
+        records().read_held(text, cx);
+    }
+
+    #[test]
+    fn streamed_messages_read_as_the_held_document_does() {
+        for text in [include_str!("../../tests/fixtures/wechat4/weflow_group.json"), include_str!("../../tests/fixtures/wechat4/echotrace_group.json")] {
+            crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
+        }
+    }
+
     #[test]
     fn sniffs_weflow_and_echotrace_but_not_other_json() {
         assert!(sniff(r#"{"weflow":{"version":"1.0.3"},"session":{"wxid":"1@chatroom"},"messages":[]}"#, "a.json"));
@@ -307,16 +314,6 @@ mod tests {
         assert!(!sniff(r#"{"guild":{"id":"1"},"channel":{"id":"2"},"messages":[]}"#, "d.json"));
         assert!(!sniff(r#"{"metadata":{"name":"QQChatExporter V5"},"chatInfo":{},"messages":[]}"#, "q.json"));
         assert!(!sniff(r#"[{"msgid":"1","action":"send","msgtime":1}]"#, "w.json"));
-    }
-
-    #[test]
-    fn top_fields_skip_the_streamed_array_and_survive_a_cut() {
-        let f = top_fields(r#"{"a":1,"messages":[{"x":[1,2]}],"b":{"c":"d"}}"#, &["messages"]);
-        assert_eq!(f.len(), 2);
-        assert_eq!(f["b"]["c"], "d");
-        let cut = top_fields(r#"{"session":{"wxid":"w"},"messages":[{"x":1"#, &["messages"]);
-        assert_eq!(cut["session"]["wxid"], "w");
-        assert!(top_fields("[1,2]", &[]).is_empty());
     }
 
     #[test]
