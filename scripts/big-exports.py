@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Writes large exports in formats the benchmark generator does not write, for measuring the
-paths they take: a classic QQ 消息管理器 TXT (read by one reader, not in pieces) and a Telegram
-Desktop `result.json` (one JSON document, held whole until the file ends).
+paths they take: a classic QQ 消息管理器 TXT (read by one reader, not in pieces), and JSON
+documents whose messages are streamed out of one value: a Telegram Desktop `result.json`, a
+WeFlow export and a QQ NT export by qq-chat-exporter (QCE).
 
     python3 scripts/big-exports.py qq-txt bench-data/benchmark_1000000_utf8.csv /tmp/qq1m.txt  # 69 MB
     python3 scripts/big-exports.py telegram 4000000 /tmp/big/tg_1700mb.json                   # 1.73 GB
+    python3 scripts/big-exports.py weflow 3000000 /tmp/big/weflow_1gb.json                    # 1.13 GB
+    python3 scripts/big-exports.py qce 2000000 /tmp/big/qce_1gb.json                          # 1.30 GB
 
 `qq-txt` rewrites a WeChatMsg CSV (the benchmark's, `qunlens sample --benchmark`) as one QQ
 group: the same times (UTC+8), names and texts, a QQ number per sender, `[图片]` for media.
 `telegram` writes N messages of one chat from 397 people, ≈430 bytes each as tdesktop
-indents them.
+indents them. `weflow` and `qce` write N messages of one group from 397 people, indented as
+the tools write them (≈380 and ≈650 bytes a message).
 """
 import csv
 import datetime
@@ -51,10 +55,53 @@ def telegram(count, path):
         out.write(" ]\n}\n")
 
 
+def text_of(i):
+    return f"第{i}条：上个月的报表怎么从后台导出？这个价格包含实施吗 how do we export it"
+
+
+def weflow(count, path):
+    start = 1709254800
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{\n  "weflow": {\n    "version": "1.0.3",\n    "exportedAt": 1767225600,\n    "generator": "WeFlow"\n  },\n'
+                  '  "session": {\n    "wxid": "34567890123@chatroom",\n    "nickname": "跨境电商交流群",\n'
+                  '    "remark": "",\n    "displayName": "跨境电商交流群",\n    "type": "群聊",\n'
+                  f'    "lastTimestamp": {start + count * 30},\n    "messageCount": {count}\n  }},\n  "messages": [\n')
+        for i in range(count):
+            person = i % 397
+            out.write(f'    {{\n      "localId": {i + 1},\n      "createTime": {start + i * 30},\n'
+                      f'      "formattedTime": "",\n      "type": "文本消息",\n      "localType": 1,\n'
+                      f'      "content": "{text_of(i)}",\n      "isSend": 0,\n'
+                      f'      "senderUsername": "wxid_user{person}",\n      "senderDisplayName": "群友{person}"\n    }}'
+                      + (",\n" if i + 1 < count else "\n"))
+        out.write('  ],\n  "avatars": {}\n}\n')
+
+
+def qce(count, path):
+    start = 1709254800000
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{\n  "metadata": {\n    "name": "QQChatExporter V5 / https://github.com/shuakami/qq-chat-exporter",\n'
+                  '    "version": "5.0.0"\n  },\n  "chatInfo": {\n    "name": "产品交流群",\n    "type": "group",\n'
+                  '    "selfUin": "10001"\n  },\n'
+                  f'  "statistics": {{\n    "totalMessages": {count}\n  }},\n  "messages": [\n')
+        for i in range(count):
+            person = i % 397
+            text = text_of(i)
+            out.write(f'    {{\n      "id": "m_{i + 1}",\n      "seq": "{i + 1}",\n      "timestamp": {start + i * 30000},\n'
+                      f'      "time": "never read",\n      "sender": {{\n        "uid": "u_{10001 + person}",\n'
+                      f'        "uin": "{10001 + person}",\n        "name": "群友{person}",\n        "nickname": "群友{person}"\n'
+                      f'      }},\n      "type": "type_1",\n      "content": {{\n        "text": "{text}",\n'
+                      f'        "html": "",\n        "elements": [\n          {{\n            "type": "text",\n'
+                      f'            "data": {{\n              "text": "{text}"\n            }}\n          }}\n        ],\n'
+                      f'        "resources": [],\n        "mentions": []\n      }},\n      "recalled": false,\n'
+                      f'      "system": false\n    }}' + (",\n" if i + 1 < count else "\n"))
+        out.write('  ],\n  "exportOptions": {}\n}\n')
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] not in ("qq-txt", "telegram"):
+    writers = {"telegram": telegram, "weflow": weflow, "qce": qce}
+    if len(sys.argv) != 4 or sys.argv[1] not in ("qq-txt", *writers):
         sys.exit(__doc__)
     if sys.argv[1] == "qq-txt":
         qq_txt(sys.argv[2], sys.argv[3])
     else:
-        telegram(int(sys.argv[2]), sys.argv[3])
+        writers[sys.argv[1]](int(sys.argv[2]), sys.argv[3])

@@ -125,35 +125,54 @@ fn telegram(count: usize, id_first: bool) -> String {
     format!(r#"{{"name": "Growth Club", "type": "private_supergroup", {before}"messages": [{}]{after}}}"#, messages.join(",\n"))
 }
 
+/// A ChatLab export of `count` messages (the array-of-records path), its `meta` written
+/// before the messages (streamed) or after them (held whole).
+fn chatlab(count: usize, meta_first: bool) -> String {
+    let messages: Vec<String> = (0..count)
+        .map(|i| format!(r#"{{"sender": "u{}", "accountName": "群友{}", "timestamp": {}, "type": 0, "content": "第{i}条消息，大家好，这个价格包含实施吗"}}"#, i % 7, i % 7, 1_709_254_800 + i * 30))
+        .collect();
+    let meta = r#""meta": {"name": "Growth Club", "platform": "wechat", "type": "group"}"#;
+    let (before, after) = if meta_first { (format!("{meta}, "), String::new()) } else { (String::new(), format!(", {meta}")) };
+    format!(r#"{{"chatlab": {{"version": "0.0.2"}}, {before}"messages": [{}]{after}}}"#, messages.join(",\n"))
+}
+
+/// Both streamed JSON paths: the file name and the document (`count` messages, what they
+/// belong to written first or not).
+const DOCUMENTS: [(&str, fn(usize, bool) -> String); 2] = [("result.json", telegram), ("chat.json", chatlab)];
+
 #[test]
 fn a_document_held_whole_is_weighed_by_the_memory_cap_and_not_read_past_it() {
-    // ≈150 bytes a message: 300 KB of document, weighed twice (itself and what it turns into).
-    let file = || [("result.json", telegram(2_000, false))];
-    let r = analyze(r#"{"limits": {"max_memory_bytes": 500000}}"#, &file());
-    let input = &r.inputs[0];
-    assert_eq!((input.error_code.as_deref(), input.messages), (Some("limit_reached"), 0), "none of it read");
-    let error = input.error.as_deref().unwrap();
-    assert!(error.starts_with("not read: this file is one JSON document, held whole before any of its messages is read"), "{error}");
-    assert!(error.ends_with("over the cap limits.max_memory_bytes (500000) (the page cannot use more than 4 GiB; the CLI can: raise the cap in its config)"), "{error}");
-    assert!(r.groups.is_empty());
-    // Twice the document fits under 1 MB: read whole.
-    let r = analyze(r#"{"limits": {"max_memory_bytes": 1000000}}"#, &file());
-    assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 2_000));
+    for (name, document) in DOCUMENTS {
+        // ≈150 bytes a message: 300 KB of document, weighed twice (itself and what it turns into).
+        let file = || [(name, document(2_000, false))];
+        let r = analyze(r#"{"limits": {"max_memory_bytes": 500000}}"#, &file());
+        let input = &r.inputs[0];
+        assert_eq!((input.error_code.as_deref(), input.messages), (Some("limit_reached"), 0), "{name}: none of it read");
+        let error = input.error.as_deref().unwrap();
+        assert!(error.starts_with("not read: this file is one JSON document, held whole before any of its messages is read"), "{error}");
+        assert!(error.ends_with("over the cap limits.max_memory_bytes (500000) (the page cannot use more than 4 GiB; the CLI can: raise the cap in its config)"), "{error}");
+        assert!(r.groups.is_empty());
+        // Twice the document fits under 1 MB: read whole.
+        let r = analyze(r#"{"limits": {"max_memory_bytes": 1000000}}"#, &file());
+        assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 2_000), "{name}");
+    }
 }
 
 #[test]
 fn a_streamed_document_is_weighed_by_what_it_turns_into_and_read_up_to_the_cap() {
-    // The same 2,000 messages streamed: the model is weighed, not the text, and they fit.
-    let r = analyze(r#"{"limits": {"max_memory_bytes": 500000}}"#, &[("result.json", telegram(2_000, true))]);
-    assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 2_000));
-    // Ten times as many do not: read up to the cap, like any streamed format, and said so.
-    let r = analyze(r#"{"limits": {"max_memory_bytes": 500000}}"#, &[("result.json", telegram(20_000, true))]);
-    let input = &r.inputs[0];
-    assert_eq!(input.error_code.as_deref(), Some("limit_reached"));
-    assert!(input.messages > 2_000 && input.messages < 20_000, "{}", input.messages);
-    let error = input.error.as_deref().unwrap();
-    assert!(error.starts_with(&format!("stopped at {} messages: with their report they would take about", input.messages)), "{error}");
-    assert_eq!(r.groups[0].name, "Growth Club");
+    for (name, document) in DOCUMENTS {
+        // The same 2,000 messages streamed: the model is weighed, not the text, and they fit.
+        let r = analyze(r#"{"limits": {"max_memory_bytes": 500000}}"#, &[(name, document(2_000, true))]);
+        assert_eq!((r.inputs[0].error_code.as_deref(), r.inputs[0].messages), (None, 2_000), "{name}");
+        // Ten times as many do not: read up to the cap, like any streamed format, and said so.
+        let r = analyze(r#"{"limits": {"max_memory_bytes": 500000}}"#, &[(name, document(20_000, true))]);
+        let input = &r.inputs[0];
+        assert_eq!(input.error_code.as_deref(), Some("limit_reached"), "{name}");
+        assert!(input.messages > 2_000 && input.messages < 20_000, "{name}: {}", input.messages);
+        let error = input.error.as_deref().unwrap();
+        assert!(error.starts_with(&format!("stopped at {} messages: with their report they would take about", input.messages)), "{error}");
+        assert_eq!(r.groups[0].name, "Growth Club");
+    }
 }
 
 #[test]

@@ -148,20 +148,37 @@ test('setup: a JSON export held whole is weighed by the memory cap, and past it 
   await finish();
 });
 
-test('setup: a Telegram export is streamed, read up to the memory cap like a CSV', async () => {
-  const { page, finish, dir } = await openWithLimits('zh-CN', { max_memory_bytes: 500000 });
-  // As Telegram Desktop writes it, 20,000 messages: more than the 2,000 refused whole above are
-  // read before the cap stops the stream, and what was read is kept.
-  const file = path.join(dir, 'result.json');
-  await writeFile(file, telegramExport(20000, true));
-  await page.setInputFiles('#file-input', file);
-  const input = (await waitForReport(page)).inputs[0];
-  assert.equal(input.error_code, 'limit_reached');
-  assert.ok(input.messages > 2000 && input.messages < 20000, `read up to the cap: ${input.messages}`);
-  await page.locator('#tab-inputs').click();
-  assert.match(await page.locator('#inputs-table').textContent(), /已达到读取上限（配置 limits），之后的内容没有读取；已读取的数据保留（stopped at \d+ messages/);
-  await page.evaluate(() => localStorage.clear());
-  await finish();
+/** A QQ NT group export as qq-chat-exporter writes it (an array of records under `messages`). */
+function qceExport(count) {
+  const messages = Array.from({ length: count }, (_, i) => {
+    const text = `第${i}条消息，大家好`;
+    return {
+      id: `m_${i}`, seq: String(i), timestamp: 1709254800000 + i * 30000,
+      sender: { uid: `u_${i % 7}`, uin: String(10001 + (i % 7)), name: `群友${i % 7}` },
+      type: 'type_1', content: { text, elements: [{ type: 'text', data: { text } }], mentions: [] },
+      recalled: false, system: false,
+    };
+  });
+  const envelope = { metadata: { name: 'QQChatExporter V5', version: '5.0.0' }, chatInfo: { name: '产品交流群', type: 'group', selfUin: '10001' } };
+  return JSON.stringify({ ...envelope, messages }, null, 2);
+}
+
+test('setup: Telegram and QQ NT exports are streamed, read up to the memory cap like a CSV', async () => {
+  // As Telegram Desktop and qq-chat-exporter write them, 20,000 messages: more than the 2,000
+  // refused whole above are read before the cap stops the stream, and what was read is kept.
+  for (const [name, text] of [['result.json', telegramExport(20000, true)], ['产品交流群.json', qceExport(20000)]]) {
+    const { page, finish, dir } = await openWithLimits('zh-CN', { max_memory_bytes: 500000 });
+    const file = path.join(dir, name);
+    await writeFile(file, text);
+    await page.setInputFiles('#file-input', file);
+    const input = (await waitForReport(page)).inputs[0];
+    assert.equal(input.error_code, 'limit_reached', name);
+    assert.ok(input.messages > 2000 && input.messages < 20000, `${name}: read up to the cap: ${input.messages}`);
+    await page.locator('#tab-inputs').click();
+    assert.match(await page.locator('#inputs-table').textContent(), /已达到读取上限（配置 limits），之后的内容没有读取；已读取的数据保留（stopped at \d+ messages/);
+    await page.evaluate(() => localStorage.clear());
+    await finish();
+  }
 });
 
 test('setup: files read side by side keep to a cap together, not each alone', async () => {
