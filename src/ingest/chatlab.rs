@@ -20,7 +20,7 @@
 use serde_json::{Map, Value};
 
 use super::wechat_types::{shown, stored_text};
-use super::json_records::{RecordReader, RecordsParser};
+use super::json_records::{value, RecordReader, RecordsParser};
 use super::weflow_json::{file_stem, json_id, json_int, json_time, str_of};
 use super::{wechat_sys, Context, FormatParser, LineSplitter};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
@@ -118,12 +118,14 @@ impl RecordReader for Reader {
         self.end(members, cx);
     }
 
-    fn record(&mut self, index: u64, v: &Value, cx: &mut Context<'_>) {
-        self.message(index, v, cx);
+    fn record(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>) {
+        if let Some(v) = value::<Self>(index, text, line, cx) {
+            self.message(index, &v, cx);
+        }
     }
 
     /// A document without a `messages` array: nothing to read.
-    fn lone(&mut self, _line: u64, _v: &Value, _cx: &mut Context<'_>) {}
+    fn lone(&mut self, _line: u64, _text: &str, _cx: &mut Context<'_>) {}
 
     /// The `members` list, when it comes after the messages.
     fn end(&mut self, members: &Map<String, Value>, cx: &mut Context<'_>) {

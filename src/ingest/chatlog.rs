@@ -21,7 +21,7 @@ use super::wechat_types::{
     SelfId,
 };
 use super::weflow_json::{json_int, str_of};
-use super::json_records::{RecordReader, RecordsParser};
+use super::json_records::{value, RecordReader, RecordsParser};
 use super::{wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 use crate::time::parse_rfc3339;
@@ -220,8 +220,10 @@ fn quote_header(line: &str) -> Option<PersonRef> {
 impl RecordReader for Chats {
     const NOUN: &'static str = "message";
 
-    fn record(&mut self, position: u64, v: &Value, cx: &mut Context<'_>) {
-        json_message(self, position, v, cx);
+    fn record(&mut self, position: u64, text: &str, line: u64, cx: &mut Context<'_>) {
+        if let Some(v) = value::<Self>(position, text, line, cx) {
+            json_message(self, position, &v, cx);
+        }
     }
 }
 

@@ -39,14 +39,15 @@ pub(super) trait RecordReader {
     /// array).
     fn begin(&mut self, _members: &Map<String, Value>, _cx: &mut Context<'_>) {}
 
-    /// A record: `position` is its 1-based index in its array, or the line of a record that
-    /// is a value of its own.
-    fn record(&mut self, position: u64, v: &Value, cx: &mut Context<'_>);
+    /// A record, its JSON `text` starting at `line`: `position` is its 1-based index in its
+    /// array, or the line of a record that is a value of its own. Read straight into the
+    /// format's own types, or through [`value`].
+    fn record(&mut self, position: u64, text: &str, line: u64, cx: &mut Context<'_>);
 
-    /// A root object holding no array of records, starting at `line` (after
+    /// A root object holding no array of records, its `text` starting at `line` (after
     /// [`RecordReader::begin`] with its members): by default a record itself.
-    fn lone(&mut self, line: u64, v: &Value, cx: &mut Context<'_>) {
-        self.record(line, v, cx);
+    fn lone(&mut self, line: u64, text: &str, cx: &mut Context<'_>) {
+        self.record(line, text, line, cx);
     }
 
     /// The envelope's members written after the records, when they were read before them.
@@ -125,7 +126,7 @@ impl<R: RecordReader> Streamer for Records<R> {
     }
 
     fn element(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>) {
-        self.record(index, text, line, cx);
+        self.reader.record(index, text, line, cx);
     }
 
     fn ends(&mut self, last: u64, broken: Option<(u64, &Broken)>, cx: &mut Context<'_>) {
@@ -133,6 +134,29 @@ impl<R: RecordReader> Streamer for Records<R> {
             b.report_at(line, &after_record::<R>(last), cx);
             self.broke = true;
         }
+    }
+}
+
+/// Record `position`'s `text` (starting at `line`) as a [`Value`], for readers that look its
+/// fields up by name; `None`, and a skip saying why, when it is not valid JSON.
+pub(super) fn value<R: RecordReader>(position: u64, text: &str, line: u64, cx: &mut Context<'_>) -> Option<Value> {
+    serde_json::from_str(text)
+        .map_err(|e| cx.skip(line + e.line().saturating_sub(1) as u64, not_json::<R>(position, &e)))
+        .ok()
+}
+
+/// Why record `position` was skipped: `e`, its JSON's error.
+pub(super) fn not_json<R: RecordReader>(position: u64, e: &serde_json::Error) -> String {
+    format!("{} #{position} is not valid JSON: {}; skipped", R::NOUN, error_text(e))
+}
+
+/// A record's JSON error without serde's position, which counts from the record's start (the
+/// skip gives the line in the file).
+pub(super) fn error_text(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
     }
 }
 
@@ -154,17 +178,6 @@ impl<R: RecordReader> Records<R> {
         if !self.begun {
             self.begun = true;
             self.reader.begin(members, cx);
-        }
-    }
-
-    /// Record `index` of an array, its text starting at `line`.
-    fn record(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>) {
-        match serde_json::from_str::<Value>(text) {
-            Ok(v) => self.reader.record(index, &v, cx),
-            Err(e) => cx.skip(
-                line + e.line().saturating_sub(1) as u64,
-                format!("{} #{index} is not valid JSON: {e}; skipped", R::NOUN),
-            ),
         }
     }
 
@@ -193,7 +206,7 @@ impl<R: RecordReader> Records<R> {
         let mut last = 0;
         json.array(p, |index, s, e| {
             last = index;
-            self.record(index, &json.text[s..e], json.line_of(s), cx);
+            self.reader.record(index, &json.text[s..e], json.line_of(s), cx);
         })
         .map_err(|mut b| {
             json.report(&b, &after_record::<R>(last), cx);
@@ -225,7 +238,7 @@ impl<R: RecordReader> Records<R> {
         let Some(at) = records else {
             self.begin(&before, cx);
             let end = scanned?;
-            self.reader.lone(line, &Value::Object(before), cx);
+            self.reader.lone(line, &json.text[p..end], cx);
             return Ok(end);
         };
         if !self.begun && !self.reader.ready(&before) {
@@ -282,11 +295,15 @@ mod tests {
         fn begin(&mut self, members: &Map<String, Value>, _cx: &mut Context<'_>) {
             log(format!("begin [{}]", keys(members)));
         }
-        fn record(&mut self, position: u64, v: &Value, _cx: &mut Context<'_>) {
-            log(format!("{position}: {v}"));
+        fn record(&mut self, position: u64, text: &str, line: u64, cx: &mut Context<'_>) {
+            if let Some(v) = value::<Self>(position, text, line, cx) {
+                log(format!("{position}: {v}"));
+            }
         }
-        fn lone(&mut self, line: u64, v: &Value, _cx: &mut Context<'_>) {
-            log(format!("lone at line {line}: {v}"));
+        fn lone(&mut self, line: u64, text: &str, cx: &mut Context<'_>) {
+            if let Some(v) = value::<Self>(line, text, line, cx) {
+                log(format!("lone at line {line}: {v}"));
+            }
         }
         fn end(&mut self, members: &Map<String, Value>, _cx: &mut Context<'_>) {
             log(format!("end [{}]", keys(members)));
@@ -361,7 +378,7 @@ mod tests {
         let bad = "{\"messages\":[{\"a\":1},\n{\"a\": tru e},\n{\"a\":3}]}";
         let (calls, skips, _) = read(bad, Some(5), None);
         assert_eq!(calls, ["begin []", "1: {\"a\":1}", "3: {\"a\":3}", "end []"]);
-        assert!(skips.contains("line: 2, reason: \"item #2 is not valid JSON: expected ident at line 1 column 10; skipped\""), "{skips}");
+        assert!(skips.contains("line: 2, reason: \"item #2 is not valid JSON: expected ident; skipped\""), "{skips}");
         let no_comma = "{\"messages\":[{\"a\":1}\n{\"a\":2}]}";
         let (calls, skips, _) = read(no_comma, Some(5), None);
         assert_eq!(calls, ["begin []", "1: {\"a\":1}"]);

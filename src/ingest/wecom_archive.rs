@@ -29,7 +29,7 @@ use serde_json::Value;
 use record::{Body, Field, Record};
 
 use super::wechat_types::shown;
-use super::json_records::{RecordReader, RecordsParser};
+use super::json_records::{value, RecordReader, RecordsParser};
 use super::{pieces::ParserSeed, Context, FormatParser, LineSplitter};
 use crate::model::{MessageKind, NewMessage, PersonRef, Platform};
 use crate::time::epoch_to_seconds;
@@ -109,9 +109,8 @@ fn record_line(line: u64, text: &str, cx: &mut Context<'_>) {
     if text.is_empty() {
         return;
     }
-    // (Read through `Obj`: a struct would also take an array as its fields in order.)
-    if let Ok(record::Obj(Some(r))) = serde_json::from_str::<record::Obj<Record>>(text) {
-        return record(line, &r, cx);
+    if borrowed_record(line, text, cx) {
+        return;
     }
     // Not an object (or one with a key twice): read as a `Value`, as a JSON document's are.
     match serde_json::from_str::<Value>(text) {
@@ -126,12 +125,28 @@ struct Archive;
 impl RecordReader for Archive {
     const NOUN: &'static str = "record";
 
-    fn record(&mut self, position: u64, v: &Value, cx: &mut Context<'_>) {
-        record_value(position, v, cx);
+    fn record(&mut self, position: u64, text: &str, line: u64, cx: &mut Context<'_>) {
+        if !borrowed_record(position, text, cx) {
+            if let Some(v) = value::<Self>(position, text, line, cx) {
+                record_value(position, &v, cx);
+            }
+        }
     }
 }
 
-/// A record of a JSON document (an array element, an object among several).
+/// Reads `text` into borrowed fields if it is an object (with no key twice): false when not.
+fn borrowed_record(position: u64, text: &str, cx: &mut Context<'_>) -> bool {
+    // (Read through `Obj`: a struct would also take an array as its fields in order.)
+    match serde_json::from_str::<record::Obj<Record>>(text) {
+        Ok(record::Obj(Some(r))) => {
+            record(position, &r, cx);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A record that is not a plain object, read as a [`Value`].
 fn record_value(line: u64, v: &Value, cx: &mut Context<'_>) {
     if !v.is_object() {
         return cx.skip(line, format!("expected an archive record object, found {}", shown(&v.to_string())));

@@ -15,7 +15,7 @@
 
 use serde_json::Value;
 
-use super::json_records::{RecordReader, RecordsParser};
+use super::json_records::{value, RecordReader, RecordsParser};
 use super::{Context, FormatParser};
 use crate::model::{JoinMethod, MembershipEvent, MembershipKind, PersonRef, Platform};
 
@@ -42,8 +42,10 @@ struct Responses;
 impl RecordReader for Responses {
     const NOUN: &'static str = "response";
 
-    fn record(&mut self, position: u64, v: &Value, cx: &mut Context<'_>) {
-        response(position, v, cx);
+    fn record(&mut self, position: u64, text: &str, line: u64, cx: &mut Context<'_>) {
+        if let Some(v) = value::<Self>(position, text, line, cx) {
+            response(position, &v, cx);
+        }
     }
 }
 

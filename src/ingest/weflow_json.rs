@@ -23,7 +23,7 @@ use super::wechat_types::{
     epoch_time, is_system_kind, kind_from_export_label, kind_from_local_type, mentions,
     parse_time, shown, split_sender_prefix, stored_text, SelfId,
 };
-use super::json_records::{RecordReader, RecordsParser};
+use super::json_records::{value, RecordReader, RecordsParser};
 use super::{wechat_sys, Context, FormatParser};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 use crate::time::Zone;
@@ -80,14 +80,14 @@ impl RecordReader for Export {
         self.end(members, cx);
     }
 
-    fn record(&mut self, index: u64, v: &Value, cx: &mut Context<'_>) {
-        if let Some(chat) = &mut self.chat {
-            chat.message(index, v, cx);
+    fn record(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>) {
+        if let (Some(chat), Some(v)) = (&mut self.chat, value::<Self>(index, text, line, cx)) {
+            chat.message(index, &v, cx);
         }
     }
 
     /// A document without a `messages` array: nothing to read.
-    fn lone(&mut self, _line: u64, _v: &Value, _cx: &mut Context<'_>) {}
+    fn lone(&mut self, _line: u64, _text: &str, _cx: &mut Context<'_>) {}
 
     /// EchoTrace writes its `groupMembers` after the messages.
     fn end(&mut self, members: &Map<String, Value>, cx: &mut Context<'_>) {
