@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 
 use super::wechat_types::{
-    header_is, is_system_kind, kind_from_type_name, mentions, parse_time, shown, stored_text, SelfId,
+    header_is, is_sysmsg_xml, is_system_kind, kind_from_type_name, mentions, parse_time, shown, stored_text, SelfId,
 };
 use super::{wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
@@ -168,16 +168,6 @@ fn link_text(msg: &str) -> &str {
         Some(at) => &msg[..at],
         None => msg,
     }
-}
-
-/// PyWxDump writes 10002 XML system messages with the label `未知`.
-fn is_sysmsg_xml(msg: &str) -> bool {
-    let body = msg.trim_start();
-    let body = match body.split_once(":\n") {
-        Some((prefix, rest)) if !prefix.contains(['<', ' ']) => rest.trim_start(),
-        _ => body,
-    };
-    body.starts_with("<sysmsg")
 }
 
 /// Splits `回复\n\n[引用](2024-10-04 21:25:04)某人:原文` into the reply and the quote.

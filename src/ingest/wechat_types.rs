@@ -151,9 +151,30 @@ pub(crate) fn kind_from_export_label(label: &str) -> Option<MessageKind> {
 /// Splits the `sender_wxid:\n` line WeChat 4.x / Mac / mobile put before group content (format
 /// notes §1.2) into `(wxid, rest)`; `None` when the content has no such prefix.
 pub(crate) fn split_sender_prefix(content: &str) -> Option<(&str, &str)> {
-    let (prefix, rest) = content.split_once(":\n")?;
+    let (prefix, rest) = split_colon_newline(content)?;
     let prefix = prefix.trim();
     (looks_like_wxid(prefix) && !prefix.ends_with("@chatroom")).then_some((prefix, rest))
+}
+
+/// Splits at the first `:\n` (memchr's substring search: most texts have none, and a
+/// `str::split_once` pattern search of every text was a tenth of reading a WeFlow export).
+fn split_colon_newline(s: &str) -> Option<(&str, &str)> {
+    let at = memchr::memmem::find(s.as_bytes(), b":\n")?;
+    Some((&s[..at], &s[at + 2..]))
+}
+
+/// A WeChat XML system message (`<sysmsg …>`), after any `wxid:\n` prefix: how PyWxDump and
+/// WeFlow write the 10002 system messages they cannot label.
+pub(crate) fn is_sysmsg_xml(content: &str) -> bool {
+    if !content.contains('<') {
+        return false;
+    }
+    let body = content.trim_start();
+    let body = match split_colon_newline(body) {
+        Some((prefix, rest)) if !prefix.contains(['<', ' ']) => rest.trim_start(),
+        _ => body,
+    };
+    body.starts_with("<sysmsg")
 }
 
 /// Epoch seconds of an epoch number in seconds or milliseconds, if it falls in 2000–2099.
@@ -458,6 +479,11 @@ mod tests {
         assert_eq!(split_sender_prefix("wxid_abc123:\n你好"), Some(("wxid_abc123", "你好")));
         assert_eq!(split_sender_prefix("123@chatroom:\n<sysmsg/>"), None);
         assert_eq!(split_sender_prefix("注意:\n下午开会"), None);
+        assert_eq!(split_sender_prefix("\n wxid_abc123 :\n你好:\n"), Some(("wxid_abc123", "你好:\n")));
+        assert!(is_sysmsg_xml("  <sysmsg type=\"pat\"/>"));
+        assert!(is_sysmsg_xml("123@chatroom:\n <sysmsg type=\"pat\"/>"));
+        assert!(!is_sysmsg_xml("a b:\n<sysmsg/>"), "a prefix with a space is not a sender");
+        assert!(!is_sysmsg_xml("sysmsg, no tag"));
         assert_eq!(epoch_time(1709258400000), Some(1709258400));
         assert_eq!(epoch_time(12), None);
     }

@@ -17,10 +17,11 @@
 //! the document is held and read when it ends); a bad message is skipped with its 1-based
 //! index and a cut-off file keeps the messages before the cut.
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::wechat_types::{
-    epoch_time, is_system_kind, kind_from_export_label, kind_from_local_type, mentions,
+    epoch_time, is_sysmsg_xml, is_system_kind, kind_from_export_label, kind_from_local_type, mentions,
     parse_time, shown, split_sender_prefix, stored_text, SelfId,
 };
 use super::json_records::{value, RecordReader, RecordsParser};
@@ -81,8 +82,16 @@ impl RecordReader for Export {
     }
 
     fn record(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>) {
-        if let (Some(chat), Some(v)) = (&mut self.chat, value::<Self>(index, text, line, cx)) {
-            chat.message(index, &v, cx);
+        let Some(chat) = &mut self.chat else { return };
+        // (Only an object: a struct would also take an array as its fields in order.)
+        if let Some(m) = text.starts_with('{').then(|| serde_json::from_str::<Fields>(text).ok()).flatten() {
+            return chat.message(index, &m, cx);
+        }
+        // Not an object, or one with a key twice (the last one counts, as in a `Value`).
+        match value::<Self>(index, text, line, cx) {
+            Some(v @ Value::Object(_)) => chat.message(index, &Fields::deserialize(v).unwrap_or_default(), cx),
+            Some(v) => cx.skip(index, format!("expected a message object, found {}", shown(&v.to_string()))),
+            None => {}
         }
     }
 
@@ -97,6 +106,31 @@ impl RecordReader for Export {
     }
 }
 
+/// The fields of a message the reader uses, read straight from its text (building a [`Value`]
+/// of the whole message, a map of every field, and looking them up was a third of the
+/// reading). Each is any JSON value, as a `Value`'s field was; null reads as missing.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Fields {
+    create_time: Option<Value>,
+    formatted_time: Option<Value>,
+    #[serde(rename = "type")]
+    label: Option<Value>,
+    local_type: Option<Value>,
+    content: Option<Value>,
+    sender_username: Option<Value>,
+    sender_display_name: Option<Value>,
+    is_send: Option<Value>,
+    reply_to_message_id: Option<Value>,
+    quoted_sender: Option<Value>,
+    quoted_content: Option<Value>,
+}
+
+/// A string field (`""` when missing or not a string).
+fn text(v: &Option<Value>) -> &str {
+    v.as_ref().and_then(Value::as_str).unwrap_or("")
+}
+
 struct Chat {
     group: GroupId,
     /// The conversation id (the peer's wxid in a private chat).
@@ -106,42 +140,39 @@ struct Chat {
 }
 
 impl Chat {
-    fn message(&mut self, index: u64, v: &Value, cx: &mut Context<'_>) {
-        if !v.is_object() {
-            return cx.skip(index, format!("expected a message object, found {}", shown(&v.to_string())));
-        }
-        let Some(time) = json_time(v.get("createTime"), cx.zone)
-            .or_else(|| v.get("formattedTime").and_then(|t| json_time(Some(t), cx.zone)))
+    fn message(&mut self, index: u64, m: &Fields, cx: &mut Context<'_>) {
+        let Some(time) = json_time(m.create_time.as_ref(), cx.zone)
+            .or_else(|| m.formatted_time.as_ref().and_then(|t| json_time(Some(t), cx.zone)))
         else {
-            let reason = match v.get("createTime") {
+            let reason = match &m.create_time {
                 None | Some(Value::Null) => "message has no createTime".to_string(),
                 Some(t) => format!("createTime {} is not a time", shown(&t.to_string())),
             };
             return cx.skip(index, reason);
         };
-        let label = str_of(v, "type");
-        let local_type = json_int(v.get("localType"));
+        let label = text(&m.label);
+        let local_type = json_int(m.local_type.as_ref());
         let kind = kind_from_export_label(label)
             .or_else(|| local_type.map(kind_from_local_type))
             .unwrap_or(MessageKind::Other);
-        let content = str_of(v, "content");
-        let username = str_of(v, "senderUsername").trim();
+        let content = text(&m.content);
+        let username = text(&m.sender_username).trim();
         let low_type = local_type.map(|t| t & 0xFFFF_FFFF);
         let is_system = is_system_kind(kind)
             || matches!(low_type, Some(10000 | 10002))
             || username.ends_with("@chatroom")
-            || wechat_sys_xml(content);
+            || is_sysmsg_xml(content);
         if is_system {
             cx.row();
             let code_kind = if is_system_kind(kind) { kind } else { MessageKind::System };
             return wechat_sys::record(cx.builder, self.group, time, content, code_kind);
         }
-        let display = str_of(v, "senderDisplayName").trim();
+        let display = text(&m.sender_display_name).trim();
         let (prefixed, content) = match split_sender_prefix(content) {
             Some((id, rest)) if self.is_group && (username.is_empty() || id == username) => (Some(id), rest),
             _ => (None, content),
         };
-        let is_send = json_int(v.get("isSend")) == Some(1) || v.get("isSend") == Some(&Value::Bool(true));
+        let is_send = json_int(m.is_send.as_ref()) == Some(1) || m.is_send == Some(Value::Bool(true));
         let mut trusted_name = true;
         let sender = if is_send {
             if !username.is_empty() {
@@ -161,7 +192,7 @@ impl Chat {
         cx.row();
         let sender_name = Some(display).filter(|d| trusted_name && !d.is_empty() && *d != username);
         let text = stored_text(kind, content);
-        let quote = weflow_quote(v);
+        let quote = weflow_quote(m);
         let msg = NewMessage { time, group: self.group, sender: &sender, sender_name, kind, text, quote, mentions: Vec::new() };
         cx.builder.message_mentioning(msg, mentions);
     }
@@ -169,10 +200,10 @@ impl Chat {
 
 /// WeFlow's reply fields: `replyToMessageId` (server id of the quoted message),
 /// `quotedSender` (the quoted person's display name), `quotedContent` (a preview).
-fn weflow_quote(v: &Value) -> Option<Quote> {
-    let message_id = json_id(v.get("replyToMessageId"));
-    let sender = str_of(v, "quotedSender").trim();
-    let text = str_of(v, "quotedContent");
+fn weflow_quote(m: &Fields) -> Option<Quote> {
+    let message_id = json_id(m.reply_to_message_id.as_ref());
+    let sender = text(&m.quoted_sender).trim();
+    let text = text(&m.quoted_content);
     if message_id.is_none() && sender.is_empty() && text.is_empty() {
         return None;
     }
@@ -232,16 +263,6 @@ fn list_members(list: &Value, group: GroupId, cx: &mut Context<'_>) {
     }
 }
 
-/// A `<sysmsg>` body, with or without the `…@chatroom:\n` prefix.
-fn wechat_sys_xml(content: &str) -> bool {
-    let body = content.trim_start();
-    let body = match body.split_once(":\n") {
-        Some((prefix, rest)) if !prefix.contains(['<', ' ']) => rest.trim_start(),
-        _ => body,
-    };
-    body.starts_with("<sysmsg")
-}
-
 // ---------------------------------------------------------------------------------------
 // JSON helpers shared by the WeChat 4.x JSON readers (WeFlow/EchoTrace, ChatLab, chatlog).
 
@@ -293,6 +314,31 @@ mod tests {
 
     fn read_held(text: &str, cx: &mut Context<'_>) {
         records().read_held(text, cx);
+    }
+
+    #[test]
+    fn odd_values_read_as_their_fields_say_and_a_bad_message_is_skipped_alone() {
+        let text = include_str!("../../tests/fixtures/wechat4/weflow_odd_values.json");
+        let (model, stats) = crate::ingest::json_scan::testing::read_streamed(text, text, 64, parser);
+        assert_eq!((model.messages.len(), stats.rows), (10, 10));
+        let skips: Vec<(u64, &str)> = stats.skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
+        assert_eq!(
+            skips,
+            [
+                (2, "expected a message object, found \"42\""),
+                (3, "expected a message object, found \"\\\"a string\\\"\""),
+                (4, "expected a message object, found \"[1,2,3]\""),
+                (7, "message has no createTime"),
+                (8, "createTime \"{\\\"x\\\":1}\" is not a time"),
+                (17, "message #15 is not valid JSON: invalid escape; skipped"),
+            ]
+        );
+        // A key written twice: the last counts. After the bad escape, message #16 and the
+        // members listed after the messages are read.
+        let texts: Vec<&str> = (0..model.messages.len()).map(|i| model.messages.text(i)).collect();
+        assert!(texts.contains(&"dup2") && texts.contains(&"after bad"), "{texts:?}");
+        assert!(format!("{model:?}").contains("wxid_z"), "the member who never spoke is listed");
+        crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
     }
 
     #[test]
