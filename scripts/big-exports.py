@@ -40,19 +40,28 @@ def qq_txt(source, path):
                       f"{nick or remark or number}({number})\r\n{body}\r\n\r\n")
 
 
+def write_document(path, head, count, message, tail):
+    """Writes `head`, `message(i)` for each i < count (comma-separated, a line each), `tail`."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(head)
+        for i in range(count):
+            out.write(message(i) + (",\n" if i + 1 < count else "\n"))
+        out.write(tail)
+
+
 def telegram(count, path):
     start = 1709254800
-    with open(path, "w", encoding="utf-8") as out:
-        out.write('{\n "name": "Growth Club",\n "type": "private_supergroup",\n "id": 1001,\n "messages": [\n')
-        for i in range(count):
-            person = i % 397
-            text = f"Message {i}: how do we export last month's report from the dashboard? 这个价格包含实施吗"
-            out.write(f'  {{\n   "id": {i + 1},\n   "type": "message",\n   "date": "2024-03-01T09:01:00",\n'
-                      f'   "date_unixtime": "{start + i * 30}",\n   "from": "User {person}",\n'
-                      f'   "from_id": "user{person}",\n   "text": "{text}",\n'
-                      f'   "text_entities": [{{"type": "plain", "text": "{text}"}}]\n  }}'
-                      + (",\n" if i + 1 < count else "\n"))
-        out.write(" ]\n}\n")
+
+    def message(i):
+        person = i % 397
+        text = f"Message {i}: how do we export last month's report from the dashboard? 这个价格包含实施吗"
+        return (f'  {{\n   "id": {i + 1},\n   "type": "message",\n   "date": "2024-03-01T09:01:00",\n'
+                f'   "date_unixtime": "{start + i * 30}",\n   "from": "User {person}",\n'
+                f'   "from_id": "user{person}",\n   "text": "{text}",\n'
+                f'   "text_entities": [{{"type": "plain", "text": "{text}"}}]\n  }}')
+
+    head = '{\n "name": "Growth Club",\n "type": "private_supergroup",\n "id": 1001,\n "messages": [\n'
+    write_document(path, head, count, message, " ]\n}\n")
 
 
 def text_of(i):
@@ -61,40 +70,41 @@ def text_of(i):
 
 def weflow(count, path):
     start = 1709254800
-    with open(path, "w", encoding="utf-8") as out:
-        out.write('{\n  "weflow": {\n    "version": "1.0.3",\n    "exportedAt": 1767225600,\n    "generator": "WeFlow"\n  },\n'
-                  '  "session": {\n    "wxid": "34567890123@chatroom",\n    "nickname": "跨境电商交流群",\n'
-                  '    "remark": "",\n    "displayName": "跨境电商交流群",\n    "type": "群聊",\n'
-                  f'    "lastTimestamp": {start + count * 30},\n    "messageCount": {count}\n  }},\n  "messages": [\n')
-        for i in range(count):
-            person = i % 397
-            out.write(f'    {{\n      "localId": {i + 1},\n      "createTime": {start + i * 30},\n'
-                      f'      "formattedTime": "",\n      "type": "文本消息",\n      "localType": 1,\n'
-                      f'      "content": "{text_of(i)}",\n      "isSend": 0,\n'
-                      f'      "senderUsername": "wxid_user{person}",\n      "senderDisplayName": "群友{person}"\n    }}'
-                      + (",\n" if i + 1 < count else "\n"))
-        out.write('  ],\n  "avatars": {}\n}\n')
+
+    def message(i):
+        person = i % 397
+        return (f'    {{\n      "localId": {i + 1},\n      "createTime": {start + i * 30},\n'
+                f'      "formattedTime": "",\n      "type": "文本消息",\n      "localType": 1,\n'
+                f'      "content": "{text_of(i)}",\n      "isSend": 0,\n'
+                f'      "senderUsername": "wxid_user{person}",\n      "senderDisplayName": "群友{person}"\n    }}')
+
+    head = ('{\n  "weflow": {\n    "version": "1.0.3",\n    "exportedAt": 1767225600,\n    "generator": "WeFlow"\n  },\n'
+            '  "session": {\n    "wxid": "34567890123@chatroom",\n    "nickname": "跨境电商交流群",\n'
+            '    "remark": "",\n    "displayName": "跨境电商交流群",\n    "type": "群聊",\n'
+            f'    "lastTimestamp": {start + count * 30},\n    "messageCount": {count}\n  }},\n  "messages": [\n')
+    write_document(path, head, count, message, '  ],\n  "avatars": {}\n}\n')
 
 
 def qce(count, path):
     start = 1709254800000
-    with open(path, "w", encoding="utf-8") as out:
-        out.write('{\n  "metadata": {\n    "name": "QQChatExporter V5 / https://github.com/shuakami/qq-chat-exporter",\n'
-                  '    "version": "5.0.0"\n  },\n  "chatInfo": {\n    "name": "产品交流群",\n    "type": "group",\n'
-                  '    "selfUin": "10001"\n  },\n'
-                  f'  "statistics": {{\n    "totalMessages": {count}\n  }},\n  "messages": [\n')
-        for i in range(count):
-            person = i % 397
-            text = text_of(i)
-            out.write(f'    {{\n      "id": "m_{i + 1}",\n      "seq": "{i + 1}",\n      "timestamp": {start + i * 30000},\n'
-                      f'      "time": "never read",\n      "sender": {{\n        "uid": "u_{10001 + person}",\n'
-                      f'        "uin": "{10001 + person}",\n        "name": "群友{person}",\n        "nickname": "群友{person}"\n'
-                      f'      }},\n      "type": "type_1",\n      "content": {{\n        "text": "{text}",\n'
-                      f'        "html": "",\n        "elements": [\n          {{\n            "type": "text",\n'
-                      f'            "data": {{\n              "text": "{text}"\n            }}\n          }}\n        ],\n'
-                      f'        "resources": [],\n        "mentions": []\n      }},\n      "recalled": false,\n'
-                      f'      "system": false\n    }}' + (",\n" if i + 1 < count else "\n"))
-        out.write('  ],\n  "exportOptions": {}\n}\n')
+
+    def message(i):
+        person = i % 397
+        text = text_of(i)
+        return (f'    {{\n      "id": "m_{i + 1}",\n      "seq": "{i + 1}",\n      "timestamp": {start + i * 30000},\n'
+                f'      "time": "never read",\n      "sender": {{\n        "uid": "u_{10001 + person}",\n'
+                f'        "uin": "{10001 + person}",\n        "name": "群友{person}",\n        "nickname": "群友{person}"\n'
+                f'      }},\n      "type": "type_1",\n      "content": {{\n        "text": "{text}",\n'
+                f'        "html": "",\n        "elements": [\n          {{\n            "type": "text",\n'
+                f'            "data": {{\n              "text": "{text}"\n            }}\n          }}\n        ],\n'
+                f'        "resources": [],\n        "mentions": []\n      }},\n      "recalled": false,\n'
+                f'      "system": false\n    }}')
+
+    head = ('{\n  "metadata": {\n    "name": "QQChatExporter V5 / https://github.com/shuakami/qq-chat-exporter",\n'
+            '    "version": "5.0.0"\n  },\n  "chatInfo": {\n    "name": "产品交流群",\n    "type": "group",\n'
+            '    "selfUin": "10001"\n  },\n'
+            f'  "statistics": {{\n    "totalMessages": {count}\n  }},\n  "messages": [\n')
+    write_document(path, head, count, message, '  ],\n  "exportOptions": {}\n}\n')
 
 
 if __name__ == "__main__":

@@ -39,15 +39,14 @@ pub fn sniff(head: &str, _file_name: &str) -> bool {
 
 /// A parser for one file: JSON Lines when the first record line is a `_type` object.
 pub fn parser(head: &str, _file_name: &str) -> Box<dyn FormatParser> {
-    let reader = Reader { chat: None };
     Box::new(match is_lines(head) {
-        true => Parser::Lines(LineSplitter::new(), reader),
-        false => Parser::Json(records(reader)),
+        true => Parser::Lines(LineSplitter::new(), Reader { chat: None }),
+        false => Parser::Json(records()),
     })
 }
 
-fn records(reader: Reader) -> RecordsParser<Reader> {
-    RecordsParser::new(&["messages"], reader)
+fn records() -> RecordsParser<Reader> {
+    RecordsParser::new(&["messages"], Reader { chat: None })
 }
 
 /// JSON Lines when the first record line is a `_type` object (whole, or cut by the head).
@@ -283,15 +282,10 @@ fn kind_of(code: i64) -> MessageKind {
 mod tests {
     use super::*;
 
-    fn read_held(text: &str, cx: &mut Context<'_>) {
-        records(Reader { chat: None }).read_held(text, cx);
-    }
-
     #[test]
     fn streamed_messages_read_as_the_held_document_does() {
-        for text in [include_str!("../../tests/fixtures/wechat4/chatlab_group.json")] {
-            crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
-        }
+        let text = include_str!("../../tests/fixtures/wechat4/chatlab_group.json");
+        crate::ingest::json_records::assert_streamed_as_held(text, parser, records);
     }
 
     #[test]

@@ -312,15 +312,10 @@ fn refer_quote(refer: &Value) -> Quote {
 mod tests {
     use super::*;
 
-    fn read_held(text: &str, cx: &mut Context<'_>) {
-        json_records().read_held(text, cx);
-    }
-
     #[test]
     fn streamed_messages_read_as_the_held_document_does() {
-        for text in [include_str!("../../tests/fixtures/wechat4/chatlog_group.json")] {
-            crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
-        }
+        let text = include_str!("../../tests/fixtures/wechat4/chatlog_group.json");
+        crate::ingest::json_records::assert_streamed_as_held(text, parser, json_records);
     }
 
     #[test]

@@ -263,6 +263,17 @@ impl<R: RecordReader> RecordsParser<R> {
     }
 }
 
+/// The format's `parser` streams `text` (and every cut-off start of it) as a fresh `records`
+/// parser reads it held whole.
+#[cfg(test)]
+pub(super) fn assert_streamed_as_held<R: RecordReader>(
+    text: &str,
+    parser: fn(&str, &str) -> Box<dyn FormatParser>,
+    records: fn() -> RecordsParser<R>,
+) {
+    super::json_scan::testing::assert_streamed_as_held(text, parser, |t, cx| records().read_held(t, cx));
+}
+
 #[cfg(test)]
 mod tests {
     use std::cell::RefCell;

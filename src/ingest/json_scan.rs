@@ -793,19 +793,6 @@ impl JsonStream {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn structural_bytes_are_found_eight_at_a_time_as_one_at_a_time() {
-        let text = "{ \"键\": [1, {\"a\":\"]\"}],\n   \"b\":  \"x\\\"y\" }  ;;;;;;;;;;;;[]{}`{|}~Z[\\]^ ]\u{7b}\u{5b}é中文{";
-        let b = text.as_bytes();
-        for start in 0..=b.len() {
-            let naive = (start..b.len()).find(|&i| matches!(b[i], b'"' | b'{' | b'[' | b'}' | b']')).unwrap_or(b.len());
-            assert_eq!(super::next_structural(b, start), naive, "from {start}");
-        }
-    }
-}
-
 /// Streamed against held: the one check every streamed format's reader passes.
 #[cfg(test)]
 pub(super) mod testing {
@@ -851,7 +838,7 @@ pub(super) mod testing {
     pub(in crate::ingest) fn assert_streamed_as_held(
         text: &str,
         parser: fn(&str, &str) -> Box<dyn FormatParser>,
-        held: fn(&str, &mut Context<'_>),
+        held: impl Fn(&str, &mut Context<'_>),
     ) {
         let cuts = (0..=text.len()).filter(|&c| text.is_char_boundary(c));
         for cut in cuts {
@@ -863,5 +850,18 @@ pub(super) mod testing {
         }
         let whole = shown(read_with(|cx| held(text, cx)));
         assert_eq!(shown(read_streamed(text, text, 1, parser)), whole, "one character at a time");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn structural_bytes_are_found_eight_at_a_time_as_one_at_a_time() {
+        let text = "{ \"键\": [1, {\"a\":\"]\"}],\n   \"b\":  \"x\\\"y\" }  ;;;;;;;;;;;;[]{}`{|}~Z[\\]^ ]\u{7b}\u{5b}é中文{";
+        let b = text.as_bytes();
+        for start in 0..=b.len() {
+            let naive = (start..b.len()).find(|&i| matches!(b[i], b'"' | b'{' | b'[' | b'}' | b']')).unwrap_or(b.len());
+            assert_eq!(super::next_structural(b, start), naive, "from {start}");
+        }
     }
 }

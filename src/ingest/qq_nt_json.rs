@@ -584,15 +584,10 @@ impl<'de> Visitor<'de> for TextVisitor {
 mod tests {
     use super::*;
 
-    fn read_held(text: &str, cx: &mut Context<'_>) {
-        records().read_held(text, cx);
-    }
-
     #[test]
     fn streamed_messages_read_as_the_held_document_does() {
-        for text in [include_str!("../../tests/fixtures/qq/qce_group.json")] {
-            crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
-        }
+        let text = include_str!("../../tests/fixtures/qq/qce_group.json");
+        crate::ingest::json_records::assert_streamed_as_held(text, parser, records);
     }
     use crate::ingest::qq_txt::run_parser;
 

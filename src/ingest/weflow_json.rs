@@ -312,10 +312,6 @@ pub(crate) fn file_stem(file_name: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn read_held(text: &str, cx: &mut Context<'_>) {
-        records().read_held(text, cx);
-    }
-
     #[test]
     fn odd_values_read_as_their_fields_say_and_a_bad_message_is_skipped_alone() {
         let text = include_str!("../../tests/fixtures/wechat4/weflow_odd_values.json");
@@ -338,13 +334,13 @@ mod tests {
         let texts: Vec<&str> = (0..model.messages.len()).map(|i| model.messages.text(i)).collect();
         assert!(texts.contains(&"dup2") && texts.contains(&"after bad"), "{texts:?}");
         assert!(format!("{model:?}").contains("wxid_z"), "the member who never spoke is listed");
-        crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
+        crate::ingest::json_records::assert_streamed_as_held(text, parser, records);
     }
 
     #[test]
     fn streamed_messages_read_as_the_held_document_does() {
         for text in [include_str!("../../tests/fixtures/wechat4/weflow_group.json"), include_str!("../../tests/fixtures/wechat4/echotrace_group.json")] {
-            crate::ingest::json_scan::testing::assert_streamed_as_held(text, parser, read_held);
+            crate::ingest::json_records::assert_streamed_as_held(text, parser, records);
         }
     }
 
