@@ -164,7 +164,10 @@ pub(super) fn error_text(e: &serde_json::Error) -> String {
 fn member(json: &Json<'_>, key: &str, vs: usize, ve: usize, members: &mut Map<String, Value>, cx: &mut Context<'_>) {
     match serde_json::from_str::<Value>(&json.text[vs..ve]) {
         Ok(v) => drop(members.insert(key.to_string(), v)),
-        Err(e) => cx.skip(json.line_of(vs), format!("\"{key}\" is not valid JSON: {e}; ignored")),
+        Err(e) => {
+            let line = json.line_of(vs) + e.line().saturating_sub(1) as u64;
+            cx.skip(line, format!("\"{key}\" is not valid JSON: {}; ignored", error_text(&e)));
+        }
     }
 }
 
@@ -400,7 +403,7 @@ mod tests {
         let bad_member = "{\"head\":{1:2},\"messages\":[1]}";
         let (calls, skips, _) = read(bad_member, Some(5), None);
         assert_eq!(calls, ["begin []", "1: 1", "end []"]);
-        assert!(skips.contains("\\\"head\\\" is not valid JSON"), "{skips}");
+        assert!(skips.contains("line: 1, reason: \"\\\"head\\\" is not valid JSON: key must be a string; ignored\""), "{skips}");
         for text in [bad, no_comma, bad_member, "{\"messages\":[1,]}", "{\"messages\":[1],,}", "42", "{\"a\" 1}"] {
             assert_streamed_as_held(text, None);
         }
