@@ -17,11 +17,12 @@
 //! other platforms a system message is kept as a system message and a recall / poke stays
 //! with its sender.
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::wechat_types::{shown, stored_text};
-use super::json_records::{value, RecordReader, RecordsParser};
-use super::weflow_json::{file_stem, json_id, json_int, json_time, str_of};
+use super::json_records::{object_fields, RecordReader, RecordsParser};
+use super::weflow_json::{file_stem, json_id, json_int, json_time, str_of, text};
 use super::{wechat_sys, Context, FormatParser, LineSplitter};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 
@@ -118,8 +119,8 @@ impl RecordReader for Reader {
     }
 
     fn record(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>) {
-        if let Some(v) = value::<Self>(index, text, line, cx) {
-            self.message(index, &v, cx);
+        if let Some(m) = object_fields::<Self, Fields>(index, text, line, cx) {
+            self.message(index, &m, cx);
         }
     }
 
@@ -149,7 +150,7 @@ impl Reader {
         match v.get("_type").and_then(Value::as_str) {
             Some("header") => self.header(v.get("meta").unwrap_or(&Value::Null), cx),
             Some("member") => self.member(&v, cx),
-            Some("message") => self.message(n, &v, cx),
+            Some("message") => self.message(n, &Fields::deserialize(&v).unwrap_or_default(), cx),
             Some(other) => cx.skip(n, format!("unknown _type {} (expected header, member or message)", shown(other))),
             None => cx.skip(n, "record has no _type (header, member or message)"),
         }
@@ -199,29 +200,26 @@ impl Reader {
         cx.builder.listed_member(group, person, shown_name.map(str::to_string), 0);
     }
 
-    fn message(&mut self, line: u64, v: &Value, cx: &mut Context<'_>) {
-        if !v.is_object() {
-            return cx.skip(line, format!("expected a message object, found {}", shown(&v.to_string())));
-        }
+    fn message(&mut self, line: u64, m: &Fields, cx: &mut Context<'_>) {
         let (group, platform) = self.chat(cx);
-        let Some(time) = json_time(v.get("timestamp"), cx.zone) else {
-            let reason = match v.get("timestamp") {
+        let Some(time) = json_time(m.timestamp.as_ref(), cx.zone) else {
+            let reason = match &m.timestamp {
                 None | Some(Value::Null) => "message has no timestamp".to_string(),
                 Some(t) => format!("timestamp {} is not a time in seconds", shown(&t.to_string())),
             };
             return cx.skip(line, reason);
         };
-        let code = json_int(v.get("type"));
+        let code = json_int(m.code.as_ref());
         let kind = code.map_or(MessageKind::Other, kind_of);
-        let content = str_of(v, "content");
+        let content = text(&m.content);
         if platform == Platform::WeChat && matches!(code, Some(22 | 80 | 81)) {
             cx.row();
             return wechat_sys::record(cx.builder, group, time, content, kind);
         }
-        let name = ["groupNickname", "accountName"].iter().map(|k| str_of(v, k).trim()).find(|s| !s.is_empty());
+        let name = [&m.group_nickname, &m.account_name].into_iter().map(|f| text(f).trim()).find(|s| !s.is_empty());
         let sender = if code == Some(80) {
             PersonRef::System
-        } else if let Some(id) = json_id(v.get("sender")) {
+        } else if let Some(id) = json_id(m.sender.as_ref()) {
             PersonRef::Id(id)
         } else if let Some(name) = name {
             PersonRef::Name(name.to_string())
@@ -229,7 +227,7 @@ impl Reader {
             return cx.skip(line, "message has no sender");
         };
         cx.row();
-        let quote = json_id(v.get("replyToMessageId")).map(|id| Quote { message_id: Some(id), ..Quote::default() });
+        let quote = json_id(m.reply_to_message_id.as_ref()).map(|id| Quote { message_id: Some(id), ..Quote::default() });
         let text = stored_text(kind, content);
         let mentions = match platform {
             Platform::WeChat => super::wechat_types::mentions,
@@ -238,6 +236,20 @@ impl Reader {
         let sender_name = if matches!(sender, PersonRef::System) { None } else { name };
         cx.builder.message_mentioning(NewMessage { time, group, sender: &sender, sender_name, kind, text, quote, mentions: Vec::new() }, mentions);
     }
+}
+
+/// The fields of a message the reader uses (see [`object_fields`]); null reads as missing.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Fields {
+    timestamp: Option<Value>,
+    #[serde(rename = "type")]
+    code: Option<Value>,
+    content: Option<Value>,
+    group_nickname: Option<Value>,
+    account_name: Option<Value>,
+    sender: Option<Value>,
+    reply_to_message_id: Option<Value>,
 }
 
 /// `meta.platform` → [`Platform`].
@@ -281,6 +293,28 @@ fn kind_of(code: i64) -> MessageKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn odd_values_read_as_their_fields_say_and_a_bad_message_is_skipped_alone() {
+        let text = include_str!("../../tests/fixtures/wechat4/chatlab_odd_values.json");
+        let (model, stats) = crate::ingest::json_scan::testing::read_streamed(text, text, 64, parser);
+        assert_eq!((model.messages.len(), stats.rows), (8, 8));
+        let skips: Vec<(u64, &str)> = stats.skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
+        assert_eq!(
+            skips,
+            [
+                (2, "expected a message object, found \"42\""),
+                (3, "expected a message object, found \"[1,2]\""),
+                (6, "message has no timestamp"),
+                (7, "timestamp \"{\\\"a\\\":1}\" is not a time in seconds"),
+                (10, "message has no sender"),
+                (16, "message #13 is not valid JSON: invalid escape; skipped"),
+            ]
+        );
+        let texts: Vec<&str> = (0..model.messages.len()).map(|i| model.messages.text(i)).collect();
+        assert!(["string ts", "dup2", "name only", "reply", "after"].iter().all(|t| texts.contains(t)), "{texts:?}");
+        crate::ingest::json_records::assert_streamed_as_held(text, parser, records);
+    }
 
     #[test]
     fn streamed_messages_read_as_the_held_document_does() {

@@ -17,9 +17,11 @@
 //! A record that is not valid JSON is skipped alone; a break of the array's structure (a
 //! missing comma, a cut-off file) stops the reading there, and what came before is kept.
 
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::json_scan::{Broken, Json, JsonStream, Step, Streamer, Take};
+use super::wechat_types::shown;
 use super::{Context, FormatParser};
 
 /// What a format makes of its records and of their envelope.
@@ -143,6 +145,30 @@ pub(super) fn value<R: RecordReader>(position: u64, text: &str, line: u64, cx: &
     serde_json::from_str(text)
         .map_err(|e| cx.skip(line + e.line().saturating_sub(1) as u64, not_json::<R>(position, &e)))
         .ok()
+}
+
+/// Record `position`'s `text` (starting at `line`) read into `F`, a struct of the fields a
+/// reader uses, each any JSON value: straight from the text when it is an object (building a
+/// [`Value`] of the whole record, a map of every field, and looking them up was a third of the
+/// reading), through a `Value` when it has a key twice (the last one counts, as there). `None`,
+/// and a skip saying why, when it is not an object or not JSON.
+pub(super) fn object_fields<R: RecordReader, F: DeserializeOwned + Default>(
+    position: u64,
+    text: &str,
+    line: u64,
+    cx: &mut Context<'_>,
+) -> Option<F> {
+    // (Only an object: a struct would also take an array as its fields in order.)
+    if let Some(fields) = text.starts_with('{').then(|| serde_json::from_str::<F>(text).ok()).flatten() {
+        return Some(fields);
+    }
+    match value::<R>(position, text, line, cx)? {
+        v @ Value::Object(_) => Some(F::deserialize(v).unwrap_or_default()),
+        v => {
+            cx.skip(position, format!("expected a {} object, found {}", R::NOUN, shown(&v.to_string())));
+            None
+        }
+    }
 }
 
 /// Why record `position` was skipped: `e`, its JSON's error.

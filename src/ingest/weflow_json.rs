@@ -24,7 +24,7 @@ use super::wechat_types::{
     epoch_time, is_sysmsg_xml, is_system_kind, kind_from_export_label, kind_from_local_type, mentions,
     parse_time, shown, split_sender_prefix, stored_text, SelfId,
 };
-use super::json_records::{value, RecordReader, RecordsParser};
+use super::json_records::{object_fields, RecordReader, RecordsParser};
 use super::{wechat_sys, Context, FormatParser};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 use crate::time::Zone;
@@ -83,15 +83,8 @@ impl RecordReader for Export {
 
     fn record(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>) {
         let Some(chat) = &mut self.chat else { return };
-        // (Only an object: a struct would also take an array as its fields in order.)
-        if let Some(m) = text.starts_with('{').then(|| serde_json::from_str::<Fields>(text).ok()).flatten() {
-            return chat.message(index, &m, cx);
-        }
-        // Not an object, or one with a key twice (the last one counts, as in a `Value`).
-        match value::<Self>(index, text, line, cx) {
-            Some(v @ Value::Object(_)) => chat.message(index, &Fields::deserialize(v).unwrap_or_default(), cx),
-            Some(v) => cx.skip(index, format!("expected a message object, found {}", shown(&v.to_string()))),
-            None => {}
+        if let Some(m) = object_fields::<Self, Fields>(index, text, line, cx) {
+            chat.message(index, &m, cx);
         }
     }
 
@@ -106,9 +99,7 @@ impl RecordReader for Export {
     }
 }
 
-/// The fields of a message the reader uses, read straight from its text (building a [`Value`]
-/// of the whole message, a map of every field, and looking them up was a third of the
-/// reading). Each is any JSON value, as a `Value`'s field was; null reads as missing.
+/// The fields of a message the reader uses (see [`object_fields`]); null reads as missing.
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
 struct Fields {
@@ -124,11 +115,6 @@ struct Fields {
     reply_to_message_id: Option<Value>,
     quoted_sender: Option<Value>,
     quoted_content: Option<Value>,
-}
-
-/// A string field (`""` when missing or not a string).
-fn text(v: &Option<Value>) -> &str {
-    v.as_ref().and_then(Value::as_str).unwrap_or("")
 }
 
 struct Chat {
@@ -265,6 +251,11 @@ fn list_members(list: &Value, group: GroupId, cx: &mut Context<'_>) {
 
 // ---------------------------------------------------------------------------------------
 // JSON helpers shared by the WeChat 4.x JSON readers (WeFlow/EchoTrace, ChatLab, chatlog).
+
+/// A field read by [`object_fields`] as a string (`""` when missing or not a string).
+pub(crate) fn text(v: &Option<Value>) -> &str {
+    v.as_ref().and_then(Value::as_str).unwrap_or("")
+}
 
 /// A string field (`""` when missing, null or not a string).
 pub(crate) fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
