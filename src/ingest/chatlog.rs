@@ -14,14 +14,15 @@
 //! System messages (`sender` = `系统消息`) carry chatlog's rendered sysmsg text and go through
 //! [`wechat_sys`].
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::wechat_types::{
     header_is, is_system_kind, kind_from_codes, looks_like_wxid, mentions, parse_int, parse_time, shown, stored_text,
     SelfId,
 };
-use super::weflow_json::{json_int, str_of};
-use super::json_records::{value, RecordReader, RecordsParser};
+use super::weflow_json::{json_int, str_of, text};
+use super::json_records::{object_fields, RecordReader, RecordsParser};
 use super::{wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 use crate::time::parse_rfc3339;
@@ -221,42 +222,58 @@ impl RecordReader for Chats {
     const NOUN: &'static str = "message";
 
     fn record(&mut self, position: u64, text: &str, line: u64, cx: &mut Context<'_>) {
-        if let Some(v) = value::<Self>(position, text, line, cx) {
-            json_message(self, position, &v, cx);
+        if let Some(m) = object_fields::<Self, Fields>(position, text, line, cx) {
+            json_message(self, position, &m, cx);
         }
     }
 }
 
-fn json_message(chat: &mut Chats, index: u64, v: &Value, cx: &mut Context<'_>) {
-    if !v.is_object() {
-        return cx.skip(index, format!("expected a message object, found {}", shown(&v.to_string())));
-    }
-    let talker = str_of(v, "talker").trim();
+/// The fields of a message the reader uses (see [`object_fields`]); null reads as missing.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Fields {
+    talker: Option<Value>,
+    talker_name: Option<Value>,
+    time: Option<Value>,
+    seq: Option<Value>,
+    #[serde(rename = "type")]
+    code: Option<Value>,
+    sub_type: Option<Value>,
+    sender: Option<Value>,
+    sender_name: Option<Value>,
+    content: Option<Value>,
+    contents: Option<Value>,
+    is_chat_room: Option<Value>,
+    is_self: Option<Value>,
+}
+
+fn json_message(chat: &mut Chats, index: u64, m: &Fields, cx: &mut Context<'_>) {
+    let talker = text(&m.talker).trim();
     if talker.is_empty() {
         return cx.skip(index, "message has no talker (conversation id)");
     }
-    let Some(time) = message_time(v, cx) else {
-        let reason = match v.get("time") {
+    let Some(time) = message_time(m, cx) else {
+        let reason = match &m.time {
             None | Some(Value::Null) => "message has no time".to_string(),
             Some(t) => format!("time {} is not a date", shown(&t.to_string())),
         };
         return cx.skip(index, reason);
     };
-    let group = chat.group(talker, str_of(v, "talkerName"), cx);
-    let ty = json_int(v.get("type")).unwrap_or(0);
-    let sub = json_int(v.get("subType")).unwrap_or(0);
+    let group = chat.group(talker, text(&m.talker_name), cx);
+    let ty = json_int(m.code.as_ref()).unwrap_or(0);
+    let sub = json_int(m.sub_type.as_ref()).unwrap_or(0);
     let kind = kind_from_codes(ty, sub);
-    let sender = str_of(v, "sender").trim();
-    let content = str_of(v, "content");
+    let sender = text(&m.sender).trim();
+    let content = text(&m.content);
     if sender == SYSTEM_SENDER || is_system_kind(kind) {
         cx.row();
         let code_kind = if is_system_kind(kind) { kind } else { MessageKind::System };
         return wechat_sys::record(cx.builder, group, time, content, code_kind);
     }
-    let name = str_of(v, "senderName").trim();
-    let is_chat_room = v.get("isChatRoom").and_then(Value::as_bool).unwrap_or(talker.ends_with("@chatroom"));
+    let name = text(&m.sender_name).trim();
+    let is_chat_room = m.is_chat_room.as_ref().and_then(Value::as_bool).unwrap_or(talker.ends_with("@chatroom"));
     let mut trusted_name = true;
-    let person = if v.get("isSelf").and_then(Value::as_bool) == Some(true) {
+    let person = if m.is_self.as_ref().and_then(Value::as_bool) == Some(true) {
         if !sender.is_empty() {
             trusted_name = chat.self_id.own(sender, cx.builder, group);
         }
@@ -272,7 +289,7 @@ fn json_message(chat: &mut Chats, index: u64, v: &Value, cx: &mut Context<'_>) {
         return cx.skip(index, "message has no sender");
     };
     cx.row();
-    let contents = v.get("contents");
+    let contents = m.contents.as_ref();
     // Cards carry no `content`; their title is in `contents`.
     let text = match content {
         "" => contents.map(|c| str_of(c, "title")).unwrap_or(""),
@@ -286,11 +303,11 @@ fn json_message(chat: &mut Chats, index: u64, v: &Value, cx: &mut Context<'_>) {
 
 /// `time` (RFC 3339 with offset; a local string from hand-edited files), else `seq`
 /// (a 10-digit timestamp and a 3-digit sequence number).
-fn message_time(v: &Value, cx: &mut Context<'_>) -> Option<i64> {
-    let s = str_of(v, "time");
+fn message_time(m: &Fields, cx: &mut Context<'_>) -> Option<i64> {
+    let s = text(&m.time);
     parse_rfc3339(s)
         .or_else(|| parse_time(s, cx.zone))
-        .or_else(|| json_int(v.get("seq")).and_then(|seq| super::wechat_types::epoch_time(seq / 1000)))
+        .or_else(|| json_int(m.seq.as_ref()).and_then(|seq| super::wechat_types::epoch_time(seq / 1000)))
 }
 
 /// `contents.refer`: the quoted message (chatlog keeps its sender, name and content; no
@@ -311,6 +328,27 @@ fn refer_quote(refer: &Value) -> Quote {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn odd_values_read_as_their_fields_say_and_a_bad_message_is_skipped_alone() {
+        let text = include_str!("../../tests/fixtures/wechat4/chatlog_odd_values.json");
+        let (model, stats) = crate::ingest::json_scan::testing::read_streamed(text, text, 64, parser);
+        assert_eq!((model.messages.len(), stats.rows), (9, 9));
+        let skips: Vec<(u64, &str)> = stats.skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
+        assert_eq!(
+            skips,
+            [
+                (2, "expected a message object, found \"7\""),
+                (5, "time \"{\\\"x\\\":1}\" is not a date"),
+                (6, "message has no talker (conversation id)"),
+                (9, "message has no sender"),
+                (14, "message #13 is not valid JSON: invalid escape; skipped"),
+            ]
+        );
+        let texts: Vec<&str> = (0..model.messages.len()).map(|i| model.messages.text(i)).collect();
+        assert!(["seq time", "local time", "mine2", "reply", "a card", "private", "after"].iter().all(|t| texts.contains(t)), "{texts:?}");
+        crate::ingest::json_records::assert_streamed_as_held(text, parser, json_records);
+    }
 
     #[test]
     fn streamed_messages_read_as_the_held_document_does() {
