@@ -292,6 +292,26 @@ impl<R: RecordReader> RecordsParser<R> {
     }
 }
 
+/// The format's `parser` reads `text` into `messages` messages (one row each) whose texts
+/// include `texts`, skipping exactly `skips` (line, reason); and streams it as held. Returns
+/// the model read.
+#[cfg(test)]
+pub(super) fn assert_reads<R: RecordReader>(
+    text: &str,
+    parser: fn(&str, &str) -> Box<dyn FormatParser>,
+    records: fn() -> RecordsParser<R>,
+    (messages, skips, texts): (usize, &[(u64, &str)], &[&str]),
+) -> crate::model::Model {
+    let (model, stats) = super::json_scan::testing::read_streamed(text, text, 64, parser);
+    assert_eq!((model.messages.len() as u64, stats.rows), (messages as u64, messages as u64));
+    let skipped: Vec<(u64, &str)> = stats.skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
+    assert_eq!(skipped, skips);
+    let read: Vec<&str> = (0..model.messages.len()).map(|i| model.messages.text(i)).collect();
+    assert!(texts.iter().all(|t| read.contains(t)), "{read:?}");
+    assert_streamed_as_held(text, parser, records);
+    model
+}
+
 /// The format's `parser` streams `text` (and every cut-off start of it) as a fresh `records`
 /// parser reads it held whole.
 #[cfg(test)]
