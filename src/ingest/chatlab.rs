@@ -150,7 +150,8 @@ impl Reader {
         match v.get("_type").and_then(Value::as_str) {
             Some("header") => self.header(v.get("meta").unwrap_or(&Value::Null), cx),
             Some("member") => self.member(&v, cx),
-            Some("message") => self.message(n, &Fields::deserialize(&v).unwrap_or_default(), cx),
+            // (The line's value moved into the fields, not copied.)
+            Some("message") => self.message(n, &Fields::deserialize(v).unwrap_or_default(), cx),
             Some(other) => cx.skip(n, format!("unknown _type {} (expected header, member or message)", shown(other))),
             None => cx.skip(n, "record has no _type (header, member or message)"),
         }

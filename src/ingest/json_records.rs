@@ -215,12 +215,14 @@ impl<R: RecordReader> Records<R> {
     fn walk(&mut self, json: &Json<'_>, cx: &mut Context<'_>) {
         let mut p = json.ws(0);
         while p < json.text.len() {
+            // Only the first value's records can have been streamed.
+            let streamed = std::mem::take(&mut self.streamed);
             let read = match json.byte(p) {
                 Some(b'[') => {
                     self.begin(&Map::new(), cx);
                     self.array(json, p, cx)
                 }
-                Some(b'{') => self.object(json, p, cx),
+                Some(b'{') => self.object(json, p, streamed, cx),
                 _ => Err(Broken::at(p, "expected an object or an array")),
             };
             match read {
@@ -244,12 +246,13 @@ impl<R: RecordReader> Records<R> {
         })
     }
 
-    /// A root object: an envelope around the records, or a record itself.
-    fn object(&mut self, json: &Json<'_>, p: usize, cx: &mut Context<'_>) -> Result<usize, Broken> {
+    /// A root object: an envelope around the records (`streamed` already, with the members
+    /// before them), or a record itself.
+    fn object(&mut self, json: &Json<'_>, p: usize, streamed: bool, cx: &mut Context<'_>) -> Result<usize, Broken> {
         let line = json.line_of(p);
         let (mut before, mut after) = (Map::new(), Map::new());
         let mut records = None;
-        let (keys, streamed) = (self.keys, std::mem::take(&mut self.streamed));
+        let keys = self.keys;
         let scanned = json.object(p, |key, vs| {
             if records.is_none() && keys.contains(&key) && json.byte(vs) == Some(b'[') {
                 records = Some(vs);

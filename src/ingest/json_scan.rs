@@ -1,5 +1,6 @@
 //! JSON documents read by their structure, for the exports that are one JSON value (Telegram
-//! and Discord here; the array-of-records exports through [`super::json_records`]): [`Json`] finds where the values of a held text start and end without building
+//! and Discord here; the array-of-records exports through [`super::json_records`]): [`Json`]
+//! finds where the values of a held text start and end without building
 //! them, and [`JsonStream`] reads a document as it arrives, hands each element of the arrays
 //! its reader asks for (a chat's messages) over as soon as it is complete, and holds only the
 //! rest — the envelope — for that reader to walk with [`Json`] when the file ends. Memory then

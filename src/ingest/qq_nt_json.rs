@@ -583,13 +583,13 @@ impl<'de> Visitor<'de> for TextVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::qq_txt::run_parser;
 
     #[test]
     fn streamed_messages_read_as_the_held_document_does() {
         let text = include_str!("../../tests/fixtures/qq/qce_group.json");
         crate::ingest::json_records::assert_streamed_as_held(text, parser, records);
     }
-    use crate::ingest::qq_txt::run_parser;
 
     #[test]
     fn the_golden_file_message_by_message() {
