@@ -222,13 +222,14 @@ fn txt_in_one_line_ending_style_still_reads() {
 // QQ NT (qq-chat-exporter JSON)
 
 #[test]
-fn qce_input_rows_and_skips_by_index() {
+fn qce_input_rows_and_skips_at_their_lines() {
     let r = load(QCE);
     let input = &r.inputs[0];
     assert_eq!(input.format.as_deref(), Some("qq-nt-json"));
     assert_eq!(input.encoding.as_deref(), Some("utf-8"));
     assert_eq!((input.rows, input.messages, input.skipped_count), (12, 12, 2));
-    assert_eq!((input.skipped[0].line, input.skipped[1].line), (11, 12));
+    // Message #11 (`42,`) is at line 370, #12 starts at 371: the lines in the file, not the numbers.
+    assert_eq!((input.skipped[0].line, input.skipped[1].line), (370, 371));
     assert!(input.skipped[0].reason.contains("message #11"), "{}", input.skipped[0].reason);
     assert!(input.skipped[1].reason.contains("timestamp \"昨天\""), "{}", input.skipped[1].reason);
 }

@@ -48,7 +48,7 @@ fn weflow_group_messages_joins_and_skips() {
     let input = &r.inputs[0];
     assert_eq!(input.format.as_deref(), Some("weflow-json"));
     assert_eq!((input.rows, input.messages, input.skipped_count), (11, 11, 1));
-    assert_eq!(input.skipped[0].line, 10, "the 10th message");
+    assert_eq!(input.skipped[0].line, 138, "the 10th message starts at line 138");
     assert!(input.skipped[0].reason.contains("no createTime"), "{}", input.skipped[0].reason);
 
     let g = group(&r, WEFLOW_ROOM);
@@ -120,7 +120,8 @@ fn echotrace_group_members_are_listed() {
 fn chatlab_json_and_lines_give_the_same_groups_and_members() {
     let json = load(&["chatlab_group.json"]);
     let lines = load(&["chatlab_group.jsonl"]);
-    for (r, skip_line) in [(&json, 6), (&lines, 11)] {
+    // The 6th message starts at line 67 of the document, at line 11 of the JSON Lines.
+    for (r, skip_line) in [(&json, 67), (&lines, 11)] {
         let input = &r.inputs[0];
         assert_eq!(input.format.as_deref(), Some("chatlab"), "{}", input.file);
         assert_eq!((input.rows, input.messages, input.skipped_count), (6, 6, 1), "{}", input.file);
@@ -154,7 +155,8 @@ fn chatlab_json_and_lines_give_the_same_groups_and_members() {
 fn chatlog_csv_and_json_agree() {
     let csv = load(&["chatlog_group.csv"]);
     let json = load(&["chatlog_group.json"]);
-    for (r, skip_line) in [(&csv, 9), (&json, 6)] {
+    // The CSV's row at line 9; the JSON's 6th message starts at line 87.
+    for (r, skip_line) in [(&csv, 9), (&json, 87)] {
         let input = &r.inputs[0];
         assert_eq!(input.format.as_deref(), Some("chatlog"), "{}", input.file);
         assert_eq!((input.rows, input.messages, input.skipped_count), (5, 5, 1), "{}", input.file);
@@ -222,7 +224,7 @@ fn one_broken_message_does_not_lose_the_others() {
     let r = a.report();
     let bad = &r.inputs[0];
     assert_eq!((bad.rows, bad.skipped_count), (10, 2));
-    assert_eq!(bad.skipped[0].line, 3);
+    assert_eq!(bad.skipped[0].line, 44, "message 3 starts at line 44");
     assert!(bad.skipped[0].reason.starts_with("createTime ") && bad.skipped[0].reason.ends_with("is not a time"), "{}", bad.skipped[0].reason);
     let cut = &r.inputs[1];
     assert_eq!(cut.rows, 5, "the five whole messages before the cut");

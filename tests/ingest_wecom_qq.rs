@@ -142,7 +142,7 @@ fn the_array_form_reads_the_same_records() {
     let input = &array.inputs[0];
     assert_eq!(input.format.as_deref(), Some("wecom-archive"));
     assert_eq!((input.rows, input.messages, input.skipped_count), (9, 8, 1));
-    assert_eq!(input.skipped[0].line, 9, "the 9th record of the array");
+    assert_eq!(input.skipped[0].line, 123, "the 9th record of the array starts at line 123");
     assert_eq!(serde_json::to_string(&lines.groups).unwrap(), serde_json::to_string(&array.groups).unwrap());
 }
 
@@ -290,12 +290,13 @@ fn qq_txt_named_after_the_file_when_there_is_no_block() {
 const QCE: &str = "qq/qce_group.json";
 
 #[test]
-fn qce_messages_kinds_and_skips_by_index() {
+fn qce_messages_kinds_and_skips_at_their_lines() {
     let r = load(&[QCE]);
     let input = &r.inputs[0];
     assert_eq!(input.format.as_deref(), Some("qq-nt-json"));
     assert_eq!((input.rows, input.messages, input.skipped_count), (10, 10, 2));
-    assert_eq!((input.skipped[0].line, input.skipped[1].line), (10, 11));
+    // Message #10 starts at line 326; #11's sender, not an object, is at line 360.
+    assert_eq!((input.skipped[0].line, input.skipped[1].line), (326, 360));
     assert!(input.skipped[0].reason.contains("timestamp"), "{}", input.skipped[0].reason);
     assert!(input.skipped[1].reason.contains("expected struct Sender"), "{}", input.skipped[1].reason);
 

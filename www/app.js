@@ -439,7 +439,7 @@ function renderInputs(r) {
       const list = el('ul', { class: 'skips' },
         ...input.skipped.map((s) => el('li', {},
           el('span', { class: 'skip-where', text: t('inputs.where', { file: input.file, line: fmtNum(s.line) }) }),
-          el('span', { class: 'skip-reason', text: s.reason }))));
+          el('span', { class: 'skip-reason', text: skipReason(s) }))));
       details.push(list);
       const more = input.skipped_count - input.skipped.length;
       if (more > 0) details.push(el('p', { class: 'muted', text: t('inputs.more_skipped', { count: fmtNum(more) }) }));
@@ -455,6 +455,15 @@ function renderInputs(r) {
     if (details.length) rows.push(el('tr', { class: `input-details ${status}` }, el('td', { colspan: 8 }, ...details)));
   }
   body.replaceChildren(...rows);
+}
+
+/** A skip's reason in the page's language: the core's English sentence, or the sentence kept
+ *  for its code with its detail (a report saved before skips had codes keeps its English). */
+function skipReason(s) {
+  const key = `skip.${s.code}`;
+  const sentence = getLang() === 'en' || !s.code ? key : t(key, { detail: s.detail });
+  if (sentence === key) return s.reason;
+  return s.detail && !t(key).includes('{detail}') ? `${sentence}（${s.detail}）` : sentence;
 }
 
 // ---------------------------------------------------------------- sorting

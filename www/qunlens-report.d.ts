@@ -527,10 +527,49 @@ export interface InputReport {
 }
 
 export interface Skip {
-  /** 1-based line in the file where the row starts (0 when the format is not line-based). */
+  /** 1-based line in the file where the row starts (0 when the format is not line-based). In a
+   *  JSON document, the line where the skipped message (or the error in it) starts. */
   line: number;
+  /** Why, in plain language (English). */
   reason: string;
+  /** Why, as a stable code for showing it in another language. Added with the translated skips. */
+  code: SkipCode;
+  /** The variable part of `reason` (column and value, message number, JSON error), for a
+   *  translated sentence; "" when none. A skip inside a zip names the entry first. */
+  detail: string;
 }
+
+export type SkipCode =
+  /** A CSV row with more or fewer fields than the header (detail: "found / expected"). */
+  | "wrong_columns"
+  /** A number column holding something else (detail: column and value). */
+  | "not_a_number"
+  /** A time or date that cannot be read (detail: field and value). */
+  | "bad_time"
+  /** A message without a time (detail: the field). */
+  | "no_time"
+  /** A message without a sender (detail: the fields looked at). */
+  | "no_sender"
+  /** A field the row cannot do without is empty (detail: the field). */
+  | "empty_field"
+  /** A CRM, roster or member-list row naming nobody (detail: the fields looked at). */
+  | "no_identity"
+  /** One record that is not valid JSON, skipped alone (detail: which, and the error). */
+  | "not_json"
+  /** A JSON document that breaks here: nothing after is read (detail: the error, after what). */
+  | "json_broken"
+  /** A JSON document cut off here: what came before was read (detail: after what). */
+  | "json_cut_off"
+  /** Valid data of another shape than the format's (detail: what was expected or found). */
+  | "unexpected_shape"
+  /** Text that belongs to no message (detail: the text). */
+  | "stray_text"
+  /** A WeCom archive record still encrypted. */
+  | "encrypted"
+  /** A WeCom API response that is an error (detail: its errcode and errmsg). */
+  | "api_error"
+  /** Messages dated outside 1990–2099, one skip per file (detail: how many, and their span). */
+  | "implausible_dates";
 
 export interface GroupReport {
   /** `platform:key`, e.g. `wechat:12345678901@chatroom`, `wecom:wr...`, `qq:<group name>`. */

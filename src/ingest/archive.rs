@@ -143,7 +143,9 @@ impl<'a> Inner<'a> {
         stats.notes.extend(got.stats.notes);
         for skip in got.stats.skipped {
             if stats.skipped.len() < super::MAX_LISTED_SKIPS {
-                stats.skipped.push(super::Skip { line: skip.line, reason: format!("{name}: {}", skip.reason) });
+                // The entry's name leads the detail too: the page's sentence for the code lacks it.
+                let detail = if skip.detail.is_empty() { name.to_string() } else { format!("{name}: {}", skip.detail) };
+                stats.skipped.push(super::Skip { reason: format!("{name}: {}", skip.reason), detail, ..skip });
             }
         }
     }

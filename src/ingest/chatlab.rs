@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 use super::wechat_types::{shown, stored_text};
 use super::json_records::{object_fields, RecordReader, RecordsParser};
 use super::weflow_json::{file_stem, json_id, json_int, json_time, str_of, text};
-use super::{wechat_sys, Context, FormatParser, LineSplitter};
+use super::{wechat_sys, Context, FormatParser, LineSplitter, SkipCode, Why};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 
 /// ChatLab JSON (a `chatlab` object) or JSONL (first record line has a `_type`).
@@ -120,7 +120,7 @@ impl RecordReader for Reader {
 
     fn record(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>) {
         if let Some(m) = object_fields::<Self, Fields>(index, text, line, cx) {
-            self.message(index, &m, cx);
+            self.message(line, &m, cx);
         }
     }
 
@@ -145,15 +145,18 @@ impl Reader {
         }
         let v = match serde_json::from_str::<Value>(line) {
             Ok(v) => v,
-            Err(e) => return cx.skip(n, format!("expected a JSON object (one ChatLab record per line): {e}")),
+            Err(e) => return cx.skip(n, Why::new(SkipCode::NotJson, e.to_string(), format!("expected a JSON object (one ChatLab record per line): {e}"))),
         };
         match v.get("_type").and_then(Value::as_str) {
             Some("header") => self.header(v.get("meta").unwrap_or(&Value::Null), cx),
             Some("member") => self.member(&v, cx),
             // (The line's value moved into the fields, not copied.)
             Some("message") => self.message(n, &Fields::deserialize(v).unwrap_or_default(), cx),
-            Some(other) => cx.skip(n, format!("unknown _type {} (expected header, member or message)", shown(other))),
-            None => cx.skip(n, "record has no _type (header, member or message)"),
+            Some(other) => {
+                let what = format!("_type {}", shown(other));
+                cx.skip(n, Why::new(SkipCode::UnexpectedShape, &what, format!("unknown {what} (expected header, member or message)")))
+            }
+            None => cx.skip(n, Why::new(SkipCode::UnexpectedShape, "_type", "record has no _type (header, member or message)")),
         }
     }
 
@@ -204,11 +207,14 @@ impl Reader {
     fn message(&mut self, line: u64, m: &Fields, cx: &mut Context<'_>) {
         let (group, platform) = self.chat(cx);
         let Some(time) = json_time(m.timestamp.as_ref(), cx.zone) else {
-            let reason = match &m.timestamp {
-                None | Some(Value::Null) => "message has no timestamp".to_string(),
-                Some(t) => format!("timestamp {} is not a time in seconds", shown(&t.to_string())),
+            let why = match &m.timestamp {
+                None | Some(Value::Null) => Why::new(SkipCode::NoTime, "timestamp", "message has no timestamp"),
+                Some(t) => {
+                    let raw = shown(&t.to_string());
+                    Why::new(SkipCode::BadTime, format!("timestamp {raw}"), format!("timestamp {raw} is not a time in seconds"))
+                }
             };
-            return cx.skip(line, reason);
+            return cx.skip(line, why);
         };
         let code = json_int(m.code.as_ref());
         let kind = code.map_or(MessageKind::Other, kind_of);
@@ -225,7 +231,7 @@ impl Reader {
         } else if let Some(name) = name {
             PersonRef::Name(name.to_string())
         } else {
-            return cx.skip(line, "message has no sender");
+            return cx.skip(line, Why::new(SkipCode::NoSender, "", "message has no sender"));
         };
         cx.row();
         let quote = json_id(m.reply_to_message_id.as_ref()).map(|id| Quote { message_id: Some(id), ..Quote::default() });
@@ -299,11 +305,11 @@ mod tests {
     fn odd_values_read_as_their_fields_say_and_a_bad_message_is_skipped_alone() {
         let text = include_str!("../../tests/fixtures/wechat4/chatlab_odd_values.json");
         let skips = [
-            (2, "expected a message object, found \"42\""),
-            (3, "expected a message object, found \"[1,2]\""),
-            (6, "message has no timestamp"),
-            (7, "timestamp \"{\\\"a\\\":1}\" is not a time in seconds"),
-            (10, "message has no sender"),
+            (5, "expected a message object, found \"42\""),
+            (6, "expected a message object, found \"[1,2]\""),
+            (9, "message has no timestamp"),
+            (10, "timestamp \"{\\\"a\\\":1}\" is not a time in seconds"),
+            (13, "message has no sender"),
             (16, "message #13 is not valid JSON: invalid escape; skipped"),
         ];
         crate::ingest::json_records::assert_reads(text, parser, records, (8, &skips, &["string ts", "dup2", "name only", "reply", "after"]));

@@ -23,7 +23,7 @@ use super::wechat_types::{
 };
 use super::weflow_json::{json_int, str_of, text};
 use super::json_records::{object_fields, RecordReader, RecordsParser};
-use super::{wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser};
+use super::{wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser, SkipCode, Why};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 use crate::time::parse_rfc3339;
 
@@ -103,14 +103,15 @@ fn csv_record(header_seen: &mut bool, chat: &mut Chats, line: u64, rec: &CsvReco
         return;
     }
     if rec.len() < COLUMNS.len() {
-        return cx.skip(line, format!("row has {} of {} columns", rec.len(), COLUMNS.len()));
+        return cx.skip(line, Why::columns(rec.len(), COLUMNS.len()));
     }
     let talker = rec.field(4).trim();
     if talker.is_empty() {
-        return cx.skip(line, "Talker is empty");
+        return cx.skip(line, Why::empty("Talker"));
     }
     let Some(time) = parse_time(rec.field(0), cx.zone) else {
-        return cx.skip(line, format!("Time {} is not a date", shown(rec.field(0))));
+        let raw = shown(rec.field(0));
+        return cx.skip(line, Why::new(SkipCode::BadTime, format!("Time {raw}"), format!("Time {raw} is not a date")));
     };
     let sender = rec.field(2).trim();
     let content = rec.field(5);
@@ -127,7 +128,7 @@ fn csv_record(header_seen: &mut bool, chat: &mut Chats, line: u64, rec: &CsvReco
     } else if !name.is_empty() {
         PersonRef::Name(name.to_string())
     } else {
-        return cx.skip(line, "Sender and SenderName are empty");
+        return cx.skip(line, Why::new(SkipCode::NoSender, "Sender, SenderName", "Sender and SenderName are empty"));
     };
     cx.row();
     let (kind, text, quote) = rendered(content);
@@ -223,7 +224,7 @@ impl RecordReader for Chats {
 
     fn record(&mut self, position: u64, text: &str, line: u64, cx: &mut Context<'_>) {
         if let Some(m) = object_fields::<Self, Fields>(position, text, line, cx) {
-            json_message(self, position, &m, cx);
+            json_message(self, line, &m, cx);
         }
     }
 }
@@ -247,17 +248,20 @@ struct Fields {
     is_self: Option<Value>,
 }
 
-fn json_message(chat: &mut Chats, index: u64, m: &Fields, cx: &mut Context<'_>) {
+fn json_message(chat: &mut Chats, line: u64, m: &Fields, cx: &mut Context<'_>) {
     let talker = text(&m.talker).trim();
     if talker.is_empty() {
-        return cx.skip(index, "message has no talker (conversation id)");
+        return cx.skip(line, Why::new(SkipCode::EmptyField, "talker", "message has no talker (conversation id)"));
     }
     let Some(time) = message_time(m, cx) else {
-        let reason = match &m.time {
-            None | Some(Value::Null) => "message has no time".to_string(),
-            Some(t) => format!("time {} is not a date", shown(&t.to_string())),
+        let why = match &m.time {
+            None | Some(Value::Null) => Why::new(SkipCode::NoTime, "time", "message has no time"),
+            Some(t) => {
+                let raw = shown(&t.to_string());
+                Why::new(SkipCode::BadTime, format!("time {raw}"), format!("time {raw} is not a date"))
+            }
         };
-        return cx.skip(index, reason);
+        return cx.skip(line, why);
     };
     let group = chat.group(talker, text(&m.talker_name), cx);
     let ty = json_int(m.code.as_ref()).unwrap_or(0);
@@ -286,7 +290,7 @@ fn json_message(chat: &mut Chats, index: u64, m: &Fields, cx: &mut Context<'_>) 
     } else if !name.is_empty() {
         PersonRef::Name(name.to_string())
     } else {
-        return cx.skip(index, "message has no sender");
+        return cx.skip(line, Why::new(SkipCode::NoSender, "", "message has no sender"));
     };
     cx.row();
     let contents = m.contents.as_ref();
@@ -333,10 +337,10 @@ mod tests {
     fn odd_values_read_as_their_fields_say_and_a_bad_message_is_skipped_alone() {
         let text = include_str!("../../tests/fixtures/wechat4/chatlog_odd_values.json");
         let skips = [
-            (2, "expected a message object, found \"7\""),
-            (5, "time \"{\\\"x\\\":1}\" is not a date"),
-            (6, "message has no talker (conversation id)"),
-            (9, "message has no sender"),
+            (3, "expected a message object, found \"7\""),
+            (6, "time \"{\\\"x\\\":1}\" is not a date"),
+            (7, "message has no talker (conversation id)"),
+            (10, "message has no sender"),
             (14, "message #13 is not valid JSON: invalid escape; skipped"),
         ];
         crate::ingest::json_records::assert_reads(text, parser, json_records, (9, &skips, &["seq time", "local time", "mine2", "reply", "a card", "private", "after"]));

@@ -36,7 +36,7 @@ use super::qq_txt::file_stem;
 use super::json_scan::{Broken, Json, JsonStream, Step, Streamer, Take};
 use super::telegram_json::{has_key, present, Str};
 use super::wechat_types::shown;
-use super::{Context, CsvRecord, CsvSplitter, FormatParser};
+use super::{Context, CsvRecord, CsvSplitter, FormatParser, SkipCode, Why};
 use crate::model::{
     GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef,
     Platform, Quote,
@@ -220,7 +220,7 @@ fn read_json(json: &Json<'_>, cx: &mut Context<'_>) {
     };
     let group = channel.group(cx);
     if json.byte(ms) != Some(b'[') {
-        return cx.skip(json.line_of(ms), "\"messages\" is not an array");
+        return cx.skip(json.line_of(ms), Why::new(SkipCode::UnexpectedShape, "messages", "\"messages\" is not an array"));
     }
     let mut last = 0;
     let result = json.array(ms, |index, s, e| {
@@ -243,7 +243,7 @@ fn json_element(text: &str, line: u64, index: u64, group: GroupId, cx: &mut Cont
         Ok(m) => json_message(m, index, line, group, cx),
         Err(err) => cx.skip(
             line + err.line().saturating_sub(1) as u64,
-            format!("message #{index} is not a valid JSON object: {err}"),
+            Why::new(SkipCode::NotJson, format!("#{index}: {err}"), format!("message #{index} is not a valid JSON object: {err}")),
         ),
     }
 }
@@ -274,14 +274,13 @@ fn json_message(m: Message<'_>, index: u64, line: u64, group: GroupId, cx: &mut 
         } else {
             shown(raw_time)
         };
-        return cx.skip(
-            line,
-            format!("message #{index} has no usable timestamp {shown_time}"),
-        );
+        let reason = format!("message #{index} has no usable timestamp {shown_time}");
+        let raw = Some(shown_time.as_str()).filter(|_| !raw_time.is_empty());
+        return cx.skip(line, Why::time(&format!("#{index}"), "timestamp", raw, reason));
     };
     let author = m.author.unwrap_or_default();
     let Some((sender, name)) = author.person() else {
-        return cx.skip(line, format!("message #{index} has no author id or name"));
+        return cx.skip(line, Why::new(SkipCode::NoSender, format!("#{index}: author"), format!("message #{index} has no author id or name")));
     };
     cx.row();
     let content = present(&m.content).unwrap_or("");
@@ -638,20 +637,18 @@ fn csv_row(
         let header: Vec<&str> = rec.iter().collect();
         match csv_header(&header.join(",")) {
             Some(c) => *columns = Some(c),
-            None => cx.skip(
-                line,
-                format!(
-                    "expected the DiscordChatExporter header, found {}",
-                    shown(&header.join(","))
-                ),
-            ),
+            None => {
+                let found = shown(&header.join(","));
+                cx.skip(line, Why::new(SkipCode::UnexpectedShape, &found, format!("expected the DiscordChatExporter header, found {found}")))
+            }
         }
         return;
     };
     let field = |i: usize| rec.field(i).trim();
     let raw_time = field(cols.date);
     let Some(time) = parse_date(raw_time, cx) else {
-        return cx.skip(line, format!("unreadable Date {}", shown(raw_time)));
+        let raw = shown(raw_time);
+        return cx.skip(line, Why::new(SkipCode::BadTime, format!("Date {raw}"), format!("unreadable Date {raw}")));
     };
     let author = strip_discriminator(field(cols.author));
     let id = cols.author_id.map(field).filter(|s| !s.is_empty());
@@ -661,7 +658,7 @@ fn csv_row(
             Some(author).filter(|a| !a.is_empty()),
         ),
         (None, false) => (PersonRef::Name(author.to_string()), None),
-        (None, true) => return cx.skip(line, "row has no AuthorID or Author"),
+        (None, true) => return cx.skip(line, Why::new(SkipCode::NoSender, "AuthorID, Author", "row has no AuthorID or Author")),
     };
     cx.row();
     let g = *group.get_or_insert_with(|| {

@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 
 use super::json_scan::{Broken, Json, JsonStream, Step, Streamer, Take};
 use super::wechat_types::shown;
-use super::{Context, FormatParser};
+use super::{Context, FormatParser, SkipCode, Why};
 
 /// What a format makes of its records and of their envelope.
 pub(super) trait RecordReader {
@@ -165,15 +165,19 @@ pub(super) fn object_fields<R: RecordReader, F: DeserializeOwned + Default>(
     match value::<R>(position, text, line, cx)? {
         v @ Value::Object(_) => Some(F::deserialize(v).unwrap_or_default()),
         v => {
-            cx.skip(position, format!("expected a {} object, found {}", R::NOUN, shown(&v.to_string())));
+            let found = shown(&v.to_string());
+            let reason = format!("expected a {} object, found {found}", R::NOUN);
+            cx.skip(line, Why::new(SkipCode::UnexpectedShape, format!("#{position}: {found}"), reason));
             None
         }
     }
 }
 
 /// Why record `position` was skipped: `e`, its JSON's error.
-pub(super) fn not_json<R: RecordReader>(position: u64, e: &serde_json::Error) -> String {
-    format!("{} #{position} is not valid JSON: {}; skipped", R::NOUN, error_text(e))
+pub(super) fn not_json<R: RecordReader>(position: u64, e: &serde_json::Error) -> Why {
+    let error = error_text(e);
+    let reason = format!("{} #{position} is not valid JSON: {error}; skipped", R::NOUN);
+    Why::new(SkipCode::NotJson, format!("#{position}: {error}"), reason)
 }
 
 /// A record's JSON error without serde's position, which counts from the record's start (the
@@ -192,7 +196,8 @@ fn member(json: &Json<'_>, key: &str, vs: usize, ve: usize, members: &mut Map<St
         Ok(v) => drop(members.insert(key.to_string(), v)),
         Err(e) => {
             let line = json.line_of(vs) + e.line().saturating_sub(1) as u64;
-            cx.skip(line, format!("\"{key}\" is not valid JSON: {}; ignored", error_text(&e)));
+            let error = error_text(&e);
+            cx.skip(line, Why::new(SkipCode::NotJson, format!("\"{key}\": {error}"), format!("\"{key}\" is not valid JSON: {error}; ignored")));
         }
     }
 }

@@ -15,7 +15,7 @@ use std::cell::Cell;
 
 use serde_json::Value;
 
-use super::Context;
+use super::{Context, SkipCode, Why};
 
 /// Where the structure stopped making sense.
 #[derive(Debug)]
@@ -39,13 +39,15 @@ impl Broken {
 
     /// Reports the break as one skip at `line`, `after` what was read last.
     pub(super) fn report_at(&self, line: u64, after: &str, cx: &mut Context<'_>) {
-        let after = if after.is_empty() { String::new() } else { format!(" {after}") };
-        let reason = if self.eof {
-            format!("the JSON ends early (file cut off?){after}; what came before was read")
+        let spaced = if after.is_empty() { String::new() } else { format!(" {after}") };
+        let why = if self.eof {
+            let reason = format!("the JSON ends early (file cut off?){spaced}; what came before was read");
+            Why::new(SkipCode::JsonCutOff, after, reason)
         } else {
-            format!("not valid JSON ({}){after}; nothing after this point is read", self.what)
+            let reason = format!("not valid JSON ({}){spaced}; nothing after this point is read", self.what);
+            Why::new(SkipCode::JsonBroken, format!("{}{spaced}", self.what), reason)
         };
-        cx.skip(line, reason);
+        cx.skip(line, why);
     }
 }
 

@@ -16,7 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::split::sniff_delimiter;
-use super::{Context, CsvSplitter, FormatParser};
+use super::{Context, CsvSplitter, FormatParser, SkipCode, Why};
 use crate::decode::{sniff_encoding, StreamDecoder};
 use crate::model::{MessageKind, NewMessage, PersonRef, Platform, Quote};
 use crate::time::{epoch_to_seconds, parse_local, parse_rfc3339};
@@ -158,13 +158,14 @@ impl Parser {
             };
             let raw_time = r.field(cols.time).trim();
             let Some(time) = parse_time(raw_time, map.date_order, cx) else {
-                return cx.skip(line, format!("{} {raw_time:?} is not a {:?} time", map.time, map.date_order));
+                let what = format!("{} {raw_time:?}", map.time);
+                return cx.skip(line, Why::new(SkipCode::BadTime, &what, format!("{what} is not a {:?} time", map.date_order)));
             };
             let sender_name = r.field(cols.sender).trim();
             let sender_id = cols.sender_id.map(|c| r.field(c).trim()).filter(|s| !s.is_empty());
             let sender = match sender_id {
                 Some(id) => PersonRef::Id(id.to_string()),
-                None if sender_name.is_empty() => return cx.skip(line, format!("{} is empty", map.sender)),
+                None if sender_name.is_empty() => return cx.skip(line, Why::empty(&map.sender)),
                 None => PersonRef::Name(sender_name.to_string()),
             };
             cx.row();

@@ -10,6 +10,7 @@
 mod archive;
 pub mod business;
 pub mod pieces;
+mod skip;
 mod slack;
 mod split;
 pub mod workbook;
@@ -33,6 +34,7 @@ pub mod wechatmsg_csv;
 pub mod wecom_archive;
 pub mod wecom_members;
 
+pub use skip::{Skip, SkipCode, Why};
 pub use split::{CsvRecord, CsvSplitter, LineSplitter};
 
 use crate::decode::{sniff_encoding, StreamDecoder, TextEncoding};
@@ -162,10 +164,10 @@ impl Context<'_> {
     }
 
     /// Counts one skipped row and lists the first [`MAX_LISTED_SKIPS`] reasons.
-    pub fn skip(&mut self, line: u64, reason: impl Into<String>) {
+    pub fn skip(&mut self, line: u64, why: Why) {
         self.stats.skipped_count += 1;
         if self.stats.skipped.len() < MAX_LISTED_SKIPS {
-            self.stats.skipped.push(Skip { line, reason: reason.into() });
+            self.stats.skipped.push(Skip::new(line, why));
         }
     }
 }
@@ -184,14 +186,6 @@ pub struct Note {
     pub detail: String,
     /// The same in plain language (English).
     pub message: String,
-}
-
-/// One skipped row: where and why.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Skip {
-    /// 1-based line in the decoded file where the row starts (0 when not line-based).
-    pub line: u64,
-    pub reason: String,
 }
 
 /// Per-file counters.
@@ -470,13 +464,9 @@ impl FileIngest {
         if let (n @ 1.., Some((earliest, latest))) = builder.take_implausible() {
             outcome.stats.skipped_count += n;
             if outcome.stats.skipped.len() < MAX_LISTED_SKIPS {
-                let reason = format!(
-                    "{n} message{} dated outside 1990–2099 skipped ({} … {})",
-                    if n == 1 { "" } else { "s" },
-                    zone.format(earliest),
-                    zone.format(latest)
-                );
-                outcome.stats.skipped.push(Skip { line: 0, reason });
+                let span = format!("{} … {}", zone.format(earliest), zone.format(latest));
+                let reason = format!("{n} message{} dated outside 1990–2099 skipped ({span})", if n == 1 { "" } else { "s" });
+                outcome.stats.skipped.push(Skip::new(0, Why::new(SkipCode::ImplausibleDates, format!("{n} ({span})"), reason)));
             }
         }
         builder.end_file();

@@ -562,7 +562,7 @@ impl FileIngest {
         s.skipped_count += stats.skipped_count;
         for skip in stats.skipped {
             if s.skipped.len() < MAX_LISTED_SKIPS {
-                s.skipped.push(Skip { line: if skip.line == 0 { 0 } else { skip.line + offset }, reason: skip.reason });
+                s.skipped.push(Skip { line: if skip.line == 0 { 0 } else { skip.line + offset }, ..skip });
             }
         }
         s.notes.extend(stats.notes);

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use super::wechat_types::{
     header_is, is_sysmsg_xml, is_system_kind, kind_from_type_name, mentions, parse_time, shown, stored_text, SelfId,
 };
-use super::{wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser};
+use super::{wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser, SkipCode, Why};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 
 const V31: [&str; 9] =
@@ -83,14 +83,15 @@ impl Rows {
             return;
         };
         if rec.len() < layout.columns {
-            return cx.skip(line, format!("row has {} of {} columns", rec.len(), layout.columns));
+            return cx.skip(line, Why::columns(rec.len(), layout.columns));
         }
         let room = rec.field(ROOM).trim_ascii();
         if room.is_empty() {
-            return cx.skip(line, "room_name is empty");
+            return cx.skip(line, Why::empty("room_name"));
         }
         let Some(time) = parse_time(rec.field(layout.time), cx.zone) else {
-            return cx.skip(line, format!("CreateTime {} is not a date", shown(rec.field(layout.time))));
+            let raw = shown(rec.field(layout.time));
+            return cx.skip(line, Why::new(SkipCode::BadTime, format!("CreateTime {raw}"), format!("CreateTime {raw} is not a date")));
         };
         cx.row();
         let group = self.group(room, cx);

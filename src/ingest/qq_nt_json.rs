@@ -35,7 +35,7 @@ use serde_json::{Map, Value};
 use super::qq_txt::{file_stem, system_message};
 use super::wechat_types::shown;
 use super::json_records::{error_text, not_json, RecordReader, RecordsParser};
-use super::{Context, FormatParser};
+use super::{Context, FormatParser, SkipCode, Why};
 use crate::model::{
     GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef, Platform, Quote,
 };
@@ -78,9 +78,11 @@ impl RecordReader for Chat {
             None => *self.group.insert(chat_group(self.info.as_ref(), cx)),
         };
         match serde_json::from_str::<Message>(text) {
-            Ok(m) => message(index, m, group, cx),
+            Ok(m) => message(index, line, m, group, cx),
             Err(e) if e.is_data() => {
-                cx.skip(index, format!("message #{index} does not have the exporter's shape: {}", error_text(&e)));
+                let error = error_text(&e);
+                let reason = format!("message #{index} does not have the exporter's shape: {error}");
+                cx.skip(line + e.line().saturating_sub(1) as u64, Why::new(SkipCode::UnexpectedShape, format!("#{index}: {error}"), reason));
             }
             Err(e) => cx.skip(line + e.line().saturating_sub(1) as u64, not_json::<Self>(index, &e)),
         }
@@ -113,11 +115,12 @@ fn scalar_text(v: &Value) -> Option<Cow<'_, str>> {
     }
 }
 
-/// Reads one element of `messages`.
-fn message(index: u64, m: Message<'_>, group: GroupId, cx: &mut Context<'_>) {
+/// Reads element `index` of `messages`, starting at `line`.
+fn message(index: u64, line: u64, m: Message<'_>, group: GroupId, cx: &mut Context<'_>) {
     let Some(time) = m.time(cx) else {
-        let raw = m.timestamp.as_ref().map_or("(missing)", |t| t.as_str());
-        return cx.skip(index, format!("message #{index} has no usable timestamp {}", shown(raw)));
+        let raw = m.timestamp.as_ref().map(|t| shown(t.as_str()));
+        let reason = format!("message #{index} has no usable timestamp {}", raw.as_deref().map_or_else(|| shown("(missing)"), str::to_string));
+        return cx.skip(line, Why::time(&format!("#{index}"), "timestamp", raw.as_deref(), reason));
     };
     let content = m.content.unwrap_or_default();
     let mut sender = m.sender.unwrap_or_default();
@@ -134,7 +137,7 @@ fn message(index: u64, m: Message<'_>, group: GroupId, cx: &mut Context<'_>) {
         return;
     }
     let Some(person) = sender.person() else {
-        return cx.skip(index, format!("message #{index} has no sender uin, uid or name"));
+        return cx.skip(line, Why::new(SkipCode::NoSender, format!("#{index}: uin, uid, name"), format!("message #{index} has no sender uin, uid or name")));
     };
     cx.row();
     let recalled = m.recalled.or(m.is_recalled).unwrap_or(false);

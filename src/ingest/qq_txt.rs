@@ -41,7 +41,7 @@
 
 use super::wechat_types::shown;
 use super::wecom_archive::mentions;
-use super::{Context, FormatParser};
+use super::{Context, FormatParser, SkipCode, Why};
 use crate::model::{
     GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef, Platform,
 };
@@ -227,7 +227,10 @@ impl State {
         match &self.current {
             Current::Open(_) => self.body_line(line),
             Current::Skipping => {}
-            Current::None => cx.skip(n, format!("text outside any message record: {}", shown(line))),
+            Current::None => {
+                let text = shown(line);
+                cx.skip(n, Why::new(SkipCode::StrayText, &text, format!("text outside any message record: {text}")))
+            }
         }
     }
 
@@ -251,7 +254,8 @@ impl State {
 
     fn open(&mut self, n: u64, h: Header<'_>, cx: &mut Context<'_>) {
         let Some(time) = parse_local(h.stamp).and_then(|c| cx.zone.to_epoch(c)) else {
-            cx.skip(n, format!("record header has an impossible date or time {}", shown(h.stamp)));
+            let stamp = shown(h.stamp);
+            cx.skip(n, Why::new(SkipCode::BadTime, &stamp, format!("record header has an impossible date or time {stamp}")));
             self.current = Current::Skipping;
             return;
         };

@@ -14,7 +14,7 @@ use serde_json::Value;
 use zip::ZipArchive;
 
 use super::archive::{ArchiveError, Budget};
-use super::Context;
+use super::{Context, SkipCode, Why};
 use crate::model::{JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef, Platform, Quote};
 
 const CONVERSATION_LISTS: [&str; 4] = ["channels.json", "groups.json", "mpims.json", "dms.json"];
@@ -75,7 +75,7 @@ pub(crate) fn ingest(
         let group = cx.builder.group(Platform::Slack, &id, Some(&name));
         let value = read_json(archive, budget, path, cx)?;
         let Some(messages) = value.as_array() else {
-            cx.skip(0, format!("{path}: expected a JSON array of messages"));
+            cx.skip(0, Why::new(SkipCode::UnexpectedShape, path, format!("{path}: expected a JSON array of messages")));
             continue;
         };
         for (i, m) in messages.iter().enumerate() {
@@ -94,7 +94,7 @@ fn read_json(
     let bytes = budget.read(archive, path)?;
     let text = String::from_utf8_lossy(&bytes);
     Ok(serde_json::from_str(text.trim_start_matches('\u{FEFF}')).unwrap_or_else(|e| {
-        cx.skip(e.line() as u64, format!("{path}: not valid JSON: {e}"));
+        cx.skip(e.line() as u64, Why::new(SkipCode::NotJson, format!("{path}: {e}"), format!("{path}: not valid JSON: {e}")));
         Value::Null
     }))
 }
@@ -114,7 +114,8 @@ fn user_name(u: &Value) -> Option<String> {
 fn message(path: &str, index: usize, m: &Value, group: u32, users: &HashMap<String, String>, cx: &mut Context<'_>) {
     let s = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("");
     let Some(time) = parse_ts(s("ts")) else {
-        return cx.skip(index as u64, format!("{path}: message {index} has no valid ts ({:?})", s("ts")));
+        let raw = format!("{:?}", s("ts"));
+        return cx.skip(index as u64, Why::new(SkipCode::BadTime, format!("{path}: #{index}: ts {raw}"), format!("{path}: message {index} has no valid ts ({raw})")));
     };
     cx.row();
     // Old exports keep a file comment's author in `comment.user`.

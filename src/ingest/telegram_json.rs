@@ -52,7 +52,7 @@ use serde_json::Value;
 use super::qq_txt::file_stem;
 use super::wechat_types::shown;
 use super::json_scan::{Broken, Json, JsonStream, Step, Streamer, Take};
-use super::{Context, FormatParser};
+use super::{Context, FormatParser, SkipCode, Why};
 use crate::model::{
     GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef,
     Platform, Quote,
@@ -363,9 +363,10 @@ fn read_export(json: &Json<'_>, export: &mut Export, cx: &mut Context<'_>) {
     let start = json.ws(0);
     if json.byte(start) != Some(b'{') {
         let first: String = json.text[start..].chars().take(40).collect();
+        let found = shown(&first);
         return cx.skip(
             json.line_of(start),
-            format!("expected a Telegram export object, found {}", shown(&first)),
+            Why::new(SkipCode::UnexpectedShape, &found, format!("expected a Telegram export object, found {found}")),
         );
     }
     if let Err(b) = read_chat(json, start, true, export, cx) {
@@ -549,7 +550,7 @@ fn read_messages(
     if json.byte(p) != Some(b'[') {
         cx.skip(
             json.line_of(p),
-            format!("\"messages\"{} is not an array", chat.label()),
+            Why::new(SkipCode::UnexpectedShape, format!("messages{}", chat.label()), format!("\"messages\"{} is not an array", chat.label())),
         );
         return Ok(());
     }
@@ -581,13 +582,8 @@ fn message(slice: &str, line: u64, index: u64, chat: &mut Chat, export: &mut Exp
                 }
             }
             let at = line + err.line().saturating_sub(1) as u64;
-            cx.skip(
-                at,
-                format!(
-                    "message #{index}{} is not a valid JSON object: {err}",
-                    chat.label()
-                ),
-            );
+            let which = format!("#{index}{}", chat.label());
+            cx.skip(at, Why::new(SkipCode::NotJson, format!("{which}: {err}"), format!("message {which} is not a valid JSON object: {err}")));
         }
     }
 }
@@ -601,17 +597,10 @@ fn read_message(
     cx: &mut Context<'_>,
 ) {
     let Some(time) = m.time(cx) else {
-        let raw = present(&m.date_unixtime)
-            .or(present(&m.date))
-            .unwrap_or("(missing)");
-        return cx.skip(
-            line,
-            format!(
-                "message #{index}{} has no usable date {}",
-                chat.label(),
-                shown(raw)
-            ),
-        );
+        let raw = present(&m.date_unixtime).or(present(&m.date)).map(shown);
+        let which = format!("#{index}{}", chat.label());
+        let reason = format!("message {which} has no usable date {}", raw.as_deref().map_or_else(|| shown("(missing)"), str::to_string));
+        return cx.skip(line, Why::time(&which, "date", raw.as_deref(), reason));
     };
     match present(&m.kind).unwrap_or("message") {
         "service" => {
@@ -620,12 +609,10 @@ fn read_message(
         }
         kind => {
             let Some((sender, name)) = person(&m.from_id, &m.from) else {
+                let which = format!("#{index}{}", chat.label());
                 return cx.skip(
                     line,
-                    format!(
-                        "message #{index}{} has no sender (from / from_id)",
-                        chat.label()
-                    ),
+                    Why::new(SkipCode::NoSender, format!("{which}: from, from_id"), format!("message {which} has no sender (from / from_id)")),
                 );
             };
             let group = chat.group(export, cx);

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use super::wechat_types::{
     kind_from_codes, looks_like_wxid, mentions, parse_int, parse_time, shown, stored_text, SelfId,
 };
-use super::{pieces::ParserSeed, wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser};
+use super::{pieces::ParserSeed, wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser, SkipCode, Why};
 use crate::model::{GroupId, MessageKind, ModelBuilder, NewMessage, PersonRef, Platform};
 
 const COLUMNS: [&str; 12] = [
@@ -197,23 +197,23 @@ impl Rows {
             return;
         };
         if rec.len() < BASE_COLUMNS {
-            return cx.skip(line, format!("row has {} of {columns} columns", rec.len()));
+            return cx.skip(line, Why::columns(rec.len(), columns));
         }
         let Some(ty) = parse_int(rec.field(TYPE)) else {
-            return cx.skip(line, format!("Type {} is not a number", shown(rec.field(TYPE))));
+            return cx.skip(line, Why::not_a_number(format!("Type {}", shown(rec.field(TYPE)))));
         };
         let sub = match rec.field(SUB_TYPE).trim_ascii() {
             "" => 0,
             s => match parse_int(s) {
                 Some(v) => v,
-                None => return cx.skip(line, format!("SubType {} is not a number", shown(s))),
+                None => return cx.skip(line, Why::not_a_number(format!("SubType {}", shown(s)))),
             },
         };
         let Some(time) =
             parse_time(rec.field(CREATE_TIME), cx.zone).or_else(|| parse_time(rec.field(STR_TIME), cx.zone))
         else {
             let (c, s) = (shown(rec.field(CREATE_TIME)), shown(rec.field(STR_TIME)));
-            return cx.skip(line, format!("CreateTime {c} and StrTime {s} are not times"));
+            return cx.skip(line, Why::new(SkipCode::BadTime, format!("CreateTime {c}, StrTime {s}"), format!("CreateTime {c} and StrTime {s} are not times")));
         };
         cx.row();
         let kind = kind_from_codes(ty, sub);

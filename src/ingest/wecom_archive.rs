@@ -30,7 +30,7 @@ use record::{Body, Field, Record};
 
 use super::wechat_types::shown;
 use super::json_records::{value, RecordReader, RecordsParser};
-use super::{pieces::ParserSeed, Context, FormatParser, LineSplitter};
+use super::{pieces::ParserSeed, Context, FormatParser, LineSplitter, SkipCode, Why};
 use crate::model::{MessageKind, NewMessage, PersonRef, Platform};
 use crate::time::epoch_to_seconds;
 
@@ -115,7 +115,7 @@ fn record_line(line: u64, text: &str, cx: &mut Context<'_>) {
     // Not an object (or one with a key twice): read as a `Value`, as a JSON document's are.
     match serde_json::from_str::<Value>(text) {
         Ok(v) => record_value(line, &v, cx),
-        Err(e) => cx.skip(line, format!("expected a JSON object (one archive record per line): {e}")),
+        Err(e) => cx.skip(line, Why::new(SkipCode::NotJson, e.to_string(), format!("expected a JSON object (one archive record per line): {e}"))),
     }
 }
 
@@ -126,20 +126,20 @@ impl RecordReader for Archive {
     const NOUN: &'static str = "record";
 
     fn record(&mut self, position: u64, text: &str, line: u64, cx: &mut Context<'_>) {
-        if !borrowed_record(position, text, cx) {
+        if !borrowed_record(line, text, cx) {
             if let Some(v) = value::<Self>(position, text, line, cx) {
-                record_value(position, &v, cx);
+                record_value(line, &v, cx);
             }
         }
     }
 }
 
 /// Reads `text` into borrowed fields if it is an object (with no key twice): false when not.
-fn borrowed_record(position: u64, text: &str, cx: &mut Context<'_>) -> bool {
+fn borrowed_record(line: u64, text: &str, cx: &mut Context<'_>) -> bool {
     // (Read through `Obj`: a struct would also take an array as its fields in order.)
     match serde_json::from_str::<record::Obj<Record>>(text) {
         Ok(record::Obj(Some(r))) => {
-            record(position, &r, cx);
+            record(line, &r, cx);
             true
         }
         _ => false,
@@ -149,11 +149,12 @@ fn borrowed_record(position: u64, text: &str, cx: &mut Context<'_>) -> bool {
 /// A record that is not a plain object, read as a [`Value`].
 fn record_value(line: u64, v: &Value, cx: &mut Context<'_>) {
     if !v.is_object() {
-        return cx.skip(line, format!("expected an archive record object, found {}", shown(&v.to_string())));
+        let found = shown(&v.to_string());
+        return cx.skip(line, Why::new(SkipCode::UnexpectedShape, &found, format!("expected an archive record object, found {found}")));
     }
     match Record::deserialize(v) {
         Ok(r) => record(line, &r, cx),
-        Err(e) => cx.skip(line, format!("expected an archive record object: {e}")),
+        Err(e) => cx.skip(line, Why::new(SkipCode::UnexpectedShape, e.to_string(), format!("expected an archive record object: {e}"))),
     }
 }
 
@@ -168,22 +169,25 @@ fn record(line: u64, r: &Record<'_>, cx: &mut Context<'_>) {
     }
     let from = r.from.str();
     if from.is_empty() {
-        let reason = if r.encrypt_chat_msg.0 {
-            "record is still encrypted (encrypt_chat_msg): decrypt it with the WeCom Finance SDK first"
+        let why = if r.encrypt_chat_msg.0 {
+            Why::new(SkipCode::Encrypted, "", "record is still encrypted (encrypt_chat_msg): decrypt it with the WeCom Finance SDK first")
         } else {
-            "record has no \"from\" (sender)"
+            Why::new(SkipCode::NoSender, "from", "record has no \"from\" (sender)")
         };
-        return cx.skip(line, reason);
+        return cx.skip(line, why);
     }
     // `msgtime` in ms (some SDK wrappers write seconds, some a string, some `send_time`).
     let raw = if r.msgtime == Field::Missing { &r.send_time } else { &r.msgtime };
     let Some(time) = msgtime(raw) else {
-        let reason = match raw {
-            Field::Missing => "record has no msgtime".to_string(),
-            Field::Int(0) => "msgtime 0: the archive gives no time for this record".to_string(),
-            t => format!("msgtime {} is not a time in milliseconds", shown(&t.json())),
+        let why = match raw {
+            Field::Missing => Why::new(SkipCode::NoTime, "msgtime", "record has no msgtime"),
+            Field::Int(0) => Why::new(SkipCode::NoTime, "msgtime 0", "msgtime 0: the archive gives no time for this record"),
+            t => {
+                let raw = shown(&t.json());
+                Why::new(SkipCode::BadTime, format!("msgtime {raw}"), format!("msgtime {raw} is not a time in milliseconds"))
+            }
         };
-        return cx.skip(line, reason);
+        return cx.skip(line, why);
     };
     let msgtype = r.msgtype.str();
     let body = r.body(body_key(msgtype));

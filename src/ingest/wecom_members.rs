@@ -16,7 +16,7 @@
 use serde_json::Value;
 
 use super::json_records::{value, RecordReader, RecordsParser};
-use super::{Context, FormatParser};
+use super::{Context, FormatParser, SkipCode, Why};
 use crate::model::{JoinMethod, MembershipEvent, MembershipKind, PersonRef, Platform};
 
 /// Does the head look like `groupchat/get` output?
@@ -44,20 +44,20 @@ impl RecordReader for Responses {
 
     fn record(&mut self, position: u64, text: &str, line: u64, cx: &mut Context<'_>) {
         if let Some(v) = value::<Self>(position, text, line, cx) {
-            response(position, &v, cx);
+            response(line, &v, cx);
         }
     }
 }
 
 /// One response (or bare `group_chat` object).
-fn response(position: u64, v: &Value, cx: &mut Context<'_>) {
+fn response(line: u64, v: &Value, cx: &mut Context<'_>) {
     if let Some(code) = v.get("errcode").and_then(Value::as_i64).filter(|&c| c != 0) {
         let msg = v.get("errmsg").and_then(Value::as_str).unwrap_or("");
-        return cx.skip(position, format!("the API answered errcode {code} ({msg}); no group in this response"));
+        return cx.skip(line, Why::new(SkipCode::ApiError, format!("{code} ({msg})"), format!("the API answered errcode {code} ({msg}); no group in this response")));
     }
     let chat = v.get("group_chat").unwrap_or(v);
     let Some(chat_id) = chat.get("chat_id").and_then(Value::as_str).filter(|s| !s.is_empty()) else {
-        return cx.skip(position, "expected a group_chat with a chat_id");
+        return cx.skip(line, Why::new(SkipCode::UnexpectedShape, "group_chat.chat_id", "expected a group_chat with a chat_id"));
     };
     let name = chat.get("name").and_then(Value::as_str);
     let group = cx.builder.group(Platform::WeCom, chat_id, name);
@@ -67,7 +67,8 @@ fn response(position: u64, v: &Value, cx: &mut Context<'_>) {
     let members = chat.get("member_list").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
     for (i, m) in members.iter().enumerate() {
         let Some(userid) = m.get("userid").and_then(Value::as_str).filter(|s| !s.is_empty()) else {
-            cx.skip(position, format!("{chat_id}: member_list[{i}] has no userid"));
+            let which = format!("{chat_id}: member_list[{i}]");
+            cx.skip(line, Why::new(SkipCode::NoIdentity, format!("{which}: userid"), format!("{which} has no userid")));
             continue;
         };
         cx.row();

@@ -25,7 +25,7 @@ use super::wechat_types::{
     parse_time, shown, split_sender_prefix, stored_text, SelfId,
 };
 use super::json_records::{object_fields, RecordReader, RecordsParser};
-use super::{wechat_sys, Context, FormatParser};
+use super::{wechat_sys, Context, FormatParser, SkipCode, Why};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 use crate::time::Zone;
 
@@ -84,7 +84,7 @@ impl RecordReader for Export {
     fn record(&mut self, index: u64, text: &str, line: u64, cx: &mut Context<'_>) {
         let Some(chat) = &mut self.chat else { return };
         if let Some(m) = object_fields::<Self, Fields>(index, text, line, cx) {
-            chat.message(index, &m, cx);
+            chat.message(line, &m, cx);
         }
     }
 
@@ -126,15 +126,18 @@ struct Chat {
 }
 
 impl Chat {
-    fn message(&mut self, index: u64, m: &Fields, cx: &mut Context<'_>) {
+    fn message(&mut self, line: u64, m: &Fields, cx: &mut Context<'_>) {
         let Some(time) = json_time(m.create_time.as_ref(), cx.zone)
             .or_else(|| m.formatted_time.as_ref().and_then(|t| json_time(Some(t), cx.zone)))
         else {
-            let reason = match &m.create_time {
-                None | Some(Value::Null) => "message has no createTime".to_string(),
-                Some(t) => format!("createTime {} is not a time", shown(&t.to_string())),
+            let why = match &m.create_time {
+                None | Some(Value::Null) => Why::new(SkipCode::NoTime, "createTime", "message has no createTime"),
+                Some(t) => {
+                    let raw = shown(&t.to_string());
+                    Why::new(SkipCode::BadTime, format!("createTime {raw}"), format!("createTime {raw} is not a time"))
+                }
             };
-            return cx.skip(index, reason);
+            return cx.skip(line, why);
         };
         let label = text(&m.label);
         let local_type = json_int(m.local_type.as_ref());
@@ -173,7 +176,7 @@ impl Chat {
         } else if !display.is_empty() {
             PersonRef::Name(display.to_string())
         } else {
-            return cx.skip(index, "message has no sender (senderUsername and senderDisplayName are empty)");
+            return cx.skip(line, Why::new(SkipCode::NoSender, "senderUsername, senderDisplayName", "message has no sender (senderUsername and senderDisplayName are empty)"));
         };
         cx.row();
         let sender_name = Some(display).filter(|d| trusted_name && !d.is_empty() && *d != username);
@@ -309,11 +312,11 @@ mod tests {
         // A key written twice: the last counts. After the bad escape, message #16 and the
         // members listed after the messages are read.
         let skips = [
-            (2, "expected a message object, found \"42\""),
-            (3, "expected a message object, found \"\\\"a string\\\"\""),
-            (4, "expected a message object, found \"[1,2,3]\""),
-            (7, "message has no createTime"),
-            (8, "createTime \"{\\\"x\\\":1}\" is not a time"),
+            (4, "expected a message object, found \"42\""),
+            (5, "expected a message object, found \"\\\"a string\\\"\""),
+            (6, "expected a message object, found \"[1,2,3]\""),
+            (9, "message has no createTime"),
+            (10, "createTime \"{\\\"x\\\":1}\" is not a time"),
             (17, "message #15 is not valid JSON: invalid escape; skipped"),
         ];
         let model = crate::ingest::json_records::assert_reads(text, parser, records, (10, &skips, &["dup2", "after bad"]));

@@ -63,7 +63,7 @@ use super::wecom_archive::mentions;
 use serde::{Deserialize, Serialize};
 
 use super::pieces::ParserSeed;
-use super::{Context, FormatParser, LineSplitter};
+use super::{Context, FormatParser, LineSplitter, SkipCode, Why};
 use crate::model::{
     GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef,
     Platform,
@@ -593,7 +593,9 @@ impl State {
         if self.open {
             self.buffer.continue_last(line);
         } else if !strip_marks(line).trim().is_empty() {
-            cx.skip(n, format!("text before the first message header (expected \"date, time - name: text\"): {}", shown(line)));
+            let text = shown(line);
+            let reason = format!("text before the first message header (expected \"date, time - name: text\"): {text}");
+            cx.skip(n, Why::new(SkipCode::StrayText, text, reason));
         }
     }
 
@@ -686,7 +688,7 @@ impl State {
         self.open = false;
     }
 
-    fn civil(&self, r: &Rec) -> Result<Civil, String> {
+    fn civil(&self, r: &Rec) -> Result<Civil, Why> {
         let [a, b, c] = r.f;
         let (y, m, d, how) = if r.year_first {
             (a as u32, b, c, "year/month/day")
@@ -704,7 +706,8 @@ impl State {
             } else {
                 ", the file's assumed order".to_string()
             };
-            format!("impossible date {a}/{b}/{c} read as {how}{decided}; expected a valid date")
+            let reason = format!("impossible date {a}/{b}/{c} read as {how}{decided}; expected a valid date");
+            Why::new(SkipCode::BadTime, format!("{a}/{b}/{c} ({how})"), reason)
         };
         let year = full_year(y).ok_or_else(bad)?;
         if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
@@ -747,13 +750,14 @@ impl State {
     fn emit(&mut self, r: &Rec, author: Option<&str>, body: &str, cx: &mut Context<'_>) {
         let civil = match self.civil(r) {
             Ok(c) => c,
-            Err(reason) => return cx.skip(r.line as u64, reason),
+            Err(why) => return cx.skip(r.line as u64, why),
         };
+        // (A gap's local time moves forward; only fields no header has get here.)
         let Some(time) = cx.zone.to_epoch(civil) else {
-            return cx.skip(
-                r.line as u64,
-                "a local time that does not exist in the configured time zone".to_string(),
-            );
+            let [a, b, c] = r.f;
+            let [h, m, s] = r.hms;
+            let detail = format!("{a}/{b}/{c} {h}:{m:02}:{s:02}");
+            return cx.skip(r.line as u64, Why::new(SkipCode::BadTime, detail, "a local time that does not exist in the configured time zone"));
         };
         let group = self.group(cx);
         let body = body.trim_end();

@@ -1,6 +1,7 @@
 // International exports in the page: one file of each format, uploaded together, read in the
 // worker; the inputs, groups and members on screen carry the hand-checked numbers of the
-// golden tests (tests/ingest_*.rs), and Telegram's repaired escapes show as a note.
+// golden tests (tests/ingest_*.rs), Telegram's repaired escapes show as a note, and skipped rows
+// say why in Chinese.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -62,6 +63,18 @@ test('one file of each international format: inputs, groups and members on scree
   }
   // Telegram's two invalid \xNN escapes were repaired: a note, in Chinese, not a skipped row.
   assert.match(await page.locator('#inputs-table .input-note').first().textContent(), /已修复 2 处无效的 \\xNN 转义/);
+  // Skipped rows in Chinese too: the sentence for each skip's code, with its detail (the core's
+  // reason is English), one per skip, in the report's order.
+  const shown = {
+    'result.json': '没有时间（#11 of chat "Growth Club": date）',
+    'Growth Srv - general [770000000000000001].json': '没有时间（#9: timestamp）',
+    'weflow_group.json': '没有时间（createTime）',
+    'chatlog_group.csv': '时间无法识别：Time "昨天"',
+    'chatlab_group.json': '没有时间（timestamp）',
+  };
+  const skipping = report.inputs.filter((i) => i.skipped.length);
+  assert.deepEqual(await page.locator('#inputs-table .skip-reason').allTextContents(), skipping.map((i) => shown[i.file]),
+    skipping.map((i) => `${i.file}: ${i.skipped[0].reason}`).join('\n'));
   await shot(page, 'intl-inputs.png');
 
   await page.locator('#tab-groups').click();

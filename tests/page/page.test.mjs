@@ -133,7 +133,9 @@ test('(b) uploaded files: hand-known numbers, skipped rows and a plain error for
   assert.equal(num(await csvRow.locator('[data-col="skipped"]').textContent()), 1);
   const skip = page.locator('#inputs-table tr.input-details .skips li').first();
   assert.match(await skip.locator('.skip-where').textContent(), /45678901234@chatroom_0_5000\.csv, line 7$/);
-  assert.ok((await skip.locator('.skip-reason').textContent()).length > 0, 'the reason is shown');
+  const csvInput = report.inputs.find((i) => i.file === '45678901234@chatroom_0_5000.csv');
+  assert.equal(csvInput.skipped[0].code, 'bad_time');
+  assert.equal(await skip.locator('.skip-reason').textContent(), csvInput.skipped[0].reason, 'in English, the core\'s own sentence');
   // The PNG: not read, with a plain-language reason; the CSV still loaded.
   assert.equal(await pngRow.locator('.badge').textContent(), 'Not read');
   assert.match(await page.locator('#inputs-table .input-error').textContent(), /PNG image, not a chat export/);

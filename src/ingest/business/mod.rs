@@ -15,7 +15,7 @@ use columns::{classify, Field, Kind, Layout, Preset, Verdict};
 
 use super::mapped_csv::{BusinessKind, ColumnMap};
 use super::split::sniff_delimiter;
-use super::{Context, CsvRecord, CsvSplitter, Format, FormatParser};
+use super::{Context, CsvRecord, CsvSplitter, Format, FormatParser, SkipCode, Why};
 use crate::identity::{normalize_email, normalize_phone};
 use crate::model::{CrmRecord, RosterRow, SdrActivity};
 
@@ -288,7 +288,8 @@ impl Row<'_, '_, '_> {
         }
         let identified = [&rec.name, &rec.phone, &rec.email, &rec.platform_id, &rec.remark, &rec.nickname].iter().any(|v| v.is_some());
         if !identified {
-            return self.cx.skip(self.line, "no name, phone, email, WeChat id, remark or nickname to identify the person");
+            let reason = "no name, phone, email, WeChat id, remark or nickname to identify the person";
+            return self.cx.skip(self.line, Why::new(SkipCode::NoIdentity, "name, phone, email, WeChat id, remark, nickname", reason));
         }
         self.cx.row();
         self.cx.builder.crm_record(rec);
@@ -312,7 +313,7 @@ impl Row<'_, '_, '_> {
             remark: self.text(Field::Remark),
         };
         if row.member_id.is_none() && row.name.is_none() && row.phone.is_none() {
-            return self.cx.skip(self.line, "no member id, name or phone");
+            return self.cx.skip(self.line, Why::new(SkipCode::NoIdentity, "member id, name, phone", "no member id, name or phone"));
         }
         if let (Some(label), None) = (row.tag_label.as_ref().filter(|l| !values::is_plain_member(l)), row.tag) {
             let col = self.layout.col(Field::Tag).unwrap_or(0);
@@ -325,19 +326,22 @@ impl Row<'_, '_, '_> {
 
     fn sdr(&mut self) {
         let Some(sdr) = self.text(Field::Sdr) else {
-            return self.cx.skip(self.line, "the SDR column is empty");
+            return self.cx.skip(self.line, Why::new(SkipCode::EmptyField, "SDR", "the SDR column is empty"));
         };
         let raw_date = self.cell(Field::Date).unwrap_or("").trim().to_string();
         let date = match values::parse_time(&raw_date, self.cx.zone) {
             Ok(Some(t)) => t,
-            _ => return self.cx.skip(self.line, format!("date {raw_date:?} is not a date")),
+            _ => return self.cx.skip(self.line, Why::new(SkipCode::BadTime, format!("date {raw_date:?}"), format!("date {raw_date:?} is not a date"))),
         };
         let mut counts = [0u64; 2];
         for (slot, f) in counts.iter_mut().zip([Field::Calls, Field::Invitations]) {
             let raw = self.cell(f).unwrap_or("").trim().to_string();
             match values::parse_count(&raw) {
                 Ok(n) => *slot = n,
-                Err(()) => return self.cx.skip(self.line, format!("{} {raw:?} is not a count", self.header(self.layout.col(f).unwrap_or(0)))),
+                Err(()) => {
+                    let what = format!("{} {raw:?}", self.header(self.layout.col(f).unwrap_or(0)));
+                    return self.cx.skip(self.line, Why::new(SkipCode::NotANumber, &what, format!("{what} is not a count")));
+                }
             }
         }
         let row = SdrActivity {
