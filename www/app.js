@@ -438,7 +438,8 @@ function renderInputs(r) {
     if (input.skipped.length) {
       const list = el('ul', { class: 'skips' },
         ...input.skipped.map((s) => el('li', {},
-          el('span', { class: 'skip-where', text: t('inputs.where', { file: input.file, line: fmtNum(s.line) }) }),
+          // Line 0: a skip that belongs to no line (dates out of range, a message in a zip's JSON).
+          el('span', { class: 'skip-where', text: s.line ? t('inputs.where', { file: input.file, line: fmtNum(s.line) }) : input.file }),
           el('span', { class: 'skip-reason', text: skipReason(s) }))));
       details.push(list);
       const more = input.skipped_count - input.skipped.length;

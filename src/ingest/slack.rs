@@ -115,7 +115,8 @@ fn message(path: &str, index: usize, m: &Value, group: u32, users: &HashMap<Stri
     let s = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("");
     let Some(time) = parse_ts(s("ts")) else {
         let raw = format!("{:?}", s("ts"));
-        return cx.skip(index as u64, Why::new(SkipCode::BadTime, format!("{path}: #{index}: ts {raw}"), format!("{path}: message {index} has no valid ts ({raw})")));
+        // (Line 0: the day's file was read whole into a `Value`, without lines; the reason says which.)
+        return cx.skip(0, Why::new(SkipCode::BadTime, format!("{path}: #{index}: ts {raw}"), format!("{path}: message {index} has no valid ts ({raw})")));
     };
     cx.row();
     // Old exports keep a file comment's author in `comment.user`.

@@ -182,6 +182,7 @@ fn record(line: u64, r: &Record<'_>, cx: &mut Context<'_>) {
         let why = match raw {
             Field::Missing => Why::new(SkipCode::NoTime, "msgtime", "record has no msgtime"),
             Field::Int(0) => Why::new(SkipCode::NoTime, "msgtime 0", "msgtime 0: the archive gives no time for this record"),
+            Field::Other(json) if json == "null" => Why::new(SkipCode::NoTime, "msgtime null", "msgtime \"null\" is not a time in milliseconds"),
             t => {
                 let raw = shown(&t.json());
                 Why::new(SkipCode::BadTime, format!("msgtime {raw}"), format!("msgtime {raw} is not a time in milliseconds"))
