@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 
 use super::wechat_types::{shown, stored_text};
 use super::json_records::{object_fields, RecordReader, RecordsParser};
-use super::weflow_json::{file_stem, json_id, json_int, json_time, str_of, text};
+use super::weflow_json::{file_stem, json_id, json_int, json_time, str_of, text, unusable_time};
 use super::{wechat_sys, Context, FormatParser, LineSplitter, SkipCode, Why};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
 
@@ -207,14 +207,7 @@ impl Reader {
     fn message(&mut self, line: u64, m: &Fields, cx: &mut Context<'_>) {
         let (group, platform) = self.chat(cx);
         let Some(time) = json_time(m.timestamp.as_ref(), cx.zone) else {
-            let why = match &m.timestamp {
-                None | Some(Value::Null) => Why::new(SkipCode::NoTime, "timestamp", "message has no timestamp"),
-                Some(t) => {
-                    let raw = shown(&t.to_string());
-                    Why::new(SkipCode::BadTime, format!("timestamp {raw}"), format!("timestamp {raw} is not a time in seconds"))
-                }
-            };
-            return cx.skip(line, why);
+            return cx.skip(line, unusable_time("timestamp", m.timestamp.as_ref(), "a time in seconds"));
         };
         let code = json_int(m.code.as_ref());
         let kind = code.map_or(MessageKind::Other, kind_of);

@@ -21,7 +21,7 @@ use super::wechat_types::{
     header_is, is_system_kind, kind_from_codes, looks_like_wxid, mentions, parse_int, parse_time, shown, stored_text,
     SelfId,
 };
-use super::weflow_json::{json_int, str_of, text};
+use super::weflow_json::{json_int, str_of, text, unusable_time};
 use super::json_records::{object_fields, RecordReader, RecordsParser};
 use super::{wechat_sys, Context, CsvRecord, CsvSplitter, FormatParser, SkipCode, Why};
 use crate::model::{GroupId, MessageKind, NewMessage, PersonRef, Platform, Quote};
@@ -254,14 +254,7 @@ fn json_message(chat: &mut Chats, line: u64, m: &Fields, cx: &mut Context<'_>) {
         return cx.skip(line, Why::new(SkipCode::EmptyField, "talker", "message has no talker (conversation id)"));
     }
     let Some(time) = message_time(m, cx) else {
-        let why = match &m.time {
-            None | Some(Value::Null) => Why::new(SkipCode::NoTime, "time", "message has no time"),
-            Some(t) => {
-                let raw = shown(&t.to_string());
-                Why::new(SkipCode::BadTime, format!("time {raw}"), format!("time {raw} is not a date"))
-            }
-        };
-        return cx.skip(line, why);
+        return cx.skip(line, unusable_time("time", m.time.as_ref(), "a date"));
     };
     let group = chat.group(talker, text(&m.talker_name), cx);
     let ty = json_int(m.code.as_ref()).unwrap_or(0);

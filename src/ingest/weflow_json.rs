@@ -125,19 +125,24 @@ struct Chat {
     self_id: SelfId,
 }
 
+/// Why a message's time `field` (its JSON `value`) gives no time: it is missing, or it is not
+/// `a_time` ("a time", "a date"…). For the JSON exports that share these helpers.
+pub(super) fn unusable_time(field: &str, value: Option<&Value>, a_time: &str) -> Why {
+    match value {
+        None | Some(Value::Null) => Why::new(SkipCode::NoTime, field, format!("message has no {field}")),
+        Some(t) => {
+            let raw = shown(&t.to_string());
+            Why::new(SkipCode::BadTime, format!("{field} {raw}"), format!("{field} {raw} is not {a_time}"))
+        }
+    }
+}
+
 impl Chat {
     fn message(&mut self, line: u64, m: &Fields, cx: &mut Context<'_>) {
         let Some(time) = json_time(m.create_time.as_ref(), cx.zone)
             .or_else(|| m.formatted_time.as_ref().and_then(|t| json_time(Some(t), cx.zone)))
         else {
-            let why = match &m.create_time {
-                None | Some(Value::Null) => Why::new(SkipCode::NoTime, "createTime", "message has no createTime"),
-                Some(t) => {
-                    let raw = shown(&t.to_string());
-                    Why::new(SkipCode::BadTime, format!("createTime {raw}"), format!("createTime {raw} is not a time"))
-                }
-            };
-            return cx.skip(line, why);
+            return cx.skip(line, unusable_time("createTime", m.create_time.as_ref(), "a time"));
         };
         let label = text(&m.label);
         let local_type = json_int(m.local_type.as_ref());
