@@ -55,13 +55,15 @@ pub struct Analyzer {
     current: Option<FileIngest>,
     /// What settings changes reuse (the leaderboard's classification, the journeys).
     caches: report::Caches,
+    /// The chunks the chunked exports' manifests list ([`Analyzer::add_chunk_manifest`]).
+    chunk_chats: std::sync::Arc<ingest::qq_nt_chunks::ChunkChats>,
 }
 
 impl Analyzer {
     /// A new analyzer; fails only for an invalid configuration (e.g. an unknown time zone).
     pub fn new(config: Config) -> Result<Analyzer, String> {
         let zone = Zone::new(&config.timezone)?;
-        Ok(Analyzer { config, zone, builder: ModelBuilder::new(), inputs: Vec::new(), current: None, caches: Default::default() })
+        Ok(Analyzer { config, zone, builder: ModelBuilder::new(), inputs: Vec::new(), current: None, caches: Default::default(), chunk_chats: Default::default() })
     }
 
     /// Replaces the configuration used by the next [`Analyzer::report`]. Returns true when the
@@ -90,11 +92,23 @@ impl Analyzer {
         self.end_file();
     }
 
+    /// Learns which chat each chunk of a chunked QQ NT export belongs to, from its
+    /// `manifest.json` (see [`ingest::qq_nt_chunks`]): call it for every manifest before the
+    /// chunks are read (the manifest is also read as a file of its own, for its line in the
+    /// report). Returns the chunks it lists, 0 when `bytes` is no such manifest. Parallel
+    /// readers each need the manifests.
+    pub fn add_chunk_manifest(&mut self, bytes: &[u8]) -> usize {
+        std::sync::Arc::make_mut(&mut self.chunk_chats).learn(bytes)
+    }
+
     /// Starts a file that will arrive in chunks (ends any file still open).
     pub fn begin_file(&mut self, name: &str) {
         self.end_file();
         self.caches.clear();
-        let mut file = FileIngest::new(name, &self.builder).with_column_maps(&self.config.column_maps).with_limits(&self.config.limits);
+        let mut file = FileIngest::new(name, &self.builder)
+            .with_column_maps(&self.config.column_maps)
+            .with_limits(&self.config.limits)
+            .with_chunk_chats(&self.chunk_chats);
         if let Some(why) = self.config.limits.reached(&self.builder.loaded(0)) {
             file.stop_at_limit(format!("not read: {why}"));
         }
@@ -420,6 +434,9 @@ impl PartialWire {
 /// One-shot analysis of in-memory files: `(name, bytes)` pairs.
 pub fn analyze(files: &[(&str, &[u8])], config: Config) -> Result<report::Report, String> {
     let mut a = Analyzer::new(config)?;
+    for (_, bytes) in files.iter().filter(|(name, _)| ingest::qq_nt_chunks::is_manifest_name(name)) {
+        a.add_chunk_manifest(bytes);
+    }
     for (name, bytes) in files {
         a.add_file(name, bytes);
     }

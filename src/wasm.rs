@@ -154,6 +154,14 @@ impl Analyzer {
         self.inner.end_file();
     }
 
+    /// Learns which chat each chunk of a chunked QQ NT export (QQ Chat Exporter's
+    /// `manifest.json` + `chunks/c000001.jsonl` …) belongs to, from the manifest's bytes:
+    /// call it for every `manifest.json` of a load before its chunks are read, here and in
+    /// each parallel reader. Returns the chunks listed, 0 for any other file.
+    pub fn add_chunk_manifest(&mut self, bytes: &[u8]) -> u32 {
+        self.inner.add_chunk_manifest(bytes) as u32
+    }
+
     /// Everything loaded so far, unresolved, as bytes for another `Analyzer`'s `absorb`
     /// (parallel workers hand their files to the coordinator this way); empties this one.
     pub fn take_partial(&mut self) -> Result<js_sys::Uint8Array, JsValue> {
@@ -383,6 +391,7 @@ pub fn analyze(
 ) -> Result<String, JsValue> {
     init();
     let mut analyzer = crate::Analyzer::new(config(config_json)?).map_err(|e| js_error(&e))?;
+    let mut inputs = Vec::new();
     for (i, file) in files.iter().enumerate() {
         let name = js_sys::Reflect::get(&file, &JsValue::from_str("name"))
             .ok()
@@ -392,7 +401,15 @@ pub fn analyze(
             .ok()
             .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
             .ok_or_else(|| js_error(&format!("files[{i}].bytes must be a Uint8Array")))?;
+        // Chunked exports' manifests first: they say which chat each chunk file belongs to.
+        if crate::ingest::qq_nt_chunks::is_manifest_name(&name) {
+            analyzer.add_chunk_manifest(&bytes.to_vec());
+        }
+        inputs.push((name, bytes));
+    }
+    for (name, bytes) in inputs {
         analyzer.begin_file(&name);
+        analyzer.expect_bytes(bytes.length() as u64);
         // Copy chunk by chunk so wasm memory holds one chunk, not a second copy of the file.
         let mut buf = Vec::new();
         let len = bytes.length();
@@ -407,6 +424,13 @@ pub fn analyze(
         analyzer.end_file();
     }
     Ok(analyzer.report().to_json())
+}
+
+/// Whether a file of this name may be a chunked QQ NT export's manifest, to be handed to
+/// `Analyzer.add_chunk_manifest` before the load's other files.
+#[wasm_bindgen]
+pub fn is_chunk_manifest_name(name: &str) -> bool {
+    crate::ingest::qq_nt_chunks::is_manifest_name(name)
 }
 
 /// The fewest WhatsApp messages [`warm_up`] reads: a piece can be cut only once the reader

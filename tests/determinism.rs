@@ -1,6 +1,7 @@
 //! The same inputs in any order give byte-identical report JSON: the built-in sample (eleven
 //! exports of five formats, from two exporting accounts, with overlapping people) plus the
-//! international fixtures, loaded in several shuffled orders.
+//! international fixtures and a chunked QQ NT export (its manifest and chunks), loaded in
+//! several shuffled orders.
 
 use qunlens::{Analyzer, Config};
 
@@ -15,6 +16,10 @@ fn files() -> Vec<(String, Vec<u8>)> {
         "slack/slack-export-viewer_testarchive.zip",
         "wechat4/weflow_group.json",
         "wechat4/pywxdump_same_room.csv",
+        "qq/qce_chunked/manifest.json",
+        "qq/qce_chunked/chunks/c000001.jsonl",
+        "qq/qce_chunked/chunks/c000002.jsonl",
+        "qq/qce_chunked/chunks/c000003.jsonl",
     ] {
         let bytes = std::fs::read(format!("{dir}/{path}")).unwrap();
         files.push((path.rsplit('/').next().unwrap().to_string(), bytes));
@@ -22,8 +27,19 @@ fn files() -> Vec<(String, Vec<u8>)> {
     files
 }
 
-fn report(files: &[&(String, Vec<u8>)]) -> String {
+/// An analyzer that knows the chunked exports' manifests among `files`, as every reader of a
+/// load is told them before it reads (the page's parse workers too).
+fn analyzer(files: &[(String, Vec<u8>)]) -> Analyzer {
     let mut a = Analyzer::new(Config::default()).unwrap();
+    for (_, bytes) in files.iter().filter(|(name, _)| name == "manifest.json") {
+        assert!(a.add_chunk_manifest(bytes) > 0);
+    }
+    a
+}
+
+fn report(files: &[&(String, Vec<u8>)]) -> String {
+    let all: Vec<(String, Vec<u8>)> = files.iter().map(|&f| f.clone()).collect();
+    let mut a = analyzer(&all);
     for (name, bytes) in files {
         a.add_file(name, bytes);
     }
@@ -67,7 +83,7 @@ fn any_file_order_gives_the_same_report() {
 fn two_exporting_accounts_stay_two_members() {
     let files = files();
     let r = {
-        let mut a = Analyzer::new(Config::default()).unwrap();
+        let mut a = analyzer(&files);
         for (name, bytes) in &files {
             a.add_file(name, bytes);
         }
@@ -93,7 +109,7 @@ fn partials_merged_from_several_workers_give_the_same_report() {
         shuffled(&mut order, seed);
         let mut partials = Vec::new();
         for w in 0..workers {
-            let mut a = Analyzer::new(Config::default()).unwrap();
+            let mut a = analyzer(&files);
             for (name, bytes) in order.iter().skip(w).step_by(workers) {
                 a.add_file(name, bytes);
             }

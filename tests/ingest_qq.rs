@@ -403,3 +403,102 @@ fn cut_or_damaged_fixtures_never_panic_and_cuts_keep_what_came_before() {
     let r = load_bytes(&[("cut.json", bytes[..cut].to_vec())]);
     assert_eq!((r.inputs[0].rows, r.inputs[0].skipped_count), (4, 1), "{:?}", r.inputs[0].skipped);
 }
+
+// ---------------------------------------------------------------------------------------
+// The chunked export (`qce_chunked/`, written from qce_hiking.json by make_chunked.py):
+// manifest.json + chunks/c000001.jsonl (#1–#6), c000002.jsonl (#7–#12), c000003.jsonl (#13–#14).
+
+const CHUNKED: [&str; 4] =
+    ["qq/qce_chunked/manifest.json", "qq/qce_chunked/chunks/c000001.jsonl", "qq/qce_chunked/chunks/c000002.jsonl", "qq/qce_chunked/chunks/c000003.jsonl"];
+
+/// `qunlens::analyze` of fixtures, each under its file name as a dropped file has.
+fn analyze(paths: &[&str]) -> Report {
+    let files: Vec<(&str, Vec<u8>)> = paths.iter().map(|p| (p.rsplit('/').next().unwrap(), fixture(p))).collect();
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    qunlens::analyze(&refs, Config::default()).unwrap()
+}
+
+/// The report without its `inputs` (the files differ, what they hold does not).
+fn without_inputs(r: &Report) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    v.as_object_mut().unwrap().remove("inputs");
+    v.to_string()
+}
+
+#[test]
+fn a_chunked_export_reads_as_its_single_file_does_in_any_order() {
+    let single = without_inputs(&load(QCE));
+    for order in [[0, 1, 2, 3], [3, 1, 2, 0], [2, 0, 3, 1]] {
+        let paths: Vec<&str> = order.iter().map(|&i| CHUNKED[i]).collect();
+        let r = analyze(&paths);
+        assert_eq!(without_inputs(&r), single, "{paths:?}");
+        let of = |name: &str| r.inputs.iter().find(|i| i.file == name).unwrap();
+        let counts: Vec<_> = ["c000001.jsonl", "c000002.jsonl", "c000003.jsonl", "manifest.json"]
+            .iter()
+            .map(|n| (of(n).format.as_deref(), of(n).rows, of(n).messages, of(n).skipped_count, of(n).error_code.as_deref()))
+            .collect();
+        let qce = Some("qq-nt-json");
+        assert_eq!(counts, [(qce, 6, 6, 0, None), (qce, 4, 4, 2, None), (qce, 2, 2, 0, None), (qce, 3, 0, 0, None)]);
+    }
+    let r = analyze(&CHUNKED);
+    // Inputs are listed by name: c000001, c000002, c000003, manifest.
+    // The single file's #11 and #12, at their lines of the second chunk.
+    let skips: Vec<_> = r.inputs[1].skipped.iter().map(|s| (s.line, s.code, s.detail.as_str())).collect();
+    use qunlens::ingest::SkipCode::*;
+    assert_eq!(skips, [(5, UnexpectedShape, "#5: invalid type: integer `42`, expected struct Message"), (6, BadTime, "#6: timestamp \"昨天\"")]);
+    let note = &r.inputs[3].notes[0];
+    assert_eq!((note.code.as_str(), note.count, note.detail.as_str()), ("chunk_manifest", 3, "周末徒步群"));
+}
+
+#[test]
+fn a_chunk_without_its_manifest_is_refused_and_the_rest_still_load() {
+    // No manifest at all.
+    let r = analyze(&[QCE, CHUNKED[1]]);
+    assert_eq!(r.inputs[0].error_code.as_deref(), Some("chunk_without_manifest"));
+    assert!(r.inputs[0].error.as_deref().unwrap().contains("manifest.json"), "{:?}", r.inputs[0].error);
+    assert_eq!((r.inputs[0].messages, r.inputs[1].messages), (0, 12));
+    // A manifest listing the name at another size (a chunk of another export, or edited).
+    let mut grown = fixture(CHUNKED[3]);
+    grown.extend_from_slice(b"\n");
+    let files = [("manifest.json", fixture(CHUNKED[0])), ("c000003.jsonl", grown), ("c000001.jsonl", fixture(CHUNKED[1]))];
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let r = qunlens::analyze(&refs, Config::default()).unwrap();
+    let names: Vec<_> = r.inputs.iter().map(|i| (i.file.as_str(), i.messages, i.error_code.as_deref())).collect();
+    assert_eq!(names, [("c000001.jsonl", 6, None), ("c000003.jsonl", 0, Some("chunk_without_manifest")), ("manifest.json", 0, None)]);
+    assert!(r.inputs[1].error.as_deref().unwrap().contains("at 728 bytes"), "{:?}", r.inputs[1].error);
+}
+
+#[test]
+fn two_chunked_exports_with_the_same_chunk_names_go_to_their_own_chats() {
+    // A second export: the same first chunk under another chat, one byte longer.
+    let manifest = String::from_utf8(fixture(CHUNKED[0])).unwrap();
+    let mut other_chunk = fixture(CHUNKED[1]);
+    other_chunk.extend_from_slice(b"\n");
+    let listed = format!("\"bytes\": {}", other_chunk.len() - 1);
+    assert!(manifest.contains(&listed));
+    let other = manifest.replace("周末徒步群", "周日骑行群").replace(&listed, &format!("\"bytes\": {}", other_chunk.len()));
+    let mut a = Analyzer::new(Config::default()).unwrap();
+    assert_eq!(a.add_chunk_manifest(manifest.as_bytes()), 3);
+    assert_eq!(a.add_chunk_manifest(other.as_bytes()), 3);
+    a.add_file("c000001.jsonl", &other_chunk);
+    a.add_file("c000001.jsonl", &fixture(CHUNKED[1]));
+    let r = a.report();
+    let groups: Vec<_> = r.groups.iter().map(|g| (g.name.as_str(), g.messages)).collect();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert!(groups.contains(&("周末徒步群", 6)) && groups.contains(&("周日骑行群", 6)), "{groups:?}");
+}
+
+#[test]
+fn a_zipped_chunked_export_reads_as_the_folder_does() {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for path in CHUNKED {
+        zip.start_file(path.replacen("qq/qce_chunked", "周末徒步群_chunked_jsonl", 1), options).unwrap();
+        zip.write_all(&fixture(path)).unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    let r = load_bytes(&[("周末徒步群_chunked_jsonl.zip", bytes)]);
+    assert_eq!(without_inputs(&r), without_inputs(&analyze(&CHUNKED)));
+    assert_eq!((r.inputs[0].messages, r.inputs[0].error_code.as_deref()), (12, None));
+}

@@ -109,6 +109,7 @@ const STRINGS = {
     'note.footer_lines': '{count} footer line(s) after the data were ignored.',
     'note.column_map': 'Read through your column mapping “{detail}”.',
     'note.unknown_map_fields': 'The mapping names fields qunlens does not know ({detail}); the others were used.',
+    'note.chunk_manifest': 'The manifest of a chunked QQ Chat Exporter export of “{detail}”: its {count} chunk files hold the messages.',
     'members.self': 'export account',
     'members.formerly': 'earlier names: ',
     'members.more': '+{count} more',
@@ -590,6 +591,7 @@ const STRINGS = {
     'error.archive_limits': 'zip 压缩包超出安全限制（文件过多、过大或疑似压缩炸弹），未读取',
     'error.bad_workbook': 'Excel 文件已损坏或无法读取',
     'error.missing_columns': '这份 CRM / 名单 / SDR 日志缺少必需的列，请用“映射列…”指定',
+    'error.chunk_without_manifest': '这是 QQ Chat Exporter 分块导出中的一块，只有同一导出的 manifest.json 才说明它属于哪个群：请把整个导出文件夹（manifest.json 和 chunks/）一起拖进来',
     'error.limit_reached': '已达到读取上限（配置 limits），之后的内容没有读取；已读取的数据保留',
     'error.limit_reached_unread': '已达到读取上限（配置 limits），这个文件没有读取',
     // Skipped rows, by the core's SkipCode (the English page shows the core's own sentence). The
@@ -641,6 +643,7 @@ const STRINGS = {
     'note.footer_lines': '已忽略数据之后的 {count} 行页脚。',
     'note.column_map': '已按你的列映射“{detail}”读取。',
     'note.unknown_map_fields': '列映射中有 qunlens 不认识的字段（{detail}），其余字段已使用。',
+    'note.chunk_manifest': 'QQ Chat Exporter 分块导出“{detail}”的清单：消息在它列出的 {count} 个分块文件里。',
     'members.self': '导出账号',
     'members.formerly': '曾用名：',
     'members.more': '另 {count} 个',

@@ -17,7 +17,8 @@
 //                                       once the warm-up is over
 //               {type:'warm-memory', bytes}     (after 'init') fault in that much wasm memory once
 //                                               warmed up (see warmMemory)
-//               {type:'parse', module, config, files: File[]}
+//               {type:'parse', module, config, files: File[], manifests: Uint8Array[]}  (manifests:
+//                                               chunked exports' manifest.json, learnt first)
 //               {type:'pieces', module, config, continuation, file: File, ranges: [[from, to], ...],
 //                prepare: fileSize or 0}         (fileSize: the model of that file comes next)
 //               {type:'leaderboard', model: Uint8Array, config}   (after a job, or after 'init')
@@ -95,6 +96,7 @@ self.onmessage = async ({ data }) => {
     // The coordinator's compiled module: no second fetch or compile.
     await instantiate(data.module);
     const analyzer = new Analyzer(data.config);
+    for (const manifest of data.manifests || []) analyzer.add_chunk_manifest(manifest);
     let bytes = 0;
     let last = 0;
     for (const file of data.files) {

@@ -480,7 +480,9 @@ export interface InputNote {
     /** Business files: read through the user's column mapping (`message` names it) instead of a preset. */
     | "column_map"
     /** Business files: the mapping names fields qunlens does not know (listed in `message`); the others are used. */
-    | "unknown_map_fields";
+    | "unknown_map_fields"
+    /** A chunked QQ NT export's `manifest.json`: `count` chunk files listed (its `rows`), `detail` the chat's name; the messages are counted under the chunk files. */
+    | "chunk_manifest";
   /** How many times it happened. */
   count: number;
   /** The variable part of the message (column and example value, preset label, mapping name, field names); "" when none. Added with the business files. */
@@ -523,6 +525,9 @@ export interface InputReport {
     | "bad_workbook"
     /** A CRM export, roster or SDR log without a column it needs; `error` names it. */
     | "missing_columns"
+    /** A chunk of a chunked QQ NT export (`c000001.jsonl`) that no `manifest.json` of the load
+     *  lists (by name and size): only the manifest says which chat it belongs to. */
+    | "chunk_without_manifest"
     | null;
 }
 

@@ -46,7 +46,7 @@
 //               {type:'leaderboard', id, json, ms, error}         json: LeaderboardReport; ms: time in the worker
 //               {type:'funnel', id, json, ms, error}              json: FunnelReport
 //               {type:'attribution', id, json, ms, error}         json: AttributionReport
-import init, { Analyzer, RecordCounter, sample_files, preview_csv, export_table, piece_cuts, prepare_memory, warm_up } from './pkg/qunlens.js';
+import init, { Analyzer, RecordCounter, sample_files, preview_csv, export_table, piece_cuts, prepare_memory, warm_up, is_chunk_manifest_name } from './pkg/qunlens.js';
 import { readChunks } from './read.js';
 
 const PROGRESS_EVERY_MS = 50;
@@ -72,6 +72,13 @@ let lastThreads = 1;
 let lastPieces = 0;
 /** Time the last load took to read, for benchmarks. */
 let lastReadMs = 0;
+
+/** The manifests (bytes) of chunked QQ NT exports the analyzer has learnt: every parse worker
+ *  of a load learns them too before it reads, since only a manifest says which chat each of
+ *  its chunk files belongs to (Analyzer.add_chunk_manifest). A manifest larger than this is
+ *  not one (its statistics list each sender: a few MB for the largest groups). */
+let manifests = [];
+const MANIFEST_MAX_BYTES = 64 << 20;
 
 /** The compiled wasm module, shared with parse workers so they skip fetching and compiling. */
 let wasmModule = null;
@@ -317,6 +324,16 @@ function reset() {
   if (analyzer) analyzer.free();
   analyzer = new Analyzer(configJson);
   committed = [];
+  manifests = [];
+}
+
+/** Learns the chunked exports' manifests among `files` before any file is read. */
+async function learnManifests(files) {
+  for (const f of files) {
+    if (!f.file || f.size > MANIFEST_MAX_BYTES || !is_chunk_manifest_name(f.name)) continue;
+    const bytes = new Uint8Array(await f.file.arrayBuffer());
+    if (analyzer.add_chunk_manifest(bytes) > 0) manifests.push(bytes);
+  }
 }
 
 async function finish(source) {
@@ -404,6 +421,7 @@ async function load(sources, uncancellable = false) {
       files.push({ name: s.name, size: s.size, file: s });
     }
   }
+  await learnManifests(files);
   const allTotal = files.reduce((n, f) => n + f.size, 0);
   const [own, ...shares] = planShares(files);
   lastThreads = 1 + shares.length;
@@ -616,7 +634,7 @@ function startParser(share, helper) {
       resolve();
     };
   });
-  worker.postMessage({ type: 'parse', files: share.map((f) => f.file), module: wasmModule, config: configJson });
+  worker.postMessage({ type: 'parse', files: share.map((f) => f.file), manifests, module: wasmModule, config: configJson });
   return parser;
 }
 

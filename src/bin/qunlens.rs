@@ -72,6 +72,10 @@ fn analyze(args: &[String]) -> Result<(), String> {
         return Err(format!("no input files\n{USAGE}"));
     }
     let mut analyzer = Analyzer::new(config)?;
+    // Chunked exports' manifests first: they say which chat each chunk file belongs to.
+    for path in paths.iter().filter(|p| qunlens::ingest::qq_nt_chunks::is_manifest_name(&p.to_string_lossy())) {
+        analyzer.add_chunk_manifest(&std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
     // One large file is read by every core (the rest of the machine would idle otherwise).
     let readers = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).min(7);
     for path in &paths {

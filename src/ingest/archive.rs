@@ -11,6 +11,9 @@ use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
 
+use std::sync::Arc;
+
+use super::qq_nt_chunks::{is_manifest_name, ChunkChats};
 use super::{slack, Context, FileIngest, FileStats, Format};
 use crate::model::ModelBuilder;
 use crate::time::Zone;
@@ -49,6 +52,7 @@ pub(crate) fn ingest(
     zone: &mut Zone,
     stats: &mut FileStats,
     column_maps: &[super::mapped_csv::ColumnMap],
+    chunk_chats: &Arc<ChunkChats>,
 ) -> Result<ArchiveOutcome, ArchiveError> {
     if bytes.starts_with(super::workbook::CFB_MAGIC) {
         return read_sheets(bytes, zip_name, builder, zone, stats, column_maps);
@@ -84,6 +88,12 @@ pub(crate) fn ingest(
     let mut sorted = names;
     sorted.sort();
     let mut inner = Inner::new(zip_name, column_maps);
+    // A chunked export's manifest sorts after its chunks: learnt first.
+    let mut chats = ChunkChats::clone(chunk_chats);
+    for name in sorted.iter().filter(|n| is_manifest_name(n)) {
+        chats.learn(&budget.read(&mut archive, name)?);
+    }
+    inner.chunk_chats = Arc::new(chats);
     for name in sorted.iter().filter(|n| is_text_entry(n)) {
         let data = budget.read(&mut archive, name)?;
         inner.read(name, &data, builder, zone, stats);
@@ -114,17 +124,19 @@ struct Inner<'a> {
     column_maps: &'a [super::mapped_csv::ColumnMap],
     outcome: ArchiveOutcome,
     unknown: Vec<String>,
+    chunk_chats: Arc<ChunkChats>,
 }
 
 impl<'a> Inner<'a> {
     fn new(container: &'a str, column_maps: &'a [super::mapped_csv::ColumnMap]) -> Self {
         let outcome = ArchiveOutcome { format: None, encoding: None, malformed: 0 };
-        Inner { container, column_maps, outcome, unknown: Vec::new() }
+        Inner { container, column_maps, outcome, unknown: Vec::new(), chunk_chats: Default::default() }
     }
 
     fn read(&mut self, name: &str, data: &[u8], builder: &mut ModelBuilder, zone: &mut Zone, stats: &mut FileStats) {
         let inner_name = format!("{}/{name}", self.container);
-        let mut inner = FileIngest::new(&inner_name, builder).with_column_maps(self.column_maps);
+        let mut inner = FileIngest::new(&inner_name, builder).with_column_maps(self.column_maps).with_chunk_chats(&self.chunk_chats);
+        inner.expect_bytes(data.len() as u64);
         inner.push(data, builder, zone);
         let got = inner.finish(builder, zone);
         let Some(format) = got.format else {
@@ -242,7 +254,7 @@ pub(crate) mod tests {
         let mut b = ModelBuilder::new();
         let mut z = Zone::new("Asia/Shanghai").unwrap();
         let mut stats = FileStats::default();
-        let r = ingest(bytes, "x.zip", &mut b, &mut z, &mut stats, &[]);
+        let r = ingest(bytes, "x.zip", &mut b, &mut z, &mut stats, &[], &Default::default());
         let n = b.message_count();
         (r, stats, n)
     }

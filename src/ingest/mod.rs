@@ -25,6 +25,7 @@ mod json_records;
 mod json_scan;
 pub mod mapped_csv;
 pub mod pywxdump_csv;
+pub mod qq_nt_chunks;
 pub mod qq_nt_json;
 pub mod qq_txt;
 pub mod telegram_json;
@@ -177,7 +178,7 @@ impl Context<'_> {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// Stable code for translations: `repaired_escapes`, `repaired_values`, `preset`,
-    /// `unreadable_values`, `footer_lines`, `column_map`, `unknown_map_fields`.
+    /// `unreadable_values`, `footer_lines`, `column_map`, `unknown_map_fields`, `chunk_manifest`.
     pub code: String,
     /// How many times it happened.
     pub count: u64,
@@ -234,6 +235,15 @@ pub trait FormatParser {
     fn held_text(&mut self) -> Option<&mut String> {
         None
     }
+
+    /// True for a file that does not say which chat it belongs to, read only once told (a QQ
+    /// NT chunk: [`qq_nt_chunks`]); the file is refused when no manifest lists it.
+    fn needs_listing(&self) -> bool {
+        false
+    }
+
+    /// The chat (`chatInfo`) the manifest listing this file gives it, before the first text.
+    fn listed_in(&mut self, _chat: &serde_json::Value) {}
 }
 
 /// One entry of the format registry: a content sniffer and a parser constructor.
@@ -250,6 +260,7 @@ const FORMATS: &[FormatEntry] = &[
     FormatEntry { format: Format::PyWxDumpCsv, sniff: pywxdump_csv::sniff, make: pywxdump_csv::parser },
     FormatEntry { format: Format::QqTxt, sniff: qq_txt::sniff, make: qq_txt::parser },
     FormatEntry { format: Format::QqNtJson, sniff: qq_nt_json::sniff, make: qq_nt_json::parser },
+    FormatEntry { format: Format::QqNtJson, sniff: qq_nt_chunks::sniff, make: qq_nt_chunks::parser },
     FormatEntry {
         format: Format::WeComGroupMembers,
         sniff: wecom_members::sniff,
@@ -322,7 +333,8 @@ pub struct InputOutcome {
     /// (a damaged zip), `archive_limits` (a zip over the entry/size/ratio limits), `bad_workbook`
     /// (an .xlsx/.xls that cannot be read), `missing_columns` (a CRM export, roster or SDR log
     /// without a column it needs; the message names it), `limit_reached` (a cap of config
-    /// `limits` stopped reading; what was read before it is kept).
+    /// `limits` stopped reading; what was read before it is kept), `chunk_without_manifest` (a
+    /// chunk of a chunked QQ NT export no manifest of the load lists).
     pub error_code: Option<&'static str>,
     /// Bytes that were not valid in the detected encoding (replaced with U+FFFD).
     pub malformed_bytes: u64,
@@ -361,6 +373,10 @@ pub struct FileIngest {
     text_before: usize,
     /// The caps reading will stop at: the model is never sized past them.
     limits: Option<crate::config::Limits>,
+    /// The chunks of chunked exports the manifests read so far list, and the file's size
+    /// ([`FileIngest::expect_bytes`]) that tells same-named chunks apart.
+    chunk_chats: std::sync::Arc<qq_nt_chunks::ChunkChats>,
+    size: Option<u64>,
 }
 
 /// Room for the chunk that passes the memory cap in a text held whole: the page hands over at
@@ -394,7 +410,15 @@ impl FileIngest {
             lead: None,
             given: None,
             limits: None,
+            chunk_chats: Default::default(),
+            size: None,
         }
+    }
+
+    /// Lets a chunk of a chunked export be read into the chat of the manifest listing it.
+    pub fn with_chunk_chats(mut self, chats: &std::sync::Arc<qq_nt_chunks::ChunkChats>) -> Self {
+        self.chunk_chats = chats.clone();
+        self
     }
 
     /// Lets the file be read through one of these mappings if no known format matches.
@@ -418,6 +442,7 @@ impl FileIngest {
     /// never shrinks (WebAssembly), leaves the last doubling's room as the high-water mark.
     /// Only speed and peak memory depend on it; small files ignore it.
     pub fn expect_bytes(&mut self, total: u64) {
+        self.size = Some(total);
         self.expected = (total >= 4 * SIZE_SAMPLE_BYTES).then_some(total);
     }
 
@@ -504,7 +529,7 @@ impl FileIngest {
     }
 
     fn finish_archive(mut self, bytes: &[u8], builder: &mut ModelBuilder, zone: &mut Zone) -> InputOutcome {
-        match archive::ingest(bytes, &self.name, builder, zone, &mut self.stats, &self.column_maps) {
+        match archive::ingest(bytes, &self.name, builder, zone, &mut self.stats, &self.column_maps, &self.chunk_chats) {
             Ok(got) => {
                 self.encoding = got.encoding;
                 self.outcome(got.format, got.malformed, builder)
@@ -575,6 +600,12 @@ impl FileIngest {
                 },
             },
         };
+        if parser.needs_listing() {
+            match self.chunk_chats.find(self.name.rsplit(['/', '\\']).next().unwrap_or(&self.name), self.size) {
+                Ok(chat) => parser.listed_in(chat),
+                Err(why) => return self.fail("chunk_without_manifest", why),
+            }
+        }
         if let (Some(held), Some(total)) = (parser.held_text(), self.expected) {
             // Decoded, a GB18030 or UTF-16 byte is at most 1.5 bytes of UTF-8; no more than the
             // memory cap lets be read, and the chunk that passes it (reading stops after it:

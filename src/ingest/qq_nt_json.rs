@@ -23,8 +23,11 @@
 //! into all-optional structs, so a malformed message is skipped alone (its 1-based index is
 //! the reported "line") and a cut-off file keeps what came before the cut.
 //!
-//! Not read: the chunked export (`manifest.json` + `chunks/*.jsonl`), the multi-chunk
-//! `{chunks:[…]}` layout, QCE TXT/HTML/Excel, forwarded messages' inner messages.
+//! The chunked export (`manifest.json` + `chunks/c000001.jsonl` …) is read by
+//! [`super::qq_nt_chunks`] with this module's message reader; its manifest, read here, adds
+//! the chat and a note.
+//!
+//! Not read: QCE TXT/HTML/Excel, forwarded messages' inner messages.
 
 use std::borrow::Cow;
 
@@ -62,6 +65,8 @@ fn records() -> RecordsParser<Chat> {
 struct Chat {
     info: Option<Value>,
     group: Option<GroupId>,
+    /// The chunk files a chunked export's manifest lists (`chunked.chunks`).
+    chunks: Option<u64>,
 }
 
 impl RecordReader for Chat {
@@ -69,6 +74,7 @@ impl RecordReader for Chat {
 
     fn begin(&mut self, members: &Map<String, Value>, _cx: &mut Context<'_>) {
         self.info = members.get("chatInfo").cloned();
+        self.chunks = super::qq_nt_chunks::listed_chunks(members).map(|c| c.len() as u64);
     }
 
     /// Read straight into [`Message`] (never a [`Value`]: half the reading time).
@@ -77,24 +83,41 @@ impl RecordReader for Chat {
             Some(g) => g,
             None => *self.group.insert(chat_group(self.info.as_ref(), cx)),
         };
-        match serde_json::from_str::<Message>(text) {
-            Ok(m) => message(index, line, m, group, cx),
-            Err(e) if e.is_data() => {
-                let error = error_text(&e);
-                let reason = format!("message #{index} does not have the exporter's shape: {error}");
-                cx.skip(line + e.line().saturating_sub(1) as u64, Why::new(SkipCode::UnexpectedShape, format!("#{index}: {error}"), reason));
-            }
-            Err(e) => cx.skip(line + e.line().saturating_sub(1) as u64, not_json::<Self>(index, &e)),
-        }
+        read_message(index, text, line, group, cx);
     }
 
-    /// A document without a `messages` array: nothing to read.
-    fn lone(&mut self, _line: u64, _text: &str, _cx: &mut Context<'_>) {}
+    /// A document without a `messages` array: nothing to read, unless it is the manifest of
+    /// a chunked export (its messages are in the chunk files it lists, read on their own).
+    fn lone(&mut self, _line: u64, _text: &str, cx: &mut Context<'_>) {
+        let Some(chunks) = self.chunks else { return };
+        chat_group(self.info.as_ref(), cx);
+        let name = self.info.as_ref().and_then(|i| i.get("name")).and_then(Value::as_str).unwrap_or("").trim().to_string();
+        // Each chunk listed is a record of this file: a manifest is not a file without rows.
+        for _ in 0..chunks {
+            cx.row();
+        }
+        let message = format!("the manifest of a chunked export of \"{name}\": its {chunks} chunk files hold the messages");
+        cx.note_detail("chunk_manifest", chunks, name, message);
+    }
+}
+
+/// Reads message `index`, the JSON `text` starting at `line`, into `group`: skipped alone when
+/// it is not JSON or not the exporter's shape. Shared by single-file and chunked exports.
+pub(super) fn read_message(index: u64, text: &str, line: u64, group: GroupId, cx: &mut Context<'_>) {
+    match serde_json::from_str::<Message>(text) {
+        Ok(m) => message(index, line, m, group, cx),
+        Err(e) if e.is_data() => {
+            let error = error_text(&e);
+            let reason = format!("message #{index} does not have the exporter's shape: {error}");
+            cx.skip(line + e.line().saturating_sub(1) as u64, Why::new(SkipCode::UnexpectedShape, format!("#{index}: {error}"), reason));
+        }
+        Err(e) => cx.skip(line + e.line().saturating_sub(1) as u64, not_json::<Chat>(index, &e)),
+    }
 }
 
 /// The group from `chatInfo`, else the file name; also tells the builder which QQ number is
 /// the exporting account.
-fn chat_group(info: Option<&Value>, cx: &mut Context<'_>) -> GroupId {
+pub(super) fn chat_group(info: Option<&Value>, cx: &mut Context<'_>) -> GroupId {
     let field = |k: &str| info.and_then(|i| i.get(k)).and_then(scalar_text).filter(|s| !s.trim().is_empty());
     let name = field("name");
     let key = field("groupCode").or_else(|| field("groupId")).or_else(|| name.clone());

@@ -3,7 +3,7 @@
 // leaderboard beside the other sections; the report is byte-identical to one worker's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { useBrowser, openPage, waitForReport, bigCsv, bigWeChatMsgCsv, bigWhatsAppTxt, bigWeComArchive, HERE } from './harness.mjs';
@@ -140,4 +140,73 @@ test('the page\'s workers fault in memory for loads while idle, unless the devic
   assert.ok(warmed > WARM, `wasm memory ${warmed} bytes`);
   const small = await sampleWasmBytes(() => Object.defineProperty(Navigator.prototype, 'deviceMemory', { get: () => 2 }));
   assert.ok(small < WARM, `wasm memory ${small} bytes on a device with 2 GB`);
+});
+
+/** Writes a chunked QQ Chat Exporter export in `dir`: `manifest.json` and `chunks/c00000N.jsonl`
+ *  (`chunks` files of `perChunk` messages each, one compact message per line, a line that is
+ *  not JSON every 1000), as QCE writes it for a large group. Returns the paths, manifest first,
+ *  and the messages written. */
+async function chunkedQceExport(dir, chunks, perChunk) {
+  await mkdir(path.join(dir, 'chunks'), { recursive: true });
+  const listed = [];
+  const paths = [];
+  let messages = 0;
+  for (let c = 1; c <= chunks; c++) {
+    let text = '';
+    for (let k = 0; k < perChunk; k++) {
+      const i = (c - 1) * perChunk + k;
+      if (i % 1000 === 500) {
+        text += '这一行不是 JSON\n';
+        continue;
+      }
+      const uin = String(100000 + (i % 97));
+      const words = `今天的课程资料已经发到群文件了，大家记得查收 ${i}`;
+      text += JSON.stringify({
+        id: String(7_370_000_000_000_000 + i), seq: String(i + 1), timestamp: 1_717_200_000_000 + i * 37_000, time: '2024-06-01 08:00:00',
+        sender: { uid: `u_${uin}`, uin, name: `学员${i % 97}`, nickname: `学员${i % 97}` }, type: 'type_1',
+        content: { text: words, html: '', elements: [{ type: 'text', data: { text: words } }], resources: [], mentions: [] },
+        recalled: false, system: false,
+      }) + '\n';
+      messages++;
+    }
+    const fileName = `c${String(c).padStart(6, '0')}.jsonl`;
+    const file = path.join(dir, 'chunks', fileName);
+    await writeFile(file, text);
+    listed.push({ index: c, fileName, relativePath: `chunks/${fileName}`, count: perChunk, bytes: Buffer.byteLength(text) });
+    paths.push(file);
+  }
+  const manifest = {
+    metadata: { name: 'QQChatExporter V5 / https://github.com/shuakami/qq-chat-exporter' },
+    chatInfo: { name: '大群分块导出', type: 'group', selfUin: '100000' },
+    statistics: { totalMessages: messages },
+    chunked: { format: 'jsonl', chunksDir: 'chunks', chunkFileExt: '.jsonl', chunks: listed },
+  };
+  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return { paths: [path.join(dir, 'manifest.json'), ...paths], messages };
+}
+
+test('a chunked QQ NT export: chunks read by parse workers go to the chat their manifest names', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-chunked-'));
+  try {
+    // About 6 MB in four chunks: shared out to the parse workers, which must learn the manifest.
+    const { paths, messages } = await chunkedQceExport(dir, 4, 6000);
+    const single = await loadIn(1, paths);
+    const parallel = await loadIn(null, [...paths].reverse());
+    assert.ok(parallel.threads >= 2, `parse workers were used (threads: ${parallel.threads})`);
+    assert.equal(parallel.json, single.json, 'byte-identical report');
+    const report = JSON.parse(parallel.json);
+    assert.deepEqual(report.inputs.map((i) => [i.file, i.messages, i.skipped_count, i.error_code]), [
+      ['c000001.jsonl', 5994, 6, null], ['c000002.jsonl', 5994, 6, null], ['c000003.jsonl', 5994, 6, null],
+      ['c000004.jsonl', 5994, 6, null], ['manifest.json', 0, 0, null],
+    ]);
+    assert.equal(report.groups.length, 1);
+    assert.deepEqual([report.groups[0].id, report.groups[0].messages], ['qq:大群分块导出', messages]);
+    assert.deepEqual(report.inputs[4].notes.map((n) => [n.code, n.count, n.detail]), [['chunk_manifest', 4, '大群分块导出']]);
+    // Without its manifest a chunk is refused, in words that say what to drop.
+    const alone = JSON.parse((await loadIn(null, [paths[1]])).json);
+    assert.equal(alone.inputs[0].error_code, 'chunk_without_manifest');
+    assert.equal(alone.groups.length, 0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
