@@ -693,9 +693,23 @@ function renderLangSelect() {
 
 // ---------------------------------------------------------------- drag and drop (files and folders)
 
+/** Media an export folder holds beside the chat (QQ Chat Exporter's resources/, WeChat's
+ *  images and voice notes): not read when a folder is dropped or chosen, only counted. Files
+ *  chosen one by one are all read (a wrong one gets its error line). */
+const MEDIA = /\.(jpe?g|png|gif|webp|bmp|heic|ico|svg|mp4|mov|avi|mkv|webm|amr|silk|slk|mp3|m4a|aac|wav|ogg|opus|flac|pdf|docx?|pptx?)$/i;
+
+/** Loads the files of dropped or chosen folders, without their media (with a notice). */
+function loadFolderFiles(files) {
+  const media = files.filter((f) => MEDIA.test(f.name)).length;
+  if (media) notify('info', 'notice.media_skipped', { count: fmtNum(media) });
+  const exports = files.filter((f) => !MEDIA.test(f.name));
+  if (exports.length) loadFiles(exports);
+}
+
+/** The files of a drop, and whether it held a folder (walked: its media are left out). */
 async function filesFromDrop(dt) {
   const entries = [...(dt.items || [])].map((it) => (it.webkitGetAsEntry ? it.webkitGetAsEntry() : null));
-  if (!entries.length || entries.some((e) => !e)) return [...dt.files];
+  if (!entries.length || entries.some((e) => !e)) return { files: [...dt.files], folder: false };
   const out = [];
   const walk = async (entry) => {
     if (entry.isFile) {
@@ -710,7 +724,7 @@ async function filesFromDrop(dt) {
     }
   };
   for (const e of entries) await walk(e);
-  return out;
+  return { files: out, folder: entries.some((e) => e.isDirectory) };
 }
 
 function wireDropZone() {
@@ -724,8 +738,9 @@ function wireDropZone() {
     depth = 0;
     zone.classList.remove('dragging');
     if (!e.dataTransfer) return;
-    const files = await filesFromDrop(e.dataTransfer);
-    if (files.length) loadFiles(files);
+    const { files, folder } = await filesFromDrop(e.dataTransfer);
+    if (folder) loadFolderFiles(files);
+    else if (files.length) loadFiles(files);
   });
 }
 
@@ -884,6 +899,11 @@ function wire() {
     const files = [...e.target.files];
     e.target.value = '';
     if (files.length) loadFiles(files);
+  });
+  $('folder-input').addEventListener('change', (e) => {
+    const files = [...e.target.files].filter((f) => !f.name.startsWith('.'));
+    e.target.value = '';
+    loadFolderFiles(files);
   });
   $('sample-button').addEventListener('click', loadSample);
   $('clear-button').addEventListener('click', clearAll);

@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import os from 'node:os';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { useBrowser, openPage, waitForReport, groupRows, shot, num, HERE } from './harness.mjs';
 
 useBrowser();
@@ -89,4 +91,36 @@ test('one file of each international format: inputs, groups and members on scree
   assert.equal(num(await page.locator('#tab-members .count').textContent()), 32);
   assert.equal(report.members.length, 32);
   await finish();
+});
+
+test('a QQ NT chunked export chosen as a folder: chunks read into their chat, media not read, in Chinese', async () => {
+  // The folder as QQ Chat Exporter leaves it: manifest.json, chunks/, and the media it copied.
+  const dir = await mkdtemp(path.join(os.tmpdir(), '周末徒步群_chunked_jsonl-'));
+  try {
+    await cp(path.join(FIX, 'qq', 'qce_chunked'), dir, { recursive: true });
+    await mkdir(path.join(dir, 'resources', 'images'), { recursive: true });
+    await writeFile(path.join(dir, 'resources', 'images', 'doge.gif'), 'GIF89a');
+    await writeFile(path.join(dir, 'resources', 'images', 'photo.JPG'), '\xff\xd8\xff');
+    const { page, finish } = await openPage('zh-CN');
+    await page.setInputFiles('#folder-input', dir);
+    const report = await waitForReport(page);
+    assert.deepEqual(report.inputs.map((i) => [i.file, i.messages, i.error_code]),
+      [['c000001.jsonl', 6, null], ['c000002.jsonl', 4, null], ['c000003.jsonl', 2, null], ['manifest.json', 0, null]]);
+    assert.deepEqual(report.groups.map((g) => [g.id, g.messages]), [['qq:周末徒步群', 12]]);
+    assert.match(await page.locator('#notices').textContent(), /文件夹里的 2 个媒体文件（图片、音视频、文档）不是聊天记录，未读取/);
+    await page.locator('#tab-inputs').click();
+    assert.equal(await page.locator('#inputs-table .input-note').textContent(),
+      'QQ Chat Exporter 分块导出“周末徒步群”的清单：消息在它列出的 3 个分块文件里。');
+    await shot(page, 'qq-chunked-folder.png');
+    // A chunk on its own (its folder's manifest not chosen) says what to drop, in Chinese.
+    await page.locator('#clear-button').click();
+    await page.setInputFiles('#file-input', path.join(dir, 'chunks', 'c000002.jsonl'));
+    const alone = await waitForReport(page);
+    assert.equal(alone.inputs[0].error_code, 'chunk_without_manifest');
+    await page.locator('#tab-inputs').click();
+    assert.match(await page.locator('#inputs-table .input-error').textContent(), /^这是 QQ Chat Exporter 分块导出中的一块，只有同一导出的 manifest\.json 才说明它属于哪个群/);
+    await finish();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
