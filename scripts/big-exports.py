@@ -8,13 +8,18 @@ WeFlow export and a QQ NT export by qq-chat-exporter (QCE).
     python3 scripts/big-exports.py telegram 4000000 /tmp/big/tg_1700mb.json                   # 1.73 GB
     python3 scripts/big-exports.py weflow 3000000 /tmp/big/weflow_1gb.json                    # 1.13 GB
     python3 scripts/big-exports.py qce 2000000 /tmp/big/qce_1gb.json                          # 1.30 GB
+    python3 scripts/big-exports.py qce-chunked 1500000 /tmp/big/qce_chunked_jsonl             # 30 chunks, 0.75 GB
 
 `qq-txt` rewrites a WeChatMsg CSV (the benchmark's, `qunlens sample --benchmark`) as one QQ
 group: the same times (UTC+8), names and texts, a QQ number per sender, `[图片]` for media.
 `telegram` writes N messages of one chat from 397 people, ≈430 bytes each as tdesktop
 indents them. `weflow` and `qce` write N messages of one group from 397 people, indented as
-the tools write them (≈380 and ≈650 bytes a message).
+the tools write them (≈380 and ≈650 bytes a message). `qce-chunked` writes the same messages
+as QCE's chunked export: a folder with `manifest.json` and `chunks/c000001.jsonl` …, one
+compact message per line, 50,000 per chunk (the exporter's default).
 """
+import json
+import os
 import csv
 import datetime
 import sys
@@ -107,8 +112,40 @@ def qce(count, path):
     write_document(path, head, count, message, '  ],\n  "exportOptions": {}\n}\n')
 
 
+def qce_chunked(count, folder):
+    start = 1709254800000
+    per_chunk = 50_000
+    os.makedirs(os.path.join(folder, "chunks"), exist_ok=True)
+    chunks = []
+    for first in range(0, count, per_chunk):
+        name = f"c{len(chunks) + 1:06d}.jsonl"
+        lines = []
+        for i in range(first, min(count, first + per_chunk)):
+            person = i % 397
+            text = text_of(i)
+            lines.append(
+                f'{{"id":"m_{i + 1}","seq":"{i + 1}","timestamp":{start + i * 30000},"time":"never read",'
+                f'"sender":{{"uid":"u_{10001 + person}","uin":"{10001 + person}","name":"群友{person}","nickname":"群友{person}"}},'
+                f'"type":"type_1","content":{{"text":"{text}","html":"","elements":[{{"type":"text","data":{{"text":"{text}"}}}}],'
+                f'"resources":[],"mentions":[]}},"recalled":false,"system":false}}\n')
+        data = "".join(lines).encode("utf-8")
+        with open(os.path.join(folder, "chunks", name), "wb") as out:
+            out.write(data)
+        chunks.append({"index": len(chunks) + 1, "fileName": name, "relativePath": f"chunks/{name}",
+                       "start": "", "end": "", "count": len(lines), "bytes": len(data)})
+    manifest = {
+        "metadata": {"name": "QQChatExporter V5 / https://github.com/shuakami/qq-chat-exporter", "version": "5.0.0"},
+        "chatInfo": {"name": "产品交流群", "type": "group", "selfUin": "10001"},
+        "statistics": {"totalMessages": count},
+        "chunked": {"format": "jsonl", "chunksDir": "chunks", "chunkFileExt": ".jsonl",
+                    "maxMessagesPerChunk": per_chunk, "maxBytesPerChunk": 52428800, "chunks": chunks},
+    }
+    with open(os.path.join(folder, "manifest.json"), "w", encoding="utf-8") as out:
+        out.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+
+
 if __name__ == "__main__":
-    writers = {"telegram": telegram, "weflow": weflow, "qce": qce}
+    writers = {"telegram": telegram, "weflow": weflow, "qce": qce, "qce-chunked": qce_chunked}
     if len(sys.argv) != 4 or sys.argv[1] not in ("qq-txt", *writers):
         sys.exit(__doc__)
     if sys.argv[1] == "qq-txt":

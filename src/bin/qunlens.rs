@@ -71,22 +71,55 @@ fn analyze(args: &[String]) -> Result<(), String> {
     if paths.is_empty() {
         return Err(format!("no input files\n{USAGE}"));
     }
-    let mut analyzer = Analyzer::new(config)?;
     // Chunked exports' manifests first: they say which chat each chunk file belongs to.
+    let mut manifests = Vec::new();
     for path in paths.iter().filter(|p| qunlens::ingest::qq_nt_chunks::is_manifest_name(&p.to_string_lossy())) {
-        analyzer.add_chunk_manifest(&std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
+        manifests.push(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
     }
+    let new_analyzer = || -> Result<Analyzer, String> {
+        let mut a = Analyzer::new(config.clone())?;
+        for manifest in &manifests {
+            a.add_chunk_manifest(manifest);
+        }
+        Ok(a)
+    };
+    let mut analyzer = new_analyzer()?;
     // One large file is read by every core (the rest of the machine would idle otherwise).
     let readers = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).min(7);
+    let mut smaller = Vec::new();
     for path in &paths {
         let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
         if readers > 0 && size >= PIECES_MIN_BYTES {
             analyzer.add_file_in_pieces(&path.to_string_lossy(), size, readers, |offset, sink| read_from(path, offset, sink))?;
         } else {
-            analyzer.begin_file(&path.to_string_lossy());
-            analyzer.expect_bytes(size);
-            read_chunks(path, |chunk| analyzer.push(chunk))?;
-            analyzer.end_file();
+            smaller.push((path.as_path(), size));
+        }
+    }
+    // Many smaller files (a folder of exports, a chunked export): read side by side.
+    let shares = shares(smaller, if readers > 0 { readers + 1 } else { 1 });
+    if shares.len() == 1 {
+        read_files(&mut analyzer, &shares[0])?;
+    } else {
+        let partials = std::thread::scope(|scope| {
+            let handles: Vec<_> = shares
+                .iter()
+                .map(|share| {
+                    scope.spawn(|| -> Result<Vec<u8>, String> {
+                        let mut reader = new_analyzer()?;
+                        read_files(&mut reader, share)?;
+                        Ok(reader.take_partial().runs()?.to_vec())
+                    })
+                })
+                .collect();
+            // A reader thread's panic is a bug: re-raised here as if it had happened here.
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect::<Vec<_>>() // ok: re-raises a bug's panic
+        });
+        for (share, partial) in shares.iter().zip(partials) {
+            // A share that would pass a cap of config `limits` together with the others is
+            // refused whole: read here, where reading stops at the cap.
+            if !analyzer.absorb(&partial?)? {
+                read_files(&mut analyzer, share)?;
+            }
         }
     }
     let report = analyzer.report();
@@ -111,6 +144,38 @@ fn analyze(args: &[String]) -> Result<(), String> {
 
 /// Files at least this large are read in parallel pieces.
 const PIECES_MIN_BYTES: u64 = 32 << 20;
+/// Below this many bytes in all, smaller files are read by one thread: starting more would cost
+/// more than it gains (the page's worker does the same).
+const PARALLEL_MIN_BYTES: u64 = 4 << 20;
+
+/// `files` shared out to at most `threads` readers, the largest first to the least loaded: one
+/// share when there are too few bytes (or files) to be worth more threads.
+fn shares(mut files: Vec<(&Path, u64)>, threads: usize) -> Vec<Vec<(&Path, u64)>> {
+    let total: u64 = files.iter().map(|f| f.1).sum();
+    let threads = threads.min(files.len());
+    if threads < 2 || total < PARALLEL_MIN_BYTES {
+        return vec![files];
+    }
+    files.sort_by_key(|f| std::cmp::Reverse(f.1));
+    let mut shares: Vec<(u64, Vec<(&Path, u64)>)> = vec![(0, Vec::new()); threads];
+    for file in files {
+        let lightest = shares.iter_mut().min_by_key(|s| s.0).expect("threads ≥ 2"); // ok: at least two shares
+        lightest.0 += file.1;
+        lightest.1.push(file);
+    }
+    shares.into_iter().map(|s| s.1).collect()
+}
+
+/// Reads each file of `share` whole, in 1 MiB chunks.
+fn read_files(analyzer: &mut Analyzer, share: &[(&Path, u64)]) -> Result<(), String> {
+    for &(path, size) in share {
+        analyzer.begin_file(&path.to_string_lossy());
+        analyzer.expect_bytes(size);
+        read_chunks(path, |chunk| analyzer.push(chunk))?;
+        analyzer.end_file();
+    }
+    Ok(())
+}
 
 /// Feeds `path` from byte `offset` on to `sink` in 1 MiB chunks until it returns false.
 fn read_from(path: &Path, offset: u64, sink: &mut dyn FnMut(&[u8]) -> bool) -> Result<(), String> {
