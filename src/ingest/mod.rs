@@ -601,7 +601,7 @@ impl FileIngest {
             },
         };
         if parser.needs_listing() {
-            match self.chunk_chats.find(self.name.rsplit(['/', '\\']).next().unwrap_or(&self.name), self.size) {
+            match self.chunk_chats.find(&self.name, self.size) {
                 Ok(chat) => parser.listed_in(chat),
                 Err(why) => return self.fail("chunk_without_manifest", why),
             }

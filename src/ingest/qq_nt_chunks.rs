@@ -28,7 +28,12 @@ use crate::model::GroupId;
 /// Whether a file (or zip entry) of this name is read as a possible manifest before the
 /// others: QCE names it `manifest.json`.
 pub fn is_manifest_name(name: &str) -> bool {
-    name.rsplit(['/', '\\']).next().is_some_and(|base| base.eq_ignore_ascii_case("manifest.json"))
+    base_name(name).eq_ignore_ascii_case("manifest.json")
+}
+
+/// The last part of a path (a zip entry's, a folder walk's, or a bare file name).
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 /// A manifest's chunk list (`chunked.chunks`), if the members are a chunked export's manifest.
@@ -62,9 +67,9 @@ impl ChunkChats {
         let chat = std::sync::Arc::new(info.clone());
         let before = self.listed.len();
         for chunk in chunks {
-            let Some(file_name) = chunk.get("fileName").and_then(Value::as_str).or_else(|| {
-                chunk.get("relativePath").and_then(Value::as_str).map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p))
-            }) else {
+            let Some(file_name) =
+                chunk.get("fileName").and_then(Value::as_str).or_else(|| chunk.get("relativePath").and_then(Value::as_str).map(base_name))
+            else {
                 continue;
             };
             let bytes = chunk.get("bytes").and_then(Value::as_u64);
@@ -78,10 +83,11 @@ impl ChunkChats {
         self.listed.is_empty()
     }
 
-    /// The chat (`chatInfo`) of the chunk file `name` of `size` bytes, or why there is none,
-    /// in plain language. Matched by name alone when one manifest lists it, or when the size
-    /// is not known and all that list it are the same chat.
+    /// The chat (`chatInfo`) of the chunk file `name` (a path: its last part) of `size` bytes,
+    /// or why there is none, in plain language. Matched by name alone when one manifest lists
+    /// it, or when the size is not known and all that list it are the same chat.
     pub fn find(&self, name: &str, size: Option<u64>) -> Result<&Value, String> {
+        let name = base_name(name);
         let named: Vec<&Listed> = self.listed.iter().filter(|l| l.file_name == name).collect();
         let sized: Vec<&Listed> = match size {
             Some(size) => named.iter().copied().filter(|l| l.bytes.is_none_or(|b| b == size)).collect(),
