@@ -123,11 +123,11 @@ def qce_chunked(count, folder):
         for i in range(first, min(count, first + per_chunk)):
             person = i % 397
             text = text_of(i)
-            lines.append(
-                f'{{"id":"m_{i + 1}","seq":"{i + 1}","timestamp":{start + i * 30000},"time":"never read",'
-                f'"sender":{{"uid":"u_{10001 + person}","uin":"{10001 + person}","name":"群友{person}","nickname":"群友{person}"}},'
-                f'"type":"type_1","content":{{"text":"{text}","html":"","elements":[{{"type":"text","data":{{"text":"{text}"}}}}],'
-                f'"resources":[],"mentions":[]}},"recalled":false,"system":false}}\n')
+            sender = {"uid": f"u_{10001 + person}", "uin": f"{10001 + person}", "name": f"群友{person}", "nickname": f"群友{person}"}
+            content = {"text": text, "html": "", "elements": [{"type": "text", "data": {"text": text}}], "resources": [], "mentions": []}
+            message = {"id": f"m_{i + 1}", "seq": f"{i + 1}", "timestamp": start + i * 30000, "time": "never read",
+                       "sender": sender, "type": "type_1", "content": content, "recalled": False, "system": False}
+            lines.append(json.dumps(message, ensure_ascii=False, separators=(",", ":")) + "\n")
         data = "".join(lines).encode("utf-8")
         with open(os.path.join(folder, "chunks", name), "wb") as out:
             out.write(data)

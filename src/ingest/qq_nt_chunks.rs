@@ -16,7 +16,7 @@
 //!   "chunked":{"format":"jsonl","chunks":[{"index":1,"fileName":"c000001.jsonl","bytes":812}]}}"#;
 //! let mut chats = ChunkChats::default();
 //! assert_eq!(chats.learn(manifest.as_bytes()), 1);
-//! assert_eq!(chats.find("c000001.jsonl", Some(812)).unwrap()["name"], "徒步群");
+//! assert_eq!(chats.find("c000001.jsonl", Some(812)).unwrap()["name"], "徒步群"); // ok: doc example
 //! assert!(chats.find("c000002.jsonl", None).is_err());
 //! ```
 
