@@ -495,6 +495,11 @@ impl ModelBuilder {
         self.model.messages.len()
     }
 
+    /// Messages offered so far: those added, and the repeats of overlapping exports dropped.
+    pub fn offered_count(&self) -> u64 {
+        self.model.offered.iter().sum()
+    }
+
     /// Bytes of message text loaded so far.
     pub fn text_bytes(&self) -> usize {
         self.model.messages.text_arena.len()

@@ -167,14 +167,31 @@ fn overlapping_exports_are_deduplicated_and_counted() {
     let g = r.groups.iter().find(|g| g.id == "wechat:20000@chatroom").unwrap();
     assert_eq!(g.messages, 5, "1,2,3 then 4 twice (a real repeat inside one export stays)");
     assert_eq!(g.duplicates, 2, "2 and 3 came twice");
-    assert_eq!(input(&r, "20000@chatroom_1_4.csv").messages, 2);
+    // Each file's messages are what was read from it, repeats included: the same whichever
+    // file came first (and whichever worker read it).
+    assert_eq!(input(&r, "20000@chatroom_0_3.csv").messages, 3);
+    assert_eq!(input(&r, "20000@chatroom_1_4.csv").messages, 4);
+    let expected = r.to_json();
 
     // The other order keeps the same messages and counts the same repeats.
     let mut b = Analyzer::new(Config::default()).unwrap();
     b.add_file("20000@chatroom_1_4.csv", second.as_bytes());
     b.add_file("20000@chatroom_0_3.csv", first.as_bytes());
-    let g2 = b.report().groups.into_iter().find(|g| g.id == "wechat:20000@chatroom").unwrap();
+    let other = b.report();
+    let g2 = other.groups.iter().find(|g| g.id == "wechat:20000@chatroom").unwrap();
     assert_eq!((g2.messages, g2.duplicates), (5, 2));
+    assert_eq!(other.to_json(), expected, "the other order gives the same report, inputs included");
+
+    // Read by two workers and merged: the same report again.
+    let partial = |name: &str, text: &str| {
+        let mut w = Analyzer::new(Config::default()).unwrap();
+        w.add_file(name, text.as_bytes());
+        w.take_partial().runs().unwrap().to_vec()
+    };
+    let mut coordinator = Analyzer::new(Config::default()).unwrap();
+    assert!(coordinator.absorb(&partial("20000@chatroom_1_4.csv", &second)).unwrap());
+    assert!(coordinator.absorb(&partial("20000@chatroom_0_3.csv", &first)).unwrap());
+    assert_eq!(coordinator.report().to_json(), expected, "merged partials give the same report");
 }
 
 #[test]

@@ -399,6 +399,7 @@ function showTab(name) {
 // ---------------------------------------------------------------- inputs
 
 function renderInputs(r) {
+  renderOverlap(r);
   const body = $('inputs-table').tBodies[0];
   if (!r.inputs.length) {
     body.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'empty-line', text: t('inputs.empty') })));
@@ -456,6 +457,18 @@ function renderInputs(r) {
     if (details.length) rows.push(el('tr', { class: `input-details ${status}` }, el('td', { colspan: 8 }, ...details)));
   }
   body.replaceChildren(...rows);
+}
+
+/** Overlapping exports (the same group exported twice): each file's row counts the messages
+ *  read from it, so a line says how many are in more than one file, and in which groups. */
+function renderOverlap(r) {
+  const groups = (r.groups || []).filter((g) => g.duplicates > 0).sort((a, b) => b.duplicates - a.duplicates);
+  const p = $('inputs-overlap');
+  p.hidden = !groups.length;
+  if (!groups.length) return;
+  const sep = getLang() === 'en' ? ', ' : '、';
+  const names = groups.slice(0, 3).map((g) => g.name).join(sep) + (groups.length > 3 ? sep + '…' : '');
+  p.textContent = t('inputs.overlap', { count: fmtNum(groups.reduce((n, g) => n + g.duplicates, 0)), groups: names });
 }
 
 /** A skip's reason in the page's language: the core's English sentence, or the sentence kept

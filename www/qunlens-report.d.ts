@@ -500,7 +500,7 @@ export interface InputReport {
   bytes: number;
   /** Rows (records, messages, member entries) read. */
   rows: number;
-  /** Messages this file added. */
+  /** Messages read from this file. A message that an overlapping export of the same group also has is counted in each file that has it, and once in the group (`GroupReport.duplicates` counts the repeats): the same whichever file was read first, or by which worker. */
   messages: number;
   /** The first skipped rows (at most 50), in file order. */
   skipped: Skip[];

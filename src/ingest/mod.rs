@@ -324,7 +324,9 @@ pub struct InputOutcome {
     pub encoding: Option<TextEncoding>,
     pub bytes: u64,
     pub stats: FileStats,
-    /// Messages this file added to the model.
+    /// Messages read from this file: those an overlapping export of the same group already
+    /// brought are counted too (and once in the group, as its `duplicates`), so the count does
+    /// not depend on which of two overlapping files was read first, or by which worker.
     pub messages: u64,
     /// Set when the whole file could not be read (not a chat export, empty, ...).
     pub error: Option<String>,
@@ -357,6 +359,9 @@ pub struct FileIngest {
     bytes: u64,
     stats: FileStats,
     messages_before: usize,
+    /// Messages offered to the model before this file, repeats of overlapping exports included
+    /// (see [`InputOutcome::messages`]).
+    offered_before: u64,
     error: Option<String>,
     error_code: Option<&'static str>,
     encoding: Option<TextEncoding>,
@@ -400,6 +405,7 @@ impl FileIngest {
             bytes: 0,
             stats: FileStats::default(),
             messages_before: builder.message_count(),
+            offered_before: builder.offered_count(),
             text_before: builder.text_bytes(),
             expected: None,
             error: None,
@@ -542,7 +548,7 @@ impl FileIngest {
     }
 
     fn outcome(mut self, format: Option<Format>, malformed: u64, builder: &ModelBuilder) -> InputOutcome {
-        let messages = (builder.message_count() - self.messages_before) as u64;
+        let messages = builder.offered_count() - self.offered_before;
         if format.is_some() && self.error.is_none() && self.stats.rows == 0 && messages == 0 {
             if self.stats.skipped_count > 0 {
                 self.fail("no_readable_rows", "no row of this file could be read; see the skipped rows".to_string());

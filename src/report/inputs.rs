@@ -16,7 +16,8 @@ pub struct InputReport {
     pub bytes: u64,
     /// Rows (records, messages, member entries) read.
     pub rows: u64,
-    /// Messages added to the model from this file.
+    /// Messages read from this file, those another export of the same group also has
+    /// included (see [`crate::ingest::InputOutcome::messages`]).
     pub messages: u64,
     /// The first skipped rows with the reason, in file order.
     pub skipped: Vec<Skip>,

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { installStallProbe } from './probes.mjs';
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { FIXTURES, useBrowser, openPage, waitForReport, groupRows, shot, num, minute, bigCsv } from './harness.mjs';
 
 const PYWXDUMP = path.join(FIXTURES, '45678901234@chatroom_0_5000.csv');
@@ -324,4 +324,35 @@ test('(i) a file dropped again is skipped with a notice, and the new files of a 
   const both = await waitForReport(page);
   assert.deepEqual(both.inputs.map((i) => i.file), ['45678901234@chatroom_0_5000.csv', 'photo.csv']);
   await finish();
+});
+
+test('(i2) overlapping exports of one group: each file counts what it read, the page says what was counted once, in Chinese', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-overlap-'));
+  try {
+    // A second export of the same group, from message 3 on, with one message more.
+    const rows = (await readFile(PYWXDUMP, 'utf8')).trimEnd().split('\n');
+    const later = path.join(dir, '45678901234@chatroom_2_5000.csv');
+    await writeFile(later, [rows[0], ...rows.slice(3), '8,1008,文本,0,wxid_carol,45678901234@chatroom,新的一条,,2024-05-04 08:00:00', ''].join('\n'));
+    const { page, finish } = await openPage('zh-CN');
+    await page.setInputFiles('#file-input', [PYWXDUMP, later]);
+    const r = await waitForReport(page);
+    const messages = Object.fromEntries(r.inputs.map((i) => [i.file, i.messages]));
+    assert.deepEqual(messages, { '45678901234@chatroom_0_5000.csv': 6, '45678901234@chatroom_2_5000.csv': 5 });
+    const group = r.groups.find((g) => g.id === 'wechat:45678901234@chatroom');
+    assert.deepEqual([group.messages, group.duplicates], [7, 4], 'messages 3, 4, 5 and 7 counted once');
+    await page.click('#tab-inputs');
+    const cells = await page.$$eval('#inputs-table td[data-col="messages"]', (tds) => tds.map((td) => td.textContent));
+    assert.deepEqual(cells, ['6', '5']);
+    assert.equal(await page.locator('#inputs-overlap').textContent(),
+      `导出有重叠：4 条消息在不止一个文件里（${group.name}）。上表每个文件都计入，各群的统计只计一次。`);
+    await shot(page, 'overlap-zh.png');
+    // One file alone: no overlap, no line.
+    await page.click('#clear-button');
+    await page.setInputFiles('#file-input', [later]);
+    await waitForReport(page);
+    assert.equal(await page.locator('#inputs-overlap').isVisible(), false);
+    await finish();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

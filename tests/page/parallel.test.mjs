@@ -3,7 +3,7 @@
 // leaderboard beside the other sections; the report is byte-identical to one worker's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { useBrowser, openPage, waitForReport, bigCsv, bigWeChatMsgCsv, bigWhatsAppTxt, bigWeComArchive, HERE } from './harness.mjs';
@@ -44,9 +44,18 @@ test('several files read by parse workers give the single-worker report', async 
   try {
     // Two large groups sharing speakers (merged by wxid across workers), plus exports whose
     // name-only references must resolve after the merge.
+    const second = await bigCsv(dir, 2, '22222222222', 25);
+    // The same group exported again (another assistant's copy): its messages are counted
+    // once in the group, and each file says what was read from it, whichever worker read it.
+    await mkdir(path.join(dir, 'again'));
+    const again = path.join(dir, 'again', path.basename(second));
+    await writeFile(again, await readFile(second));
+    // Not the first file's modification time: the page would take it for the same file again.
+    await utimes(again, new Date('2024-01-01'), new Date('2024-01-01'));
     const files = [
       await bigCsv(dir, 3, '11111111111', 30),
-      await bigCsv(dir, 2, '22222222222', 25),
+      second,
+      again,
       path.join(FIX, 'whatsapp', 'WhatsApp Chat with Team Berlin.txt'),
       path.join(FIX, 'wechat4', 'weflow_group.json'),
       path.join(FIX, 'wechat4', 'pywxdump_same_room.csv'),
@@ -61,6 +70,11 @@ test('several files read by parse workers give the single-worker report', async 
     const report = JSON.parse(parallel.json);
     assert.equal(report.inputs.length, files.length);
     assert.ok(report.members.some((m) => m.id === 'wechat:wxid_user3' && m.groups.length === 2), 'one person in two groups read by two workers');
+    const copies = report.inputs.filter((i) => i.file === path.basename(second));
+    assert.equal(copies.length, 2);
+    assert.ok(copies[0].messages > 0 && copies[1].messages === copies[0].messages, JSON.stringify(copies.map((i) => i.messages)));
+    const group = report.groups.find((g) => g.id === 'wechat:22222222222@chatroom');
+    assert.deepEqual([group.messages, group.duplicates], [copies[0].messages, copies[0].messages], 'the copy counted once');
     assert.equal(parallel.json, single.json, 'byte-identical report');
   } finally {
     await rm(dir, { recursive: true, force: true });
