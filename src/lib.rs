@@ -101,6 +101,38 @@ impl Analyzer {
         std::sync::Arc::make_mut(&mut self.chunk_chats).learn(bytes)
     }
 
+    /// Takes back the refusal of chunk file `name` of `size` bytes (`error_code`
+    /// `chunk_without_manifest`) when a manifest learnt since lists it: its input is removed and
+    /// true returned, and the caller reads the file again. This is how a folder's chunks
+    /// dropped before their `manifest.json` are read once it arrives. False when no such
+    /// refusal is held, or still no manifest lists the file.
+    ///
+    /// ```
+    /// use qunlens::{Analyzer, Config};
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/qq/qce_chunked");
+    /// let chunk = std::fs::read(format!("{dir}/chunks/c000003.jsonl")).unwrap(); // ok: doc example
+    /// let mut a = Analyzer::new(Config::default()).unwrap(); // ok: doc example
+    /// a.add_file("c000003.jsonl", &chunk);
+    /// assert!(!a.retry_chunk("c000003.jsonl", chunk.len() as u64), "no manifest yet");
+    /// a.add_chunk_manifest(&std::fs::read(format!("{dir}/manifest.json")).unwrap()); // ok: doc example
+    /// assert!(a.retry_chunk("c000003.jsonl", chunk.len() as u64));
+    /// a.add_file("c000003.jsonl", &chunk);
+    /// let report = a.report();
+    /// assert_eq!((report.inputs.len(), report.inputs[0].error_code.as_deref()), (1, None));
+    /// ```
+    pub fn retry_chunk(&mut self, name: &str, size: u64) -> bool {
+        if self.chunk_chats.find(name, Some(size)).is_err() {
+            return false;
+        }
+        let refused = |i: &InputReport| i.file == name && i.error_code.as_deref() == Some("chunk_without_manifest");
+        // Same-named chunks of two exports: the refusal of this one (its bytes) first.
+        let at = self.inputs.iter().position(|i| refused(i) && i.bytes == size).or_else(|| self.inputs.iter().position(refused));
+        let Some(at) = at else { return false };
+        self.inputs.remove(at);
+        self.caches.clear();
+        true
+    }
+
     /// Starts a file that will arrive in chunks (ends any file still open).
     pub fn begin_file(&mut self, name: &str) {
         self.end_file();

@@ -162,6 +162,13 @@ impl Analyzer {
         self.inner.add_chunk_manifest(bytes) as u32
     }
 
+    /// Takes back the refusal of chunk file `name` of `size` bytes, read before the manifest
+    /// that lists it (see the core's `Analyzer::retry_chunk`): true when the caller is to read
+    /// the file again.
+    pub fn retry_chunk(&mut self, name: &str, size: f64) -> bool {
+        self.inner.retry_chunk(name, size as u64)
+    }
+
     /// Everything loaded so far, unresolved, as bytes for another `Analyzer`'s `absorb`
     /// (parallel workers hand their files to the coordinator this way); empties this one.
     pub fn take_partial(&mut self) -> Result<js_sys::Uint8Array, JsValue> {

@@ -327,13 +327,28 @@ function reset() {
   manifests = [];
 }
 
-/** Learns the chunked exports' manifests among `files` before any file is read. */
+/** Learns the chunked exports' manifests among `files` before any file is read; returns how
+ *  many were manifests. */
 async function learnManifests(files) {
+  let learnt = 0;
   for (const f of files) {
     if (!f.file || f.size > MANIFEST_MAX_BYTES || !is_chunk_manifest_name(f.name)) continue;
     const bytes = new Uint8Array(await f.file.arrayBuffer());
-    if (analyzer.add_chunk_manifest(bytes) > 0) manifests.push(bytes);
+    if (analyzer.add_chunk_manifest(bytes) > 0) {
+      manifests.push(bytes);
+      learnt++;
+    }
   }
+  return learnt;
+}
+
+/** Files loaded earlier that were refused as chunks no manifest listed, and that a manifest
+ *  just learnt lists (a folder's chunks dropped before its manifest.json): their refusals are
+ *  taken back, and they are to be read again with this load. */
+function chunksNowListed() {
+  return committed
+    .filter((f) => f !== 'sample' && analyzer.retry_chunk(f.name, f.size))
+    .map((f) => ({ name: f.name, size: f.size, file: f }));
 }
 
 async function finish(source) {
@@ -421,7 +436,7 @@ async function load(sources, uncancellable = false) {
       files.push({ name: s.name, size: s.size, file: s });
     }
   }
-  await learnManifests(files);
+  if (await learnManifests(files)) files.push(...chunksNowListed());
   const allTotal = files.reduce((n, f) => n + f.size, 0);
   const [own, ...shares] = planShares(files);
   lastThreads = 1 + shares.length;

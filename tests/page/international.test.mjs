@@ -119,6 +119,16 @@ test('a QQ NT chunked export chosen as a folder: chunks read into their chat, me
     assert.equal(alone.inputs[0].error_code, 'chunk_without_manifest');
     await page.locator('#tab-inputs').click();
     assert.match(await page.locator('#inputs-table .input-error').textContent(), /^这是 QQ Chat Exporter 分块导出中的一块，只有同一导出的 manifest\.json 才说明它属于哪个群/);
+    // The rest of the chunks, then the manifest in a drop of its own: the refusals are taken
+    // back and every chunk is read into the chat, as from the whole folder at once.
+    await page.setInputFiles('#file-input', ['c000001.jsonl', 'c000003.jsonl'].map((c) => path.join(dir, 'chunks', c)));
+    assert.equal((await waitForReport(page)).inputs.filter((i) => i.error_code === 'chunk_without_manifest').length, 3);
+    await page.setInputFiles('#file-input', path.join(dir, 'manifest.json'));
+    await page.waitForFunction(() => window.__qunlensReport?.inputs.length === 4 && document.body.dataset.busy === 'false');
+    const late = await waitForReport(page);
+    assert.deepEqual(late.inputs, report.inputs, 'the same inputs as the folder at once');
+    assert.deepEqual(late.groups, report.groups);
+    assert.equal(await page.locator('#inputs-table .input-error').count(), 0);
     await finish();
   } finally {
     await rm(dir, { recursive: true, force: true });
