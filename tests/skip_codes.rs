@@ -61,11 +61,11 @@ fn every_skip_code_is_met_at_its_line_with_its_detail() {
             wechatmsg("2,3,1,0,0,100,2,hi,1970-01-01 08:01:40,,阿强,wxid_a\n"),
             vec![(0, ImplausibleDates, "1 (1970-01-01T08:01:40+08:00 … 1970-01-01T08:01:40+08:00)")],
         ),
-        ("cut.json", cut.as_bytes().to_vec(), vec![(cut_line, JsonCutOff, "after message #1 of chat \"Growth Club\"")]),
+        ("cut.json", cut.as_bytes().to_vec(), vec![(cut_line, JsonCutOff, "\"Growth Club\" #1")]),
         (
             "broken.json",
             broken.into_bytes(),
-            vec![(broken_line, JsonBroken, "expected ',' or ']' after message #1 of chat \"Growth Club\"")],
+            vec![(broken_line, JsonBroken, "expected ',' or ']' · \"Growth Club\" #1")],
         ),
         ("wecom_members.jsonl", members.as_bytes().to_vec(), vec![(2, ApiError, "86003 (no privilege)")]),
         ("contradiction.txt", fixture("whatsapp/contradiction.txt"), vec![

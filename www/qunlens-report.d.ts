@@ -540,7 +540,10 @@ export interface Skip {
   /** Why, as a stable code for showing it in another language. Added with the translated skips. */
   code: SkipCode;
   /** The variable part of `reason` (column and value, message number, JSON error), for a
-   *  translated sentence; "" when none. A skip inside a zip names the entry first. */
+   *  translated sentence; "" when none. A skip inside a zip names the entry first. It holds no
+   *  English words of qunlens's own (the export's field names and serde's JSON errors stay as
+   *  they are): a message is `#11`, or `"Growth Club" #11` in a Telegram export of several
+   *  chats. */
   detail: string;
 }
 
@@ -561,9 +564,9 @@ export type SkipCode =
   | "no_identity"
   /** One record that is not valid JSON, skipped alone (detail: which, and the error). */
   | "not_json"
-  /** A JSON document that breaks here: nothing after is read (detail: the error, after what). */
+  /** A JSON document that breaks here: nothing after is read (detail: the error, then ` · ` and the last message read, `expected ',' or ']' · #6`). */
   | "json_broken"
-  /** A JSON document cut off here: what came before was read (detail: after what). */
+  /** A JSON document cut off here: what came before was read (detail: the last message read, `#6`; "" when none or when the cut is after the messages). */
   | "json_cut_off"
   /** Valid data of another shape than the format's (detail: what was expected or found). */
   | "unexpected_shape"

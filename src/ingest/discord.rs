@@ -33,7 +33,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::qq_txt::file_stem;
-use super::json_scan::{Broken, Json, JsonStream, Step, Streamer, Take};
+use super::json_scan::{After, Broken, Json, JsonStream, Step, Streamer, Take};
 use super::telegram_json::{has_key, present, Str};
 use super::wechat_types::shown;
 use super::{Context, CsvRecord, CsvSplitter, FormatParser, SkipCode, Why};
@@ -171,7 +171,7 @@ impl Streamer for Streamed {
 
     fn ends(&mut self, last: u64, broken: Option<(u64, &Broken)>, cx: &mut Context<'_>) {
         if let Some((line, b)) = broken {
-            b.report_at(line, &format!("after message #{last}"), cx);
+            b.report_at(line, &After::item("message", last, None), cx);
         }
     }
 }
@@ -214,7 +214,7 @@ fn read_json(json: &Json<'_>, cx: &mut Context<'_>) {
     });
     let Some(ms) = messages else {
         if let Err(b) = scanned {
-            json.report(&b, "", cx);
+            json.report(&b, &After::start(), cx);
         }
         return;
     };
@@ -228,10 +228,10 @@ fn read_json(json: &Json<'_>, cx: &mut Context<'_>) {
         json_element(&json.text[s..e], json.line_of(s), index, group, cx);
     });
     match result {
-        Err(b) => json.report(&b, &format!("after message #{last}"), cx),
+        Err(b) => json.report(&b, &After::item("message", last, None), cx),
         Ok(_) => {
             if let Err(b) = scanned {
-                json.report(&b, "after the messages", cx);
+                json.report(&b, &After::part("after the messages".to_string()), cx);
             }
         }
     }

@@ -20,7 +20,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::json_scan::{Broken, Json, JsonStream, Step, Streamer, Take};
+use super::json_scan::{After, Broken, Json, JsonStream, Step, Streamer, Take};
 use super::wechat_types::shown;
 use super::{Context, FormatParser, SkipCode, Why};
 
@@ -203,8 +203,8 @@ fn member(json: &Json<'_>, key: &str, vs: usize, ve: usize, members: &mut Map<St
 }
 
 /// Where a break of an array of records stands.
-fn after_record<R: RecordReader>(last: u64) -> String {
-    format!("after {} #{last}", R::NOUN)
+fn after_record<R: RecordReader>(last: u64) -> After {
+    After::item(R::NOUN, last, None)
 }
 
 impl<R: RecordReader> Records<R> {
@@ -232,7 +232,7 @@ impl<R: RecordReader> Records<R> {
             };
             match read {
                 Ok(end) => p = json.ws(end),
-                Err(b) => return json.report(&b, "", cx),
+                Err(b) => return json.report(&b, &After::start(), cx),
             }
         }
     }
@@ -285,7 +285,7 @@ impl<R: RecordReader> Records<R> {
         self.array(json, at, cx)?;
         self.reader.end(&after, cx);
         scanned.map_err(|mut b| {
-            json.report(&b, &format!("after the {}s", R::NOUN), cx);
+            json.report(&b, &After::part(format!("after the {}s", R::NOUN)), cx);
             b.reported = true;
             b
         })

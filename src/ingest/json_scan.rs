@@ -38,16 +38,48 @@ impl Broken {
     }
 
     /// Reports the break as one skip at `line`, `after` what was read last.
-    pub(super) fn report_at(&self, line: u64, after: &str, cx: &mut Context<'_>) {
-        let spaced = if after.is_empty() { String::new() } else { format!(" {after}") };
+    pub(super) fn report_at(&self, line: u64, after: &After, cx: &mut Context<'_>) {
+        let spaced = if after.words.is_empty() { String::new() } else { format!(" {}", after.words) };
         let why = if self.eof {
             let reason = format!("the JSON ends early (file cut off?){spaced}; what came before was read");
-            Why::new(SkipCode::JsonCutOff, after, reason)
+            Why::new(SkipCode::JsonCutOff, after.mark.as_str(), reason)
         } else {
             let reason = format!("not valid JSON ({}){spaced}; nothing after this point is read", self.what);
-            Why::new(SkipCode::JsonBroken, format!("{}{spaced}", self.what), reason)
+            let detail = if after.mark.is_empty() { self.what.to_string() } else { format!("{} · {}", self.what, after.mark) };
+            Why::new(SkipCode::JsonBroken, detail, reason)
         };
         cx.skip(line, why);
+    }
+}
+
+/// What a break came after (the last item read), twice: in English words for the skip's
+/// reason, and without words for its detail, which the page shows beside a sentence of its
+/// own language: `after message #6 of chat "Growth Club"` and `"Growth Club" #6`.
+#[derive(Debug, Default)]
+pub(super) struct After {
+    words: String,
+    mark: String,
+}
+
+impl After {
+    /// Nothing read yet: no words, no mark.
+    pub(super) fn start() -> After {
+        After::default()
+    }
+
+    /// After `noun` number `number` (of the chat named `chat`, already quoted): `#6`, or
+    /// `"Growth Club" #6`.
+    pub(super) fn item(noun: &str, number: u64, chat: Option<&str>) -> After {
+        match chat {
+            Some(c) => After { words: format!("after {noun} #{number} of chat {c}"), mark: format!("{c} #{number}") },
+            None => After { words: format!("after {noun} #{number}"), mark: format!("#{number}") },
+        }
+    }
+
+    /// After a part of the document named in `words` ("after the messages"): the line says
+    /// where, so the detail has no mark.
+    pub(super) fn part(words: String) -> After {
+        After { words, mark: String::new() }
     }
 }
 
@@ -231,7 +263,7 @@ impl<'t> Json<'t> {
 
     /// Reports a structural break as one skip (unless an inner reader, or the stream the text
     /// came from, already did).
-    pub(super) fn report(&self, b: &Broken, after: &str, cx: &mut Context<'_>) {
+    pub(super) fn report(&self, b: &Broken, after: &After, cx: &mut Context<'_>) {
         if b.reported || (self.end_reported && b.pos >= self.text.len()) {
             return;
         }

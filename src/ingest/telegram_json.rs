@@ -51,7 +51,7 @@ use serde_json::Value;
 
 use super::qq_txt::file_stem;
 use super::wechat_types::shown;
-use super::json_scan::{Broken, Json, JsonStream, Step, Streamer, Take};
+use super::json_scan::{After, Broken, Json, JsonStream, Step, Streamer, Take};
 use super::{Context, FormatParser, SkipCode, Why};
 use crate::model::{
     GroupId, JoinMethod, MembershipEvent, MembershipKind, MessageKind, NewMessage, PersonRef,
@@ -196,7 +196,7 @@ impl Streamer for Streamed {
         let Some(chat) = self.chat.take() else { return };
         chat.ends(cx);
         if let Some((line, b)) = broken {
-            b.report_at(line, &format!("after message #{last}{}", chat.label()), cx);
+            b.report_at(line, &chat.after(last), cx);
         }
         self.first_group = self.first_group.or(chat.group);
     }
@@ -370,7 +370,7 @@ fn read_export(json: &Json<'_>, export: &mut Export, cx: &mut Context<'_>) {
         );
     }
     if let Err(b) = read_chat(json, start, true, export, cx) {
-        json.report(&b, "", cx);
+        json.report(&b, &After::start(), cx);
     }
     if export.bare_repaired > 0 {
         let n = export.bare_repaired;
@@ -526,12 +526,24 @@ impl Chat {
         }
     }
 
-    /// ` in chat "name"` for skip reasons of account exports.
+    /// The chat's name (else id), quoted, when the export names it.
+    fn shown_name(&self) -> Option<String> {
+        self.info.name.as_deref().or(self.info.id.as_deref()).map(shown)
+    }
+
+    /// ` of chat "name"` for skip reasons of account exports.
     fn label(&self) -> String {
-        match self.info.name.as_deref().or(self.info.id.as_deref()) {
-            Some(n) => format!(" of chat {}", shown(n)),
-            None => String::new(),
-        }
+        self.shown_name().map_or_else(String::new, |n| format!(" of chat {n}"))
+    }
+
+    /// Message `index` in a skip's detail, without words: `"name" #11`, or `#11`.
+    fn mark(&self, index: u64) -> String {
+        self.shown_name().map_or_else(|| format!("#{index}"), |n| format!("{n} #{index}"))
+    }
+
+    /// A break after message `last` of this chat.
+    fn after(&self, last: u64) -> After {
+        After::item("message", last, self.shown_name().as_deref())
     }
 }
 
@@ -550,7 +562,7 @@ fn read_messages(
     if json.byte(p) != Some(b'[') {
         cx.skip(
             json.line_of(p),
-            Why::new(SkipCode::UnexpectedShape, format!("messages{}", chat.label()), format!("\"messages\"{} is not an array", chat.label())),
+            Why::new(SkipCode::UnexpectedShape, chat.shown_name().map_or_else(|| "messages".to_string(), |n| format!("{n}: messages")), format!("\"messages\"{} is not an array", chat.label())),
         );
         return Ok(());
     }
@@ -563,7 +575,7 @@ fn read_messages(
     match result {
         Ok(_) => Ok(()),
         Err(mut b) => {
-            json.report(&b, &format!("after message #{last}{}", chat.label()), cx);
+            json.report(&b, &chat.after(last), cx);
             b.reported = true;
             Err(b)
         }
@@ -583,7 +595,7 @@ fn message(slice: &str, line: u64, index: u64, chat: &mut Chat, export: &mut Exp
             }
             let at = line + err.line().saturating_sub(1) as u64;
             let which = format!("#{index}{}", chat.label());
-            cx.skip(at, Why::new(SkipCode::NotJson, format!("{which}: {err}"), format!("message {which} is not a valid JSON object: {err}")));
+            cx.skip(at, Why::new(SkipCode::NotJson, format!("{}: {err}", chat.mark(index)), format!("message {which} is not a valid JSON object: {err}")));
         }
     }
 }
@@ -600,7 +612,7 @@ fn read_message(
         let raw = present(&m.date_unixtime).or(present(&m.date)).map(shown);
         let which = format!("#{index}{}", chat.label());
         let reason = format!("message {which} has no usable date {}", raw.as_deref().map_or_else(|| shown("(missing)"), str::to_string));
-        return cx.skip(line, Why::time(&which, "date", raw.as_deref(), reason));
+        return cx.skip(line, Why::time(&chat.mark(index), "date", raw.as_deref(), reason));
     };
     match present(&m.kind).unwrap_or("message") {
         "service" => {
@@ -612,7 +624,7 @@ fn read_message(
                 let which = format!("#{index}{}", chat.label());
                 return cx.skip(
                     line,
-                    Why::new(SkipCode::NoSender, format!("{which}: from, from_id"), format!("message {which} has no sender (from / from_id)")),
+                    Why::new(SkipCode::NoSender, format!("{}: from, from_id", chat.mark(index)), format!("message {which} has no sender (from / from_id)")),
                 );
             };
             let group = chat.group(export, cx);

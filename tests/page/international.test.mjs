@@ -68,7 +68,7 @@ test('one file of each international format: inputs, groups and members on scree
   // Skipped rows in Chinese too: the sentence for each skip's code, with its detail (the core's
   // reason is English), one per skip, in the report's order.
   const shown = {
-    'result.json': '没有时间（#11 of chat "Growth Club": date）',
+    'result.json': '没有时间（"Growth Club" #11: date）',
     'Growth Srv - general [770000000000000001].json': '没有时间（#9: timestamp）',
     'weflow_group.json': '没有时间（createTime）',
     'chatlog_group.csv': '时间无法识别：Time "昨天"',
