@@ -536,6 +536,11 @@ impl Chat {
         self.shown_name().map_or_else(String::new, |n| format!(" of chat {n}"))
     }
 
+    /// Message `index` in a skip's reason: `#11 of chat "name"`.
+    fn which(&self, index: u64) -> String {
+        format!("#{index}{}", self.label())
+    }
+
     /// Message `index` in a skip's detail, without words: `"name" #11`, or `#11`.
     fn mark(&self, index: u64) -> String {
         self.shown_name().map_or_else(|| format!("#{index}"), |n| format!("{n} #{index}"))
@@ -594,7 +599,7 @@ fn message(slice: &str, line: u64, index: u64, chat: &mut Chat, export: &mut Exp
                 }
             }
             let at = line + err.line().saturating_sub(1) as u64;
-            let which = format!("#{index}{}", chat.label());
+            let which = chat.which(index);
             cx.skip(at, Why::new(SkipCode::NotJson, format!("{}: {err}", chat.mark(index)), format!("message {which} is not a valid JSON object: {err}")));
         }
     }
@@ -610,7 +615,7 @@ fn read_message(
 ) {
     let Some(time) = m.time(cx) else {
         let raw = present(&m.date_unixtime).or(present(&m.date)).map(shown);
-        let which = format!("#{index}{}", chat.label());
+        let which = chat.which(index);
         let reason = format!("message {which} has no usable date {}", raw.as_deref().map_or_else(|| shown("(missing)"), str::to_string));
         return cx.skip(line, Why::time(&chat.mark(index), "date", raw.as_deref(), reason));
     };
@@ -621,7 +626,7 @@ fn read_message(
         }
         kind => {
             let Some((sender, name)) = person(&m.from_id, &m.from) else {
-                let which = format!("#{index}{}", chat.label());
+                let which = chat.which(index);
                 return cx.skip(
                     line,
                     Why::new(SkipCode::NoSender, format!("{}: from, from_id", chat.mark(index)), format!("message {which} has no sender (from / from_id)")),
