@@ -1,7 +1,7 @@
 //! The same inputs in any order give byte-identical report JSON: the built-in sample (eleven
 //! exports of five formats, from two exporting accounts, with overlapping people) plus the
-//! international fixtures and a chunked QQ NT export (its manifest and chunks), loaded in
-//! several shuffled orders.
+//! international fixtures, a chunked QQ NT export (its manifest and chunks) and two groups
+//! exported twice (overlapping exports), loaded in several shuffled orders.
 
 use qunlens::{Analyzer, Config};
 
@@ -9,6 +9,19 @@ fn files() -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> =
         qunlens::sample::generate(&Default::default()).into_iter().map(|f| (f.name, f.bytes)).collect();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    // Overlapping exports: the first sample group again as another assistant exported it
+    // (a later start, a row more, the same name in another folder), and the PyWxDump room's
+    // export twice under two names. Which copy is read first, and by which worker, must not
+    // show in the report.
+    let (name, bytes) = files.iter().find(|(n, _)| n.ends_with("_utf8.csv")).cloned().unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut later = format!("{}\n{}\n", lines[0], lines[lines.len() / 3..].join("\n"));
+    later += lines[lines.len() - 1];
+    later += "\n";
+    files.push((name, later.into_bytes()));
+    let room = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/wechat4/pywxdump_same_room.csv")).unwrap();
+    files.push(("34567890123@chatroom_copy.csv".to_string(), room));
     for path in [
         "whatsapp/WhatsApp Chat with Team Berlin.txt",
         "telegram/result.json",
@@ -62,6 +75,13 @@ fn any_file_order_gives_the_same_report() {
     let mut order: Vec<&(String, Vec<u8>)> = files.iter().collect();
     let expected = report(&order);
     assert!(expected.contains("\"is_self\":true"), "the sample has exporting accounts");
+    let overlapping = serde_json::from_str::<serde_json::Value>(&expected).unwrap()["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["duplicates"].as_u64() > Some(0))
+        .count();
+    assert_eq!(overlapping, 2, "two groups exported twice");
     order.reverse();
     assert_eq!(report(&order), expected, "reversed order");
     for seed in [1, 7, 42, 2024] {
