@@ -25,9 +25,20 @@ const SECTIONS = [
 
 const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
 
+/** The page's style.css as text, from the sheet the page has loaded: fetching it again was a
+ *  request after load, and without the host (offline) the saved report had no styles. */
+function pageCss() {
+  const sheet = [...document.styleSheets].find((s) => s.href && new URL(s.href).pathname.endsWith('/style.css'));
+  try {
+    return sheet ? [...sheet.cssRules].map((rule) => rule.cssText).join('\n') : '';
+  } catch {
+    return ''; // a sheet the page may not read (another origin): the report is unstyled
+  }
+}
+
 /** Builds the report's HTML text (the page saves it as a file). */
 export async function buildHtmlReport(report) {
-  const css = await fetch(new URL('./style.css', import.meta.url)).then((r) => r.text()).catch(() => '');
+  const css = pageCss();
   // Rendered off screen at a fixed width, so the charts have a size to draw at.
   const host = el('div', { class: 'html-report-staging', style: 'position:fixed;left:-30000px;top:0;width:1100px' });
   document.body.append(host);

@@ -168,8 +168,19 @@ let modelSpare = null;
  *  ≈25–30 ms more at 1M messages (first touches of its pages). */
 const SPARE_WAIT_MS = 30;
 
-const ready = WebAssembly.compileStreaming(fetch(new URL('./pkg/qunlens_bg.wasm', import.meta.url)))
-  .then((module) => {
+/** parse-worker.js at its own URL: where a parse worker starts when a copy cannot. */
+const PARSE_WORKER_SCRIPT = new URL('./parse-worker.js', import.meta.url);
+/** Where parse workers start: a blob: copy of parse-worker.js made while the page loads (see
+ *  parseWorkerSource), else the script's URL. */
+let parseWorkerUrl = PARSE_WORKER_SCRIPT;
+/** Whether a worker started from the copy has warmed up: the copy works here. */
+let copyStarted = false;
+
+const ready = Promise.all([
+  WebAssembly.compileStreaming(fetch(new URL('./pkg/qunlens_bg.wasm', import.meta.url))),
+  parseWorkerSource().then((url) => { parseWorkerUrl = url; }, () => {}),
+])
+  .then(([module]) => {
     wasmModule = module;
     refillPool();
     return init({ module_or_path: module });
@@ -634,7 +645,7 @@ function planShares(files) {
 /** Starts a parse worker on `share`, its progress going to `helper.progress`; `.result` is set
  *  when it answers ({bytes}: its partial, or {error}). */
 function startParser(share, helper) {
-  const worker = pool.shift() || warmWorker();
+  const worker = takeWorker();
   const parser = { worker, files: share, helper, result: null, done: null };
   parser.done = new Promise((resolve) => {
     worker.onmessage = ({ data }) => {
@@ -657,7 +668,7 @@ function startParser(share, helper) {
  *  `helper.progress`; returns one piece per range, whose `.result` is set when that range's
  *  piece has come ({bytes, messages} or {error}: a worker's error ends its remaining ranges). */
 function startPieces(message, helper) {
-  const worker = pool.shift() || warmWorker();
+  const worker = takeWorker();
   const pieces = message.ranges.map(([from]) => {
     const piece = { worker, helper, result: null, done: null, from };
     piece.done = new Promise((resolve) => { piece.resolve = resolve; });
@@ -696,13 +707,49 @@ const pool = [];
 /** Whether a parse worker has been told to warm up on DEEP_WARM_UP_MESSAGES. */
 let deepWarmUpStarted = false;
 
+/** A blob: URL of parse-worker.js whose imports point at blob: copies of its modules. Every
+ *  load replaces the parse workers it used; started from the script's URL, each replacement
+ *  was a request after the page had loaded, and once the host was gone (a laptop gone offline,
+ *  an intranet server restarted) it never started and the next large load waited forever for
+ *  its half. The copies are made once, while the page loads. */
+async function parseWorkerSource() {
+  const text = async (url) => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response.text();
+  };
+  const blobUrl = (source) => URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  // Static `from './…'` imports (one level: the modules imported import nothing). Should that
+  // ever change, the copy fails to start and warmWorker falls back to the script.
+  const IMPORT = /(\bfrom\s*)'(\.[^']*)'/g;
+  const main = await text(PARSE_WORKER_SCRIPT);
+  const specs = [...new Set([...main.matchAll(IMPORT)].map((m) => m[2]))];
+  const copies = new Map(await Promise.all(specs.map(async (spec) => [spec, blobUrl(await text(new URL(spec, PARSE_WORKER_SCRIPT)))])));
+  return blobUrl(main.replace(IMPORT, (_, from, spec) => `${from}'${copies.get(spec)}'`));
+}
+
 function warmWorker() {
-  const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { type: 'module' });
+  const worker = new Worker(parseWorkerUrl, { type: 'module' });
+  const fromCopy = parseWorkerUrl !== PARSE_WORKER_SCRIPT;
+  // A worker that fails before its job is never handed one (see takeWorker). Copies that cannot
+  // start (a host's policy refusing blob: workers) are given up for the script.
+  worker.onerror = () => {
+    worker.failed = true;
+    if (fromCopy && !copyStarted && parseWorkerUrl !== PARSE_WORKER_SCRIPT) {
+      parseWorkerUrl = PARSE_WORKER_SCRIPT;
+      const at = pool.indexOf(worker);
+      if (at >= 0) {
+        worker.terminate();
+        pool.splice(at, 1, warmWorker());
+      }
+    }
+  };
   const [warmUpMessages, warmUpRounds] = deepWarmUpStarted ? [WARM_UP_MESSAGES, 0] : [DEEP_WARM_UP_MESSAGES, DEEP_WARM_UP_ROUNDS];
   deepWarmUpStarted = true;
   const { port1, port2 } = new MessageChannel();
   port1.onmessage = () => {
     worker.warm = true;
+    copyStarted ||= fromCopy;
     port1.close();
   };
   worker.postMessage({ type: 'init', module: wasmModule, warmUpMessages, warmUpRounds, warmPort: port2 }, [port2]);
@@ -724,8 +771,19 @@ function warmMemory() {
 /** A parse worker of the pool whose warm-up is over (taken out of the pool), or null: one
  *  still warming up would make the report wait for it. */
 function warmPoolWorker() {
-  const at = pool.findIndex((w) => w.warm);
+  const at = pool.findIndex((w) => w.warm && !w.failed);
   return at < 0 ? null : pool.splice(at, 1)[0];
+}
+
+/** The pool's first worker that has not failed to start (the failed ones go), else a new one:
+ *  a job given to a worker whose start failed before the job's handlers were set would wait
+ *  forever. */
+function takeWorker() {
+  for (let worker; (worker = pool.shift()); ) {
+    if (!worker.failed) return worker;
+    worker.terminate();
+  }
+  return warmWorker();
 }
 
 function refillPool() {

@@ -39,10 +39,12 @@ export const browserOf = () => browser;
 
 /** A fresh page on the served www/ (`query`: e.g. `?workers=1`), with every request and page
  *  error recorded; `initScript` runs in the page before its own scripts, `workerPrelude` (code)
- *  at the start of the analysis worker's script (init scripts do not reach workers). */
-export async function openPage(locale = 'en-US', query = '', { initScript, workerPrelude } = {}) {
+ *  at the start of the analysis worker's script (init scripts do not reach workers), `routeAll`
+ *  handles every request (e.g. to add a host's headers). */
+export async function openPage(locale = 'en-US', query = '', { initScript, workerPrelude, routeAll } = {}) {
   const context = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
   if (initScript) await context.addInitScript(initScript);
+  if (routeAll) await context.route('**/*', routeAll);
   if (workerPrelude) {
     await context.route(/\/worker\.js$/, async (route) => {
       const response = await route.fetch();

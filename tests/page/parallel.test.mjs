@@ -224,3 +224,57 @@ test('a chunked QQ NT export: chunks read by parse workers go to the chat their 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+/** Drops `files` on `page` and waits (at most 30 s: a load waiting on a parse worker that never
+ *  started would wait for ever) for their report; returns it with the threads that read it. */
+async function dropAndWait(page, files) {
+  await page.evaluate(() => { window.__qunlensReport = null; });
+  await page.setInputFiles('#file-input', files);
+  await page.waitForFunction(() => document.body.dataset.busy === 'false' && window.__qunlensReport, null, { timeout: 30_000 });
+  return page.evaluate(() => ({ report: window.__qunlensReport, threads: window.__qunlensThreads }));
+}
+
+test('offline after the page loaded: loads after the first still get parse workers', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-offline-'));
+  try {
+    const { page, context, requests, finish } = await openPage('zh-CN');
+    const loaded = requests.length;
+    // The host is gone (a laptop gone offline, an intranet server restarted).
+    await context.setOffline(true);
+    const first = await dropAndWait(page, [await bigCsv(dir, 3, '11111111111'), await bigCsv(dir, 2, '22222222222')]);
+    assert.ok(first.threads >= 2, `parse workers were used (threads: ${first.threads})`);
+    // The parse worker the first load used has been replaced, with nothing to fetch it from.
+    const second = await dropAndWait(page, [await bigCsv(dir, 3, '33333333333'), await bigCsv(dir, 2, '44444444444')]);
+    assert.ok(second.threads >= 2, `parse workers were used again (threads: ${second.threads})`);
+    assert.equal(second.report.groups.length, 4);
+    assert.deepEqual(requests.slice(loaded).filter((u) => !u.startsWith('blob:')), [], 'nothing requested after load');
+    await finish();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a host whose policy refuses blob: workers: parse workers start from the script', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qunlens-csp-'));
+  try {
+    const { page, finish } = await openPage('en-US', '', {
+      routeAll: async (route) => {
+        const response = await route.fetch();
+        const headers = { ...response.headers(), 'content-security-policy': "worker-src 'self'" };
+        await route.fulfill({ response, headers });
+      },
+    });
+    const started = [];
+    page.on('worker', (w) => started.push(w.url()));
+    await page.waitForTimeout(500);
+    for (const [a, b] of [['11111111111', '22222222222'], ['33333333333', '44444444444']]) {
+      const { threads } = await dropAndWait(page, [await bigCsv(dir, 3, a), await bigCsv(dir, 2, b)]);
+      assert.ok(threads >= 2, `parse workers were used (threads: ${threads})`);
+    }
+    // The replacements too (the pool's first worker started before this test listened).
+    assert.ok(started.length >= 2 && started.every((u) => u.endsWith('/parse-worker.js')), started.join(' '));
+    await finish();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

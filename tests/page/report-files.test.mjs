@@ -45,6 +45,8 @@ test('report files: JSON and a single-file HTML report that opens offline', asyn
   assert.ok(images.length >= 4, `charts inlined: ${images.length}`);
   assert.ok(images.every(([src, w]) => src === 'data:image/png;base64,' && w > 0), 'every chart is an inline PNG');
   assert.equal(await offline.locator('button, input, select, script').count(), 0, 'static: no controls, no scripts');
+  // The page's styles come along (taken from its loaded sheet: the export fetches nothing).
+  assert.equal(await offline.$eval('#report-funnel', (s) => getComputedStyle(s).borderTopStyle), 'solid', 'styled as on the page');
   assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')), [], 'nothing fetched');
   await context.close();
 });

@@ -23,9 +23,6 @@ const MIME = {
   '.md': 'text/plain; charset=utf-8',
 };
 
-/** Starts serving `root` on 127.0.0.1 at a free port, under the URL path `prefix` (e.g.
- *  `/apps/qunlens`, as an intranet host would); resolves to {url, close()}. */
-/** Headless Chromium (Debian's, or $CHROMIUM) with the flags every page test and bench uses. */
 /** A fresh context and page on `url`, once the page is ready and `settleMs` more have passed
  *  (the workers' warm-up), for the benches: a user drops files seconds after the page opens. */
 export async function openReadyPage(browser, url, { settleMs = 1000, viewport } = {}) {
@@ -47,6 +44,8 @@ export function launchChromium() {
   });
 }
 
+/** Starts serving `root` on 127.0.0.1 at a free port, under the URL path `prefix` (e.g.
+ *  `/apps/qunlens`, as an intranet host would); resolves to {url, close()}. */
 export async function serve(root = WWW, prefix = '') {
   const server = http.createServer(async (req, res) => {
     try {
