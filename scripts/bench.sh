@@ -2,8 +2,10 @@
 # Benchmark: MB/s, messages/s and peak memory for the CLI and for the page in headless
 # Chromium, on generated exports, each beside its floor (the same bytes read, decoded and
 # split into records with no analysis). Not part of the test command.
-#   scripts/bench.sh [MESSAGES] [wechat|gbk|whatsapp|wecom]   one file (default 1000000 wechat)
-#   scripts/bench.sh --matrix                              100k, 1M and 10M in every format
+#   scripts/bench.sh [MESSAGES] [wechat|gbk|whatsapp|wecom|telegram|weflow|qce]
+#                                                          one file (default 1000000 wechat)
+#   scripts/bench.sh --matrix                              100k, 1M and 10M in the four line
+#                                                          formats, 100k and 1M in the JSON ones
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -37,7 +39,13 @@ data_file() {
       local jsonl="bench-data/benchmark_${messages}_wecom.jsonl"
       [ -f "$jsonl" ] || ./target/release/qunlens sample --benchmark --wecom --messages "$messages" --out bench-data >&2
       echo "$jsonl" ;;
-    *) echo "bench: format must be wechat, gbk, whatsapp or wecom, not $format" >&2; exit 2 ;;
+    telegram|weflow|qce)
+      # JSON documents (Telegram Desktop result.json, WeFlow, QQ NT by qq-chat-exporter),
+      # written by scripts/big-exports.py: the generator writes the line formats only.
+      local json="bench-data/benchmark_${messages}_${format}.json"
+      [ -f "$json" ] || python3 scripts/big-exports.py "$format" "$messages" "$json" >&2
+      echo "$json" ;;
+    *) echo "bench: format must be wechat, gbk, whatsapp, wecom, telegram, weflow or qce, not $format" >&2; exit 2 ;;
   esac
 }
 
@@ -75,6 +83,14 @@ if [ "${1:-}" = "--matrix" ]; then
       file=$(data_file "$messages" "$format")
       native "$file"
       page "$file" $([ "$messages" = 10000000 ] && echo 1 || echo 3)
+    done
+  done
+  # 10M messages of these are 3.8-6.5 GB; the README has their 1.1-2.4 GB rows.
+  for format in telegram weflow qce; do
+    for messages in 100000 1000000; do
+      file=$(data_file "$messages" "$format")
+      native "$file"
+      page "$file" 3
     done
   done
 else
