@@ -8,8 +8,7 @@ import { Worker, isMainThread, workerData, parentPort } from 'node:worker_thread
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-
-const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../www/pkg');
+import { loadPageWasm, readInChunks } from './node-wasm.mjs';
 
 if (isMainThread) {
   const args = process.argv.slice(2);
@@ -44,21 +43,15 @@ if (isMainThread) {
     }
   }
 } else {
-  const { default: init, Analyzer, warm_up } = await import(path.join(pkg, 'qunlens.js'));
-  await init({ module_or_path: readFileSync(path.join(pkg, 'qunlens_bg.wasm')) });
-  warm_up(50_000); // as the page's workers do
+  const { Analyzer } = await loadPageWasm();
   const bytes = readFileSync(workerData.file);
   const flag = new Int32Array(workerData.start);
   const seen = Atomics.load(flag, 0);
   parentPort.postMessage({ ready: true });
   Atomics.wait(flag, 0, seen);
   const analyzer = new Analyzer('{}');
-  let t = performance.now();
-  analyzer.begin_file(path.basename(workerData.file));
-  for (let i = 0; i < bytes.length; i += 1 << 16) analyzer.push(bytes.subarray(i, i + (1 << 16)));
-  analyzer.end_file();
-  const read = performance.now() - t;
-  t = performance.now();
+  const read = readInChunks(analyzer, path.basename(workerData.file), bytes);
+  const t = performance.now();
   analyzer.report_json();
   parentPort.postMessage({ read, report: performance.now() - t });
 }

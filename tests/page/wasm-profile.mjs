@@ -11,8 +11,8 @@
 // PKG=DIR profiles another build's wasm-bindgen output (e.g. one made for an A/B) instead.
 import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { loadPageWasm, readInChunks } from './node-wasm.mjs';
 
 const args = process.argv.slice(2);
 let top = 25;
@@ -29,11 +29,7 @@ if (files.length !== 1) {
   console.error("usage: node wasm-profile.mjs FILE [--top N] [--under REGEX] [--callers REGEX]");
   process.exit(2);
 }
-const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), process.env.PKG || '../../www/pkg');
-const { default: init, Analyzer, warm_up } = await import(path.join(pkg, 'qunlens.js'));
-await init({ module_or_path: readFileSync(path.join(pkg, 'qunlens_bg.wasm')) });
-// As the page's workers do: otherwise the report's loops run in V8's baseline tier.
-warm_up(50_000);
+const { Analyzer } = await loadPageWasm();
 const bytes = readFileSync(files[0]);
 
 const session = new Session();
@@ -42,12 +38,8 @@ await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 200 });
 await session.post('Profiler.start');
 const analyzer = new Analyzer('{}');
-let t = performance.now();
-analyzer.begin_file(path.basename(files[0]));
-for (let i = 0; i < bytes.length; i += 1 << 16) analyzer.push(bytes.subarray(i, i + (1 << 16)));
-analyzer.end_file();
-const readMs = performance.now() - t;
-t = performance.now();
+const readMs = readInChunks(analyzer, path.basename(files[0]), bytes);
+const t = performance.now();
 const json = analyzer.report_json();
 const reportMs = performance.now() - t;
 const { profile } = await session.post('Profiler.stop');
